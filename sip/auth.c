@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Per-binding digest state: which challenge to answer per realm, the
+ * nonce counts, and the retry rules of RFC 3261 §22.1 (never resend
+ * credentials that were just rejected unless the nonce was stale).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "sip/sip_int.h"
+
+#define AUTH_MAX_REALMS	  4
+#define AUTH_MAX_STALE	  2 /* stale=true retries per cycle */
+#define AUTH_MAX_RECHALL  1 /* fresh nonce without stale, per cycle */
+#define AUTH_CNONCE_BYTES 16
+#define AUTH_HDR_MAX	  (4 * SIP_CHALLENGE_VALUE_MAX + 512)
+
+struct auth_realm {
+	bool used;
+	bool proxy;
+	bool sess;
+	bool alg_given;
+	bool sent; /* credentials for this nonce went out */
+	enum sip_digest_alg alg;
+	enum sip_digest_qop qop;
+	uint32_t nc;
+	char *realm;
+	char *nonce;
+	char *opaque;
+};
+
+struct sip_auth {
+	char *user;
+	char *password;
+	enum sip_auth_policy policy;
+	unsigned stale_count;
+	unsigned rechallenge_count;
+	struct auth_realm realms[AUTH_MAX_REALMS];
+	/* candidates collected between begin and commit */
+	struct auth_realm cand[AUTH_MAX_REALMS];
+	unsigned ncand;
+	int cand_err;
+};
+
+static void
+realm_clear(struct auth_realm *r)
+{
+	free(r->realm);
+	free(r->nonce);
+	free(r->opaque);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+int
+sip_auth_create(struct sip_auth **out, const char *user, const char *password)
+{
+	struct sip_auth *a;
+	int rc;
+
+	if (out == NULL)
+		return -EINVAL;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return -ENOMEM;
+	if ((rc = sip_auth_set_credentials(a, user, password)) != 0) {
+		sip_auth_destroy(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+void
+sip_auth_destroy(struct sip_auth *a)
+{
+	if (a == NULL)
+		return;
+	sip_auth_forget(a);
+	sip_auth_begin(a);
+	free(a->user);
+	secret_free(a->password);
+	free(a);
+}
+
+int
+sip_auth_set_credentials(struct sip_auth *a, const char *user,
+			 const char *password)
+{
+	char *u, *p;
+
+	if (a == NULL)
+		return -EINVAL;
+	u = strdup(user != NULL ? user : "");
+	p = strdup(password != NULL ? password : "");
+	if (u == NULL || p == NULL) {
+		free(u);
+		secret_free(p);
+		return -ENOMEM;
+	}
+	free(a->user);
+	secret_free(a->password);
+	a->user = u;
+	a->password = p;
+	sip_auth_forget(a);
+	return 0;
+}
+
+void
+sip_auth_set_policy(struct sip_auth *a, enum sip_auth_policy policy)
+{
+	if (a != NULL)
+		a->policy = policy;
+}
+
+void
+sip_auth_new_cycle(struct sip_auth *a)
+{
+	if (a == NULL)
+		return;
+	a->stale_count = 0;
+	a->rechallenge_count = 0;
+}
+
+void
+sip_auth_forget(struct sip_auth *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < AUTH_MAX_REALMS; i++)
+		realm_clear(&a->realms[i]);
+}
+
+size_t
+sip_auth_realm_count(const struct sip_auth *a)
+{
+	size_t i, n = 0;
+
+	if (a == NULL)
+		return 0;
+	for (i = 0; i < AUTH_MAX_REALMS; i++)
+		n += a->realms[i].used ? 1 : 0;
+	return n;
+}
+
+void
+sip_auth_begin(struct sip_auth *a)
+{
+	size_t i;
+
+	for (i = 0; i < AUTH_MAX_REALMS; i++)
+		realm_clear(&a->cand[i]);
+	a->ncand = 0;
+	a->cand_err = 0;
+}
+
+static struct auth_realm *
+realm_find(struct auth_realm *set, bool proxy, const char *realm)
+{
+	size_t i;
+
+	for (i = 0; i < AUTH_MAX_REALMS; i++)
+		if (set[i].used && set[i].proxy == proxy &&
+		    strcmp(set[i].realm, realm) == 0)
+			return &set[i];
+	return NULL;
+}
+
+static struct auth_realm *
+realm_free_slot(struct auth_realm *set)
+{
+	size_t i;
+
+	for (i = 0; i < AUTH_MAX_REALMS; i++)
+		if (!set[i].used)
+			return &set[i];
+	return NULL;
+}
+
+static int
+realm_fill(struct auth_realm *r, const struct sip_challenge *ch)
+{
+	realm_clear(r);
+	r->realm = strdup(ch->realm);
+	r->nonce = strdup(ch->nonce);
+	r->opaque = ch->opaque != NULL ? strdup(ch->opaque) : NULL;
+	if (r->realm == NULL || r->nonce == NULL ||
+	    (ch->opaque != NULL && r->opaque == NULL)) {
+		realm_clear(r);
+		return -ENOMEM;
+	}
+	r->used = true;
+	r->proxy = ch->proxy;
+	r->alg = ch->alg;
+	r->sess = ch->sess;
+	r->alg_given = ch->alg_given;
+	r->sent = ch->stale; /* carries the stale flag until commit */
+	if (!ch->qop_given)
+		r->qop = SIP_QOP_NONE;
+	else if (ch->qop_mask & SIP_QOP_MASK_AUTH)
+		r->qop = SIP_QOP_AUTH;
+	else
+		r->qop = SIP_QOP_AUTH_INT;
+	return 0;
+}
+
+static void
+collect(const struct sip_challenge *ch, void *arg)
+{
+	struct sip_auth *a = arg;
+	struct auth_realm *r = realm_find(a->cand, ch->proxy, ch->realm);
+	int rc;
+
+	if (r != NULL) {
+		if (a->policy == SIP_AUTH_TOPMOST ||
+		    sip_digest_alg_strength(ch->alg) <=
+			    sip_digest_alg_strength(r->alg))
+			return;
+	} else if ((r = realm_free_slot(a->cand)) == NULL) {
+		return; /* more realms than we answer: ignore the rest */
+	} else {
+		a->ncand++;
+	}
+	if ((rc = realm_fill(r, ch)) != 0) {
+		a->cand_err = rc;
+		a->ncand--;
+	}
+}
+
+int
+sip_auth_add_header(struct sip_auth *a, const char *v, size_t len, bool proxy)
+{
+	int rc;
+
+	if (a == NULL || v == NULL)
+		return -EINVAL;
+	rc = sip_challenge_parse(v, len, proxy, collect, a);
+	if (rc < 0)
+		return rc;
+	return a->cand_err;
+}
+
+/* Apply RFC 3261 §22.1 to one candidate against what we sent before. */
+static int
+judge(struct sip_auth *a, const struct auth_realm *cand)
+{
+	struct auth_realm *old =
+		realm_find(a->realms, cand->proxy, cand->realm);
+	bool stale = cand->sent;
+
+	if (old == NULL || !old->sent)
+		return 0;
+	if (stale)
+		return ++a->stale_count > AUTH_MAX_STALE ? -EPROTO : 0;
+	if (strcmp(old->nonce, cand->nonce) == 0)
+		return -EACCES;
+	return ++a->rechallenge_count > AUTH_MAX_RECHALL ? -EACCES : 0;
+}
+
+static void
+adopt(struct sip_auth *a, struct auth_realm *cand)
+{
+	struct auth_realm *old =
+		realm_find(a->realms, cand->proxy, cand->realm);
+
+	if (old == NULL && (old = realm_free_slot(a->realms)) == NULL)
+		old = &a->realms[AUTH_MAX_REALMS - 1];
+	realm_clear(old);
+	*old = *cand;
+	old->sent = false;
+	old->nc = 0;
+	memset(cand, 0, sizeof(*cand));
+}
+
+int
+sip_auth_commit(struct sip_auth *a)
+{
+	size_t i;
+	int rc = 0, r;
+
+	if (a == NULL)
+		return -EINVAL;
+	if (a->cand_err != 0)
+		rc = a->cand_err;
+	else if (a->ncand == 0)
+		rc = -EPROTO;
+	for (i = 0; rc == 0 && i < AUTH_MAX_REALMS; i++) {
+		if (a->cand[i].used && (r = judge(a, &a->cand[i])) != 0)
+			rc = r;
+	}
+	for (i = 0; rc == 0 && i < AUTH_MAX_REALMS; i++)
+		if (a->cand[i].used)
+			adopt(a, &a->cand[i]);
+	sip_auth_begin(a);
+	return rc;
+}
+
+struct hdr_walk {
+	struct sip_auth *a;
+	bool proxy;
+	int rc;
+};
+
+static void
+walk_header(const char *v, size_t len, void *arg)
+{
+	struct hdr_walk *w = arg;
+	int rc;
+
+	if (w->rc == 0 && (rc = sip_auth_add_header(w->a, v, len, w->proxy)))
+		w->rc = rc;
+}
+
+int
+sip_auth_handle_response(struct sip_auth *a, const char *raw, size_t len)
+{
+	struct hdr_walk w = { a, false, 0 };
+
+	if (a == NULL || raw == NULL)
+		return -EINVAL;
+	sip_auth_begin(a);
+	sip_msg_foreach_header(raw, len, "WWW-Authenticate", walk_header, &w);
+	w.proxy = true;
+	sip_msg_foreach_header(raw, len, "Proxy-Authenticate", walk_header, &w);
+	if (w.rc != 0) {
+		sip_auth_begin(a);
+		return w.rc;
+	}
+	return sip_auth_commit(a);
+}
+
+struct hdr_buf {
+	char *s;
+	size_t pos;
+	int rc;
+};
+
+static void
+put_raw(struct hdr_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->rc != 0)
+		return;
+	if (b->pos + n + 1 > AUTH_HDR_MAX) {
+		b->rc = -ENOSPC;
+		return;
+	}
+	memcpy(b->s + b->pos, s, n + 1);
+	b->pos += n;
+}
+
+static void
+put_quoted(struct hdr_buf *b, const char *name, const char *v)
+{
+	put_raw(b, name);
+	if (b->rc == 0)
+		b->rc = sip_digest_quote(b->s, AUTH_HDR_MAX, &b->pos, v);
+}
+
+static void
+format_credentials(struct hdr_buf *b, const struct auth_realm *r,
+		   const struct sip_digest_input *in, const char *response)
+{
+	char nc[16];
+
+	put_quoted(b, "Digest username=", in->username);
+	put_quoted(b, ", realm=", r->realm);
+	put_quoted(b, ", nonce=", r->nonce);
+	put_quoted(b, ", uri=", in->uri);
+	put_quoted(b, ", response=", response);
+	if (r->alg_given) {
+		put_raw(b, ", algorithm=");
+		put_raw(b, sip_digest_alg_name(r->alg, r->sess));
+	}
+	if (r->qop != SIP_QOP_NONE)
+		put_quoted(b, ", cnonce=", in->cnonce);
+	if (r->opaque != NULL)
+		put_quoted(b, ", opaque=", r->opaque);
+	if (r->qop != SIP_QOP_NONE) {
+		snprintf(nc, sizeof(nc), "%08x", (unsigned)in->nc);
+		put_raw(b, r->qop == SIP_QOP_AUTH ? ", qop=auth, nc="
+						  : ", qop=auth-int, nc=");
+		put_raw(b, nc);
+	}
+}
+
+static int
+build_one(struct sip_auth *a, struct auth_realm *r, struct hdr_buf *b,
+	  struct sip_digest_input *in)
+{
+	char cnonce[2 * AUTH_CNONCE_BYTES + 1];
+	char response[SIP_DIGEST_HEX_MAX];
+	int rc;
+
+	if ((rc = sip_digest_cnonce(cnonce, AUTH_CNONCE_BYTES)) != 0)
+		return rc;
+	in->alg = r->alg;
+	in->sess = r->sess;
+	in->qop = r->qop;
+	in->realm = r->realm;
+	in->nonce = r->nonce;
+	in->cnonce = cnonce;
+	in->nc = r->qop != SIP_QOP_NONE ? r->nc + 1 : 0;
+	if ((rc = sip_digest_response(in, response)) != 0)
+		return rc;
+	b->pos = 0;
+	b->rc = 0;
+	format_credentials(b, r, in, response);
+	OPENSSL_cleanse(response, sizeof(response));
+	if (b->rc != 0)
+		return b->rc;
+	r->nc = in->nc;
+	r->sent = true;
+	return 0;
+}
+
+int
+sip_auth_build(struct sip_auth *a, const char *method, const char *uri,
+	       const void *body, size_t bodylen, sip_auth_hdr_h *h, void *arg)
+{
+	struct sip_digest_input in;
+	struct hdr_buf b = { NULL, 0, 0 };
+	size_t i;
+	int rc = 0;
+
+	if (a == NULL || method == NULL || uri == NULL || h == NULL)
+		return -EINVAL;
+	if ((b.s = malloc(AUTH_HDR_MAX)) == NULL)
+		return -ENOMEM;
+	memset(&in, 0, sizeof(in));
+	in.username = a->user;
+	in.password = a->password;
+	in.method = method;
+	in.uri = uri;
+	in.body = body;
+	in.bodylen = bodylen;
+	for (i = 0; rc == 0 && i < AUTH_MAX_REALMS; i++) {
+		struct auth_realm *r = &a->realms[i];
+
+		if (!r->used)
+			continue;
+		if ((rc = build_one(a, r, &b, &in)) == 0)
+			rc = h(r->proxy ? "Proxy-Authorization"
+					: "Authorization",
+			       b.s, arg);
+	}
+	OPENSSL_cleanse(b.s, AUTH_HDR_MAX);
+	free(b.s);
+	return rc;
+}

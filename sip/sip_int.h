@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Internals shared by the sip/ files and their unit tests.  Nothing here is
+ * part of the library's contract with the daemon: use sip/sip.h for that.
+ * Every function returns 0 or a negative errno unless said otherwise.
+ */
+#ifndef GWAGENT_SIP_INT_H
+#define GWAGENT_SIP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip/sip.h"
+
+/* ---- digest.c: RFC 2617 / 7616 digest arithmetic ---------------------- */
+
+enum sip_digest_alg {
+	SIP_DIGEST_NONE = 0,
+	SIP_DIGEST_MD5,
+	SIP_DIGEST_SHA256,
+	SIP_DIGEST_SHA512_256,
+};
+
+enum sip_digest_qop {
+	SIP_QOP_NONE = 0, /* RFC 2069 compatibility: no cnonce, no nc */
+	SIP_QOP_AUTH,
+	SIP_QOP_AUTH_INT,
+};
+
+/* Longest hex digest (SHA-256, SHA-512/256) plus NUL. */
+#define SIP_DIGEST_HEX_MAX 65
+
+/* Everything one digest response depends on; strings are unquoted. */
+struct sip_digest_input {
+	enum sip_digest_alg alg;
+	bool sess;
+	enum sip_digest_qop qop;
+	const char *username;
+	const char *realm;
+	const char *password;
+	const char *method;
+	const char *uri;
+	const char *nonce;
+	const char *cnonce; /* needed with a qop or -sess */
+	uint32_t nc;	    /* printed as 8 lowercase hex digits */
+	const void *body;   /* auth-int only; NULL = empty body */
+	size_t bodylen;
+};
+
+/* Parse an algorithm token ("MD5", "sha-256-sess", ...): -ENOTSUP if unknown. */
+int sip_digest_alg_parse(const char *s, size_t len, enum sip_digest_alg *alg,
+			 bool *sess);
+/* Canonical token for an algorithm ("SHA-512-256-sess"); static storage. */
+const char *sip_digest_alg_name(enum sip_digest_alg alg, bool sess);
+/* Whether OpenSSL can compute it here (MD5 is absent under FIPS). */
+bool sip_digest_alg_available(enum sip_digest_alg alg);
+/* Preference rank: higher is stronger; 0 for unknown. */
+int sip_digest_alg_strength(enum sip_digest_alg alg);
+/* HA1, HA2 and the response as lowercase hex into out[SIP_DIGEST_HEX_MAX]. */
+int sip_digest_ha1(const struct sip_digest_input *in, char *out);
+int sip_digest_ha2(const struct sip_digest_input *in, char *out);
+int sip_digest_response(const struct sip_digest_input *in, char *out);
+/* Random cnonce of 2*nbytes hex chars (CSPRNG); out must hold 2*nbytes+1. */
+int sip_digest_cnonce(char *out, size_t nbytes);
+/* Append s to buf as a quoted-string, escaping '"' and '\\'. */
+int sip_digest_quote(char *buf, size_t size, size_t *pos, const char *s);
+
+/* ---- challenge.c: WWW-Authenticate / Proxy-Authenticate parser -------- */
+
+#define SIP_QOP_MASK_AUTH	0x1u
+#define SIP_QOP_MASK_AUTH_INT	0x2u
+#define SIP_CHALLENGE_VALUE_MAX 1024
+
+/* One usable Digest challenge; strings are malloc'ed and unescaped. */
+struct sip_challenge {
+	bool proxy; /* from Proxy-Authenticate */
+	enum sip_digest_alg alg;
+	bool sess;
+	bool alg_given; /* the challenge named its algorithm */
+	bool stale;
+	bool qop_given;
+	unsigned qop_mask;
+	char *realm;
+	char *nonce;
+	char *opaque;	/* NULL when absent */
+	unsigned order; /* position among the response's challenges */
+};
+
+typedef void(sip_challenge_h)(const struct sip_challenge *ch, void *arg);
+
+/*
+ * Parse one header value (which may hold several comma-separated
+ * challenges) and call h for each usable Digest challenge; the challenge
+ * and its strings are only valid during the call.  Unknown schemes,
+ * algorithms and parameters are skipped; any byte sequence is safe.
+ * Returns the number of usable challenges or -ENOMEM.
+ */
+int sip_challenge_parse(const char *v, size_t len, bool proxy,
+			sip_challenge_h *h, void *arg);
+void sip_challenge_clear(struct sip_challenge *ch);
+
+/* ---- msg.c: raw header access ------------------------------------------ */
+
+typedef void(sip_msg_header_h)(const char *v, size_t len, void *arg);
+
+/*
+ * Call h with each value of header `name` (case-insensitive, folded lines
+ * joined as-is) of the raw SIP message buf; stops at the empty line.
+ * Returns the number of matching headers.
+ */
+int sip_msg_foreach_header(const char *buf, size_t len, const char *name,
+			   sip_msg_header_h *h, void *arg);
+
+/* ---- auth.c: per-binding digest state --------------------------------- */
+
+struct sip_auth;
+
+enum sip_auth_policy {
+	SIP_AUTH_STRONGEST = 0, /* RFC 8760 local policy: strongest per realm */
+	SIP_AUTH_TOPMOST,	/* RFC 8760 §2.4 default: first supported */
+};
+
+/* Called once per header to add: name is "Authorization" or
+ * "Proxy-Authorization", value the full header value. */
+typedef int(sip_auth_hdr_h)(const char *name, const char *value, void *arg);
+
+int sip_auth_create(struct sip_auth **out, const char *user,
+		    const char *password);
+void sip_auth_destroy(struct sip_auth *a);
+int sip_auth_set_credentials(struct sip_auth *a, const char *user,
+			     const char *password);
+void sip_auth_set_policy(struct sip_auth *a, enum sip_auth_policy policy);
+/* Start a registration cycle: retry counters back to zero. */
+void sip_auth_new_cycle(struct sip_auth *a);
+/* Forget every cached challenge. */
+void sip_auth_forget(struct sip_auth *a);
+/* Number of realms with a cached challenge. */
+size_t sip_auth_realm_count(const struct sip_auth *a);
+
+/*
+ * Take the challenges of a 401/407 (raw message).  Returns 0 when the
+ * request should be resent with credentials, -EACCES when the credentials
+ * were rejected (same nonce challenged again without stale, or a second
+ * fresh nonce in one cycle), -EPROTO when no challenge is usable or stale
+ * loops, -ENOMEM.
+ */
+int sip_auth_handle_response(struct sip_auth *a, const char *raw, size_t len);
+
+/* The same from header values, for callers that already split them. */
+void sip_auth_begin(struct sip_auth *a);
+int sip_auth_add_header(struct sip_auth *a, const char *v, size_t len,
+			bool proxy);
+int sip_auth_commit(struct sip_auth *a);
+
+/*
+ * Build one credentials header per cached realm for a request and pass it
+ * to h; bumps nc per nonce and draws a new cnonce.  uri must be the
+ * serialized Request-URI as sent.  Returns 0, the first error of h, or a
+ * negative errno.
+ */
+int sip_auth_build(struct sip_auth *a, const char *method, const char *uri,
+		   const void *body, size_t bodylen, sip_auth_hdr_h *h,
+		   void *arg);
+
+#endif
