@@ -163,4 +163,68 @@ int sip_auth_build(struct sip_auth *a, const char *method, const char *uri,
 		   const void *body, size_t bodylen, sip_auth_hdr_h *h,
 		   void *arg);
 
+/* ---- policy.c: timing rules as pure functions ------------------------- */
+
+/* Random draws are uint32_t values, uniform over [0, 2^32). */
+#define SIP_RETRY_AFTER_MAX 86400u /* sanity cap on Retry-After, seconds */
+
+struct sip_refresh_policy {
+	unsigned divider_pct; /* RegistrationTimeDivider, 1..100 */
+	unsigned threshold_s; /* RegistrationTimeThreshold, 0 = off */
+	unsigned jitter_pct;  /* refresh up to this % earlier, 0 = none */
+	unsigned floor_s;     /* never refresh sooner than this */
+};
+
+/*
+ * Granted expiry: our Contact's expires param, else the Expires header,
+ * else what we asked (negative = absent).  A 0 grant to a non-zero
+ * request is a registrar bug: treat it as the request.
+ */
+uint32_t sip_policy_granted(uint32_t requested, int64_t contact_expires,
+			    int64_t header_expires);
+/* Delay in ms from a 2xx until the refresh. */
+uint64_t sip_policy_refresh_ms(const struct sip_refresh_policy *p,
+			       uint32_t granted_s, uint32_t rnd);
+/*
+ * Delay in ms before retry number `failures` (>= 1) of a failed cycle:
+ * base_s flat when max_s is 0, else RFC 5626 §4.5
+ * W = min(max_s, base_s * 2^(failures-1)), wait U[W/2, W].
+ */
+uint64_t sip_policy_backoff_ms(uint32_t base_s, uint32_t max_s,
+			       unsigned failures, uint32_t rnd);
+/* Retry-After (seconds, negative = absent) as a lower bound. */
+uint64_t sip_policy_retry_ms(uint64_t wait_ms, int64_t retry_after_s);
+/*
+ * 423 Interval Too Brief: the Expires to ask next, or -EPROTO when
+ * Min-Expires is absent, not above the request, or was already adopted
+ * in this cycle.
+ */
+int sip_policy_min_expires(uint32_t requested, int64_t min_expires,
+			   bool adopted, uint32_t *out);
+
+enum sip_outcome {
+	SIP_OUTCOME_OK,	      /* 2xx */
+	SIP_OUTCOME_AUTH,     /* 401/407: answer the challenge */
+	SIP_OUTCOME_INTERVAL, /* 423: adopt Min-Expires */
+	SIP_OUTCOME_FAILOVER, /* 503, timeout, transport: next address */
+	SIP_OUTCOME_RETRY,    /* other failure: back off */
+	SIP_OUTCOME_PROVISIONAL,
+};
+
+/* What a final status code asks of the client. */
+enum sip_outcome sip_policy_classify(int code);
+
+/* Token bucket pacing new REGISTER transactions. */
+struct sip_pacer {
+	unsigned rate;	/* tokens per second, 0 = unlimited */
+	unsigned burst; /* bucket size in tokens */
+	uint64_t milli; /* tokens * 1000 */
+	uint64_t last_ms;
+};
+
+void sip_pacer_init(struct sip_pacer *p, unsigned rate, unsigned burst,
+		    uint64_t now_ms);
+/* Take a token: 0 when granted, else the ms to wait before retrying. */
+uint64_t sip_pacer_take(struct sip_pacer *p, uint64_t now_ms);
+
 #endif
