@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The daemon's SNMP side, seen from the rest of agent/: no Net-SNMP type
+ * crosses this header.  Implemented in agent/snmp_*.c, the only files that
+ * include Net-SNMP headers.
+ */
+#ifndef GWAGENT_AGENT_SNMP_H
+#define GWAGENT_AGENT_SNMP_H
+
+struct agent_event;
+struct agent_snmp;
+
+/** How the agent attaches to SNMP. */
+struct agent_snmp_conf {
+	int master; /* 1: embedded master agent, 0: AgentX subagent */
+	const char
+		*agentx_socket; /* subagent: master's socket, NULL = default */
+	const char
+		*listen; /* master: transport spec, e.g. udp:127.0.0.1:1161 */
+	const char
+		*persist_dir; /* Net-SNMP state dir (absolute), NULL = none */
+	const char *const *
+		config_lines; /* master: snmpd.conf-style lines, NULL-terminated */
+	const char *debug_tokens; /* Net-SNMP -D tokens, NULL = none */
+};
+
+/**
+ * Start the SNMP side on loop @p ev.  The subagent keeps trying to reach
+ * its master in the background; the fds and timers live in @p ev.
+ * @return 0, -EINVAL, -ENOMEM or -EIO (Net-SNMP refused to start).
+ */
+int agent_snmp_create(struct agent_snmp **out, struct agent_event *ev,
+		      const struct agent_snmp_conf *conf);
+/** Stop SNMP and free; accepts NULL. */
+void agent_snmp_destroy(struct agent_snmp *s);
+/** Whether the subagent currently holds an AgentX session (master: 1). */
+int agent_snmp_connected(const struct agent_snmp *s);
+/** Net-SNMP's version string. */
+const char *agent_snmp_version(void);
+
+#endif

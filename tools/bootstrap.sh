@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# The README's two quick-start commands, on a fresh Debian 12 machine:
+#   tools/bootstrap.sh run    install, build, start the loopback lab and
+#                             gwagentd, show them answering, wait for Ctrl-C
+#   tools/bootstrap.sh test   install, build (ASan+UBSan, -Werror), run the
+#                             whole suite and make distcheck
+# GW_NO_INSTALL=1 skips the apt-get step (packages already there).
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
+ libsnmp-dev libosip2-dev libssl-dev libcurl4-openssl-dev libiniparser-dev check
+ snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester
+ openssl python3 procps clang-format valgrind"
+
+install_deps() {
+	[ "${GW_NO_INSTALL:-0}" = 1 ] && return 0
+	if [ "$(id -u)" -eq 0 ]; then
+		sudo=""
+	else
+		sudo="sudo"
+	fi
+	# shellcheck disable=SC2086
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update
+	# shellcheck disable=SC2086
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES
+}
+
+build() { # build DIR configure-args...
+	dir=$1
+	shift
+	autoreconf -fi
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" "$@" && make -j"$(nproc)")
+}
+
+case "${1:-}" in
+run)
+	install_deps
+	build _build/run
+	exec python3 tests/lab/labctl.py up --gwagentd _build/run/agent/gwagentd
+	;;
+test)
+	install_deps
+	rm -rf _build/ci
+	build _build/ci --enable-werror --enable-sanitizers
+	exec python3 tests/run -C _build/ci --distcheck
+	;;
+*)
+	echo "usage: $0 run|test" >&2
+	exit 2
+	;;
+esac
