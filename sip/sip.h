@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pollfd;
+
 /** Log levels given to a sip_log_h. */
 enum sip_log_level {
 	SIP_LOG_ERR = 0,
@@ -30,5 +32,247 @@ enum sip_log_level {
  * @param arg   the pointer given with the handler
  */
 typedef void(sip_log_h)(int level, const char *msg, void *arg);
+
+/* ---- engine ----------------------------------------------------------- */
+
+struct sipreg_engine;
+struct sipreg_binding;
+
+/** Transport of a proxy address (AudioCodes ProxyIp_TransportType). */
+enum sipreg_transport {
+	SIPREG_TP_UDP = 0,
+	SIPREG_TP_TCP = 1, /* not implemented yet: -ENOTSUP */
+	SIPREG_TP_TLS = 2, /* not implemented yet: -ENOTSUP */
+};
+
+/** Registration state of a binding. */
+enum sipreg_state {
+	SIPREG_IDLE = 0,       /**< added, never asked to register */
+	SIPREG_REGISTERING,    /**< first REGISTER of a cycle in flight */
+	SIPREG_AUTHENTICATING, /**< REGISTER with credentials in flight */
+	SIPREG_REGISTERED,     /**< 2xx received, refresh scheduled */
+	SIPREG_REFRESHING,     /**< refresh in flight, still registered */
+	SIPREG_UNREGISTERING,  /**< REGISTER Expires: 0 in flight */
+	SIPREG_UNREGISTERED,   /**< binding removed at the registrar */
+	SIPREG_BACKOFF,	       /**< failed, retry scheduled */
+	SIPREG_FAILED,	       /**< credentials rejected; retry scheduled */
+};
+
+/** Maximum proxy addresses per binding (a Proxy Set holds 5). */
+#define SIPREG_MAX_ADDRS 5
+/** Size of the address strings in the status structures. */
+#define SIPREG_ADDR_STRLEN 64
+
+/** One proxy/registrar address; the first is the primary. */
+struct sipreg_addr_cfg {
+	const char *host; /**< numeric IPv4/IPv6 or "localhost" (no DNS yet) */
+	uint16_t port;	  /**< 0 = 5060 */
+	enum sipreg_transport transport;
+};
+
+/**
+ * A binding's configuration; strings are copied.  Zero values select
+ * the defaults given in brackets (AudioCodes defaults).
+ */
+struct sipreg_binding_cfg {
+	const char *aor_user;	  /**< From/To user (required) */
+	const char *aor_host;	  /**< From/To host (required) */
+	const char *registrar;	  /**< Request-URI host [aor_host] */
+	const char *contact_user; /**< Contact user [aor_user] */
+	const char *auth_user;	  /**< digest username [aor_user] */
+	const char *password;	  /**< digest password [""] */
+	struct sipreg_addr_cfg addrs[SIPREG_MAX_ADDRS];
+	size_t naddrs;		/**< 1..SIPREG_MAX_ADDRS */
+	uint32_t expires;	/**< RegistrationTime [180] */
+	unsigned divider_pct;	/**< RegistrationTimeDivider [50] */
+	unsigned threshold_s;	/**< RegistrationTimeThreshold [0 = off] */
+	unsigned jitter_pct;	/**< refresh up to this % earlier [0] */
+	unsigned retry_s;	/**< RegistrationRetryTime [30] */
+	unsigned max_backoff_s; /**< MaxRegistrationBackoffTime [0 = flat] */
+	bool hotswap;		/**< IsProxyHotSwap: fail over on silence */
+	unsigned hotswap_rtx;	/**< HotSwapRtx [3] */
+	bool topmost_challenge; /**< answer the first supported challenge
+				      instead of the strongest per realm */
+};
+
+/** Counters of one binding. */
+struct sipreg_counters {
+	uint64_t sent;	     /**< REGISTER transactions started */
+	uint64_t ok;	     /**< 2xx */
+	uint64_t challenged; /**< 401/407 */
+	uint64_t failed;     /**< other 3xx-6xx */
+	uint64_t timeouts;   /**< no final response */
+	uint64_t transport;  /**< transport errors */
+};
+
+/** Snapshot of a binding. */
+struct sipreg_status {
+	enum sipreg_state state;
+	int addr_index;		       /**< address in use, -1 none */
+	char addr[SIPREG_ADDR_STRLEN]; /**< "ip:port" in use, "" none */
+	uint32_t granted;	       /**< seconds granted by the last 2xx */
+	int64_t refresh_in;	       /**< seconds to the next attempt, -1 */
+	int last_code;		       /**< last final status code, 0 none */
+	char last_reason[64];	       /**< its reason phrase */
+	char last_error[96];	       /**< last failure in words, "" none */
+	uint64_t last_success_ms;      /**< engine clock of the last 2xx, 0 */
+	int64_t last_success_time;     /**< wall time (time(2)), 0 never */
+	struct sipreg_counters counters;
+};
+
+/** Snapshot of one proxy address of a binding. */
+struct sipreg_addr_status {
+	char addr[SIPREG_ADDR_STRLEN]; /**< resolved "ip:port", "" if none */
+	bool resolved;
+	bool online;	  /**< last transaction there got a response */
+	int last_code;	  /**< last final code from it, 0 none, -1 timeout */
+	uint64_t last_ms; /**< engine clock of that result, 0 never */
+};
+
+/** Engine-wide counters. */
+struct sipreg_engine_stats {
+	uint64_t rx;	    /**< datagrams read */
+	uint64_t malformed; /**< dropped: unparsable */
+	uint64_t stray;	    /**< dropped: no matching transaction */
+	uint64_t requests;  /**< dropped: requests (we are a client only) */
+	uint64_t paced;	    /**< starts delayed by the pacing limit */
+};
+
+/**
+ * Status change handler: called after every state change and every
+ * final response.  It may call any sipreg_ function, including
+ * sipreg_binding_remove() on b.
+ */
+typedef void(sipreg_status_h)(struct sipreg_binding *b,
+			      const struct sipreg_status *st, void *arg);
+/** Monotonic clock in milliseconds (tests install a fake one). */
+typedef uint64_t(sipreg_clock_h)(void *arg);
+/** Uniform 32-bit random numbers for jitter (tests make it fixed). */
+typedef uint32_t(sipreg_rand_h)(void *arg);
+
+/** Engine configuration; zero values select the defaults. */
+struct sipreg_engine_cfg {
+	const char *local_addr; /**< UDP bind address ["0.0.0.0"] */
+	uint16_t local_port;	/**< UDP bind port [0 = ephemeral] */
+	const char *user_agent; /**< User-Agent ["gwagent"] */
+	unsigned pace_rate;	/**< new REGISTERs per second [50] */
+	unsigned pace_burst;	/**< burst [pace_rate] */
+	bool pace_off;		/**< no pacing at all */
+	sip_log_h *logh;	/**< log handler [none] */
+	void *log_arg;
+	sipreg_status_h *statush; /**< status handler [none] */
+	void *status_arg;
+	sipreg_clock_h *clockh; /**< clock [CLOCK_MONOTONIC] */
+	void *clock_arg;
+	sipreg_rand_h *randh; /**< random source [OpenSSL RAND_bytes] */
+	void *rand_arg;
+};
+
+/**
+ * Create an engine and bind its UDP socket (non-blocking).
+ * @param out receives the engine; the caller owns it (sipreg_engine_destroy)
+ * @param cfg configuration, copied; NULL for all defaults
+ * @return 0, -EINVAL, -ENOMEM, or the errno of socket()/bind()
+ */
+int sipreg_engine_create(struct sipreg_engine **out,
+			 const struct sipreg_engine_cfg *cfg);
+
+/**
+ * Destroy an engine, its bindings and transactions, without sending
+ * anything (use sipreg_engine_unregister_all() and wait for
+ * sipreg_engine_busy() to reach 0 first for an orderly shutdown).
+ * Binding pointers become invalid.  Accepts NULL.
+ */
+void sipreg_engine_destroy(struct sipreg_engine *e);
+
+/**
+ * The file descriptors to poll: fills fds[0..n) with fd and events
+ * (POLLIN) and returns how many the engine has (may exceed nfds; call
+ * again with more room), or -EINVAL.
+ */
+int sipreg_engine_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
+			  size_t nfds);
+
+/**
+ * Milliseconds until sipreg_engine_timeout() must be called: 0 when
+ * something is due, -1 when nothing is scheduled.  Covers the engine's
+ * timers and libosip2's retransmission timers.
+ */
+int sipreg_engine_next_timeout(struct sipreg_engine *e);
+
+/**
+ * Read and process everything pending on fd (never blocks).
+ * @return 0, -EINVAL for an fd that is not the engine's
+ */
+int sipreg_engine_readable(struct sipreg_engine *e, int fd);
+
+/** Run due timers (retransmissions, refreshes, retries).  Returns 0. */
+int sipreg_engine_timeout(struct sipreg_engine *e);
+
+/** Copy the engine-wide counters. */
+int sipreg_engine_stats(const struct sipreg_engine *e,
+			struct sipreg_engine_stats *st);
+
+/** Register every binding (paced).  Returns 0. */
+int sipreg_engine_register_all(struct sipreg_engine *e);
+
+/** Unregister every registered binding (paced).  Returns 0. */
+int sipreg_engine_unregister_all(struct sipreg_engine *e);
+
+/** Number of bindings with a REGISTER in flight or about to start. */
+size_t sipreg_engine_busy(const struct sipreg_engine *e);
+
+/* ---- bindings --------------------------------------------------------- */
+
+/**
+ * Add a binding (state IDLE; nothing is sent until sipreg_binding_register).
+ * @param user opaque pointer returned by sipreg_binding_user(), borrowed
+ * @param out  receives the binding, owned by the engine; valid until
+ *             sipreg_binding_remove() or sipreg_engine_destroy()
+ * @return 0, -EINVAL (missing AOR, bad address), -ENOTSUP (TCP/TLS or a
+ *         name that needs DNS), -ENOMEM
+ */
+int sipreg_binding_add(struct sipreg_engine *e,
+		       const struct sipreg_binding_cfg *cfg, void *user,
+		       struct sipreg_binding **out);
+
+/**
+ * Replace a binding's configuration.  Call-ID and CSeq are kept; cached
+ * challenges are dropped when the credentials change.  A registered
+ * binding is re-registered with the new settings.
+ * @return as sipreg_binding_add()
+ */
+int sipreg_binding_update(struct sipreg_binding *b,
+			  const struct sipreg_binding_cfg *cfg);
+
+/**
+ * Remove a binding.  With unregister set and the binding registered, an
+ * un-REGISTER is sent first and the engine frees the binding when it
+ * completes; either way the pointer is invalid on return.  Accepts NULL.
+ */
+void sipreg_binding_remove(struct sipreg_binding *b, bool unregister);
+
+/** Start a registration cycle now (also a forced refresh).  Returns 0. */
+int sipreg_binding_register(struct sipreg_binding *b);
+
+/** Send REGISTER Expires: 0 for the binding's contact.  Returns 0. */
+int sipreg_binding_unregister(struct sipreg_binding *b);
+
+/** Force a refresh of a registered binding (same as register). */
+int sipreg_binding_refresh(struct sipreg_binding *b);
+
+/** The user pointer given to sipreg_binding_add(). */
+void *sipreg_binding_user(const struct sipreg_binding *b);
+
+/** Snapshot of a binding's status.  Returns 0 or -EINVAL. */
+int sipreg_binding_status(const struct sipreg_binding *b,
+			  struct sipreg_status *st);
+
+/** Snapshot of address idx of a binding.  Returns 0 or -EINVAL. */
+int sipreg_binding_addr_status(const struct sipreg_binding *b, size_t idx,
+			       struct sipreg_addr_status *st);
+
+/** Name of a state ("registered"); static storage. */
+const char *sipreg_state_name(enum sipreg_state state);
 
 #endif

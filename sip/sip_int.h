@@ -11,7 +11,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <osip2/osip.h>
+
 #include "sip/sip.h"
+
+#ifndef TAILQ_FOREACH_SAFE /* glibc's sys/queue.h lacks it */
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar) \
+	for ((var) = TAILQ_FIRST((head));          \
+	     (var) && ((tvar) = TAILQ_NEXT((var), field), 1); (var) = (tvar))
+#endif
 
 /* ---- digest.c: RFC 2617 / 7616 digest arithmetic ---------------------- */
 
@@ -226,5 +238,184 @@ void sip_pacer_init(struct sip_pacer *p, unsigned rate, unsigned burst,
 		    uint64_t now_ms);
 /* Take a token: 0 when granted, else the ms to wait before retrying. */
 uint64_t sip_pacer_take(struct sip_pacer *p, uint64_t now_ms);
+
+/* ---- transport (transport_udp.c, or a fake in tests) ------------------ */
+
+struct sip_transport_ops {
+	/* Send one datagram: 0 or a negative errno. */
+	int (*send)(void *ctx, const char *buf, size_t len,
+		    const struct sockaddr_storage *to);
+	/* Local address (with our port) used to reach `to`. */
+	int (*local_addr)(void *ctx, const struct sockaddr_storage *to,
+			  struct sockaddr_storage *local);
+	/* Pollable fd, -1 if none. */
+	int (*fd)(void *ctx);
+	/* Read one datagram: its length, -EAGAIN when empty, or -errno. */
+	int (*recv)(void *ctx, char *buf, size_t size,
+		    struct sockaddr_storage *from);
+	void (*destroy)(void *ctx);
+};
+
+extern const struct sip_transport_ops sip_udp_ops;
+int sip_udp_create(void **ctx, const char *addr, uint16_t port);
+
+/* sockaddr helpers (transport_udp.c) */
+int sip_addr_resolve(const char *host, uint16_t port,
+		     struct sockaddr_storage *ss);
+/* "ip:port" / "[v6]:port"; host-only form with port 0. */
+void sip_addr_format(const struct sockaddr_storage *ss, char *buf, size_t size,
+		     bool with_port);
+uint16_t sip_addr_port(const struct sockaddr_storage *ss);
+
+/* ---- engine internals (engine.c, binding.c, register.c) --------------- */
+
+#define SIP_MAX_DATAGRAM  65535
+#define SIP_TR_TIMEOUT_MS 32500 /* Timer F (64*T1) plus a margin */
+#define SIP_MAX_ATTEMPTS  6	/* REGISTERs per cycle before backing off */
+
+enum sip_timer_kind {
+	SIP_TMR_NONE = 0,
+	SIP_TMR_START,	  /* start (or restart) a cycle */
+	SIP_TMR_DEADLINE, /* transaction deadline: hot swap or timeout */
+};
+
+enum sip_result_kind {
+	SIP_RES_NONE = 0,
+	SIP_RES_RESPONSE,
+	SIP_RES_TIMEOUT,
+	SIP_RES_TRANSPORT,
+};
+
+/* What the last transaction ended with, taken from inside callbacks. */
+struct sip_result {
+	enum sip_result_kind kind;
+	int code;
+	char reason[64];
+	int64_t contact_expires;
+	int64_t header_expires;
+	int64_t min_expires;
+	int64_t retry_after;
+	int auth_rc;
+};
+
+struct sip_addr {
+	char *host;
+	uint16_t port;
+	enum sipreg_transport tp;
+	struct sockaddr_storage ss;
+	bool resolved;
+	bool online;
+	int last_code;
+	uint64_t last_ms;
+};
+
+struct sipreg_binding {
+	TAILQ_ENTRY(sipreg_binding) entry;
+	TAILQ_ENTRY(sipreg_binding) pentry; /* result waiting */
+	struct sipreg_engine *e;
+	void *user;
+	bool pending;
+	bool zombie;	   /* removed by the user, freed when idle */
+	bool want_unreg;   /* current cycle is an un-REGISTER */
+	bool remove_after; /* free when the un-REGISTER completes */
+	bool started;	   /* register was asked at least once */
+	/* configuration */
+	char *aor_user;
+	char *aor_host;
+	char *ruri;
+	char *contact_user;
+	struct sip_addr addrs[SIPREG_MAX_ADDRS];
+	size_t naddrs;
+	uint32_t expires_cfg;
+	struct sip_refresh_policy refresh;
+	unsigned retry_s;
+	unsigned max_backoff_s;
+	bool hotswap;
+	unsigned hotswap_rtx;
+	struct sip_auth *auth;
+	/* dialog */
+	char call_id[48];
+	char from_tag[24];
+	char line[20];
+	uint32_t cseq;
+	/* cycle */
+	enum sipreg_state state;
+	osip_transaction_t *tr;
+	size_t cur;
+	unsigned tried; /* bit per address tried in this cycle */
+	bool pinned;
+	uint32_t req_expires;
+	uint32_t sent_expires;
+	bool min_adopted;
+	unsigned attempts;
+	unsigned failures;
+	enum sip_timer_kind tkind;
+	uint64_t tdue;
+	struct sip_result res;
+	/* status */
+	uint32_t granted;
+	int last_code;
+	char last_reason[64];
+	char last_error[96];
+	uint64_t last_success_ms;
+	int64_t last_success_time;
+	struct sipreg_counters c;
+};
+
+TAILQ_HEAD(sip_binding_list, sipreg_binding);
+
+struct sipreg_engine {
+	osip_t *osip;
+	const struct sip_transport_ops *tp;
+	void *tpctx;
+	struct sip_binding_list bindings;
+	struct sip_binding_list pending;
+	osip_transaction_t **dead;
+	size_t ndead;
+	size_t dead_cap;
+	struct sip_pacer pacer;
+	char *user_agent;
+	sip_log_h *logh;
+	void *log_arg;
+	sipreg_status_h *statush;
+	void *status_arg;
+	sipreg_clock_h *clockh;
+	void *clock_arg;
+	sipreg_rand_h *randh;
+	void *rand_arg;
+	const char *rx_raw; /* datagram being dispatched, for the challenges */
+	size_t rx_len;
+	char *rxbuf;
+	int depth; /* > 0 while dispatching: defer frees */
+	bool reaping;
+	struct sipreg_engine_stats stats;
+};
+
+/* engine.c */
+uint64_t sip_engine_now(struct sipreg_engine *e);
+uint32_t sip_engine_rand(struct sipreg_engine *e);
+void sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Run osip and the results it produced until nothing is left. */
+void sip_engine_run(struct sipreg_engine *e);
+/* Feed one datagram (the UDP reader and the test transport use it). */
+void sip_engine_input(struct sipreg_engine *e, const char *buf, size_t len);
+/* Create an engine on a given transport (tests); takes ctx. */
+int sip_engine_create_tp(struct sipreg_engine **out,
+			 const struct sipreg_engine_cfg *cfg,
+			 const struct sip_transport_ops *tp, void *tpctx);
+/* ms to the earliest binding timer (osip's excluded), -1 if none. */
+int64_t sip_engine_binding_timeout(struct sipreg_engine *e);
+void sip_engine_abort_tr(struct sipreg_engine *e, osip_transaction_t *tr);
+
+/* binding.c */
+void sip_binding_free(struct sipreg_binding *b);
+void sip_binding_on_timer(struct sipreg_binding *b, uint64_t now);
+void sip_binding_on_result(struct sipreg_binding *b);
+void sip_binding_notify(struct sipreg_binding *b);
+
+/* register.c */
+int sip_register_send(struct sipreg_binding *b);
+void sip_register_result(struct sipreg_binding *b, osip_message_t *resp);
 
 #endif

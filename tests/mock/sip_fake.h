@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * In-process fake transport and registrar helpers for the engine tests:
+ * captures what the engine sends and builds responses to it.
+ */
+#ifndef GWAGENT_TESTS_SIP_FAKE_H
+#define GWAGENT_TESTS_SIP_FAKE_H
+
+#include "sip/sip_int.h"
+
+#define SIP_FAKE_MAX 64
+
+struct sip_fake_msg {
+	char *buf;
+	size_t len;
+	struct sockaddr_storage to;
+};
+
+struct sip_fake {
+	struct sip_fake_msg sent[SIP_FAKE_MAX];
+	size_t nsent;
+	int send_rc; /* what send returns (0 = success) */
+};
+
+extern const struct sip_transport_ops sip_fake_ops;
+
+/* A fake transport; the engine given it owns and destroys it. */
+struct sip_fake *sip_fake_new(void);
+/* Last message sent, or NULL. */
+const struct sip_fake_msg *sip_fake_last(const struct sip_fake *f);
+/* Copy of header `name` of message m into buf ("" if absent). */
+const char *sip_fake_header(const struct sip_fake_msg *m, const char *name,
+			    char *buf, size_t size);
+/* Destination port of message m. */
+unsigned sip_fake_port(const struct sip_fake_msg *m);
+/* Answer the last message with "code reason" plus extra header lines
+ * (each ending in CRLF); feeds the engine. */
+void sip_fake_reply(struct sipreg_engine *e, struct sip_fake *f, int code,
+		    const char *reason, const char *extra);
+
+#endif

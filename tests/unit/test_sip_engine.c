@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for the engine state machine (sip/engine.c, sip/binding.c,
+ * sip/register.c) with a fake clock and an in-process fake transport.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sip/sip_int.h"
+#include "tests/mock/sip_fake.h"
+#include "tests/unit/gwtest.h"
+
+static uint64_t now_ms;
+static struct sipreg_engine *e;
+static struct sip_fake *f;
+static int notified;
+static bool remove_in_cb;
+
+static uint64_t
+fake_clock(void *arg)
+{
+	(void)arg;
+	return now_ms;
+}
+
+static uint32_t
+fake_rand(void *arg)
+{
+	(void)arg;
+	return 0; /* no spread: the upper end of every range */
+}
+
+static void
+on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
+{
+	(void)st;
+	(void)arg;
+	notified++;
+	if (remove_in_cb)
+		sipreg_binding_remove(b, false);
+}
+
+static void
+setup_engine(unsigned pace_rate)
+{
+	struct sipreg_engine_cfg cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.clockh = fake_clock;
+	cfg.randh = fake_rand;
+	cfg.statush = on_status;
+	cfg.user_agent = "gwtest/1";
+	cfg.pace_rate = pace_rate;
+	cfg.pace_off = pace_rate == 0;
+	now_ms = 1000000;
+	notified = 0;
+	remove_in_cb = false;
+	f = sip_fake_new();
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(sip_engine_create_tp(&e, &cfg, &sip_fake_ops, f), 0);
+}
+
+static void
+setup(void)
+{
+	setup_engine(0);
+}
+
+static void
+teardown(void)
+{
+	sipreg_engine_destroy(e);
+	e = NULL;
+	f = NULL;
+}
+
+static void
+base_cfg(struct sipreg_binding_cfg *c, size_t naddrs)
+{
+	static const char *const hosts[] = { "192.0.2.1", "192.0.2.2",
+					     "192.0.2.3" };
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->aor_user = "alice";
+	c->aor_host = "example.com";
+	c->password = "secret";
+	c->naddrs = naddrs;
+	for (i = 0; i < naddrs; i++) {
+		c->addrs[i].host = hosts[i];
+		c->addrs[i].port = (uint16_t)(5060 + i);
+	}
+}
+
+static struct sipreg_binding *
+add(size_t naddrs)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+
+	base_cfg(&c, naddrs);
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	return b;
+}
+
+static struct sipreg_status
+status(const struct sipreg_binding *b)
+{
+	struct sipreg_status st;
+
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	return st;
+}
+
+static const char *
+hdr(const char *name)
+{
+	static char buf[512];
+
+	return sip_fake_header(sip_fake_last(f), name, buf, sizeof(buf));
+}
+
+static void
+advance(uint64_t ms)
+{
+	now_ms += ms;
+	sipreg_engine_timeout(e);
+}
+
+/* A Contact header with our line parameter and the given expires. */
+static const char *
+our_contact(const char *exp)
+{
+	static char buf[512];
+	char line[64] = "";
+	const char *p = strstr(hdr("Contact"), "line=");
+
+	if (p != NULL)
+		sscanf(p + 5, "%63[^>;]", line);
+	snprintf(buf, sizeof(buf),
+		 "Contact: <sip:alice@192.0.2.10:5062;transport=udp;line=x>;"
+		 "expires=999, "
+		 "<sip:alice@192.0.2.10:5062;transport=udp;line=%s>;"
+		 "expires=%s\r\n",
+		 line, exp);
+	return buf;
+}
+
+START_TEST(test_register_request)
+{
+	struct sipreg_binding *b = add(1);
+	const struct sip_fake_msg *m;
+
+	ck_assert_int_eq(status(b).state, SIPREG_IDLE);
+	ck_assert_int_eq(sipreg_binding_register(b), 0);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	ck_assert_uint_eq(f->nsent, 1);
+	m = sip_fake_last(f);
+	ck_assert_uint_eq(sip_fake_port(m), 5060);
+	ck_assert(strncmp(m->buf, "REGISTER sip:example.com SIP/2.0\r\n", 34) ==
+		  0);
+	ck_assert(strstr(hdr("Via"), "SIP/2.0/UDP 192.0.2.10:5062;rport;"
+				     "branch=z9hG4bK") != NULL);
+	ck_assert(strstr(hdr("From"), "<sip:alice@example.com>;tag=") != NULL);
+	ck_assert_str_eq(hdr("To"), "<sip:alice@example.com>");
+	ck_assert_str_eq(hdr("CSeq"), "1 REGISTER");
+	ck_assert(strstr(hdr("Contact"), "<sip:alice@192.0.2.10:5062;"
+					 "transport=udp;line=") != NULL);
+	ck_assert_str_eq(hdr("Expires"), "180");
+	ck_assert_str_eq(hdr("User-Agent"), "gwtest/1");
+	ck_assert_str_eq(hdr("Max-Forwards"), "70");
+	ck_assert_str_eq(hdr("Authorization"), "");
+	/* one REGISTER in flight per binding */
+	ck_assert_int_eq(sipreg_binding_register(b), 0);
+	ck_assert_uint_eq(f->nsent, 1);
+}
+END_TEST
+
+START_TEST(test_register_ok_refresh)
+{
+	struct sipreg_binding *b = add(1);
+	char cid[128], via[256];
+	struct sipreg_status st;
+
+	sipreg_binding_register(b);
+	snprintf(cid, sizeof(cid), "%s", hdr("Call-ID"));
+	snprintf(via, sizeof(via), "%s", hdr("Via"));
+	sip_fake_reply(e, f, 200, "OK", our_contact("120"));
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_uint_eq(st.granted, 120);
+	ck_assert_int_eq(st.refresh_in, 60); /* divider 50 % */
+	ck_assert_int_eq(st.last_code, 200);
+	ck_assert_str_eq(st.last_reason, "OK");
+	ck_assert_str_eq(st.addr, "192.0.2.1:5060");
+	ck_assert_uint_eq(st.counters.ok, 1);
+	ck_assert_uint_eq(st.last_success_ms, now_ms);
+	ck_assert_int_eq(sip_engine_binding_timeout(e), 60000);
+	advance(59999);
+	ck_assert_uint_eq(f->nsent, 1);
+	advance(1);
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_int_eq(status(b).state, SIPREG_REFRESHING);
+	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
+	ck_assert_str_eq(hdr("Call-ID"), cid);
+	ck_assert_str_ne(hdr("Via"), via);
+	/* no contact expires: the Expires header */
+	sip_fake_reply(e, f, 200, "OK", "Expires: 3600\r\n");
+	ck_assert_uint_eq(status(b).granted, 3600);
+	ck_assert_int_eq(status(b).refresh_in, 1800);
+	ck_assert_int_ge(notified, 4);
+}
+END_TEST
+
+START_TEST(test_zero_grant_is_request)
+{
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 200, "OK", our_contact("0"));
+	ck_assert_uint_eq(status(b).granted, 180);
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_uint_eq(status(b).granted, 180);
+	ck_assert_int_eq(status(b).refresh_in, 90);
+}
+END_TEST
+
+#define CHALLENGE                                                        \
+	"WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n1\", " \
+	"qop=\"auth\", algorithm=MD5\r\n"
+
+START_TEST(test_digest)
+{
+	struct sipreg_binding *b = add(1);
+	struct sipreg_status st;
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	ck_assert_int_eq(status(b).state, SIPREG_AUTHENTICATING);
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
+	ck_assert(strstr(hdr("Authorization"),
+			 "Digest username=\"alice\", "
+			 "realm=\"example.com\", "
+			 "nonce=\"n1\", "
+			 "uri=\"sip:example.com\"") != NULL);
+	ck_assert(strstr(hdr("Authorization"), "nc=00000001") != NULL);
+	sip_fake_reply(e, f, 200, "OK", "");
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_uint_eq(st.counters.challenged, 1);
+	ck_assert_uint_eq(st.counters.sent, 2);
+	/* the refresh carries credentials pre-emptively, nc 2 */
+	advance(90000);
+	ck_assert(strstr(hdr("Authorization"), "nc=00000002") != NULL);
+}
+END_TEST
+
+START_TEST(test_digest_rejected)
+{
+	struct sipreg_binding *b = add(1);
+	struct sipreg_status st;
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_FAILED);
+	ck_assert_str_eq(st.last_error, "credentials rejected");
+	ck_assert_int_eq(st.refresh_in, 30);
+	ck_assert_uint_eq(f->nsent, 2);
+	advance(30000); /* RegistrationRetryTime, then a new cycle */
+	ck_assert_uint_eq(f->nsent, 3);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+}
+END_TEST
+
+START_TEST(test_digest_unusable)
+{
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 401, "Unauthorized",
+		       "WWW-Authenticate: Digest realm=\"r\", nonce=\"n\", "
+		       "algorithm=AKAv1-MD5\r\n");
+	ck_assert_int_eq(status(b).state, SIPREG_FAILED);
+	ck_assert_str_eq(status(b).last_error, "no usable challenge");
+	ck_assert_uint_eq(f->nsent, 1);
+}
+END_TEST
+
+START_TEST(test_proxy_and_www)
+{
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 407, "Proxy Authentication Required",
+		       "Proxy-Authenticate: Digest realm=\"p\", nonce=\"a\"\r\n"
+		       "WWW-Authenticate: Digest realm=\"r\", nonce=\"b\"\r\n");
+	ck_assert(strstr(hdr("Proxy-Authorization"), "realm=\"p\"") != NULL);
+	ck_assert(strstr(hdr("Authorization"), "realm=\"r\"") != NULL);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+}
+END_TEST
+
+START_TEST(test_interval_too_brief)
+{
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 423, "Interval Too Brief", "Min-Expires: 600\r\n");
+	ck_assert_str_eq(hdr("Expires"), "600");
+	sip_fake_reply(e, f, 423, "Interval Too Brief",
+		       "Min-Expires: 900\r\n"); /* only once per cycle */
+	ck_assert_int_eq(status(b).state, SIPREG_BACKOFF);
+	ck_assert_uint_eq(f->nsent, 2);
+}
+END_TEST
+
+START_TEST(test_failover_503)
+{
+	struct sipreg_binding *b = add(2);
+	struct sipreg_addr_status as;
+	char cid[128];
+
+	sipreg_binding_register(b);
+	snprintf(cid, sizeof(cid), "%s", hdr("Call-ID"));
+	sip_fake_reply(e, f, 503, "Service Unavailable", "");
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
+	ck_assert_str_eq(hdr("Call-ID"), cid);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).addr_index, 1);
+	ck_assert_str_eq(status(b).addr, "192.0.2.2:5061");
+	ck_assert_int_eq(sipreg_binding_addr_status(b, 0, &as), 0);
+	ck_assert_int_eq(as.last_code, 503);
+	ck_assert_str_eq(as.addr, "192.0.2.1:5060");
+	/* refreshes stick to the address that accepted */
+	advance(90000);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	ck_assert_int_eq(sipreg_binding_addr_status(b, 2, &as), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_hotswap_timeout)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+	struct sipreg_status st;
+
+	base_cfg(&c, 2);
+	c.hotswap = true;
+	c.hotswap_rtx = 3;
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	ck_assert_int_eq(sipreg_engine_next_timeout(e) <= 500, 1);
+	now_ms += 7499;
+	sipreg_engine_timeout(e);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5060);
+	advance(1); /* 0.5+1+2+4 s: hot swap */
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	ck_assert_uint_eq(status(b).counters.timeouts, 1);
+	advance(7500);
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_BACKOFF);
+	ck_assert_str_eq(st.last_error, "timeout");
+	ck_assert_uint_eq(st.counters.timeouts, 2);
+	ck_assert_int_eq(st.refresh_in, 30);
+	/* the next cycle starts again from the primary */
+	advance(30000);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5060);
+}
+END_TEST
+
+START_TEST(test_backoff_retry_after)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+
+	base_cfg(&c, 1);
+	c.max_backoff_s = 600;
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 500, "Server Error", "Retry-After: 120\r\n");
+	ck_assert_int_eq(status(b).state, SIPREG_BACKOFF);
+	ck_assert_int_eq(status(b).refresh_in, 120);
+	advance(120000);
+	sip_fake_reply(e, f, 403, "Forbidden", "");
+	ck_assert_int_eq(status(b).refresh_in, 60); /* 30 * 2 */
+	advance(60000);
+	sip_fake_reply(e, f, 403, "Forbidden", "");
+	ck_assert_int_eq(status(b).refresh_in, 120);
+	advance(120000);
+	sip_fake_reply(e, f, 200, "OK", "");
+	advance(90000);
+	sip_fake_reply(e, f, 403, "Forbidden", "");
+	ck_assert_int_eq(status(b).refresh_in, 30); /* reset on success */
+	ck_assert_uint_eq(status(b).counters.failed, 4);
+}
+END_TEST
+
+START_TEST(test_transport_error)
+{
+	struct sipreg_binding *b = add(2);
+
+	f->send_rc = -ENETUNREACH;
+	sipreg_binding_register(b);
+	ck_assert_int_eq(status(b).state, SIPREG_BACKOFF);
+	ck_assert_uint_eq(status(b).counters.transport, 2);
+	f->send_rc = 0;
+	advance(30000);
+	ck_assert_uint_eq(f->nsent, 1);
+}
+END_TEST
+
+START_TEST(test_unregister)
+{
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(sipreg_binding_unregister(b), 0);
+	ck_assert_int_eq(status(b).state, SIPREG_UNREGISTERING);
+	ck_assert_str_eq(hdr("Expires"), "0");
+	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
+	ck_assert_uint_eq(sipreg_engine_busy(e), 1);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_UNREGISTERED);
+	ck_assert_int_eq(status(b).refresh_in, -1);
+	ck_assert_int_eq(sip_engine_binding_timeout(e), -1);
+	ck_assert_int_gt(sipreg_engine_next_timeout(e), 0); /* osip Timer K */
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+}
+END_TEST
+
+START_TEST(test_remove_unregisters)
+{
+	struct sipreg_binding *b = add(1), *b2 = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 200, "OK", "");
+	sipreg_binding_remove(b, true);
+	ck_assert_str_eq(hdr("Expires"), "0");
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	ck_assert_str_eq(hdr("Expires"), "0");
+	ck_assert(strstr(hdr("Authorization"), "nonce=\"n1\"") != NULL);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	sipreg_binding_remove(b2, true); /* idle: freed at once */
+	sipreg_binding_remove(NULL, true);
+}
+END_TEST
+
+START_TEST(test_remove_in_callback)
+{
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	remove_in_cb = true;
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	ck_assert_int_eq(notified, 2);
+	sip_fake_reply(e, f, 200, "OK", ""); /* late retransmission */
+	ck_assert_int_eq(notified, 2);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+	static const char *const junk[] = {
+		"",
+		"garbage",
+		"SIP/2.0 200 OK\r\n\r\n",
+		"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKx\r\n"
+		"CSeq: 1 REGISTER\r\nCall-ID: a\r\nFrom: <sip:a@b>;tag=1\r\n"
+		"To: <sip:a@b>\r\n\r\n",
+		"OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP "
+		"1.2.3.4;branch=z9hG4bKy"
+		"\r\nCSeq: 1 OPTIONS\r\nCall-ID: a\r\nFrom: <sip:a@b>;tag=1\r\n"
+		"To: <sip:a@b>\r\nContent-Length: 0\r\n\r\n",
+		"SIP/2.0 99999999999999 X\r\n\r\n",
+	};
+	struct sipreg_engine_stats st;
+	struct sipreg_binding *b = add(1);
+	size_t i;
+
+	sipreg_binding_register(b);
+	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+		sip_engine_input(e, junk[i], strlen(junk[i]));
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.rx, 6);
+	ck_assert_uint_eq(st.malformed + st.stray + st.requests, 6);
+	ck_assert_uint_ge(st.stray, 1);
+	ck_assert_uint_ge(st.requests, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	/* a truncated copy of a real answer must not crash either */
+	for (i = 0; i < 200; i++) {
+		char resp[1024];
+		int n = snprintf(
+			resp, sizeof(resp),
+			"SIP/2.0 401 Unauthorized\r\nVia: %s\r\nCSeq: %s\r\n"
+			"Call-ID: %s\r\n" CHALLENGE "\r\n",
+			hdr("Via"), hdr("CSeq"), hdr("Call-ID"));
+
+		sip_engine_input(e, resp, (size_t)n * i / 200);
+	}
+}
+END_TEST
+
+START_TEST(test_add_invalid)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b = NULL;
+
+	base_cfg(&c, 1);
+	c.aor_user = "al ice";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
+	base_cfg(&c, 0);
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
+	base_cfg(&c, 1);
+	c.addrs[0].host = "registrar.example.com";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -ENOTSUP);
+	base_cfg(&c, 1);
+	c.addrs[0].transport = SIPREG_TP_TLS;
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -ENOTSUP);
+	base_cfg(&c, 1);
+	c.addrs[0].host = "::1";
+	c.registrar = "[2001:db8::1]";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, &c, &b), 0);
+	ck_assert_ptr_eq(sipreg_binding_user(b), &c);
+	ck_assert_int_eq(sipreg_binding_add(e, NULL, NULL, &b), -EINVAL);
+	ck_assert_str_eq(sipreg_state_name(SIPREG_BACKOFF), "backoff");
+}
+END_TEST
+
+START_TEST(test_update)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 200, "OK", "");
+	base_cfg(&c, 2);
+	c.addrs[0].host = "localhost";
+	c.expires = 600;
+	ck_assert_int_eq(sipreg_binding_update(b, &c), 0);
+	ck_assert_int_eq(status(b).state, SIPREG_REFRESHING);
+	ck_assert_str_eq(hdr("Expires"), "600");
+	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
+	ck_assert_str_eq(status(b).addr, "127.0.0.1:5060");
+	c.addrs[1].transport = SIPREG_TP_TCP;
+	ck_assert_int_eq(sipreg_binding_update(b, &c), -ENOTSUP);
+}
+END_TEST
+
+START_TEST(test_pacing)
+{
+	struct sipreg_binding *b[5];
+	struct sipreg_engine_stats st;
+	size_t i;
+
+	teardown();
+	setup_engine(2); /* 2/s, burst 2 */
+	for (i = 0; i < 5; i++)
+		b[i] = add(1);
+	sipreg_engine_register_all(e);
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_int_eq(status(b[4]).state, SIPREG_REGISTERING);
+	ck_assert_int_eq(sip_engine_binding_timeout(e), 500);
+	advance(500);
+	ck_assert_uint_eq(f->nsent, 3);
+	advance(500);
+	ck_assert_uint_eq(f->nsent, 4);
+	advance(500);
+	ck_assert_uint_eq(f->nsent, 5);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_ge(st.paced, 3);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 5);
+}
+END_TEST
+
+static Suite *
+engine_suite(void)
+{
+	Suite *s = suite_create("sip_engine");
+	TCase *tc;
+
+	tc = tcase_create("register");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_register_request);
+	tcase_add_test(tc, test_register_ok_refresh);
+	tcase_add_test(tc, test_zero_grant_is_request);
+	tcase_add_test(tc, test_unregister);
+	tcase_add_test(tc, test_pacing);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("auth");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_digest);
+	tcase_add_test(tc, test_digest_rejected);
+	tcase_add_test(tc, test_digest_unusable);
+	tcase_add_test(tc, test_proxy_and_www);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("failure");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_interval_too_brief);
+	tcase_add_test(tc, test_failover_503);
+	tcase_add_test(tc, test_hotswap_timeout);
+	tcase_add_test(tc, test_backoff_retry_after);
+	tcase_add_test(tc, test_transport_error);
+	tcase_add_test(tc, test_bad_input);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bindings");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_remove_unregisters);
+	tcase_add_test(tc, test_remove_in_callback);
+	tcase_add_test(tc, test_add_invalid);
+	tcase_add_test(tc, test_update);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+GWTEST_MAIN(engine_suite)
