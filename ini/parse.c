@@ -165,6 +165,16 @@ scalar_array_index(struct ini_item *it)
 		it->array_idx = v;
 }
 
+/* Dumps hold list values: ActivityListToLog = 'pvc', 'afl', 'dr'.
+ * They are kept verbatim, quotes included. */
+static bool
+list_value(const char *p, const char *e)
+{
+	while (p < e && is_ws(*p))
+		p++;
+	return p < e && *p == ',';
+}
+
 static void
 parse_scalar(struct pstate *ps, struct ini_item *it, const char *name,
 	     const char *v, const char *e)
@@ -179,14 +189,17 @@ parse_scalar(struct pstate *ps, struct ini_item *it, const char *name,
 	if (v < e && (*v == '\'' || *v == '"')) {
 		if ((close = quoted_end(ps, it->line, v, e)) == NULL)
 			return;
-		if (close + 1 != e) {
+		if (close + 1 == e) {
+			it->quote = (unsigned char)*v;
+			it->value = pdup(ps, v + 1, close - v - 1);
+		} else if (list_value(close + 1, e))
+			it->value = pdup(ps, v, e - v);
+		else {
 			perr(ps, it->line,
 			     "unexpected text after the closing "
 			     "quote");
 			return;
 		}
-		it->quote = (unsigned char)*v;
-		it->value = pdup(ps, v + 1, close - v - 1);
 	} else
 		it->value = pdup(ps, v, e - v);
 	it->name = name;

@@ -159,6 +159,15 @@ START_TEST(test_scalar_quotes)
 }
 END_TEST
 
+START_TEST(test_scalar_list)
+{
+	parse("ActivityListToLog = 'pvc', 'afl', \"dr\"\n");
+	expect_clean();
+	ck_assert_str_eq(ini_item_value(item(0)), "'pvc', 'afl', \"dr\"");
+	ck_assert_int_eq(ini_item_quote(item(0)), 0);
+}
+END_TEST
+
 START_TEST(test_array_scalar)
 {
 	parse("CASFileName_2 = ''\nifAlias_0 = 'x'\nEP_Num_0 = 0\nPlain = 1\n");
@@ -587,6 +596,7 @@ parse_suite(void)
 	tcase_add_test(g, test_bom);
 	tcase_add_test(g, test_blank_and_section);
 	tcase_add_test(g, test_scalar_quotes);
+	tcase_add_test(g, test_scalar_list);
 	tcase_add_test(g, test_array_scalar);
 	tcase_add_test(g, test_table);
 	tcase_add_test(g, test_bracket_spacing);
