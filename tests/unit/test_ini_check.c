@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ini/check.c: cross-references and limits of a whole configuration
+ * built through the API (as SNMP SETs build it: no line numbers).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ini/ini.h"
+#include "tests/unit/gwtest.h"
+
+static struct ini_conf *c;
+static struct ini_diags *dg;
+
+static void
+setup(void)
+{
+	ck_assert_int_eq(ini_conf_create(&c), 0);
+	ck_assert_int_eq(ini_diags_create(&dg), 0);
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_PROXYSET, 1), 0);
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_IPGROUP, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_IPGROUP_PROXY_SET_ID, 1, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_create(c, INI_TABLE_TRUNKGROUPSETTINGS, 0), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TGS_TRUNK_GROUP_ID, 0, 4), 0);
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_ACCOUNT, 0), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_ACCOUNT_SERVED_TRUNK_GROUP, 0, 4),
+		0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_ACCOUNT_SERVING_IP_GROUP, 0, 1),
+		0);
+}
+
+static void
+teardown(void)
+{
+	ini_conf_destroy(c);
+	ini_diags_destroy(dg);
+}
+
+static void
+expect_one(const char *msg)
+{
+	ck_assert_int_eq(ini_conf_check(c, "api", dg), -EINVAL);
+	ck_assert_uint_eq(ini_diags_count(dg), 1);
+	ck_assert_uint_eq(ini_diag_line(ini_diags_get(dg, 0)), 0);
+	ck_assert_str_eq(ini_diag_message(ini_diags_get(dg, 0)), msg);
+}
+
+START_TEST(test_consistent)
+{
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_uint_eq(ini_diags_count(dg), 0);
+	ck_assert_int_eq(ini_conf_check(NULL, NULL, dg), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_proxyip_set)
+{
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_PROXYIP, 0), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* set 0 exists */
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_PROXYIP_PROXY_SET_ID, 0, 3), 0);
+	expect_one("ProxyIp 0: ProxyIp_ProxySetId 3 refers to a missing "
+		   "ProxySet row");
+}
+END_TEST
+
+START_TEST(test_five_addresses)
+{
+	long i;
+
+	for (i = 0; i < 6; i++) {
+		ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_PROXYIP, i),
+				 0);
+		ck_assert_int_eq(ini_conf_row_set_int(
+					 c, INI_P_PROXYIP_PROXY_SET_ID, i, 1),
+				 0);
+		if (i == 4)
+			ck_assert_int_eq(ini_conf_check(c, NULL, NULL), 0);
+	}
+	expect_one("ProxyIp 5: proxy set 1 has more than 5 addresses");
+}
+END_TEST
+
+START_TEST(test_ipgroup_refs)
+{
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_IPGROUP_SERVING_IP_GROUP, 1, 2),
+		0);
+	expect_one("IPGroup 1: IPGroup_ServingIPGroup 2 refers to a missing "
+		   "IPGroup row");
+}
+END_TEST
+
+START_TEST(test_tgs_refs)
+{
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TGS_SERVING_IP_GROUP, 0, 8), 0);
+	expect_one("TrunkGroupSettings 0: TrunkGroupSettings_ServingIPGroup 8 "
+		   "refers to a missing IPGroup row");
+}
+END_TEST
+
+START_TEST(test_tgs_unique)
+{
+	ck_assert_int_eq(
+		ini_conf_row_create(c, INI_TABLE_TRUNKGROUPSETTINGS, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TGS_TRUNK_GROUP_ID, 1, 4), 0);
+	expect_one("TrunkGroupSettings 1: trunk group 4 is already set by row "
+		   "0");
+}
+END_TEST
+
+START_TEST(test_account_refs)
+{
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_ACCOUNT_SERVED_TRUNK_GROUP, 0, 5),
+		0);
+	expect_one("Account 0: Account_ServedTrunkGroup 5 refers to a missing "
+		   "TrunkGroupSettings row");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_row_set_int(
+				 c, INI_P_ACCOUNT_SERVED_TRUNK_GROUP, 0, -1),
+			 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_ACCOUNT_SERVED_IP_GROUP, 0, 3),
+		0);
+	expect_one("Account 0: Account_ServedIPGroup 3 refers to a missing "
+		   "IPGroup row");
+	/* deleting a referenced row breaks the reference */
+	ini_diags_clear(dg);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_ACCOUNT_SERVED_IP_GROUP, 0, -1),
+		0);
+	ck_assert_int_eq(ini_conf_row_delete(c, INI_TABLE_IPGROUP, 1), 0);
+	expect_one("Account 0: Account_ServingIPGroup 1 refers to a missing "
+		   "IPGroup row");
+}
+END_TEST
+
+static Suite *
+check_suite(void)
+{
+	Suite *s = suite_create("ini_check");
+	TCase *tc = tcase_create("references");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_consistent);
+	tcase_add_test(tc, test_proxyip_set);
+	tcase_add_test(tc, test_five_addresses);
+	tcase_add_test(tc, test_ipgroup_refs);
+	tcase_add_test(tc, test_tgs_refs);
+	tcase_add_test(tc, test_tgs_unique);
+	tcase_add_test(tc, test_account_refs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+GWTEST_MAIN(check_suite)
