@@ -14,7 +14,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lab import Lab  # noqa: E402
 from lab.kamailio import Kamailio, make_pki  # noqa: E402
-from lab.sipclient import SipClient, SipTimeout, parse_challenge  # noqa: E402
+from lab.sipclient import (RawUdpResponder, SipClient, SipTimeout,  # noqa: E402
+                           make_response, parse_challenge)
 from lab.sipp import Sipp, SippUas  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
@@ -272,6 +273,9 @@ def sipp_uas_503_retry_after():
             check_eq((r.status, r.retry_after), (503, 7), "503 with Retry-After")
             reqs = uas.wait_requests(1)
             check_eq(reqs[0].header("Call-ID"), c.call_id, "the UAS saw our REGISTER")
+            sent = uas.wait_responses(1)
+            check_eq((sent[0].status, sent[0].header("Retry-After")), (503, "7"),
+                     "the UAS logged its 503")
         pid = uas.proc.pid
         uas.stop()
         check(not _pid_alive(pid), "SIPp UAS stopped")
@@ -349,6 +353,18 @@ def _uas_scripts(run):
     check_eq(statuses(r), [401], "uas_malformed_challenge: nothing usable")
     check_eq(r.history[0].challenges(), [None], "unparsable challenge")
 
+    uas, c = run("uas_garbage.xml")
+    r = c.register(expires=60)
+    check_eq((r.status, r.granted_expires(c.contact_uri)), (200, 60),
+             "uas_garbage: the valid 200 after the junk")
+    check_eq(len(c.stray), 3, "three junk datagrams ignored")
+    check(c.stray[1].truncated, "the second is a truncated 200")
+
+    uas, c = run("uas_oversized_headers.xml")
+    r = c.register(expires=60)
+    check(r.status == 200 and len(r.raw) > 16000, "uas_oversized_headers: %d bytes" % len(r.raw))
+    check_eq(len(r.header("X-Gwlab-Long")), 8000, "long header")
+
     uas, c = run("uas_silent.xml", timeout=1.2)
     try:
         c.register(expires=60)
@@ -358,6 +374,20 @@ def _uas_scripts(run):
         raise AssertionError("uas_silent answered")
     check(len(uas.wait_requests(2)) >= 2, "retransmissions reached the silent UAS")
     check_eq(uas.responses(), [], "uas_silent sent nothing")
+
+
+@t.case
+def raw_udp_responder_sends_any_bytes():
+    def handler(data, req, addr):
+        if req is None:
+            return []
+        return [b"\x00\xff\xfe not SIP", make_response(req, 200, "OK", content_length=99),
+                make_response(req, 200, "OK", ["Contact: %s;expires=42" % req.header("Contact")])]
+    with RawUdpResponder(handler) as rr, \
+            SipClient(rr.host, rr.port, "alice", "secret", domain=REALM) as c:
+        r = c.register(expires=60)
+        check_eq((r.status, r.granted_expires(c.contact_uri)), (200, 42), "answer after junk")
+        check_eq((len(rr.received), rr.errors, len(c.stray)), (1, [], 2), "received/errors/stray")
 
 
 @t.case

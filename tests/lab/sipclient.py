@@ -205,6 +205,13 @@ class Response:
     def ok(self):
         return self.status is not None and 200 <= self.status < 300
 
+    @property
+    def truncated(self):
+        """True when Content-Length promises more body than there is (a
+        datagram cut short; RFC 3261 §18.3 says discard it)."""
+        n = self._int_header("Content-Length")
+        return n is not None and n > len(self.body)
+
     def __repr__(self):
         return "<SIP %s>" % self.first_line
 
@@ -409,7 +416,8 @@ class SipClient:
             if msg is None:
                 continue
             r = Response(msg)
-            if r.status is None or r.cseq != (cseq, method) or _branch(r) != branch:
+            if r.status is None or r.cseq != (cseq, method) or _branch(r) != branch \
+                    or r.truncated:
                 self.stray.append(r)
                 del self.stray[:-50]
                 continue
@@ -555,3 +563,74 @@ def register(host, port, user, password, realm=None, domain=None, expires=3600,
     with SipClient(host, port, user, password, transport=transport,
                    domain=domain or realm or host, **kw) as c:
         return c.register(expires=expires)
+
+
+class RawUdpResponder:
+    """An in-process UDP "registrar" for malformed-input tests: a thread
+    on 127.0.0.1 (free port) that hands every datagram to
+    handler(data: bytes, request: Response or None, addr) and sends back
+    the bytes objects it returns (any bytes: garbage, truncated, huge).
+    .received lists (data, addr).  No child process; stop() joins."""
+
+    def __init__(self, handler, port=0):
+        import threading
+        self.handler = handler
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((HOST, port))
+        self.sock.settimeout(0.1)
+        self.host, self.port = HOST, self.sock.getsockname()[1]
+        self.received = []
+        self.errors = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="RawUdpResponder", daemon=True)
+        self._thread.start()
+
+    def _loop(self):
+        while not self._stop.is_set():
+            try:
+                data, addr = self.sock.recvfrom(65535)
+            except (socket.timeout, TimeoutError):
+                continue
+            except OSError:
+                break
+            self.received.append((data, addr))
+            try:
+                req = Response(data)
+                if req.method is None:
+                    req = None
+            except Exception:  # noqa: BLE001 - garbage in
+                req = None
+            try:
+                for out in self.handler(data, req, addr) or ():
+                    self.sock.sendto(out if isinstance(out, bytes) else out.encode(), addr)
+            except Exception as e:  # noqa: BLE001 - keep serving, report later
+                self.errors.append(repr(e))
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def make_response(request, status, reason, headers=(), body=b"", to_tag="gwlab-raw",
+                  content_length=None):
+    """Bytes of a response to `request` (a Response with .method): Via,
+    From, To (with a tag), Call-ID and CSeq copied, then `headers`, then
+    Content-Length (len(body) unless content_length is given)."""
+    lines = ["SIP/2.0 %d %s" % (status, reason)]
+    lines += ["Via: %s" % v for v in request.headers_all("Via")]
+    lines.append("From: %s" % request.header("From", ""))
+    to = request.header("To", "")
+    lines.append("To: %s" % (to if "tag=" in to else to + ";tag=" + to_tag))
+    lines.append("Call-ID: %s" % request.header("Call-ID", ""))
+    lines.append("CSeq: %s" % request.header("CSeq", ""))
+    lines += list(headers)
+    lines.append("Content-Length: %d" % (len(body) if content_length is None else content_length))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body

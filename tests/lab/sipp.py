@@ -403,7 +403,19 @@ class SippUas:
                    interval=0.05)
         return list(box)
 
+    def wait_responses(self, n, timeout=5.0):
+        """Wait until SIPp logged at least n responses sent; returns them
+        (the log is written just after the send: read it through here)."""
+        box = []
+
+        def pred():
+            box[:] = self.responses()
+            return len(box) >= n
+        wait_until(pred, timeout, "%d response(s) sent by the SIPp UAS" % n, interval=0.05)
+        return list(box)
+
     def errors(self):
+        """SIPp's -trace_err log (unexpected messages, aborted calls)."""
         return _read(self.error_file)
 
     def output(self):
