@@ -93,6 +93,20 @@ ss_len(const struct sockaddr_storage *ss)
 					 : sizeof(struct sockaddr_in);
 }
 
+/*
+ * Thousands of bindings answered at once overflow the default ~200 KB
+ * receive buffer (baresip loses replies that way): ask for more, best
+ * effort (the kernel caps it at net.core.rmem_max).
+ */
+static void
+size_buffers(int fd)
+{
+	int sz = 4 * 1024 * 1024;
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
 int
 sip_udp_create(void **ctx, const char *addr, uint16_t port)
 {
@@ -113,6 +127,7 @@ sip_udp_create(void **ctx, const char *addr, uint16_t port)
 		close(fd);
 		return rc;
 	}
+	size_buffers(fd);
 	if ((u = calloc(1, sizeof(*u))) == NULL) {
 		close(fd);
 		return -ENOMEM;
