@@ -150,8 +150,8 @@ class Lab:
 
     Components (lab.snmp.Snmpd, lab.kamailio.Kamailio, ...) take a Lab and
     call lab.spawn(); closing the lab stops them all in reverse order and
-    removes the directory unless GWLAB_KEEP=1 (it is kept when a test
-    failed and GWLAB_KEEP_FAILED=1, the default)."""
+    removes the directory unless GWLAB_KEEP=1 (or, for a lab whose test
+    failed, GWLAB_KEEP_FAILED=1)."""
 
     def __init__(self, name="gwlab"):
         self.dir = tempfile.mkdtemp(prefix=name + ".")
