@@ -440,7 +440,8 @@ const char *ini_conf_get_str(const struct ini_conf *conf, enum ini_param_id id);
 
 /**
  * Set a scalar from text, validated through the catalog.  The conf is
- * unchanged on error.
+ * unchanged on error.  As in files, a PASSWORD given as "$1$..." is
+ * taken as obfuscated and stored decoded (all text setters do this).
  * @param err optional message buffer.
  * @return 0, -EINVAL (bad id, bad syntax), -ERANGE, -E2BIG, -ENOMEM.
  */

@@ -545,6 +545,92 @@ START_TEST(test_sample_broken_encoding)
 }
 END_TEST
 
+/* ---- hostile input ------------------------------------------------ */
+
+static unsigned long mrng;
+
+static unsigned
+mrnd(unsigned n)
+{
+	mrng = mrng * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((mrng >> 33) % n);
+}
+
+/* Random edits made of the dialect's own punctuation. */
+static size_t
+mutate(char *buf, size_t len, size_t cap)
+{
+	static const char *const toks[] = { "[",
+					    "]",
+					    "\\",
+					    ";",
+					    ",",
+					    "=",
+					    "\"",
+					    "'",
+					    "$$",
+					    "\r\n",
+					    "\n",
+					    "\r",
+					    " ",
+					    "FORMAT ",
+					    "\xc3",
+					    "-1",
+					    "99999999999999999999",
+					    "ProxySet",
+					    "Account",
+					    "_Index",
+					    "[ \\Account ]",
+					    "[ Account ]",
+					    "\0" };
+	unsigned m, muts = 1 + mrnd(12);
+
+	for (m = 0; m < muts; m++) {
+		size_t pos = mrnd((unsigned)len), k;
+		const char *t = toks[mrnd(23)];
+		size_t tl = t[0] ? strlen(t) : 1;
+
+		if (mrnd(3) == 0) {
+			buf[pos] = (char)mrnd(256);
+		} else if (mrnd(2) == 0 && len > 20) {
+			k = 1 + mrnd(8);
+			memmove(buf + pos, buf + pos + k, len - pos - k);
+			len -= k;
+		} else if (len + tl < cap) {
+			memmove(buf + pos + tl, buf + pos, len - pos);
+			memcpy(buf + pos, t, tl);
+			len += tl;
+		}
+	}
+	return len;
+}
+
+START_TEST(test_mutations)
+{
+	size_t len, cap, n, i;
+	char *src = read_sample("device-dump.ini", &len), *buf;
+
+	cap = len * 2;
+	buf = malloc(cap);
+	for (i = 0; i < 300; i++) {
+		struct ini_conf *c = NULL;
+		char *out;
+
+		mrng = i;
+		memcpy(buf, src, len);
+		n = mutate(buf, len, cap);
+		ini_diags_clear(dg);
+		if (load_buf(NULL, buf, n, "m.ini", INI_APPLY_FULL, &c) != 0)
+			continue;
+		ck_assert_int_eq(ini_conf_export(c, 0, &out, NULL), 0);
+		free(out);
+		ini_conf_destroy(c);
+	}
+	free(buf);
+	free(src);
+}
+END_TEST
+
 static Suite *
 apply_suite(void)
 {
@@ -576,6 +662,7 @@ apply_suite(void)
 	tcase_add_test(sm, test_sample_broken_values);
 	tcase_add_test(sm, test_sample_broken_refs);
 	tcase_add_test(sm, test_sample_broken_encoding);
+	tcase_add_test(sm, test_mutations);
 	suite_add_tcase(s, sc);
 	suite_add_tcase(s, tb);
 	suite_add_tcase(s, md);
