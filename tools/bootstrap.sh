@@ -13,6 +13,7 @@ cd "$top"
 
 PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
  libsnmp-dev libosip2-dev libssl-dev libcurl4-openssl-dev libiniparser-dev check
+ libc-ares-dev
  snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester
  openssl python3 procps clang-format valgrind"
 
