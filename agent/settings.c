@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The daemon's settings file through iniparser.  iniparser lowercases
+ * "section:key" and gives no line numbers, so errors name the section and
+ * the key.  Every key is described once in agent_settings_keys; the file
+ * is parsed into a scratch copy that replaces the caller's only when
+ * everything is valid.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <iniparser.h>
+
+#include "agent/settings.h"
+
+enum agent_settings_type {
+	AS_STR,	   /* any text; empty means unset */
+	AS_SECRET, /* the same, but never shown and needs mode 0600 */
+	AS_PATH,   /* an absolute path */
+	AS_BOOL,
+	AS_LEVEL, /* 0-3 or warning/info/debug */
+	AS_UINT,  /* unsigned in [min, max] */
+	AS_PORT,  /* uint16_t in [min, max] */
+	AS_ADDR,  /* numeric IPv4 or IPv6 address */
+};
+
+struct agent_settings_key {
+	const char *name; /* "section:key", as iniparser spells it */
+	enum agent_settings_type type;
+	size_t off;
+	unsigned min, max; /* AS_UINT, AS_PORT; minimum length of secrets */
+};
+
+#define OFF(f) offsetof(struct agent_settings, f)
+
+static const struct agent_settings_key agent_settings_keys[] = {
+	{ "agent:gateway_ini", AS_PATH, OFF(gateway_ini), 0, 0 },
+	{ "agent:log_level", AS_LEVEL, OFF(log_level), 0, 3 },
+	{ "snmp:agentx_socket", AS_STR, OFF(agentx_socket), 0, 0 },
+	{ "snmp:master", AS_BOOL, OFF(master), 0, 0 },
+	{ "snmp:listen", AS_STR, OFF(listen), 0, 0 },
+	{ "snmp:rocommunity", AS_STR, OFF(rocommunity), 0, 0 },
+	{ "snmp:rwcommunity", AS_SECRET, OFF(rwcommunity), 0, 0 },
+	{ "snmp:v3_user", AS_STR, OFF(v3_user), 0, 0 },
+	/* Net-SNMP refuses USM passphrases under 8 characters. */
+	{ "snmp:v3_auth_pass", AS_SECRET, OFF(v3_auth_pass), 8, 0 },
+	{ "snmp:v3_priv_pass", AS_SECRET, OFF(v3_priv_pass), 8, 0 },
+	{ "snmp:persist_dir", AS_PATH, OFF(persist_dir), 0, 0 },
+	{ "sip:bind_address", AS_ADDR, OFF(bind_address), 0, 0 },
+	{ "sip:udp_port", AS_PORT, OFF(udp_port), 0, 65535 },
+	{ "sip:tcp_port", AS_PORT, OFF(tcp_port), 0, 65535 },
+	{ "sip:tls_port", AS_PORT, OFF(tls_port), 0, 65535 },
+	{ "sip:tls_cert", AS_PATH, OFF(tls_cert), 0, 0 },
+	{ "sip:tls_key", AS_PATH, OFF(tls_key), 0, 0 },
+	{ "sip:tls_ca", AS_PATH, OFF(tls_ca), 0, 0 },
+	{ "sip:user_agent", AS_STR, OFF(user_agent), 0, 0 },
+	{ "sip:pace_rate", AS_UINT, OFF(pace_rate), 0, 100000 },
+	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1, 100000 },
+	{ "traps:summary_interval", AS_UINT, OFF(trap_summary_interval), 1,
+	  86400 },
+};
+
+#define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
+
+static const char *agent_settings_sections[] = { "agent", "snmp", "sip",
+						 "traps" };
+
+static void __attribute__((format(printf, 3, 4)))
+agent_settings_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static char **
+agent_settings_str(struct agent_settings *s, const struct agent_settings_key *k)
+{
+	return (char **)(void *)((char *)s + k->off);
+}
+
+static void
+agent_settings_wipe(char *p)
+{
+	if (p != NULL)
+		explicit_bzero(p, strlen(p));
+	free(p);
+}
+
+void
+agent_settings_free(struct agent_settings *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < NKEYS; i++) {
+		switch (agent_settings_keys[i].type) {
+		case AS_STR:
+		case AS_SECRET:
+		case AS_PATH:
+		case AS_ADDR:
+			agent_settings_wipe(*agent_settings_str(
+				s, &agent_settings_keys[i]));
+			break;
+		default:
+			break;
+		}
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+int
+agent_settings_init(struct agent_settings *s)
+{
+	if (s == NULL)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	s->log_level = 1;
+	s->udp_port = 5060;
+	s->pace_rate = 50;
+	s->trap_rate_limit = 10;
+	s->trap_summary_interval = 60;
+	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
+	s->listen = strdup("udp:127.0.0.1:161");
+	s->rocommunity = strdup("public");
+	s->persist_dir = strdup(AGENT_SETTINGS_PERSIST_DIR);
+	s->bind_address = strdup("0.0.0.0");
+	s->user_agent = strdup(PACKAGE_NAME "/" PACKAGE_VERSION);
+	if (s->gateway_ini == NULL || s->listen == NULL ||
+	    s->rocommunity == NULL || s->persist_dir == NULL ||
+	    s->bind_address == NULL || s->user_agent == NULL) {
+		agent_settings_free(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+agent_settings_uint(const char *v, unsigned min, unsigned max, unsigned *out)
+{
+	unsigned long n;
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -EINVAL;
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int
+agent_settings_bool(const char *v, int *out)
+{
+	static const char *yes[] = { "1", "yes", "true", "on" };
+	static const char *no[] = { "0", "no", "false", "off" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
+			*out = strcasecmp(v, yes[i]) == 0;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int
+agent_settings_level(const char *v, int *out)
+{
+	static const char *names[] = { "warning", "info", "debug" };
+	unsigned n;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (strcasecmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	if (agent_settings_uint(v, 0, 3, &n) < 0)
+		return -EINVAL;
+	*out = (int)n;
+	return 0;
+}
+
+static int
+agent_settings_text_ok(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Check a string value; @return a complaint, or NULL when it is fine. */
+static const char *
+agent_settings_str_check(const struct agent_settings_key *k, const char *v)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (!agent_settings_text_ok(v))
+		return "control characters are not allowed";
+	if (*v == '\0')
+		return NULL;
+	if (k->type == AS_SECRET && strlen(v) < k->min)
+		return "shorter than 8 characters";
+	if (k->type == AS_PATH && *v != '/')
+		return "not an absolute path";
+	if (k->type == AS_ADDR && inet_pton(AF_INET, v, addr) != 1 &&
+	    inet_pton(AF_INET6, v, addr) != 1)
+		return "not a numeric IPv4 or IPv6 address";
+	return NULL;
+}
+
+static int
+agent_settings_set_str(struct agent_settings *s,
+		       const struct agent_settings_key *k, const char *v,
+		       const char **why)
+{
+	char **p = agent_settings_str(s, k);
+	char *copy = NULL;
+
+	*why = agent_settings_str_check(k, v);
+	if (*why != NULL)
+		return -EINVAL;
+	if (*v != '\0' && (copy = strdup(v)) == NULL)
+		return -ENOMEM;
+	agent_settings_wipe(*p);
+	*p = copy;
+	return 0;
+}
+
+static int
+agent_settings_set(struct agent_settings *s, const struct agent_settings_key *k,
+		   const char *v, const char **why)
+{
+	unsigned n;
+	void *field = (char *)s + k->off;
+
+	switch (k->type) {
+	case AS_BOOL:
+		*why = "not a boolean (yes/no, true/false, on/off, 1/0)";
+		return agent_settings_bool(v, field);
+	case AS_LEVEL:
+		*why = "not a log level (0-3, warning, info, debug)";
+		return agent_settings_level(v, field);
+	case AS_UINT:
+	case AS_PORT:
+		*why = k->type == AS_PORT ? "not a port number in range"
+					  : "not a number in range";
+		if (agent_settings_uint(v, k->min, k->max, &n) < 0)
+			return -EINVAL;
+		if (k->type == AS_PORT)
+			*(uint16_t *)field = (uint16_t)n;
+		else
+			*(unsigned *)field = n;
+		return 0;
+	default:
+		return agent_settings_set_str(s, k, v, why);
+	}
+}
+
+static const struct agent_settings_key *
+agent_settings_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(agent_settings_keys[i].name, name) == 0)
+			return &agent_settings_keys[i];
+	return NULL;
+}
+
+static int
+agent_settings_section_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(agent_settings_sections) /
+				sizeof(agent_settings_sections[0]);
+	     i++)
+		if (strcmp(agent_settings_sections[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* One dictionary entry: a section on its own or "section:key". */
+static int
+agent_settings_entry(struct agent_settings *s, const char *path,
+		     const char *name, const char *v, char *err, size_t len)
+{
+	const struct agent_settings_key *k;
+	const char *colon = strchr(name, ':'), *why = NULL;
+	int rc;
+
+	if (colon == NULL) {
+		if (agent_settings_section_known(name))
+			return 0;
+		agent_settings_err(err, len, "%s: unknown section [%s]", path,
+				   name);
+		return -EINVAL;
+	}
+	k = agent_settings_find(name);
+	if (k == NULL) {
+		agent_settings_err(err, len, "%s: [%.*s] %s: unknown key", path,
+				   (int)(colon - name), name, colon + 1);
+		return -EINVAL;
+	}
+	rc = agent_settings_set(s, k, v != NULL ? v : "", &why);
+	if (rc == -EINVAL && k->type == AS_SECRET)
+		agent_settings_err(err, len, "%s: [%.*s] %s: %s", path,
+				   (int)(colon - name), name, colon + 1, why);
+	else if (rc == -EINVAL)
+		agent_settings_err(err, len, "%s: [%.*s] %s: '%s': %s", path,
+				   (int)(colon - name), name, colon + 1, v,
+				   why);
+	else if (rc < 0)
+		agent_settings_err(err, len, "%s: %s", path, strerror(-rc));
+	return rc;
+}
+
+/* What the keys cannot say alone. */
+static int
+agent_settings_check(const struct agent_settings *s, const char *path,
+		     char *err, size_t len)
+{
+	const char *why = NULL;
+
+	if (s->gateway_ini == NULL)
+		why = "[agent] gateway_ini: must be set";
+	else if (s->master && s->listen == NULL)
+		why = "[snmp] listen: must be set in master mode";
+	else if ((s->v3_auth_pass != NULL || s->v3_priv_pass != NULL) &&
+		 s->v3_user == NULL)
+		why = "[snmp] v3_user: must be set with v3_auth_pass and "
+		      "v3_priv_pass";
+	else if (s->v3_user != NULL &&
+		 (s->v3_auth_pass == NULL || s->v3_priv_pass == NULL))
+		why = "[snmp] v3_user: needs v3_auth_pass and v3_priv_pass "
+		      "(authPriv)";
+	else if ((s->tls_cert == NULL) != (s->tls_key == NULL))
+		why = "[sip] tls_cert and tls_key: set both or neither";
+	else if (s->tcp_port != 0 && s->tcp_port == s->tls_port)
+		why = "[sip] tcp_port and tls_port: must differ";
+	if (why == NULL)
+		return 0;
+	agent_settings_err(err, len, "%s: %s", path, why);
+	return -EINVAL;
+}
+
+static int
+agent_settings_walk(struct agent_settings *s, const dictionary *d,
+		    const char *path, char *err, size_t len)
+{
+	ssize_t i;
+	int rc;
+
+	for (i = 0; i < d->size; i++) {
+		if (d->key[i] == NULL)
+			continue;
+		rc = agent_settings_entry(s, path, d->key[i], d->val[i], err,
+					  len);
+		if (rc < 0)
+			return rc;
+	}
+	return agent_settings_check(s, path, err, len);
+}
+
+/* The first secret key that has a value, or NULL. */
+static const char *
+agent_settings_secret(const dictionary *d)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (agent_settings_keys[i].type != AS_SECRET)
+			continue;
+		v = iniparser_getstring(d, agent_settings_keys[i].name, NULL);
+		if (v != NULL && *v != '\0')
+			return strchr(agent_settings_keys[i].name, ':') + 1;
+	}
+	return NULL;
+}
+
+static void
+agent_settings_dict_free(dictionary *d)
+{
+	ssize_t i;
+
+	for (i = 0; i < d->size; i++)
+		if (d->val[i] != NULL)
+			explicit_bzero(d->val[i], strlen(d->val[i]));
+	iniparser_freedict(d);
+}
+
+/* iniparser reports through a global callback: keep its first line. */
+static char agent_settings_parse_err[256];
+
+static int __attribute__((format(printf, 1, 2)))
+agent_settings_errback(const char *fmt, ...)
+{
+	va_list ap;
+	char *nl;
+
+	if (agent_settings_parse_err[0] != '\0')
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(agent_settings_parse_err, sizeof(agent_settings_parse_err),
+		  fmt, ap);
+	va_end(ap);
+	/* The next line echoes the offending text, maybe a password. */
+	nl = strchr(agent_settings_parse_err, '\n');
+	if (nl != NULL)
+		*nl = '\0';
+	return 0;
+}
+
+static int
+agent_settings_open(const char *path, struct stat *st, dictionary **out,
+		    char *err, size_t len)
+{
+	dictionary *d;
+
+	if (stat(path, st) < 0) {
+		agent_settings_err(err, len, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		agent_settings_err(err, len, "%s: not a regular file", path);
+		return -EINVAL;
+	}
+	agent_settings_parse_err[0] = '\0';
+	iniparser_set_error_callback(agent_settings_errback);
+	d = iniparser_load(path);
+	iniparser_set_error_callback(NULL);
+	if (d == NULL) {
+		agent_settings_err(err, len, "%s",
+				   agent_settings_parse_err[0] != '\0'
+					   ? agent_settings_parse_err
+					   : "iniparser: cannot load the file");
+		return -EINVAL;
+	}
+	*out = d;
+	return 0;
+}
+
+int
+agent_settings_load(struct agent_settings *s, const char *path, char *err,
+		    size_t errlen)
+{
+	struct agent_settings next;
+	struct stat st;
+	dictionary *d;
+	const char *secret;
+	int rc;
+
+	if (s == NULL || path == NULL)
+		return -EINVAL;
+	rc = agent_settings_open(path, &st, &d, err, errlen);
+	if (rc < 0)
+		return rc;
+	secret = agent_settings_secret(d);
+	if (secret != NULL && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		agent_settings_err(err, errlen,
+				   "%s: holds a secret (%s) but has mode %04o: "
+				   "make it 0600",
+				   path, secret,
+				   (unsigned)(st.st_mode & 07777));
+		agent_settings_dict_free(d);
+		return -EPERM;
+	}
+	rc = agent_settings_init(&next);
+	if (rc == 0)
+		rc = agent_settings_walk(&next, d, path, err, errlen);
+	agent_settings_dict_free(d);
+	if (rc < 0) {
+		agent_settings_free(&next);
+		return rc;
+	}
+	agent_settings_free(s);
+	*s = next;
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The daemon's own settings file (not the gateway INI): where the gateway
+ * INI lives, how to reach or be the SNMP master, the SIP socket, trap
+ * limits.  Read with iniparser; see gwagentd(8) and examples/gwagentd.conf.
+ *
+ *   [agent]  gateway_ini, log_level
+ *   [snmp]   agentx_socket, master, listen, rocommunity, rwcommunity,
+ *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir
+ *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
+ *            tls_ca, user_agent, pace_rate
+ *   [traps]  rate_limit, summary_interval
+ */
+#ifndef GWAGENT_SETTINGS_H
+#define GWAGENT_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AGENT_SETTINGS_FILE	   "/etc/gwagent/gwagentd.conf"
+#define AGENT_SETTINGS_GATEWAY_INI "/etc/gwagent/gateway.ini"
+#define AGENT_SETTINGS_PERSIST_DIR "/var/lib/gwagent"
+
+/**
+ * Every setting, defaults filled in.  Strings are owned by the structure
+ * (NULL means "not set"); only agent_settings_free() releases them.
+ */
+struct agent_settings {
+	/* [agent] */
+	char *gateway_ini; /**< gateway INI [AGENT_SETTINGS_GATEWAY_INI] */
+	int log_level;	   /**< 0 warning, 1 info, 2 debug, 3 more [1] */
+	/* [snmp] */
+	char *agentx_socket; /**< AgentX master socket [NULL: Net-SNMP's] */
+	int master;	     /**< embedded master agent [0] */
+	char *listen;	     /**< master mode address ["udp:127.0.0.1:161"] */
+	char *rocommunity;   /**< v2c read-only community ["public"] */
+	char *rwcommunity;   /**< v2c read-write community [NULL: none] */
+	char *v3_user;	     /**< USM user, SHA/AES authPriv, read-write */
+	char *v3_auth_pass;  /**< secret, at least 8 characters */
+	char *v3_priv_pass;  /**< secret, at least 8 characters */
+	char *persist_dir;   /**< Net-SNMP state [AGENT_SETTINGS_PERSIST_DIR] */
+	/* [sip] */
+	char *bind_address; /**< numeric local address ["0.0.0.0"] */
+	uint16_t udp_port;  /**< [5060]; 0: any free port */
+	uint16_t tcp_port;  /**< [0: off] */
+	uint16_t tls_port;  /**< [0: off] */
+	char *tls_cert;	    /**< PEM files [NULL] */
+	char *tls_key;
+	char *tls_ca;
+	char *user_agent;   /**< User-Agent header ["gwagent/VERSION"] */
+	unsigned pace_rate; /**< new REGISTERs per second, 0 = no pacing [50] */
+	/* [traps] */
+	unsigned trap_rate_limit;	/**< notifications per second [10] */
+	unsigned trap_summary_interval; /**< seconds between summaries [60] */
+};
+
+/**
+ * Fill @p s with the defaults (strings allocated).  @return 0 or -ENOMEM
+ * (then @p s holds nothing to free).  Release with agent_settings_free().
+ */
+int agent_settings_init(struct agent_settings *s);
+
+/**
+ * Read @p path over the defaults and validate every key.  On success the
+ * previous contents of @p s (from agent_settings_init() or an earlier
+ * load) are freed and replaced; on failure @p s is unchanged and @p err
+ * (may be NULL) holds one line naming the file, the key and the problem.
+ * Unknown sections and keys are errors.  A file holding a secret
+ * (rwcommunity, v3_auth_pass, v3_priv_pass) must not be accessible by
+ * group or others (mode 0600).  Secrets never appear in @p err.
+ * @return 0, -EINVAL (bad value, unknown key, syntax), -EPERM (secrets in
+ * a file others may read), -ENOMEM, or -errno from opening @p path
+ * (-ENOENT lets a caller fall back to the defaults).
+ */
+int agent_settings_load(struct agent_settings *s, const char *path, char *err,
+			size_t errlen);
+
+/**
+ * Free every string (secrets are wiped first) and zero @p s; safe on a
+ * zeroed structure and when called twice.
+ */
+void agent_settings_free(struct agent_settings *s);
+
+#endif

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: ISC */
+/* agent/settings.c: defaults, a full file, bad values, secrets. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent/settings.h"
+#include "tests/unit/gwtest.h"
+
+static char g_dir[32];
+static char g_path[64];
+static char g_err[512];
+static struct agent_settings g_s;
+
+static void
+setup(void)
+{
+	snprintf(g_dir, sizeof(g_dir), "/tmp/gwsetXXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(g_dir));
+	snprintf(g_path, sizeof(g_path), "%s/gwagentd.conf", g_dir);
+	g_err[0] = '\0';
+	ck_assert_int_eq(agent_settings_init(&g_s), 0);
+}
+
+static void
+teardown(void)
+{
+	agent_settings_free(&g_s);
+	unlink(g_path);
+	rmdir(g_dir);
+}
+
+static void
+write_conf(const char *text, mode_t mode)
+{
+	FILE *fp = fopen(g_path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(g_path, mode), 0);
+}
+
+static int
+load(const char *text, mode_t mode)
+{
+	write_conf(text, mode);
+	g_err[0] = '\0';
+	return agent_settings_load(&g_s, g_path, g_err, sizeof(g_err));
+}
+
+/* The load failed with @p rc and its message contains @p what. */
+static void
+fails(const char *text, int rc, const char *what)
+{
+	ck_assert_int_eq(load(text, 0600), rc);
+	ck_assert_msg(strstr(g_err, what) != NULL, "'%s' not in '%s'", what,
+		      g_err);
+	ck_assert_msg(strstr(g_err, g_path) != NULL, "no file in '%s'", g_err);
+}
+
+START_TEST(test_defaults)
+{
+	ck_assert_str_eq(g_s.gateway_ini, "/etc/gwagent/gateway.ini");
+	ck_assert_int_eq(g_s.log_level, 1);
+	ck_assert_ptr_null(g_s.agentx_socket);
+	ck_assert_int_eq(g_s.master, 0);
+	ck_assert_str_eq(g_s.listen, "udp:127.0.0.1:161");
+	/* v2c may read; writes need a v3 authPriv user. */
+	ck_assert_str_eq(g_s.rocommunity, "public");
+	ck_assert_ptr_null(g_s.rwcommunity);
+	ck_assert_ptr_null(g_s.v3_user);
+	ck_assert_ptr_null(g_s.v3_auth_pass);
+	ck_assert_str_eq(g_s.persist_dir, "/var/lib/gwagent");
+	ck_assert_str_eq(g_s.bind_address, "0.0.0.0");
+	ck_assert_uint_eq(g_s.udp_port, 5060);
+	ck_assert_uint_eq(g_s.tcp_port, 0);
+	ck_assert_uint_eq(g_s.tls_port, 0);
+	ck_assert_ptr_null(g_s.tls_cert);
+	ck_assert_str_eq(g_s.user_agent, PACKAGE_NAME "/" PACKAGE_VERSION);
+	ck_assert_uint_eq(g_s.pace_rate, 50);
+	ck_assert_uint_eq(g_s.trap_rate_limit, 10);
+	ck_assert_uint_eq(g_s.trap_summary_interval, 60);
+
+	/* An empty file keeps every default. */
+	ck_assert_int_eq(load("", 0644), 0);
+	ck_assert_str_eq(g_s.listen, "udp:127.0.0.1:161");
+	ck_assert_uint_eq(g_s.udp_port, 5060);
+
+	agent_settings_free(&g_s);
+	agent_settings_free(&g_s); /* twice is fine */
+	agent_settings_free(NULL);
+	ck_assert_int_eq(agent_settings_init(NULL), -EINVAL);
+}
+END_TEST
+
+static const char full[] = "; gwagentd settings\n"
+			   "[agent]\n"
+			   "gateway_ini = /tmp/lab/gateway.ini\n"
+			   "log_level = debug\n"
+			   "\n"
+			   "[snmp]\n"
+			   "agentx_socket = tcp:127.0.0.1:7050\n"
+			   "master = yes\n"
+			   "listen = udp:127.0.0.1:1161\n"
+			   "rocommunity = labro\n"
+			   "rwcommunity = labrw\n"
+			   "v3_user = gwadmin\n"
+			   "v3_auth_pass = \"auth pass 1\"\n"
+			   "v3_priv_pass = privpass2 # a comment\n"
+			   "persist_dir = /tmp/lab/snmp\n"
+			   "\n"
+			   "[SIP]\n"
+			   "Bind_Address = ::1\n"
+			   "udp_port = 15060\n"
+			   "tcp_port = 15060\n"
+			   "tls_port = 15061\n"
+			   "tls_cert = /tmp/lab/cert.pem\n"
+			   "tls_key = /tmp/lab/key.pem\n"
+			   "tls_ca = /tmp/lab/ca.pem\n"
+			   "user_agent = Lab GW 1.0\n"
+			   "pace_rate = 0\n"
+			   "\n"
+			   "[traps]\n"
+			   "rate_limit = 5\n"
+			   "summary_interval = 30\n";
+
+START_TEST(test_full)
+{
+	ck_assert_int_eq(load(full, 0600), 0);
+	ck_assert_str_eq(g_err, "");
+	ck_assert_str_eq(g_s.gateway_ini, "/tmp/lab/gateway.ini");
+	ck_assert_int_eq(g_s.log_level, 2);
+	ck_assert_str_eq(g_s.agentx_socket, "tcp:127.0.0.1:7050");
+	ck_assert_int_eq(g_s.master, 1);
+	ck_assert_str_eq(g_s.listen, "udp:127.0.0.1:1161");
+	ck_assert_str_eq(g_s.rocommunity, "labro");
+	ck_assert_str_eq(g_s.rwcommunity, "labrw");
+	ck_assert_str_eq(g_s.v3_user, "gwadmin");
+	ck_assert_str_eq(g_s.v3_auth_pass, "auth pass 1");
+	ck_assert_str_eq(g_s.v3_priv_pass, "privpass2");
+	ck_assert_str_eq(g_s.persist_dir, "/tmp/lab/snmp");
+	ck_assert_str_eq(g_s.bind_address, "::1");
+	ck_assert_uint_eq(g_s.udp_port, 15060);
+	ck_assert_uint_eq(g_s.tcp_port, 15060);
+	ck_assert_uint_eq(g_s.tls_port, 15061);
+	ck_assert_str_eq(g_s.tls_cert, "/tmp/lab/cert.pem");
+	ck_assert_str_eq(g_s.tls_key, "/tmp/lab/key.pem");
+	ck_assert_str_eq(g_s.tls_ca, "/tmp/lab/ca.pem");
+	ck_assert_str_eq(g_s.user_agent, "Lab GW 1.0");
+	ck_assert_uint_eq(g_s.pace_rate, 0);
+	ck_assert_uint_eq(g_s.trap_rate_limit, 5);
+	ck_assert_uint_eq(g_s.trap_summary_interval, 30);
+
+	/* A reload replaces everything: back to defaults where unset. */
+	ck_assert_int_eq(load("[snmp]\nmaster = off\nrocommunity =\n", 0600),
+			 0);
+	ck_assert_int_eq(g_s.master, 0);
+	ck_assert_ptr_null(g_s.rocommunity);
+	ck_assert_ptr_null(g_s.v3_user);
+	ck_assert_str_eq(g_s.gateway_ini, "/etc/gwagent/gateway.ini");
+	ck_assert_uint_eq(g_s.udp_port, 5060);
+}
+END_TEST
+
+START_TEST(test_bad_values)
+{
+	fails("[sip]\nudp_port = 70000\n", -EINVAL,
+	      "[sip] udp_port: '70000': not a port");
+	fails("[sip]\nudp_port = 65536\n", -EINVAL, "udp_port");
+	fails("[sip]\ntcp_port = -1\n", -EINVAL, "tcp_port");
+	fails("[sip]\nudp_port = 50x\n", -EINVAL, "udp_port");
+	fails("[sip]\nbind_address = gw.example\n", -EINVAL,
+	      "[sip] bind_address: 'gw.example': not a numeric");
+	fails("[sip]\npace_rate = lots\n", -EINVAL, "pace_rate");
+	fails("[snmp]\nmaster = perhaps\n", -EINVAL,
+	      "[snmp] master: 'perhaps': not a boolean");
+	fails("[agent]\nlog_level = 7\n", -EINVAL, "log_level");
+	fails("[agent]\ngateway_ini = relative.ini\n", -EINVAL,
+	      "not an absolute path");
+	fails("[agent]\ngateway_ini =\n", -EINVAL, "gateway_ini: must be set");
+	fails("[traps]\nrate_limit = 0\n", -EINVAL, "rate_limit");
+	fails("[traps]\nsummary_interval = 99999999999999999999\n", -EINVAL,
+	      "summary_interval");
+	fails("[sip]\ntls_cert = /x.pem\n", -EINVAL, "tls_key");
+	fails("[sip]\ntcp_port = 5070\ntls_port = 5070\n", -EINVAL,
+	      "must differ");
+	fails("[snmp]\nmaster = yes\nlisten =\n", -EINVAL, "listen");
+	fails("[snmp]\nv3_user = admin\nv3_auth_pass = 12345678\n", -EINVAL,
+	      "v3_priv_pass");
+	fails("[snmp]\nv3_auth_pass = 12345678\nv3_priv_pass = 12345678\n",
+	      -EINVAL, "v3_user");
+	fails("[agent]\nlog_level\n", -EINVAL, "syntax error");
+
+	/* A failed load leaves the settings untouched. */
+	ck_assert_uint_eq(g_s.udp_port, 5060);
+	ck_assert_str_eq(g_s.bind_address, "0.0.0.0");
+	ck_assert_int_eq(agent_settings_load(&g_s, NULL, g_err, sizeof(g_err)),
+			 -EINVAL);
+}
+END_TEST
+
+START_TEST(test_secret_never_shown)
+{
+	fails("[snmp]\nv3_user = admin\nv3_auth_pass = short\n"
+	      "v3_priv_pass = privpass2\n",
+	      -EINVAL, "[snmp] v3_auth_pass: shorter than 8");
+	ck_assert_ptr_null(strstr(g_err, "short\'"));
+	/* iniparser echoes a bad line; the message must not. */
+	fails("[snmp]\nv3_priv_pass topsecret99\n", -EINVAL, "syntax error");
+	ck_assert_ptr_null(strstr(g_err, "topsecret99"));
+}
+END_TEST
+
+START_TEST(test_unknown)
+{
+	fails("[sip]\nudp_prot = 5060\n", -EINVAL,
+	      "[sip] udp_prot: unknown key");
+	fails("[snmp]\nmaster = no\n[sipp]\n", -EINVAL,
+	      "unknown section [sipp]");
+	fails("stray = 1\n[agent]\n", -EINVAL, "stray: unknown key");
+	/* Keys belong to their own section only. */
+	fails("[agent]\nudp_port = 5060\n", -EINVAL,
+	      "[agent] udp_port: unknown key");
+}
+END_TEST
+
+START_TEST(test_file_mode)
+{
+	static const char secret[] = "[snmp]\nv3_user = admin\n"
+				     "v3_auth_pass = authpass1\n"
+				     "v3_priv_pass = privpass1\n";
+
+	ck_assert_int_eq(load(secret, 0644), -EPERM);
+	ck_assert_ptr_nonnull(strstr(g_err, "v3_auth_pass"));
+	ck_assert_ptr_nonnull(strstr(g_err, "0644"));
+	ck_assert_ptr_nonnull(strstr(g_err, "0600"));
+	ck_assert_ptr_null(strstr(g_err, "authpass1"));
+	ck_assert_ptr_null(g_s.v3_user);
+	ck_assert_int_eq(load(secret, 0640), -EPERM);
+	ck_assert_int_eq(load("[snmp]\nrwcommunity = private\n", 0604), -EPERM);
+	ck_assert_ptr_nonnull(strstr(g_err, "rwcommunity"));
+	ck_assert_int_eq(load(secret, 0600), 0);
+	ck_assert_str_eq(g_s.v3_priv_pass, "privpass1");
+	ck_assert_int_eq(load(secret, 0400), 0);
+	/* Without secrets the mode does not matter. */
+	ck_assert_int_eq(load("[snmp]\nrocommunity = public\n", 0644), 0);
+}
+END_TEST
+
+START_TEST(test_missing)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/none.conf", g_dir);
+	ck_assert_int_eq(agent_settings_load(&g_s, path, g_err, sizeof(g_err)),
+			 -ENOENT);
+	ck_assert_ptr_nonnull(strstr(g_err, "none.conf"));
+	ck_assert_int_eq(agent_settings_load(&g_s, g_dir, NULL, 0), -EINVAL);
+	ck_assert_str_eq(g_s.gateway_ini, "/etc/gwagent/gateway.ini");
+}
+END_TEST
+
+START_TEST(test_example)
+{
+	char path[1024];
+	const char *src = getenv("top_srcdir");
+
+	snprintf(path, sizeof(path), "%s/examples/gwagentd.conf",
+		 src != NULL ? src : ".");
+	if (access(path, R_OK) != 0)
+		return; /* run outside the harness */
+	/* It holds no secret, so its mode in a tarball does not matter. */
+	ck_assert_msg(agent_settings_load(&g_s, path, g_err, sizeof(g_err)) ==
+			      0,
+		      "%s", g_err);
+}
+END_TEST
+
+static Suite *
+settings_suite(void)
+{
+	Suite *s = suite_create("agent_settings");
+	TCase *tc = tcase_create("load");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_bad_values);
+	tcase_add_test(tc, test_secret_never_shown);
+	tcase_add_test(tc, test_unknown);
+	tcase_add_test(tc, test_file_mode);
+	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_example);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+GWTEST_MAIN(settings_suite)
