@@ -435,14 +435,14 @@ sip_auth_build(struct sip_auth *a, const char *method, const char *uri,
 	       const void *body, size_t bodylen, sip_auth_hdr_h *h, void *arg)
 {
 	struct sip_digest_input in;
-	struct hdr_buf b = { NULL, 0, 0 };
+	char buf[AUTH_HDR_MAX];
+	struct hdr_buf b = { buf, 0, 0 };
 	size_t i;
 	int rc = 0;
 
 	if (a == NULL || method == NULL || uri == NULL || h == NULL)
 		return -EINVAL;
-	if ((b.s = malloc(AUTH_HDR_MAX)) == NULL)
-		return -ENOMEM;
+	buf[0] = '\0';
 	memset(&in, 0, sizeof(in));
 	in.username = a->user;
 	in.password = a->password;
@@ -460,7 +460,7 @@ sip_auth_build(struct sip_auth *a, const char *method, const char *uri,
 					: "Authorization",
 			       b.s, arg);
 	}
-	OPENSSL_cleanse(b.s, AUTH_HDR_MAX);
-	free(b.s);
+	OPENSSL_cleanse(buf,
+			b.pos + 1 < AUTH_HDR_MAX ? b.pos + 1 : AUTH_HDR_MAX);
 	return rc;
 }

@@ -34,6 +34,9 @@ sipreg_state_name(enum sipreg_state state)
 	return state_names[state];
 }
 
+static void on_timer(struct sip_tmr *t);
+static const struct sip_tx_ops register_ops;
+
 /* ---- configuration ---------------------------------------------------- */
 
 /* Characters allowed in users and hosts we print into headers. */
@@ -104,39 +107,45 @@ apply_strings(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 						     : cfg->aor_user);
 }
 
+static void
+free_addrs(struct sip_addr *addrs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; addrs != NULL && i < n; i++)
+		free(addrs[i].host);
+	free(addrs);
+}
+
 /* Resolve every address first, so a failure changes nothing. */
 static int
 apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 {
-	struct sockaddr_storage ss[SIPREG_MAX_ADDRS];
-	char *hosts[SIPREG_MAX_ADDRS] = { NULL };
+	struct sip_addr *na;
 	size_t i;
 	int rc = 0;
 
+	if ((na = calloc(cfg->naddrs, sizeof(*na))) == NULL)
+		return -ENOMEM;
 	for (i = 0; rc == 0 && i < cfg->naddrs; i++) {
-		uint16_t port = cfg->addrs[i].port ? cfg->addrs[i].port : 5060;
+		const struct sipreg_addr_cfg *ac = &cfg->addrs[i];
+		uint16_t port = ac->port ? ac->port : 5060;
 
-		rc = sip_addr_resolve(cfg->addrs[i].host, port, &ss[i]);
-		if (rc == 0 && (hosts[i] = strdup(cfg->addrs[i].host)) == NULL)
+		rc = sip_addr_resolve(ac->host, port, &na[i].ss);
+		if (rc == 0 && (na[i].host = strdup(ac->host)) == NULL)
 			rc = -ENOMEM;
+		na[i].port = port;
+		na[i].tp = ac->transport;
+		na[i].resolved = true;
 	}
-	for (i = 0; i < SIPREG_MAX_ADDRS; i++) {
-		if (rc != 0) {
-			free(hosts[i]);
-			continue;
-		}
-		free(b->addrs[i].host);
-		memset(&b->addrs[i], 0, sizeof(b->addrs[i]));
-		if (i >= cfg->naddrs)
-			continue;
-		b->addrs[i].host = hosts[i];
-		b->addrs[i].port = sip_addr_port(&ss[i]);
-		b->addrs[i].ss = ss[i];
-		b->addrs[i].resolved = true;
+	if (rc != 0) {
+		free_addrs(na, cfg->naddrs);
+		return rc;
 	}
-	if (rc == 0)
-		b->naddrs = cfg->naddrs;
-	return rc;
+	free_addrs(b->addrs, b->naddrs);
+	b->addrs = na;
+	b->naddrs = cfg->naddrs;
+	return 0;
 }
 
 static void
@@ -193,15 +202,14 @@ void
 sip_binding_free(struct sipreg_binding *b)
 {
 	struct sipreg_engine *e = b->e;
-	size_t i;
 
-	if (b->pending)
-		TAILQ_REMOVE(&e->pending, b, pentry);
-	if (b->tr != NULL)
-		sip_engine_abort_tr(e, b->tr);
+	sip_tx_abort(&b->tx);
+	sip_engine_cancel(e, &b->tmr);
+	if (b->waiting)
+		TAILQ_REMOVE(&e->waitq, b, wentry);
 	TAILQ_REMOVE(&e->bindings, b, entry);
-	for (i = 0; i < SIPREG_MAX_ADDRS; i++)
-		free(b->addrs[i].host);
+	sip_heap_release(&e->heap, 2);
+	free_addrs(b->addrs, b->naddrs);
 	free(b->aor_user);
 	free(b->aor_host);
 	free(b->ruri);
@@ -222,8 +230,14 @@ sipreg_binding_add(struct sipreg_engine *e,
 		return -EINVAL;
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return -ENOMEM;
+	if (sip_heap_reserve(&e->heap, 2) != 0) {
+		free(b);
+		return -ENOMEM;
+	}
 	b->e = e;
 	b->user = user;
+	b->tmr.h = on_timer;
+	sip_tx_init(&b->tx, e, &register_ops);
 	TAILQ_INSERT_TAIL(&e->bindings, b, entry);
 	if ((rc = apply_cfg(b, cfg)) != 0 || (rc = init_dialog(b)) != 0) {
 		sip_binding_free(b);
@@ -239,13 +253,41 @@ static void
 arm(struct sipreg_binding *b, enum sip_timer_kind kind, uint64_t delay_ms)
 {
 	b->tkind = kind;
-	b->tdue = sip_engine_now(b->e) + delay_ms;
+	sip_engine_arm(b->e, &b->tmr, delay_ms);
+}
+
+static void
+disarm(struct sipreg_binding *b)
+{
+	b->tkind = SIP_TMR_NONE;
+	sip_engine_cancel(b->e, &b->tmr);
+}
+
+/* snprintf("%s") without the formatting cost (status is hot). */
+static void
+copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 static void
 set_error(struct sipreg_binding *b, const char *msg)
 {
-	snprintf(b->last_error, sizeof(b->last_error), "%s", msg);
+	copy_str(b->last_error, sizeof(b->last_error), msg);
+}
+
+static void
+unqueue(struct sipreg_binding *b)
+{
+	if (b->waiting) {
+		TAILQ_REMOVE(&b->e->waitq, b, wentry);
+		b->waiting = false;
+	}
 }
 
 /* Free now, or after the dispatch loop when inside it. */
@@ -254,7 +296,8 @@ release(struct sipreg_binding *b)
 {
 	b->zombie = true;
 	b->remove_after = false;
-	b->tkind = SIP_TMR_NONE;
+	disarm(b);
+	unqueue(b);
 	if (b->e->depth > 0)
 		b->e->reaping = true;
 	else
@@ -273,13 +316,13 @@ fail(struct sipreg_binding *b, bool perm, const char *why)
 	b->granted = 0;
 	if (b->want_unreg) {
 		b->state = SIPREG_UNREGISTERED;
-		b->tkind = SIP_TMR_NONE;
+		disarm(b);
 		return;
 	}
 	b->failures++;
 	wait = sip_policy_backoff_ms(b->retry_s, b->max_backoff_s, b->failures,
 				     sip_engine_rand(b->e));
-	wait = sip_policy_retry_ms(wait, b->res.retry_after);
+	wait = sip_policy_retry_ms(wait, b->tx.res.retry_after);
 	b->state = perm ? SIPREG_FAILED : SIPREG_BACKOFF;
 	arm(b, SIP_TMR_START, wait);
 }
@@ -297,27 +340,71 @@ send_now(struct sipreg_binding *b)
 	}
 }
 
-/* Start (or resume after pacing) the first REGISTER of a cycle. */
+/* Whether a new cycle may start now; takes a pacing token if so. */
+static bool
+may_start(struct sipreg_engine *e, uint64_t *wait)
+{
+	*wait = 0;
+	if (e->ntx >= e->max_inflight)
+		return false;
+	*wait = sip_pacer_take(&e->pacer, sip_engine_now(e));
+	return *wait == 0;
+}
+
+/*
+ * Start waiting cycles in order while the pacer and the in-flight bound
+ * allow; the pace timer or a finishing transaction calls again.
+ */
+void
+sip_binding_drain(struct sipreg_engine *e)
+{
+	struct sipreg_binding *b;
+	uint64_t wait;
+
+	while ((b = TAILQ_FIRST(&e->waitq)) != NULL) {
+		if (!may_start(e, &wait)) {
+			if (wait > 0 && e->pace_tmr.slot == 0)
+				sip_engine_arm(e, &e->pace_tmr, wait);
+			return;
+		}
+		unqueue(b);
+		send_now(b);
+		sip_binding_notify(b);
+	}
+}
+
+void
+sip_engine_pace_timer(struct sip_tmr *t)
+{
+	struct sipreg_engine *e =
+		SIP_CONTAINER(t, struct sipreg_engine, pace_tmr);
+
+	sip_binding_drain(e);
+}
+
+/* Start the first REGISTER of a cycle now, or queue it (pacing). */
 static void
 kick(struct sipreg_binding *b)
 {
-	uint64_t wait = sip_pacer_take(&b->e->pacer, sip_engine_now(b->e));
+	struct sipreg_engine *e = b->e;
+	uint64_t wait;
 
-	if (wait > 0) {
-		b->e->stats.paced++;
-		arm(b, SIP_TMR_START, wait);
+	if (TAILQ_EMPTY(&e->waitq) && may_start(e, &wait)) {
+		send_now(b);
 		return;
 	}
-	send_now(b);
+	e->stats.paced++;
+	b->waiting = true;
+	TAILQ_INSERT_TAIL(&e->waitq, b, wentry);
+	sip_binding_drain(e);
 }
 
 static void
 start_cycle(struct sipreg_binding *b, bool unreg)
 {
-	if (b->tr != NULL) {
-		sip_engine_abort_tr(b->e, b->tr);
-		b->tr = NULL;
-	}
+	sip_tx_abort(&b->tx);
+	unqueue(b);
+	disarm(b);
 	b->want_unreg = unreg;
 	b->attempts = 0;
 	b->tried = 0;
@@ -337,12 +424,12 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 static void
 succeed(struct sipreg_binding *b)
 {
-	struct sip_result *r = &b->res;
+	struct sip_result *r = &b->tx.res;
 	uint64_t wait;
 
 	b->failures = 0;
 	b->last_error[0] = '\0';
-	b->tkind = SIP_TMR_NONE;
+	disarm(b);
 	if (b->want_unreg) {
 		b->state = SIPREG_UNREGISTERED;
 		b->granted = 0;
@@ -363,7 +450,7 @@ succeed(struct sipreg_binding *b)
 static void
 on_auth(struct sipreg_binding *b)
 {
-	int rc = b->res.auth_rc;
+	int rc = b->tx.res.auth_rc;
 
 	if (rc == 0 && b->attempts < SIP_MAX_ATTEMPTS) {
 		if (!b->want_unreg)
@@ -384,7 +471,7 @@ on_interval(struct sipreg_binding *b)
 	uint32_t want;
 
 	if (!b->want_unreg && b->attempts < SIP_MAX_ATTEMPTS &&
-	    sip_policy_min_expires(b->req_expires, b->res.min_expires,
+	    sip_policy_min_expires(b->req_expires, b->tx.res.min_expires,
 				   b->min_adopted, &want) == 0) {
 		b->req_expires = want;
 		b->min_adopted = true;
@@ -429,11 +516,11 @@ failover(struct sipreg_binding *b, const char *why)
 static void
 on_response(struct sipreg_binding *b)
 {
-	struct sip_result *r = &b->res;
+	struct sip_result *r = &b->tx.res;
 	char why[96];
 
 	b->last_code = r->code;
-	snprintf(b->last_reason, sizeof(b->last_reason), "%s", r->reason);
+	copy_str(b->last_reason, sizeof(b->last_reason), r->reason);
 	snprintf(why, sizeof(why), "%d %s", r->code, r->reason);
 	switch (sip_policy_classify(r->code)) {
 	case SIP_OUTCOME_OK:
@@ -454,60 +541,77 @@ on_response(struct sipreg_binding *b)
 		break;
 	default:
 		b->c.failed++;
-		fail(b, false, why);
+		/* 403 to credentials: the password is wrong (Kamailio's way) */
+		if (r->code == 403)
+			fail(b, true,
+			     b->creds_sent ? "credentials rejected" : why);
+		else
+			fail(b, false, why);
 		break;
 	}
 }
 
-void
-sip_binding_on_result(struct sipreg_binding *b)
+static void
+on_result(struct sip_tx *tx)
 {
+	struct sipreg_binding *b = SIP_CONTAINER(tx, struct sipreg_binding, tx);
 	struct sip_addr *a = &b->addrs[b->cur];
-	bool answered = b->res.kind == SIP_RES_RESPONSE;
+	bool answered = tx->res.kind == SIP_RES_RESPONSE;
 
 	if (b->zombie && !b->remove_after)
 		return;
-	b->tkind = SIP_TMR_NONE;
+	disarm(b);
 	a->online = answered;
-	a->last_code = answered ? b->res.code : -1;
+	a->last_code = answered ? tx->res.code : -1;
 	a->last_ms = sip_engine_now(b->e);
 	if (answered) {
 		on_response(b);
-	} else if (b->res.kind == SIP_RES_TIMEOUT) {
+	} else if (tx->res.kind == SIP_RES_TIMEOUT) {
 		b->c.timeouts++;
 		failover(b, "timeout");
 	} else {
 		b->c.transport++;
+		a->have_local = false;
 		failover(b, "transport error");
 	}
 	sip_binding_notify(b);
-	if (b->remove_after && b->tr == NULL && b->state == SIPREG_UNREGISTERED)
+	if (b->remove_after && !sip_tx_busy(tx) &&
+	    b->state == SIPREG_UNREGISTERED)
 		release(b);
 }
 
-void
-sip_binding_on_timer(struct sipreg_binding *b, uint64_t now)
+static void
+on_record(struct sip_tx *tx, osip_message_t *resp)
 {
+	sip_register_result(SIP_CONTAINER(tx, struct sipreg_binding, tx), resp);
+}
+
+static const struct sip_tx_ops register_ops = {
+	.record = on_record,
+	.done = on_result,
+};
+
+static void
+on_timer(struct sip_tmr *t)
+{
+	struct sipreg_binding *b = SIP_CONTAINER(t, struct sipreg_binding, tmr);
 	enum sip_timer_kind kind = b->tkind;
 
-	(void)now;
 	b->tkind = SIP_TMR_NONE;
+	if (b->zombie && !b->remove_after)
+		return;
 	if (kind == SIP_TMR_DEADLINE) {
-		if (b->tr == NULL)
+		if (!sip_tx_busy(&b->tx))
 			return;
-		sip_engine_abort_tr(b->e, b->tr);
-		b->tr = NULL;
-		memset(&b->res, 0, sizeof(b->res));
-		b->res.kind = SIP_RES_TIMEOUT;
-		sip_binding_on_result(b);
+		sip_tx_abort(&b->tx);
+		memset(&b->tx.res, 0, sizeof(b->tx.res));
+		b->tx.res.kind = SIP_RES_TIMEOUT;
+		on_result(&b->tx);
 		return;
 	}
-	if (b->state == SIPREG_REGISTERED || b->state == SIPREG_BACKOFF ||
-	    b->state == SIPREG_FAILED) {
+	if (kind == SIP_TMR_START) {
 		start_cycle(b, false);
 		sip_binding_notify(b);
-	} else {
-		kick(b); /* waited for the pacer */
 	}
 }
 
@@ -516,9 +620,7 @@ sip_binding_notify(struct sipreg_binding *b)
 {
 	struct sipreg_status st;
 
-	if (b->e->statush == NULL || (b->zombie && !b->remove_after))
-		return;
-	if (b->remove_after)
+	if (b->e->statush == NULL || b->zombie || b->remove_after)
 		return; /* the user already let go of it */
 	sipreg_binding_status(b, &st);
 	b->e->statush(b, &st, b->e->status_arg);
@@ -559,15 +661,13 @@ sipreg_binding_remove(struct sipreg_binding *b, bool unregister)
 	    (b->state == SIPREG_REGISTERED || b->state == SIPREG_REFRESHING ||
 	     b->state == SIPREG_UNREGISTERING)) {
 		b->remove_after = true;
-		if (b->state != SIPREG_UNREGISTERING || b->tr == NULL)
+		if (b->state != SIPREG_UNREGISTERING ||
+		    (!sip_tx_busy(&b->tx) && !b->waiting))
 			start_cycle(b, true);
 		sip_engine_run(b->e);
 		return;
 	}
-	if (b->tr != NULL) {
-		sip_engine_abort_tr(b->e, b->tr);
-		b->tr = NULL;
-	}
+	sip_tx_abort(&b->tx);
 	release(b);
 }
 
@@ -577,7 +677,7 @@ sipreg_binding_register(struct sipreg_binding *b)
 	if (b == NULL || b->zombie)
 		return -EINVAL;
 	b->started = true;
-	if (b->tr != NULL && !b->want_unreg)
+	if ((sip_tx_busy(&b->tx) || b->waiting) && !b->want_unreg)
 		return 0; /* one REGISTER in flight per binding */
 	start_cycle(b, false);
 	sip_binding_notify(b);
@@ -596,7 +696,7 @@ sipreg_binding_unregister(struct sipreg_binding *b)
 {
 	if (b == NULL || b->zombie)
 		return -EINVAL;
-	if (b->tr != NULL && b->want_unreg)
+	if ((sip_tx_busy(&b->tx) || b->waiting) && b->want_unreg)
 		return 0;
 	start_cycle(b, true);
 	sip_binding_notify(b);
@@ -626,14 +726,14 @@ sipreg_binding_status(const struct sipreg_binding *b, struct sipreg_status *st)
 				sizeof(st->addr), true);
 	st->granted = b->granted;
 	st->refresh_in = -1;
-	if (b->tkind == SIP_TMR_START)
+	if (b->tkind == SIP_TMR_START && b->tmr.slot != 0)
 		st->refresh_in =
-			b->tdue > now ? (int64_t)((b->tdue - now + 999) / 1000)
-				      : 0;
+			b->tmr.due > now
+				? (int64_t)((b->tmr.due - now + 999) / 1000)
+				: 0;
 	st->last_code = b->last_code;
-	snprintf(st->last_reason, sizeof(st->last_reason), "%s",
-		 b->last_reason);
-	snprintf(st->last_error, sizeof(st->last_error), "%s", b->last_error);
+	copy_str(st->last_reason, sizeof(st->last_reason), b->last_reason);
+	copy_str(st->last_error, sizeof(st->last_error), b->last_error);
 	st->last_success_ms = b->last_success_ms;
 	st->last_success_time = b->last_success_time;
 	st->counters = b->c;

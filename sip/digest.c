@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -254,6 +255,41 @@ out:
 	return rc;
 }
 
+/*
+ * Random bytes from OpenSSL's CSPRNG, drawn 4 KB at a time: one
+ * RAND_bytes() call costs as much as a REGISTER, and every request needs
+ * a branch and most a cnonce.  Per thread, so engines on several threads
+ * never share it; spent bytes are wiped, and a forked child refills.
+ */
+#define RAND_POOL 4096
+
+static _Thread_local unsigned char rand_pool[RAND_POOL];
+static _Thread_local size_t rand_left;
+static _Thread_local pid_t rand_pid;
+
+int
+sip_random(void *buf, size_t n)
+{
+	unsigned char *out = buf, *p;
+
+	if (n > RAND_POOL)
+		return RAND_bytes(out, (int)n) == 1 ? 0 : -EIO;
+	if (rand_pid != getpid()) {
+		rand_left = 0;
+		rand_pid = getpid();
+	}
+	if (rand_left < n) {
+		if (RAND_bytes(rand_pool, RAND_POOL) != 1)
+			return -EIO;
+		rand_left = RAND_POOL;
+	}
+	p = rand_pool + RAND_POOL - rand_left;
+	memcpy(out, p, n);
+	OPENSSL_cleanse(p, n);
+	rand_left -= n;
+	return 0;
+}
+
 int
 sip_digest_cnonce(char *out, size_t nbytes)
 {
@@ -261,9 +297,10 @@ sip_digest_cnonce(char *out, size_t nbytes)
 
 	if (out == NULL || nbytes == 0 || nbytes > sizeof(raw))
 		return -EINVAL;
-	if (RAND_bytes(raw, (int)nbytes) != 1)
+	if (sip_random(raw, nbytes) != 0)
 		return -EIO;
 	hex_encode(raw, nbytes, out);
+	OPENSSL_cleanse(raw, nbytes);
 	return 0;
 }
 

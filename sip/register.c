@@ -13,133 +13,105 @@
 
 #include "sip/sip_int.h"
 
-#define HDR_MAX 512
+/* A request being written; overflow is sticky and checked once. */
+struct req_buf {
+	char *p;
+	size_t len, size;
+	bool overflow;
+};
 
-static int
-set_hdr(osip_message_t *m, const char *name, const char *fmt, ...)
+/* Append the NULL-terminated list of strings (no formatting: hot path). */
+static void
+put(struct req_buf *r, ...)
 {
-	char buf[HDR_MAX];
+	const char *s;
 	va_list ap;
-	int n;
+	size_t n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_start(ap, r);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		n = strlen(s);
+		if (r->overflow || n >= r->size - r->len) {
+			r->overflow = true;
+			continue;
+		}
+		memcpy(r->p + r->len, s, n + 1);
+		r->len += n;
+	}
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -ENOSPC;
-	if (strcmp(name, "Via") == 0)
-		n = osip_message_set_via(m, buf);
-	else if (strcmp(name, "From") == 0)
-		n = osip_message_set_from(m, buf);
-	else if (strcmp(name, "To") == 0)
-		n = osip_message_set_to(m, buf);
-	else if (strcmp(name, "Call-ID") == 0)
-		n = osip_message_set_call_id(m, buf);
-	else if (strcmp(name, "CSeq") == 0)
-		n = osip_message_set_cseq(m, buf);
-	else if (strcmp(name, "Contact") == 0)
-		n = osip_message_set_contact(m, buf);
-	else
-		n = osip_message_set_header(m, name, buf);
-	return n == OSIP_SUCCESS ? 0 : -EINVAL;
 }
 
 static int
 add_auth(const char *name, const char *value, void *arg)
 {
-	return osip_message_set_header(arg, name, value) == OSIP_SUCCESS
-		       ? 0
-		       : -ENOMEM;
-}
-
-static int
-set_start_line(struct sipreg_binding *b, osip_message_t *m)
-{
-	osip_uri_t *u;
-	char ruri[HDR_MAX];
-
-	osip_message_set_method(m, osip_strdup("REGISTER"));
-	osip_message_set_version(m, osip_strdup("SIP/2.0"));
-	snprintf(ruri, sizeof(ruri), "sip:%s", b->ruri);
-	if (osip_uri_init(&u) != OSIP_SUCCESS)
-		return -ENOMEM;
-	if (osip_uri_parse(u, ruri) != OSIP_SUCCESS) {
-		osip_uri_free(u);
-		return -EINVAL;
-	}
-	osip_message_set_uri(m, u);
+	put(arg, name, ": ", value, "\r\n", NULL);
 	return 0;
 }
 
-static int
-set_headers(struct sipreg_binding *b, osip_message_t *m,
-	    const struct sockaddr_storage *local)
+static const char *
+u32(char *buf, uint32_t v)
 {
-	char host[SIPREG_ADDR_STRLEN], branch[24];
-	unsigned port = sip_addr_port(local);
-	int rc = 0;
+	char *p = buf + 10;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return p;
+}
+
+static const char *
+tp_name(enum sipreg_transport tp, bool upper)
+{
+	switch (tp) {
+	case SIPREG_TP_TCP:
+		return upper ? "TCP" : "tcp";
+	case SIPREG_TP_TLS:
+		return upper ? "TLS" : "tls";
+	default:
+		return upper ? "UDP" : "udp";
+	}
+}
+
+/*
+ * The REGISTER as text (RFC 3261 §10.2): written once, parsed once by
+ * libosip2 for the transaction, and sent as is, so the digest uri is
+ * byte-identical to the Request-URI.
+ */
+static int
+build_register(struct sipreg_binding *b, const union sip_sa *local,
+	       const char *branch, struct req_buf *r)
+{
+	const struct sip_addr *a = &b->addrs[b->cur];
+	char host[SIPREG_ADDR_STRLEN], uri[160], port[12], num[12];
+	const char *pp;
+	int rc;
 
 	sip_addr_format(local, host, sizeof(host), false);
-	if ((rc = sip_digest_cnonce(branch, 8)) != 0)
-		return rc;
-	rc = set_hdr(m, "Via", "SIP/2.0/UDP %s:%u;rport;branch=z9hG4bK%s", host,
-		     port, branch);
-	if (rc == 0)
-		rc = set_hdr(m, "From", "<sip:%s@%s>;tag=%s", b->aor_user,
-			     b->aor_host, b->from_tag);
-	if (rc == 0)
-		rc = set_hdr(m, "To", "<sip:%s@%s>", b->aor_user, b->aor_host);
-	if (rc == 0)
-		rc = set_hdr(m, "Call-ID", "%s", b->call_id);
-	if (rc == 0)
-		rc = set_hdr(m, "CSeq", "%u REGISTER", (unsigned)++b->cseq);
-	if (rc == 0)
-		rc = set_hdr(m, "Contact",
-			     "<sip:%s@%s:%u;transport=udp;line=%s>",
-			     b->contact_user, host, port, b->line);
-	if (rc == 0)
-		rc = set_hdr(m, "Max-Forwards", "70");
-	if (rc == 0)
-		rc = set_hdr(m, "Expires", "%u", (unsigned)b->sent_expires);
-	if (rc == 0)
-		rc = set_hdr(m, "User-Agent", "%s", b->e->user_agent);
-	return rc;
-}
-
-static int
-add_credentials(struct sipreg_binding *b, osip_message_t *m)
-{
-	char *uri = NULL;
-	int rc;
-
-	if (sip_auth_realm_count(b->auth) == 0)
-		return 0;
-	if (osip_uri_to_str(m->req_uri, &uri) != OSIP_SUCCESS)
-		return -ENOMEM;
-	rc = sip_auth_build(b->auth, "REGISTER", uri, NULL, 0, add_auth, m);
-	osip_free(uri);
-	return rc;
-}
-
-static int
-build_register(struct sipreg_binding *b, const struct sockaddr_storage *local,
-	       osip_message_t **out)
-{
-	osip_message_t *m;
-	int rc;
-
-	if (osip_message_init(&m) != OSIP_SUCCESS)
-		return -ENOMEM;
+	snprintf(uri, sizeof(uri), "sip:%s", b->ruri);
+	pp = u32(port, sip_addr_port(local));
 	b->sent_expires = b->want_unreg ? 0 : b->req_expires;
-	if ((rc = set_start_line(b, m)) == 0 &&
-	    (rc = set_headers(b, m, local)) == 0)
-		rc = add_credentials(b, m);
-	if (rc != 0) {
-		osip_message_free(m);
+	put(r, "REGISTER ", uri, " SIP/2.0\r\n", NULL);
+	put(r, "Via: SIP/2.0/", tp_name(a->tp, true), " ", host, ":", pp,
+	    ";rport;branch=", branch, "\r\n", NULL);
+	put(r, "From: <sip:", b->aor_user, "@", b->aor_host,
+	    ">;tag=", b->from_tag, "\r\n", NULL);
+	put(r, "To: <sip:", b->aor_user, "@", b->aor_host, ">\r\n", NULL);
+	put(r, "Call-ID: ", b->call_id, "\r\n", NULL);
+	put(r, "CSeq: ", u32(num, ++b->cseq), " REGISTER\r\n", NULL);
+	put(r, "Contact: <sip:", b->contact_user, "@", host, ":", pp,
+	    ";transport=", tp_name(a->tp, false), ";line=", b->line, ">\r\n",
+	    NULL);
+	put(r, "Max-Forwards: 70\r\n", NULL);
+	put(r, "Expires: ", u32(num, b->sent_expires), "\r\n", NULL);
+	put(r, "User-Agent: ", b->e->user_agent, "\r\n", NULL);
+	b->creds_sent = sip_auth_realm_count(b->auth) > 0;
+	if (b->creds_sent && (rc = sip_auth_build(b->auth, "REGISTER", uri,
+						  NULL, 0, add_auth, r)) != 0)
 		return rc;
-	}
-	*out = m;
-	return 0;
+	put(r, "Content-Length: 0\r\n\r\n", NULL);
+	return r->overflow ? -ENOSPC : 0;
 }
 
 /* Hot swap after hotswap_rtx unanswered retransmissions (T1 doubling,
@@ -160,49 +132,46 @@ deadline_ms(const struct sipreg_binding *b)
 }
 
 static int
-start_transaction(struct sipreg_binding *b, osip_message_t *m)
+local_for(struct sipreg_binding *b, struct sip_addr *a)
 {
 	struct sipreg_engine *e = b->e;
-	osip_transaction_t *tr;
-	osip_event_t *ev;
+	int rc;
 
-	if (osip_transaction_init(&tr, NICT, e->osip, m) != OSIP_SUCCESS) {
-		osip_message_free(m);
-		return -ENOMEM;
-	}
-	if ((ev = osip_new_outgoing_sipmessage(m)) == NULL) {
-		sip_engine_abort_tr(e, tr); /* m is not the transaction's yet */
-		osip_message_free(m);
-		return -ENOMEM;
-	}
-	osip_transaction_set_reserved1(tr, b);
-	b->tr = tr;
-	ev->transactionid = tr->transactionid;
-	osip_transaction_add_event(tr, ev);
-	return 0;
+	if (a->have_local)
+		return 0;
+	if ((rc = e->tp->local_addr(e->tpctx, &a->ss, &a->local)) == 0)
+		a->have_local = true;
+	return rc;
 }
 
 int
 sip_register_send(struct sipreg_binding *b)
 {
 	struct sipreg_engine *e = b->e;
-	struct sockaddr_storage local;
-	osip_message_t *m;
+	struct sip_addr *a = &b->addrs[b->cur];
+	struct req_buf r = { NULL, 0, SIP_REQ_MAX, false };
+	char branch[SIP_BRANCH_LEN] = "z9hG4bK", *raw;
 	int rc;
 
-	rc = e->tp->local_addr(e->tpctx, &b->addrs[b->cur].ss, &local);
-	if (rc == 0)
-		rc = build_register(b, &local, &m);
-	if (rc == 0)
-		rc = start_transaction(b, m);
-	if (rc != 0)
+	if ((rc = local_for(b, a)) != 0 ||
+	    (rc = sip_digest_cnonce(branch + 7, 8)) != 0)
 		return rc;
+	r.p = e->txbuf;
+	if ((rc = build_register(b, &a->local, branch, &r)) != 0)
+		return rc;
+	if ((raw = malloc(r.len + 1)) == NULL)
+		return -ENOMEM;
+	memcpy(raw, r.p, r.len + 1);
 	b->c.sent++;
 	b->attempts++;
 	b->tried |= 1u << b->cur;
 	b->tkind = SIP_TMR_DEADLINE;
-	b->tdue = sip_engine_now(e) + deadline_ms(b);
-	return 0;
+	sip_engine_arm(e, &b->tmr, deadline_ms(b));
+	if ((rc = sip_tx_start(&b->tx, raw, r.len, a, branch)) != 0) {
+		b->tkind = SIP_TMR_NONE;
+		sip_engine_cancel(e, &b->tmr);
+	}
+	return rc;
 }
 
 /* Leading decimal seconds of a header value; -1 if none. */
@@ -267,7 +236,7 @@ contact_secs(const struct sipreg_binding *b, osip_message_t *resp)
 void
 sip_register_result(struct sipreg_binding *b, osip_message_t *resp)
 {
-	struct sip_result *r = &b->res;
+	struct sip_result *r = &b->tx.res;
 	struct sipreg_engine *e = b->e;
 
 	memset(r, 0, sizeof(*r));

@@ -158,6 +158,8 @@ struct sipreg_engine_cfg {
 	unsigned pace_rate;	/**< new REGISTERs per second [50] */
 	unsigned pace_burst;	/**< burst [pace_rate] */
 	bool pace_off;		/**< no pacing at all */
+	unsigned max_inflight;	/**< registration cycles started while
+				     others are unanswered [128]; more wait */
 	sip_log_h *logh;	/**< log handler [none] */
 	void *log_arg;
 	sipreg_status_h *statush; /**< status handler [none] */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <sys/queue.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -73,6 +74,8 @@ int sip_digest_alg_strength(enum sip_digest_alg alg);
 int sip_digest_ha1(const struct sip_digest_input *in, char *out);
 int sip_digest_ha2(const struct sip_digest_input *in, char *out);
 int sip_digest_response(const struct sip_digest_input *in, char *out);
+/* n bytes from the CSPRNG (pooled per thread): 0 or -EIO. */
+int sip_random(void *buf, size_t n);
 /* Random cnonce of 2*nbytes hex chars (CSPRNG); out must hold 2*nbytes+1. */
 int sip_digest_cnonce(char *out, size_t nbytes);
 /* Append s to buf as a quoted-string, escaping '"' and '\\'. */
@@ -239,20 +242,54 @@ void sip_pacer_init(struct sip_pacer *p, unsigned rate, unsigned burst,
 /* Take a token: 0 when granted, else the ms to wait before retrying. */
 uint64_t sip_pacer_take(struct sip_pacer *p, uint64_t now_ms);
 
+/* ---- timer.c: timers embedded in their owners, in a min-heap --------- */
+
+struct sip_tmr;
+/* Called when due; the timer is disarmed first, so it may re-arm. */
+typedef void(sip_tmr_h)(struct sip_tmr *t);
+
+struct sip_tmr {
+	uint64_t due; /* engine clock, ms */
+	size_t slot;  /* heap index + 1; 0 = not armed */
+	sip_tmr_h *h;
+};
+
+struct sip_heap {
+	struct sip_tmr **v;
+	size_t n, cap, reserved;
+};
+
+/* Make room for `extra` more timers (owners reserve what they embed). */
+int sip_heap_reserve(struct sip_heap *h, size_t extra);
+void sip_heap_release(struct sip_heap *h, size_t n);
+void sip_heap_arm(struct sip_heap *h, struct sip_tmr *t, uint64_t due);
+void sip_heap_cancel(struct sip_heap *h, struct sip_tmr *t);
+struct sip_tmr *sip_heap_top(const struct sip_heap *h);
+void sip_heap_free(struct sip_heap *h);
+
+#define SIP_CONTAINER(ptr, type, member) \
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
 /* ---- transport (transport_udp.c, or a fake in tests) ------------------ */
+
+/* An IPv4 or IPv6 socket address, compact (a binding holds several). */
+union sip_sa {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
 
 struct sip_transport_ops {
 	/* Send one datagram: 0 or a negative errno. */
 	int (*send)(void *ctx, const char *buf, size_t len,
-		    const struct sockaddr_storage *to);
+		    const union sip_sa *to);
 	/* Local address (with our port) used to reach `to`. */
-	int (*local_addr)(void *ctx, const struct sockaddr_storage *to,
-			  struct sockaddr_storage *local);
+	int (*local_addr)(void *ctx, const union sip_sa *to,
+			  union sip_sa *local);
 	/* Pollable fd, -1 if none. */
 	int (*fd)(void *ctx);
 	/* Read one datagram: its length, -EAGAIN when empty, or -errno. */
-	int (*recv)(void *ctx, char *buf, size_t size,
-		    struct sockaddr_storage *from);
+	int (*recv)(void *ctx, char *buf, size_t size, union sip_sa *from);
 	void (*destroy)(void *ctx);
 };
 
@@ -260,18 +297,22 @@ extern const struct sip_transport_ops sip_udp_ops;
 int sip_udp_create(void **ctx, const char *addr, uint16_t port);
 
 /* sockaddr helpers (transport_udp.c) */
-int sip_addr_resolve(const char *host, uint16_t port,
-		     struct sockaddr_storage *ss);
+int sip_addr_resolve(const char *host, uint16_t port, union sip_sa *ss);
 /* "ip:port" / "[v6]:port"; host-only form with port 0. */
-void sip_addr_format(const struct sockaddr_storage *ss, char *buf, size_t size,
+void sip_addr_format(const union sip_sa *ss, char *buf, size_t size,
 		     bool with_port);
-uint16_t sip_addr_port(const struct sockaddr_storage *ss);
+uint16_t sip_addr_port(const union sip_sa *ss);
+socklen_t sip_addr_len(const union sip_sa *ss);
+bool sip_addr_equal(const union sip_sa *a, const union sip_sa *b);
 
-/* ---- engine internals (engine.c, binding.c, register.c) --------------- */
+/* ---- engine internals (engine.c, binding.c, register.c, tx.c) --------- */
 
 #define SIP_MAX_DATAGRAM  65535
+#define SIP_REQ_MAX	  8192	/* longest request we write */
 #define SIP_TR_TIMEOUT_MS 32500 /* Timer F (64*T1) plus a margin */
 #define SIP_MAX_ATTEMPTS  6	/* REGISTERs per cycle before backing off */
+#define SIP_BRANCH_LEN	  24	/* "z9hG4bK" + 16 hex + NUL */
+#define SIP_DEF_INFLIGHT  128	/* concurrent REGISTER cycles starting */
 
 enum sip_timer_kind {
 	SIP_TMR_NONE = 0,
@@ -302,56 +343,94 @@ struct sip_addr {
 	char *host;
 	uint16_t port;
 	enum sipreg_transport tp;
-	struct sockaddr_storage ss;
 	bool resolved;
 	bool online;
+	bool have_local;
+	union sip_sa ss;
+	union sip_sa local; /* our address toward ss (UDP), cached */
 	int last_code;
 	uint64_t last_ms;
 };
 
+struct sip_tx;
+
+/*
+ * What a transaction's owner supplies: record() runs inside a libosip2
+ * callback with the final response (store only); done() runs afterwards,
+ * outside libosip2, with tx->res filled in.
+ */
+struct sip_tx_ops {
+	void (*record)(struct sip_tx *tx, osip_message_t *resp);
+	void (*done)(struct sip_tx *tx);
+};
+
+/*
+ * One client transaction slot, embedded in its owner and reused for each
+ * request.  The osip transaction is detached from osip's lists: the
+ * engine finds it by branch in its own hash and drives its timers E and
+ * F from the heap, so nothing scales with the number of transactions.
+ */
+struct sip_tx {
+	struct sipreg_engine *e;
+	const struct sip_tx_ops *ops;
+	osip_transaction_t *tr;
+	const struct sip_addr *dst;
+	char *raw; /* the request as sent (retransmissions resend it) */
+	size_t rawlen;
+	struct sip_tmr tmr; /* osip's timer E or F */
+	int tevent;	    /* TIMEOUT_E or TIMEOUT_F */
+	char branch[SIP_BRANCH_LEN];
+	struct sip_tx *hnext; /* branch hash chain */
+	TAILQ_ENTRY(sip_tx) pentry;
+	bool pending;
+	struct sip_result res;
+};
+
+TAILQ_HEAD(sip_tx_list, sip_tx);
+
 struct sipreg_binding {
 	TAILQ_ENTRY(sipreg_binding) entry;
-	TAILQ_ENTRY(sipreg_binding) pentry; /* result waiting */
+	TAILQ_ENTRY(sipreg_binding) wentry; /* waiting for a start slot */
 	struct sipreg_engine *e;
 	void *user;
-	bool pending;
+	bool waiting;
 	bool zombie;	   /* removed by the user, freed when idle */
 	bool want_unreg;   /* current cycle is an un-REGISTER */
 	bool remove_after; /* free when the un-REGISTER completes */
 	bool started;	   /* register was asked at least once */
+	bool pinned;
+	bool min_adopted;
+	bool hotswap;
+	bool creds_sent; /* the REGISTER in flight carries credentials */
 	/* configuration */
 	char *aor_user;
 	char *aor_host;
 	char *ruri;
 	char *contact_user;
-	struct sip_addr addrs[SIPREG_MAX_ADDRS];
+	struct sip_addr *addrs;
 	size_t naddrs;
 	uint32_t expires_cfg;
 	struct sip_refresh_policy refresh;
 	unsigned retry_s;
 	unsigned max_backoff_s;
-	bool hotswap;
 	unsigned hotswap_rtx;
 	struct sip_auth *auth;
 	/* dialog */
-	char call_id[48];
-	char from_tag[24];
-	char line[20];
+	char call_id[36];
+	char from_tag[20];
+	char line[16];
 	uint32_t cseq;
 	/* cycle */
 	enum sipreg_state state;
-	osip_transaction_t *tr;
+	struct sip_tx tx;
 	size_t cur;
 	unsigned tried; /* bit per address tried in this cycle */
-	bool pinned;
 	uint32_t req_expires;
 	uint32_t sent_expires;
-	bool min_adopted;
 	unsigned attempts;
 	unsigned failures;
 	enum sip_timer_kind tkind;
-	uint64_t tdue;
-	struct sip_result res;
+	struct sip_tmr tmr;
 	/* status */
 	uint32_t granted;
 	int last_code;
@@ -369,7 +448,14 @@ struct sipreg_engine {
 	const struct sip_transport_ops *tp;
 	void *tpctx;
 	struct sip_binding_list bindings;
-	struct sip_binding_list pending;
+	struct sip_binding_list waitq; /* cycles waiting for pacing/slots */
+	struct sip_tx_list pending;    /* transactions with a result */
+	struct sip_heap heap;
+	struct sip_tmr pace_tmr;
+	struct sip_tx **bucket; /* branch hash */
+	size_t nbucket;
+	size_t ntx;	     /* live transactions */
+	size_t max_inflight; /* cycles started while others run */
 	osip_transaction_t **dead;
 	size_t ndead;
 	size_t dead_cap;
@@ -386,7 +472,8 @@ struct sipreg_engine {
 	const char *rx_raw; /* datagram being dispatched, for the challenges */
 	size_t rx_len;
 	char *rxbuf;
-	int depth; /* > 0 while dispatching: defer frees */
+	char *txbuf; /* SIP_REQ_MAX scratch for writing requests */
+	int depth;   /* > 0 while dispatching: defer frees */
 	bool reaping;
 	struct sipreg_engine_stats stats;
 };
@@ -396,7 +483,7 @@ uint64_t sip_engine_now(struct sipreg_engine *e);
 uint32_t sip_engine_rand(struct sipreg_engine *e);
 void sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Run osip and the results it produced until nothing is left. */
+/* Process the transactions that have a result until nothing is left. */
 void sip_engine_run(struct sipreg_engine *e);
 /* Feed one datagram (the UDP reader and the test transport use it). */
 void sip_engine_input(struct sipreg_engine *e, const char *buf, size_t len);
@@ -404,15 +491,39 @@ void sip_engine_input(struct sipreg_engine *e, const char *buf, size_t len);
 int sip_engine_create_tp(struct sipreg_engine **out,
 			 const struct sipreg_engine_cfg *cfg,
 			 const struct sip_transport_ops *tp, void *tpctx);
-/* ms to the earliest binding timer (osip's excluded), -1 if none. */
+/* ms to the earliest timer, -1 if none. */
 int64_t sip_engine_binding_timeout(struct sipreg_engine *e);
-void sip_engine_abort_tr(struct sipreg_engine *e, osip_transaction_t *tr);
+void sip_engine_arm(struct sipreg_engine *e, struct sip_tmr *t,
+		    uint64_t delay_ms);
+void sip_engine_cancel(struct sipreg_engine *e, struct sip_tmr *t);
+
+/* tx.c */
+void sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
+		 const struct sip_tx_ops *ops);
+/*
+ * Start a transaction for the request text raw (taken: freed by the
+ * engine) to dst; branch must be the one in raw's top Via.  Returns 0 or
+ * a negative errno (then nothing was started and raw is freed).
+ */
+int sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
+		 const struct sip_addr *dst, const char *branch);
+/* Drop the running transaction without a result (outside callbacks). */
+void sip_tx_abort(struct sip_tx *tx);
+/* Whether a transaction is running. */
+bool sip_tx_busy(const struct sip_tx *tx);
+/* Dispatch one parsed response; false when no transaction matches. */
+bool sip_tx_input(struct sipreg_engine *e, osip_event_t *ev);
+/* Free transactions killed inside callbacks (outside callbacks only). */
+void sip_tx_reap(struct sipreg_engine *e);
+void sip_tx_setup_osip(osip_t *o);
+void sip_tx_engine_free(struct sipreg_engine *e);
 
 /* binding.c */
 void sip_binding_free(struct sipreg_binding *b);
-void sip_binding_on_timer(struct sipreg_binding *b, uint64_t now);
-void sip_binding_on_result(struct sipreg_binding *b);
 void sip_binding_notify(struct sipreg_binding *b);
+/* Start waiting cycles while pacing and the in-flight bound allow. */
+void sip_binding_drain(struct sipreg_engine *e);
+void sip_engine_pace_timer(struct sip_tmr *t);
 
 /* register.c */
 int sip_register_send(struct sipreg_binding *b);

@@ -18,14 +18,21 @@
 
 #include "sip/sip_int.h"
 
+#define LOCAL_CACHE 8
+
 struct sip_udp {
 	int fd;
 	int family;
 	uint16_t port; /* bound port, host order */
+	/* route lookups (a scratch socket each) cached per destination */
+	struct {
+		union sip_sa to, local;
+	} cache[LOCAL_CACHE];
+	unsigned ncache, next;
 };
 
 int
-sip_addr_resolve(const char *host, uint16_t port, struct sockaddr_storage *ss)
+sip_addr_resolve(const char *host, uint16_t port, union sip_sa *ss)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
@@ -56,41 +63,97 @@ sip_addr_resolve(const char *host, uint16_t port, struct sockaddr_storage *ss)
 }
 
 uint16_t
-sip_addr_port(const struct sockaddr_storage *ss)
+sip_addr_port(const union sip_sa *ss)
 {
-	if (ss->ss_family == AF_INET)
+	if (ss->sa.sa_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
+	if (ss->sa.sa_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 	return 0;
 }
 
-void
-sip_addr_format(const struct sockaddr_storage *ss, char *buf, size_t size,
-		bool with_port)
+/* Decimal v into p, returns the end (inet_ntop and snprintf are slow). */
+static char *
+put_dec(char *p, unsigned v)
 {
-	char ip[INET6_ADDRSTRLEN] = "";
-	bool v6 = ss->ss_family == AF_INET6;
+	char tmp[10];
+	int n = 0;
 
-	if (ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
-			  ip, sizeof(ip));
-	else if (v6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)ss)->sin6_addr, ip,
-			  sizeof(ip));
-	if (with_port)
-		snprintf(buf, size, v6 ? "[%s]:%u" : "%s:%u", ip,
-			 (unsigned)sip_addr_port(ss));
-	else
-		snprintf(buf, size, v6 ? "[%s]" : "%s", ip);
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
 }
 
-static socklen_t
-ss_len(const struct sockaddr_storage *ss)
+static void
+format_v4(const struct sockaddr_in *in, char *buf, size_t size, bool with_port)
 {
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-					 : sizeof(struct sockaddr_in);
+	const unsigned char *a = (const unsigned char *)&in->sin_addr;
+	char tmp[24], *p = tmp;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		p = put_dec(p, a[i]);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	if (with_port) {
+		p[-1] = ':';
+		p = put_dec(p, ntohs(in->sin_port));
+		*p++ = '\0';
+	}
+	n = (size_t)(p - tmp);
+	if (n > size)
+		n = size;
+	memcpy(buf, tmp, n);
+	buf[n - 1] = '\0';
+}
+
+void
+sip_addr_format(const union sip_sa *ss, char *buf, size_t size, bool with_port)
+{
+	char ip[INET6_ADDRSTRLEN] = "";
+
+	if (size == 0)
+		return;
+	if (ss->sa.sa_family == AF_INET) {
+		format_v4(&ss->in, buf, size, with_port);
+		return;
+	}
+	if (ss->sa.sa_family != AF_INET6) {
+		buf[0] = '\0';
+		return;
+	}
+	inet_ntop(AF_INET6, &ss->in6.sin6_addr, ip, sizeof(ip));
+	if (with_port)
+		snprintf(buf, size, "[%s]:%u", ip, (unsigned)sip_addr_port(ss));
+	else
+		snprintf(buf, size, "[%s]", ip);
+}
+
+socklen_t
+sip_addr_len(const union sip_sa *ss)
+{
+	return ss->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					    : sizeof(struct sockaddr_in);
+}
+
+bool
+sip_addr_equal(const union sip_sa *a, const union sip_sa *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_port == b->in.sin_port &&
+		       a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+	if (a->sa.sa_family == AF_INET6)
+		return a->in6.sin6_port == b->in6.sin6_port &&
+		       memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr,
+			      sizeof(a->in6.sin6_addr)) == 0;
+	return false;
 }
 
 /*
@@ -110,7 +173,7 @@ size_buffers(int fd)
 int
 sip_udp_create(void **ctx, const char *addr, uint16_t port)
 {
-	struct sockaddr_storage ss;
+	union sip_sa ss;
 	socklen_t sl = sizeof(ss);
 	struct sip_udp *u;
 	int rc, fd;
@@ -118,10 +181,11 @@ sip_udp_create(void **ctx, const char *addr, uint16_t port)
 	if ((rc = sip_addr_resolve(addr != NULL ? addr : "0.0.0.0", port,
 				   &ss)) != 0)
 		return rc == -ENOTSUP ? -EINVAL : rc;
-	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(ss.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&ss, ss_len(&ss)) != 0 ||
+	if (bind(fd, (struct sockaddr *)&ss, sip_addr_len(&ss)) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
 		rc = -errno;
 		close(fd);
@@ -133,43 +197,70 @@ sip_udp_create(void **ctx, const char *addr, uint16_t port)
 		return -ENOMEM;
 	}
 	u->fd = fd;
-	u->family = ss.ss_family;
+	u->family = ss.sa.sa_family;
 	u->port = sip_addr_port(&ss);
 	*ctx = u;
 	return 0;
 }
 
 static int
-udp_send(void *ctx, const char *buf, size_t len,
-	 const struct sockaddr_storage *to)
+udp_send(void *ctx, const char *buf, size_t len, const union sip_sa *to)
 {
 	struct sip_udp *u = ctx;
 
 	if (sendto(u->fd, buf, len, 0, (const struct sockaddr *)to,
-		   ss_len(to)) < 0)
+		   sip_addr_len(to)) < 0)
 		return -errno;
 	return 0;
 }
 
+static bool
+cache_get(struct sip_udp *u, const union sip_sa *to, union sip_sa *local)
+{
+	unsigned i;
+
+	for (i = 0; i < u->ncache; i++) {
+		if (sip_addr_equal(&u->cache[i].to, to)) {
+			*local = u->cache[i].local;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+cache_put(struct sip_udp *u, const union sip_sa *to, const union sip_sa *local)
+{
+	unsigned i = u->next++ % LOCAL_CACHE;
+
+	u->cache[i].to = *to;
+	u->cache[i].local = *local;
+	if (u->ncache < LOCAL_CACHE)
+		u->ncache++;
+}
+
 /* The kernel's route choice, without sending: connect a scratch socket. */
 static int
-udp_local_addr(void *ctx, const struct sockaddr_storage *to,
-	       struct sockaddr_storage *local)
+udp_local_addr(void *ctx, const union sip_sa *to, union sip_sa *local)
 {
 	struct sip_udp *u = ctx;
 	socklen_t sl = sizeof(*local);
 	int fd, rc = 0;
 
-	if ((fd = socket(to->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+	if (cache_get(u, to, local))
+		return 0;
+	if ((fd = socket(to->sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
-	if (connect(fd, (const struct sockaddr *)to, ss_len(to)) != 0 ||
+	if (connect(fd, (const struct sockaddr *)to, sip_addr_len(to)) != 0 ||
 	    getsockname(fd, (struct sockaddr *)local, &sl) != 0)
 		rc = -errno;
 	close(fd);
-	if (rc == 0 && local->ss_family == AF_INET)
+	if (rc == 0 && local->sa.sa_family == AF_INET)
 		((struct sockaddr_in *)local)->sin_port = htons(u->port);
 	else if (rc == 0)
 		((struct sockaddr_in6 *)local)->sin6_port = htons(u->port);
+	if (rc == 0)
+		cache_put(u, to, local);
 	return rc;
 }
 
@@ -180,7 +271,7 @@ udp_fd(void *ctx)
 }
 
 static int
-udp_recv(void *ctx, char *buf, size_t size, struct sockaddr_storage *from)
+udp_recv(void *ctx, char *buf, size_t size, union sip_sa *from)
 {
 	struct sip_udp *u = ctx;
 	socklen_t sl = sizeof(*from);

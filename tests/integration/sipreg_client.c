@@ -4,13 +4,17 @@
  *
  *   sipreg_client -r 127.0.0.1:5060 [-r host:port ...] -u alice -p secret
  *                 [-d domain] [-e expires] [-n count] [-H hold_s]
- *                 [-U] [-t timeout_s] [-l local_addr] [-x] [-q]
+ *                 [-U] [-t timeout_s] [-l local_addr] [-x] [-X rtx] [-q]
+ *                 [-P password_prefix] [-R retry_s] [-D divider_pct] [-f]
  *
- * Registers user (or user1..userN with -n, all with the same password),
- * prints one "status" line per status change, holds the registrations
- * for -H seconds (refreshes happen meanwhile), unregisters with -U, and
- * ends with "result ok=N failed=M registered_ms=T".  Exit 0 when every
- * binding reached the wanted final state.
+ * Registers user (or user1..userN with -n, all with the same password, or
+ * each with password_prefix + its name with -P), prints one "status" line
+ * per status change (t= is ms since start), holds the registrations for
+ * -H seconds (refreshes happen meanwhile), unregisters with -U, and ends
+ * with "stats ..." (engine counters) and "result ok=N failed=M
+ * registered_ms=T".  -x turns hot swap on (-X sets HotSwapRtx too); -f
+ * stops waiting for a binding once it has failed (state failed).  Exit 0
+ * when every binding reached the wanted final state.
  */
 #include "config.h"
 
@@ -25,14 +29,23 @@
 #include "sip/sip.h"
 
 #define MAX_BINDINGS 100000
+#define MAX_FDS	     64
+
+struct client_binding {
+	char name[64];
+	enum sipreg_state state;
+};
 
 struct opts {
 	struct sipreg_addr_cfg addrs[SIPREG_MAX_ADDRS];
 	char hosts[SIPREG_MAX_ADDRS][64];
 	size_t naddrs;
-	const char *user, *password, *domain, *local;
-	unsigned expires, count, hold_s, timeout_s;
-	bool unregister, hotswap, quiet;
+	const char *user, *password, *domain, *local, *pw_prefix;
+	unsigned expires, count, hold_s, timeout_s, rtx, retry_s, divider;
+	bool unregister, hotswap, quiet, stop_failed;
+	/* run state */
+	uint64_t t0;
+	unsigned nstate[SIPREG_FAILED + 1];
 };
 
 static uint64_t
@@ -56,13 +69,17 @@ on_log(int level, const char *msg, void *arg)
 static void
 on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 {
-	const struct opts *o = arg;
+	struct opts *o = arg;
+	struct client_binding *cb = sipreg_binding_user(b);
 
+	o->nstate[cb->state]--;
+	cb->state = st->state;
+	o->nstate[cb->state]++;
 	if (o->quiet)
 		return;
-	printf("status user=%s state=%s code=%d granted=%u refresh_in=%lld "
-	       "addr=%s sent=%llu error=\"%s\"\n",
-	       (const char *)sipreg_binding_user(b),
+	printf("status t=%llu user=%s state=%s code=%d granted=%u "
+	       "refresh_in=%lld addr=%s sent=%llu error=\"%s\"\n",
+	       (unsigned long long)(now_ms() - o->t0), cb->name,
 	       sipreg_state_name(st->state), st->last_code,
 	       (unsigned)st->granted, (long long)st->refresh_in, st->addr,
 	       (unsigned long long)st->counters.sent, st->last_error);
@@ -90,6 +107,55 @@ add_addr(struct opts *o, const char *arg)
 }
 
 static int
+parse_opt(struct opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'r':
+		return add_addr(o, arg);
+	case 'u':
+		o->user = arg;
+		break;
+	case 'p':
+		o->password = arg;
+		break;
+	case 'P':
+		o->pw_prefix = arg;
+		break;
+	case 'd':
+		o->domain = arg;
+		break;
+	case 'e':
+		o->expires = (unsigned)atoi(arg);
+		break;
+	case 'n':
+		o->count = (unsigned)atoi(arg);
+		break;
+	case 'H':
+		o->hold_s = (unsigned)atoi(arg);
+		break;
+	case 't':
+		o->timeout_s = (unsigned)atoi(arg);
+		break;
+	case 'l':
+		o->local = arg;
+		break;
+	case 'X':
+		o->rtx = (unsigned)atoi(arg);
+		o->hotswap = true;
+		break;
+	case 'R':
+		o->retry_s = (unsigned)atoi(arg);
+		break;
+	case 'D':
+		o->divider = (unsigned)atoi(arg);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static int
 parse_opts(struct opts *o, int argc, char **argv)
 {
 	int c;
@@ -99,105 +165,69 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->domain = "gw.test";
 	o->local = "127.0.0.1";
 	o->timeout_s = 30;
-	while ((c = getopt(argc, argv, "r:u:p:d:e:n:H:Ut:l:xq")) != -1) {
-		switch (c) {
-		case 'r':
-			if (add_addr(o, optarg) != 0)
-				return -1;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'p':
-			o->password = optarg;
-			break;
-		case 'd':
-			o->domain = optarg;
-			break;
-		case 'e':
-			o->expires = (unsigned)atoi(optarg);
-			break;
-		case 'n':
-			o->count = (unsigned)atoi(optarg);
-			break;
-		case 'H':
-			o->hold_s = (unsigned)atoi(optarg);
-			break;
-		case 'U':
+	while ((c = getopt(argc, argv, "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:fq")) !=
+	       -1) {
+		if (c == 'U')
 			o->unregister = true;
-			break;
-		case 't':
-			o->timeout_s = (unsigned)atoi(optarg);
-			break;
-		case 'l':
-			o->local = optarg;
-			break;
-		case 'x':
+		else if (c == 'x')
 			o->hotswap = true;
-			break;
-		case 'q':
+		else if (c == 'q')
 			o->quiet = true;
-			break;
-		default:
+		else if (c == 'f')
+			o->stop_failed = true;
+		else if (parse_opt(o, c, optarg) != 0)
 			return -1;
-		}
 	}
 	if (o->user == NULL || o->naddrs == 0 || o->count > MAX_BINDINGS)
 		return -1;
 	return 0;
 }
 
-/* Run the loop until pred is true for every binding or the deadline. */
-static bool
-run_until(struct sipreg_engine *e, struct sipreg_binding **b, unsigned n,
-	  bool (*pred)(enum sipreg_state), uint64_t deadline)
+/* Poll the engine once (at most 100 ms). */
+static void
+poll_once(struct sipreg_engine *e)
 {
-	struct sipreg_status st;
-	struct pollfd pfd[4];
-	unsigned i, done;
-	int nfd, t;
+	struct pollfd pfd[MAX_FDS];
+	int nfd, t, i;
+
+	nfd = sipreg_engine_pollfds(e, pfd, MAX_FDS);
+	if (nfd > MAX_FDS)
+		nfd = MAX_FDS;
+	t = sipreg_engine_next_timeout(e);
+	if (t < 0 || t > 100)
+		t = 100;
+	if (poll(pfd, (nfds_t)(nfd > 0 ? nfd : 0), t) > 0) {
+		for (i = 0; i < nfd; i++)
+			if (pfd[i].revents != 0)
+				sipreg_engine_readable(e, pfd[i].fd);
+	}
+	sipreg_engine_timeout(e);
+}
+
+/* Run the loop until `done` bindings reached the wanted states. */
+static bool
+run_until(struct sipreg_engine *e, struct opts *o, enum sipreg_state want,
+	  unsigned n, uint64_t deadline)
+{
+	unsigned done;
 
 	for (;;) {
-		for (i = 0, done = 0; i < n; i++)
-			if (sipreg_binding_status(b[i], &st) == 0 &&
-			    pred(st.state))
-				done++;
-		if (done == n || now_ms() >= deadline)
+		done = o->nstate[want];
+		if (o->stop_failed && want != SIPREG_FAILED)
+			done += o->nstate[SIPREG_FAILED];
+		if ((n > 0 && done == n) || now_ms() >= deadline)
 			return done == n;
-		nfd = sipreg_engine_pollfds(e, pfd, 4);
-		t = sipreg_engine_next_timeout(e);
-		if (t < 0 || t > 100)
-			t = 100;
-		if (poll(pfd, (nfds_t)(nfd > 4 ? 4 : nfd), t) > 0)
-			sipreg_engine_readable(e, pfd[0].fd);
-		sipreg_engine_timeout(e);
+		poll_once(e);
 	}
 }
 
-static bool
-is_registered(enum sipreg_state s)
-{
-	return s == SIPREG_REGISTERED;
-}
-
-static bool
-is_unregistered(enum sipreg_state s)
-{
-	return s == SIPREG_UNREGISTERED;
-}
-
-static bool
-never(enum sipreg_state s)
-{
-	(void)s;
-	return false;
-}
-
 static int
-add_bindings(struct sipreg_engine *e, const struct opts *o,
-	     struct sipreg_binding **b, char (*names)[64], unsigned n)
+add_bindings(struct sipreg_engine *e, struct opts *o,
+	     struct client_binding *cbs, unsigned n)
 {
 	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+	char pw[128];
 	unsigned i;
 	int rc;
 
@@ -208,14 +238,24 @@ add_bindings(struct sipreg_engine *e, const struct opts *o,
 	c.password = o->password;
 	c.expires = o->expires;
 	c.hotswap = o->hotswap;
+	c.hotswap_rtx = o->rtx;
+	c.retry_s = o->retry_s;
+	c.divider_pct = o->divider;
 	for (i = 0; i < n; i++) {
 		if (o->count > 0)
-			snprintf(names[i], 64, "%s%u", o->user, i + 1);
+			snprintf(cbs[i].name, 64, "%s%u", o->user, i + 1);
 		else
-			snprintf(names[i], 64, "%s", o->user);
-		c.aor_user = names[i];
-		if ((rc = sipreg_binding_add(e, &c, names[i], &b[i])) != 0) {
-			fprintf(stderr, "binding %s: %s\n", names[i],
+			snprintf(cbs[i].name, 64, "%s", o->user);
+		cbs[i].state = SIPREG_IDLE;
+		o->nstate[SIPREG_IDLE]++;
+		c.aor_user = cbs[i].name;
+		if (o->pw_prefix != NULL) {
+			snprintf(pw, sizeof(pw), "%s%s", o->pw_prefix,
+				 cbs[i].name);
+			c.password = pw;
+		}
+		if ((rc = sipreg_binding_add(e, &c, &cbs[i], &b)) != 0) {
+			fprintf(stderr, "binding %s: %s\n", cbs[i].name,
 				strerror(-rc));
 			return rc;
 		}
@@ -223,29 +263,41 @@ add_bindings(struct sipreg_engine *e, const struct opts *o,
 	return 0;
 }
 
+static void
+print_stats(const struct sipreg_engine *e)
+{
+	struct sipreg_engine_stats st;
+
+	if (sipreg_engine_stats(e, &st) != 0)
+		return;
+	printf("stats rx=%llu malformed=%llu stray=%llu requests=%llu "
+	       "paced=%llu\n",
+	       (unsigned long long)st.rx, (unsigned long long)st.malformed,
+	       (unsigned long long)st.stray, (unsigned long long)st.requests,
+	       (unsigned long long)st.paced);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct sipreg_engine_cfg ecfg;
 	struct sipreg_engine *e;
-	struct sipreg_binding **b;
-	char(*names)[64];
+	struct client_binding *cbs;
 	struct opts o;
 	unsigned n, ok;
-	uint64_t t0, treg;
+	uint64_t treg;
 	bool good;
-	int rc;
 
 	if (parse_opts(&o, argc, argv) != 0) {
 		fprintf(stderr, "usage: sipreg_client -r host:port -u user "
-				"[-p pw] [-d domain] [-e expires] [-n count] "
-				"[-H hold_s] [-U] [-t timeout_s] [-l local] "
-				"[-x] [-q]\n");
+				"[-p pw] [-P pw_prefix] [-d domain] "
+				"[-e expires] [-n count] [-H hold_s] [-U] "
+				"[-t timeout_s] [-l local] [-x] [-X rtx] "
+				"[-R retry_s] [-D divider] [-f] [-q]\n");
 		return 2;
 	}
 	n = o.count > 0 ? o.count : 1;
-	b = calloc(n, sizeof(*b));
-	names = calloc(n, sizeof(*names));
+	cbs = calloc(n, sizeof(*cbs));
 	memset(&ecfg, 0, sizeof(ecfg));
 	ecfg.local_addr = o.local;
 	ecfg.user_agent = "gwagent-sipreg-client";
@@ -254,34 +306,30 @@ main(int argc, char **argv)
 	ecfg.log_arg = &o;
 	ecfg.statush = on_status;
 	ecfg.status_arg = &o;
-	if (b == NULL || names == NULL ||
-	    (rc = sipreg_engine_create(&e, &ecfg)) != 0) {
+	if (cbs == NULL || sipreg_engine_create(&e, &ecfg) != 0) {
 		fprintf(stderr, "engine: cannot create\n");
 		return 1;
 	}
-	if (add_bindings(e, &o, b, names, n) != 0)
+	if (add_bindings(e, &o, cbs, n) != 0)
 		return 1;
-	t0 = now_ms();
+	o.t0 = now_ms();
 	sipreg_engine_register_all(e);
-	good = run_until(e, b, n, is_registered, t0 + o.timeout_s * 1000ull);
-	treg = now_ms() - t0;
-	for (ok = 0, rc = 0; rc < (int)n; rc++) {
-		struct sipreg_status st;
-
-		sipreg_binding_status(b[rc], &st);
-		ok += st.state == SIPREG_REGISTERED;
-	}
-	if (good && o.hold_s > 0)
-		run_until(e, b, n, never, now_ms() + o.hold_s * 1000ull);
+	good = run_until(e, &o, SIPREG_REGISTERED, n,
+			 o.t0 + o.timeout_s * 1000ull);
+	treg = now_ms() - o.t0;
+	ok = o.nstate[SIPREG_REGISTERED];
+	if (o.hold_s > 0)
+		run_until(e, &o, SIPREG_REGISTERED, 0,
+			  now_ms() + o.hold_s * 1000ull);
 	if (good && o.unregister) {
 		sipreg_engine_unregister_all(e);
-		good = run_until(e, b, n, is_unregistered,
+		good = run_until(e, &o, SIPREG_UNREGISTERED, n,
 				 now_ms() + o.timeout_s * 1000ull);
 	}
+	print_stats(e);
 	printf("result ok=%u failed=%u registered_ms=%llu\n", ok, n - ok,
 	       (unsigned long long)treg);
 	sipreg_engine_destroy(e);
-	free(b);
-	free(names);
-	return good ? 0 : 1;
+	free(cbs);
+	return good && ok == n ? 0 : 1;
 }

@@ -11,8 +11,7 @@
 #include "tests/mock/sip_fake.h"
 
 static int
-fake_send(void *ctx, const char *buf, size_t len,
-	  const struct sockaddr_storage *to)
+fake_send(void *ctx, const char *buf, size_t len, const union sip_sa *to)
 {
 	struct sip_fake *f = ctx;
 	struct sip_fake_msg *m;
@@ -37,8 +36,7 @@ fake_send(void *ctx, const char *buf, size_t len,
 }
 
 static int
-fake_local_addr(void *ctx, const struct sockaddr_storage *to,
-		struct sockaddr_storage *local)
+fake_local_addr(void *ctx, const union sip_sa *to, union sip_sa *local)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)local;
 
@@ -59,7 +57,7 @@ fake_fd(void *ctx)
 }
 
 static int
-fake_recv(void *ctx, char *buf, size_t size, struct sockaddr_storage *from)
+fake_recv(void *ctx, char *buf, size_t size, union sip_sa *from)
 {
 	(void)ctx;
 	(void)buf;

@@ -13,7 +13,7 @@
 struct sip_fake_msg {
 	char *buf;
 	size_t len;
-	struct sockaddr_storage to;
+	union sip_sa to;
 };
 
 struct sip_fake {

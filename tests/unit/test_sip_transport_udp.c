@@ -17,7 +17,7 @@
 
 START_TEST(test_resolve_format)
 {
-	struct sockaddr_storage ss;
+	union sip_sa ss;
 	char buf[SIPREG_ADDR_STRLEN];
 
 	ck_assert_int_eq(sip_addr_resolve("192.0.2.7", 5070, &ss), 0);
