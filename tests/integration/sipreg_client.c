@@ -6,13 +6,15 @@
  *                 [-d domain] [-e expires] [-n count] [-H hold_s]
  *                 [-U] [-t timeout_s] [-l local_addr] [-x] [-X rtx] [-q]
  *                 [-P password_prefix] [-R retry_s] [-D divider_pct] [-f]
+ *                 [-I]
  *
  * Registers user (or user1..userN with -n, all with the same password, or
  * each with password_prefix + its name with -P), prints one "status" line
  * per status change (t= is ms since start), holds the registrations for
  * -H seconds (refreshes happen meanwhile), unregisters with -U, and ends
  * with "stats ..." (engine counters) and "result ok=N failed=M
- * registered_ms=T".  -x turns hot swap on (-X sets HotSwapRtx too); -f
+ * registered_ms=T".  -I holds until a line (or EOF) arrives on stdin
+ * instead, printing "holding" when it starts.  -x turns hot swap on (-X sets HotSwapRtx too); -f
  * stops waiting for a binding once it has failed (state failed).  Exit 0
  * when every binding reached the wanted final state.
  */
@@ -42,7 +44,7 @@ struct opts {
 	size_t naddrs;
 	const char *user, *password, *domain, *local, *pw_prefix;
 	unsigned expires, count, hold_s, timeout_s, rtx, retry_s, divider;
-	bool unregister, hotswap, quiet, stop_failed;
+	bool unregister, hotswap, quiet, stop_failed, interactive;
 	/* run state */
 	uint64_t t0;
 	unsigned nstate[SIPREG_FAILED + 1];
@@ -165,7 +167,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->domain = "gw.test";
 	o->local = "127.0.0.1";
 	o->timeout_s = 30;
-	while ((c = getopt(argc, argv, "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:fq")) !=
+	while ((c = getopt(argc, argv, "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:fqI")) !=
 	       -1) {
 		if (c == 'U')
 			o->unregister = true;
@@ -175,6 +177,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 			o->quiet = true;
 		else if (c == 'f')
 			o->stop_failed = true;
+		else if (c == 'I')
+			o->interactive = true;
 		else if (parse_opt(o, c, optarg) != 0)
 			return -1;
 	}
@@ -183,25 +187,39 @@ parse_opts(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* Poll the engine once (at most 100 ms). */
-static void
-poll_once(struct sipreg_engine *e)
+/* Poll the engine (and stdin when watch_stdin) once, at most 100 ms;
+ * returns true when a line or EOF arrived on stdin. */
+static bool
+poll_once(struct sipreg_engine *e, bool watch_stdin)
 {
-	struct pollfd pfd[MAX_FDS];
+	struct pollfd pfd[MAX_FDS + 1];
+	char line[256];
 	int nfd, t, i;
+	bool input = false;
 
 	nfd = sipreg_engine_pollfds(e, pfd, MAX_FDS);
 	if (nfd > MAX_FDS)
 		nfd = MAX_FDS;
+	if (nfd < 0)
+		nfd = 0;
 	t = sipreg_engine_next_timeout(e);
 	if (t < 0 || t > 100)
 		t = 100;
-	if (poll(pfd, (nfds_t)(nfd > 0 ? nfd : 0), t) > 0) {
+	pfd[nfd].fd = watch_stdin ? 0 : -1;
+	pfd[nfd].events = POLLIN;
+	pfd[nfd].revents = 0;
+	if (poll(pfd, (nfds_t)nfd + 1, t) > 0) {
 		for (i = 0; i < nfd; i++)
 			if (pfd[i].revents != 0)
 				sipreg_engine_readable(e, pfd[i].fd);
+		if (pfd[nfd].revents != 0) {
+			input = true;
+			if (fgets(line, sizeof(line), stdin) == NULL)
+				clearerr(stdin);
+		}
 	}
 	sipreg_engine_timeout(e);
+	return input;
 }
 
 /* Run the loop until `done` bindings reached the wanted states. */
@@ -217,7 +235,7 @@ run_until(struct sipreg_engine *e, struct opts *o, enum sipreg_state want,
 			done += o->nstate[SIPREG_FAILED];
 		if ((n > 0 && done == n) || now_ms() >= deadline)
 			return done == n;
-		poll_once(e);
+		poll_once(e, false);
 	}
 }
 
@@ -293,7 +311,7 @@ main(int argc, char **argv)
 				"[-p pw] [-P pw_prefix] [-d domain] "
 				"[-e expires] [-n count] [-H hold_s] [-U] "
 				"[-t timeout_s] [-l local] [-x] [-X rtx] "
-				"[-R retry_s] [-D divider] [-f] [-q]\n");
+				"[-R retry_s] [-D divider] [-f] [-I] [-q]\n");
 		return 2;
 	}
 	n = o.count > 0 ? o.count : 1;
@@ -318,9 +336,15 @@ main(int argc, char **argv)
 			 o.t0 + o.timeout_s * 1000ull);
 	treg = now_ms() - o.t0;
 	ok = o.nstate[SIPREG_REGISTERED];
-	if (o.hold_s > 0)
+	if (o.interactive) {
+		printf("holding\n");
+		fflush(stdout);
+		while (!poll_once(e, true))
+			;
+	} else if (o.hold_s > 0) {
 		run_until(e, &o, SIPREG_REGISTERED, 0,
 			  now_ms() + o.hold_s * 1000ull);
+	}
 	if (good && o.unregister) {
 		sipreg_engine_unregister_all(e);
 		good = run_until(e, &o, SIPREG_UNREGISTERED, n,
