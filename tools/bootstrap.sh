@@ -15,7 +15,7 @@ PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
  libsnmp-dev libosip2-dev libssl-dev libcurl4-openssl-dev libiniparser-dev check
  libc-ares-dev
  snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester
- openssl python3 procps clang-format valgrind"
+ openssl python3 procps clang-format valgrind clang libclang-rt-14-dev"
 
 install_deps() {
 	[ "${GW_NO_INSTALL:-0}" = 1 ] && return 0
@@ -48,7 +48,7 @@ test)
 	install_deps
 	rm -rf _build/ci
 	build _build/ci --enable-werror --enable-sanitizers
-	exec python3 tests/run -C _build/ci --distcheck
+	exec python3 tests/run -C _build/ci --distcheck --extra-tap "sh tools/fuzz.sh 60"
 	;;
 *)
 	echo "usage: $0 run|test" >&2
