@@ -7,6 +7,9 @@
 #ifndef GWAGENT_AGENT_SNMP_H
 #define GWAGENT_AGENT_SNMP_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct agent_event;
 struct agent_snmp;
 
@@ -35,6 +38,13 @@ int agent_snmp_create(struct agent_snmp **out, struct agent_event *ev,
 void agent_snmp_destroy(struct agent_snmp *s);
 /** Whether the subagent currently holds an AgentX session (master: 1). */
 int agent_snmp_connected(const struct agent_snmp *s);
+/**
+ * Send GWAGENT-MIB notification @p n (an agent_notify_h): through the
+ * master in subagent mode, to the trap sinks in master mode.
+ */
+struct agent_varbind;
+void agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
+		       void *arg);
 /** Net-SNMP's version string. */
 const char *agent_snmp_version(void);
 

@@ -1,15 +1,29 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The daemon context and the prototypes agent/ files share, grouped by
- * file as in lldpd's lldpd.h.
+ * file as in lldpd's lldpd.h.  No Net-SNMP type appears here.
  */
 #ifndef GWAGENT_GWAGENT_H
 #define GWAGENT_GWAGENT_H
 
 #include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agent/event.h"
+#include "agent/mib.h"
+#include "ini/ini.h"
+#include "sip/sip.h"
 
 struct agent_event;
 struct agent_snmp;
+struct agent_config;
+struct agent_sip;
+struct agent_bindings;
+struct agent_binding;
+struct agent_fetch;
+struct agent_alarms;
+struct agent_sip_conf;
 
 /** Command-line options. */
 struct gwagent_opts {
@@ -24,16 +38,230 @@ struct gwagent_opts {
 	const char *gateway_ini;
 };
 
+/** INI management state (GWAGENT-MIB gwIniMgmt). */
+struct agent_inimgmt {
+	char uri[256];
+	int mode;   /* 1 full, 2 incremental */
+	int status; /* 0 idle, 1 inProgress, 2 success, 3 failed */
+	char diags[256];
+	int64_t when; /* time(2) the last action ended, 0 never */
+};
+
+/** A registration action queued by SNMP, run after the SET commits. */
+struct agent_action {
+	int type; /* AGENT_BINDING_*, 0 = every binding */
+	long id;
+	int action;
+};
+
 /** The one daemon context (the only global points at it). */
 struct gwagent {
 	struct gwagent_opts opts;
 	struct agent_event *ev;
 	struct agent_snmp *snmp;
+	struct agent_config *config;
+	struct agent_bindings *bindings;
+	struct agent_fetch *fetch;
+	struct agent_alarms *alarms;
+	struct agent_inimgmt ini;
+	unsigned trap_rate;
+	/* work deferred out of SNMP handlers to the loop */
+	struct agent_timer work;
+	int work_sync;
+	struct agent_action *actions;
+	size_t nactions, capactions;
 	int sigpipe[2]; /* self-pipe: signal handlers write, the loop reads */
 };
+
+/* daemon.c */
+/** The running configuration changed (and was saved): bring the
+ * bindings in line from the loop.  @p why goes to the log. */
+void gwagent_conf_changed(struct gwagent *g, const char *why);
+/** Queue a registration action (type 0: every binding). */
+int gwagent_queue_action(struct gwagent *g, int type, long id, int action);
+/** Start loading g->ini.uri in mode g->ini.mode in the background. */
+int gwagent_ini_load(struct gwagent *g);
+/** Write the running configuration to the gateway INI now. */
+int gwagent_ini_save(struct gwagent *g);
+/** Set up and tear down the daemon context's parts (tests use these). */
+int gwagent_init(struct gwagent *g, const struct agent_sip_conf *sc);
+void gwagent_fini(struct gwagent *g);
 
 /* gwagentd.c */
 int gwagentd_main(int argc, char *argv[]);
 int gwagentd_parse_args(struct gwagent_opts *o, int argc, char *argv[]);
+
+/* persist.c */
+/**
+ * Replace @p path with @p buf atomically (temp file, fsync, rename, fsync
+ * of the directory), mode 0600.  @return 0 or -errno.
+ */
+int agent_persist_write(const char *path, const char *buf, size_t len);
+/**
+ * Read a regular file of at most @p max bytes into a NUL-terminated
+ * malloc'd buffer the caller frees.  @return 0, -EFBIG or -errno.
+ */
+int agent_persist_read(const char *path, size_t max, char **out, size_t *len);
+
+/* config.c */
+int agent_config_create(struct agent_config **out, const char *path);
+void agent_config_destroy(struct agent_config *c);
+/** The running configuration, borrowed until the next replace or load. */
+const struct ini_conf *agent_config_conf(const struct agent_config *c);
+const char *agent_config_path(const struct agent_config *c);
+/** Make @p next (taken over) the running configuration. */
+int agent_config_replace(struct agent_config *c, struct ini_conf *next,
+			 struct ini_changes **changes);
+/** Make @p next (taken over) running and hand back the old one. */
+struct ini_conf *agent_config_swap(struct agent_config *c,
+				   struct ini_conf *next);
+/**
+ * Parse and apply INI text; on success it becomes the running
+ * configuration and *changes (may be NULL) lists what changed.  On any
+ * error nothing changes.  @return 0, -EINVAL (errors in @p diags),
+ * -EFBIG or -ENOMEM.
+ */
+int agent_config_load_buffer(struct agent_config *c, const char *buf,
+			     size_t len, const char *name,
+			     enum ini_apply_mode mode,
+			     struct ini_changes **changes,
+			     struct ini_diags *diags);
+int agent_config_load_file(struct agent_config *c, const char *file,
+			   enum ini_apply_mode mode,
+			   struct ini_changes **changes,
+			   struct ini_diags *diags);
+/** Write the running configuration, secrets in clear, to its file. */
+int agent_config_save(const struct agent_config *c);
+/** Log every diagnostic under the "ini" token. */
+void agent_config_log_diags(const struct ini_diags *d);
+/** Diagnostics as "FILE:LINE: error: ..." lines; @return bytes used. */
+size_t agent_config_diags_text(const struct ini_diags *d, char *buf,
+			       size_t len);
+
+/* sipglue.c */
+/** How the daemon runs its SIP engine. */
+struct agent_sip_conf {
+	const char *local_addr;
+	uint16_t local_port;
+	const char *user_agent;
+	unsigned pace_rate;
+	int pace_off;
+};
+int agent_sip_create(struct agent_sip **out, struct agent_event *ev,
+		     const struct agent_sip_conf *conf,
+		     sipreg_status_h *statush, void *arg);
+void agent_sip_destroy(struct agent_sip *s);
+/** Re-read the engine's sockets and next timeout (after every call). */
+void agent_sip_sync(struct agent_sip *s);
+struct sipreg_engine *agent_sip_engine(const struct agent_sip *s);
+
+/* bindings.c */
+#define AGENT_BINDING_GATEWAY	1
+#define AGENT_BINDING_ACCOUNT	2
+#define AGENT_ACTION_REGISTER	1
+#define AGENT_ACTION_UNREGISTER 2
+#define AGENT_ACTION_REFRESH	3
+/** Called on every status change of a binding. */
+typedef void(agent_binding_h)(struct agent_binding *ab,
+			      const struct sipreg_status *st, void *arg);
+int agent_bindings_create(struct agent_bindings **out, struct agent_event *ev,
+			  const struct agent_sip_conf *conf, agent_binding_h *h,
+			  void *arg);
+void agent_bindings_destroy(struct agent_bindings *bs);
+/**
+ * Make the bindings match @p conf: add, update (re-register) or remove
+ * exactly those whose derived configuration changed.  New bindings
+ * register at once when @p start is set.  @return 0 or -ENOMEM.
+ */
+int agent_bindings_sync(struct agent_bindings *bs, const struct ini_conf *conf,
+			int start);
+/** What one agent_bindings_sync() did. */
+struct agent_sync_stats {
+	unsigned added, updated, removed;
+};
+const struct agent_sync_stats *
+agent_bindings_last_sync(const struct agent_bindings *bs);
+/** Register every binding (start-up). */
+int agent_bindings_start(struct agent_bindings *bs);
+size_t agent_bindings_count(const struct agent_bindings *bs);
+struct agent_binding *agent_bindings_at(const struct agent_bindings *bs,
+					size_t i);
+struct agent_binding *agent_bindings_find(const struct agent_bindings *bs,
+					  int type, long id);
+/** The first binding after (type, id) in (type, id) order, or NULL. */
+struct agent_binding *agent_bindings_next(const struct agent_bindings *bs,
+					  int type, long id);
+int agent_bindings_action_all(struct agent_bindings *bs, int action);
+struct agent_sip *agent_bindings_sip(const struct agent_bindings *bs);
+int agent_binding_action(struct agent_binding *ab, int action);
+int agent_binding_status(const struct agent_binding *ab,
+			 struct sipreg_status *st);
+int agent_binding_type(const struct agent_binding *ab);
+/** "sip:user@host" of the binding (borrowed). */
+const char *agent_binding_aor(const struct agent_binding *ab);
+/** Number of bindings registered or refreshing. */
+size_t agent_bindings_registered(const struct agent_bindings *bs);
+long agent_binding_id(const struct agent_binding *ab);
+int agent_binding_proxyset(const struct agent_binding *ab);
+const struct sipreg_binding *
+agent_binding_engine(const struct agent_binding *ab);
+int *agent_binding_alarm_flag(struct agent_binding *ab);
+/**
+ * What binding (type, id) of @p conf would be, as one line of text
+ * ("aor=... ruri=... addrs=..."), for logs and tests.  Never shows the
+ * password.  @return 1 if it exists, 0 if not ("none"), -EINVAL if it
+ * exists but cannot work ("error: ...").
+ */
+int agent_binding_describe(const struct ini_conf *conf, int type, long id,
+			   char *buf, size_t len);
+/** Split "host[:port]" or "[v6]:port"; port 0 when absent. */
+int agent_addr_parse(const char *s, char *host, size_t hostlen, uint16_t *port);
+
+/* daemon.c, continued */
+/** Apply INI text as a load does (save, then re-sync the bindings). */
+int gwagent_apply_text(struct gwagent *g, const char *buf, size_t len,
+		       const char *name, enum ini_apply_mode mode,
+		       struct ini_diags *d);
+
+/* alarm.c */
+/** One raised alarm: a row of gwActiveAlarmTable. */
+struct agent_alarm {
+	uint32_t seq;
+	int kind; /* notification number below gwNotifications */
+	int type; /* binding type, or 0 for a proxy set */
+	long id;  /* binding id or proxy set number */
+	char name[32];
+	char text[200];
+	char source[100];
+	int severity, event_type, cause;
+	int64_t when;
+};
+/** One varbind of a notification. */
+struct agent_varbind {
+	struct mib_oid oid;
+	struct mib_value val;
+};
+/** Sends notification @p n (below gwNotifications) with its varbinds. */
+typedef void(agent_notify_h)(uint32_t n, const struct agent_varbind *vb,
+			     size_t nvb, void *arg);
+int agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
+			agent_notify_h *h, void *arg);
+void agent_alarms_destroy(struct agent_alarms *a);
+void agent_alarms_set_notify(struct agent_alarms *a, agent_notify_h *h,
+			     void *arg);
+/** Raise or clear a binding's registration alarm (agent_binding_h). */
+void agent_notify_binding(struct agent_binding *ab,
+			  const struct sipreg_status *st, void *arg);
+void agent_notify_ini_result(struct gwagent *g, int ok);
+void agent_notify_started(struct gwagent *g);
+/** Raise or clear proxy set alarms now (also runs once a second). */
+void agent_alarms_check_sets(struct agent_alarms *a);
+/** Clear the alarms of bindings that no longer exist. */
+void agent_alarms_prune(struct agent_alarms *a);
+const struct agent_alarm *agent_alarms_next(const struct agent_alarms *a,
+					    long after);
+const struct agent_alarm *agent_alarms_find(const struct agent_alarms *a,
+					    long seq);
+size_t agent_alarms_count(const struct agent_alarms *a);
 
 #endif

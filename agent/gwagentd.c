@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * gwagentd's main, top to bottom as in OpenBSD's ntpd.c: options, log to
- * stderr, configuration, -n, daemonize, init, loop, teardown in reverse.
+ * stderr, settings and gateway configuration, -n, daemonize, init, loop,
+ * teardown in reverse order.
  */
 #include "config.h"
 
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -21,9 +24,14 @@
 #include "agent/event.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
+#include "agent/settings.h"
+
+#define GWAGENTD_UNREG_DEADLINE_MS 5000
 
 /* For the C callbacks that cannot carry an argument (signals, Net-SNMP). */
 struct gwagent *gwagent_ctx;
+
+static struct agent_settings gwagentd_settings;
 
 static void
 gwagentd_usage(FILE *f)
@@ -39,10 +47,11 @@ gwagentd_usage(FILE *f)
 		"  -M address    run as embedded master agent on address\n"
 		"                (e.g. udp:127.0.0.1:1161) instead of "
 		"subagent\n"
-		"  -c file       daemon settings file\n"
+		"  -c file       daemon settings file (default %s)\n"
 		"  -i file       gateway INI file\n"
 		"  -n            check the configuration and exit\n"
-		"  -V            print versions and exit\n");
+		"  -V            print versions and exit\n",
+		AGENT_SETTINGS_FILE);
 }
 
 static void
@@ -104,6 +113,8 @@ gwagentd_parse_args(struct gwagent_opts *o, int argc, char *argv[])
 	return 0;
 }
 
+/* ---- signals ----------------------------------------------------------- */
+
 static void
 gwagentd_sighandler(int sig)
 {
@@ -114,6 +125,29 @@ gwagentd_sighandler(int sig)
 		/* pipe full: a signal is already pending */
 	}
 	errno = saved;
+}
+
+static void
+gwagentd_reload(struct gwagent *g)
+{
+	struct ini_diags *d = NULL;
+	const char *path = agent_config_path(g->config);
+
+	if (path == NULL || ini_diags_create(&d) < 0) {
+		log_warnx("config", "SIGHUP: no gateway INI to reload");
+		return;
+	}
+	if (agent_config_load_file(g->config, path, INI_APPLY_FULL, NULL, d) ==
+	    0) {
+		log_info("config", "SIGHUP: reloaded %s", path);
+		g->work_sync = 1;
+		agent_timer_start(g->ev, &g->work, 0);
+	} else {
+		log_warnx("config", "SIGHUP: %s rejected, configuration kept",
+			  path);
+	}
+	agent_config_log_diags(d);
+	ini_diags_destroy(d);
 }
 
 static void
@@ -131,7 +165,7 @@ gwagentd_signal_read(int fd, short revents, void *arg)
 			agent_event_break(g->ev);
 			break;
 		case SIGHUP:
-			log_info("main", "SIGHUP: nothing to reload yet");
+			gwagentd_reload(g);
 			break;
 		}
 	}
@@ -161,42 +195,194 @@ gwagentd_signals(struct gwagent *g)
 				  gwagentd_signal_read, g);
 }
 
+/* ---- start-up steps ---------------------------------------------------- */
+
+static void
+gwagentd_settings_load(struct gwagent *g)
+{
+	struct agent_settings *s = &gwagentd_settings;
+	const char *path = g->opts.settings_file;
+	char err[512];
+	int rc;
+
+	if (agent_settings_init(s) < 0)
+		fatalx("main", "out of memory");
+	if (path == NULL && access(AGENT_SETTINGS_FILE, F_OK) == 0)
+		path = AGENT_SETTINGS_FILE;
+	if (path != NULL &&
+	    (rc = agent_settings_load(s, path, err, sizeof(err))) < 0)
+		fatalx("config", "%s", err);
+	/* The command line wins over the settings file. */
+	if (g->opts.gateway_ini == NULL && path != NULL)
+		g->opts.gateway_ini = s->gateway_ini;
+	if (g->opts.agentx_socket == NULL)
+		g->opts.agentx_socket = s->agentx_socket;
+	if (!g->opts.master && s->master) {
+		g->opts.master = 1;
+		g->opts.listen = s->listen;
+	}
+	g->trap_rate = s->trap_rate_limit;
+	if (g->opts.debug == 0)
+		log_level(s->log_level);
+}
+
+/* Load the gateway INI; a file that does not exist yet means defaults. */
+static int
+gwagentd_load_gateway(struct gwagent *g)
+{
+	struct ini_diags *d = NULL;
+	const char *path = agent_config_path(g->config);
+	int rc;
+
+	if (path == NULL)
+		return 0;
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		log_info("config", "%s does not exist: defaults", path);
+		return 0;
+	}
+	if (ini_diags_create(&d) < 0)
+		return -ENOMEM;
+	rc = agent_config_load_file(g->config, path, INI_APPLY_FULL, NULL, d);
+	agent_config_log_diags(d);
+	ini_diags_destroy(d);
+	if (rc < 0)
+		log_warnx("config", "%s rejected", path);
+	return rc;
+}
+
+#ifdef USE_SNMP
 static int
 gwagentd_start_snmp(struct gwagent *g)
 {
-#ifdef USE_SNMP
+	const struct agent_settings *s = &gwagentd_settings;
 	struct agent_snmp_conf sc = { 0 };
-	int rc;
+	char lines[4][512];
+	const char *cl[5] = { NULL };
+	int n = 0, rc;
 
 	sc.master = g->opts.master;
 	sc.agentx_socket = g->opts.agentx_socket;
 	sc.listen = g->opts.listen;
 	sc.debug_tokens = g->opts.snmp_debug;
+	if (sc.master) {
+		/* Reads with v2c; writes need the v3 authPriv user. */
+		snprintf(lines[n], sizeof(lines[n]), "rocommunity %s",
+			 s->rocommunity ? s->rocommunity : "public");
+		cl[n] = lines[n];
+		n++;
+		if (s->rwcommunity != NULL) {
+			snprintf(lines[n], sizeof(lines[n]), "rwcommunity %s",
+				 s->rwcommunity);
+			cl[n] = lines[n];
+			n++;
+		}
+		if (s->v3_user && s->v3_auth_pass && s->v3_priv_pass) {
+			snprintf(lines[n], sizeof(lines[n]),
+				 "createUser %s SHA \"%s\" AES \"%s\"",
+				 s->v3_user, s->v3_auth_pass, s->v3_priv_pass);
+			cl[n] = lines[n];
+			n++;
+			snprintf(lines[n], sizeof(lines[n]), "rwuser %s priv",
+				 s->v3_user);
+			cl[n] = lines[n];
+			n++;
+		}
+		sc.config_lines = cl;
+		sc.persist_dir = s->persist_dir;
+		if (s->persist_dir != NULL)
+			mkdir(s->persist_dir, 0700);
+	}
 	rc = agent_snmp_create(&g->snmp, g->ev, &sc);
+	OPENSSL_cleanse(lines, sizeof(lines));
 	if (rc < 0)
 		log_warnx("snmp", "cannot start SNMP: %s", strerror(-rc));
 	return rc;
+}
 #else
+static int
+gwagentd_start_snmp(struct gwagent *g)
+{
 	(void)g;
 	log_warnx("snmp", "built without Net-SNMP: no SNMP agent");
 	return 0;
+}
 #endif
+
+static void
+gwagentd_start(struct gwagent *g)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	struct agent_sip_conf sc = { 0 };
+	int rc;
+
+	sc.local_addr = s->bind_address;
+	sc.local_port = s->udp_port;
+	sc.user_agent = s->user_agent;
+	sc.pace_rate = s->pace_rate;
+	sc.pace_off = s->pace_rate == 0;
+	if (gwagentd_signals(g) < 0)
+		fatal("main", "cannot set up signals");
+	if ((rc = gwagent_init(g, &sc)) < 0)
+		fatalx("main", "cannot start the SIP engine on %s:%u: %s",
+		       s->bind_address, s->udp_port, strerror(-rc));
+	if (gwagentd_load_gateway(g) < 0)
+		fatalx("config", "the gateway configuration has errors");
+	if (gwagentd_start_snmp(g) < 0 && g->opts.master)
+		fatalx("main", "cannot start the embedded master agent");
+#ifdef USE_SNMP
+	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify, NULL) < 0)
+#else
+	if (agent_alarms_create(&g->alarms, g, NULL, NULL) < 0)
+#endif
+		fatalx("main", "out of memory");
+	agent_bindings_sync(g->bindings, agent_config_conf(g->config), 1);
+	agent_notify_started(g);
+}
+
+/* Unregister every binding, waiting at most a few seconds. */
+static void
+gwagentd_unregister_all(struct gwagent *g)
+{
+	struct sipreg_engine *e =
+		agent_sip_engine(agent_bindings_sip(g->bindings));
+	uint64_t deadline = agent_event_now(g->ev) + GWAGENTD_UNREG_DEADLINE_MS;
+
+	sipreg_engine_unregister_all(e);
+	agent_sip_sync(agent_bindings_sip(g->bindings));
+	while (sipreg_engine_busy(e) > 0 && agent_event_now(g->ev) < deadline)
+		agent_event_run_once(g->ev, 100);
+	if (sipreg_engine_busy(e) > 0)
+		log_warnx("sip", "%zu bindings still unregistering at exit",
+			  sipreg_engine_busy(e));
 }
 
 static void
 gwagentd_teardown(struct gwagent *g)
 {
+	agent_alarms_destroy(g->alarms);
+	g->alarms = NULL;
 #ifdef USE_SNMP
 	agent_snmp_destroy(g->snmp);
 #endif
-	if (g->ev != NULL && g->sigpipe[0] > 0)
-		agent_event_fd_del(g->ev, g->sigpipe[0]);
+	gwagent_fini(g);
 	if (g->sigpipe[0] > 0) {
+		agent_event_fd_del(g->ev, g->sigpipe[0]);
 		close(g->sigpipe[0]);
 		close(g->sigpipe[1]);
 	}
 	agent_event_destroy(g->ev);
+	agent_settings_free(&gwagentd_settings);
 	gwagent_ctx = NULL;
+}
+
+static int
+gwagentd_check(struct gwagent *g)
+{
+	int rc = gwagentd_load_gateway(g);
+
+	printf("%s\n",
+	       rc == 0 ? "configuration OK" : "configuration has errors");
+	return rc == 0 ? 0 : 1;
 }
 
 int
@@ -216,21 +402,26 @@ gwagentd_main(int argc, char *argv[])
 		return rc == 2 ? 0 : 1;
 	}
 	log_init(g.opts.debug + 1, 0, "gwagentd");
+	gwagentd_settings_load(&g);
+	if (agent_event_create(&g.ev) < 0 ||
+	    agent_config_create(&g.config, g.opts.gateway_ini) < 0)
+		fatalx("main", "out of memory");
 	if (g.opts.check_only) {
-		printf("configuration OK\n");
-		return 0;
+		rc = gwagentd_check(&g);
+		agent_config_destroy(g.config);
+		agent_event_destroy(g.ev);
+		agent_settings_free(&gwagentd_settings);
+		return rc;
 	}
 	if (!g.opts.foreground && daemon(0, 0) < 0)
 		fatal("main", "daemon");
 	if (!g.opts.foreground)
 		log_init(g.opts.debug + 1, 1, "gwagentd");
 	gwagent_ctx = &g;
-	if (agent_event_create(&g.ev) < 0 || gwagentd_signals(&g) < 0)
-		fatal("main", "cannot set up the event loop");
-	if (gwagentd_start_snmp(&g) < 0 && g.opts.master)
-		fatalx("main", "cannot start the embedded master agent");
+	gwagentd_start(&g);
 	log_info("main", "gwagentd %s started", PACKAGE_VERSION);
 	rc = agent_event_loop(g.ev);
+	gwagentd_unregister_all(&g);
 	gwagentd_teardown(&g);
 	log_info("main", "stopped");
 	return rc < 0 ? 1 : 0;

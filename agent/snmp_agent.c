@@ -113,6 +113,7 @@ agent_snmp_start_master(struct agent_snmp *s,
 	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_PORTS,
 			      conf->listen);
 	init_agent(s->app);
+	agent_snmp_mib_register();
 	init_vacm_conf();
 	for (line = conf->config_lines; line != NULL && *line != NULL; line++) {
 		snprintf(buf, sizeof(buf), "%s", *line);
@@ -137,6 +138,7 @@ agent_snmp_start_subagent(struct agent_snmp *s,
 	/* Must follow init_agent(), which resets it to 15 s. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
+	agent_snmp_mib_register();
 	init_snmp(s->app);
 	return 0;
 }
@@ -193,6 +195,7 @@ agent_snmp_destroy(struct agent_snmp *s)
 	if (s == NULL)
 		return;
 	agent_snmp_loop_stop(s);
+	agent_snmp_mib_unregister();
 	if (s->registered_or)
 		unregister_sysORTable(agent_snmp_or_oid,
 				      OID_LENGTH(agent_snmp_or_oid));

@@ -6,9 +6,7 @@
 #include "agent/agent_snmp.h"
 #include "agent/event.h"
 
-/* GWAGENT-MIB's root, gwagentMIB ::= { netSnmpPlaypen 7 }, until an IANA
- * enterprise number is assigned: the one place the code names it. */
-#define GWAGENT_OID 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 7
+#include "agent/mib.h" /* GWAGENT_OID */
 
 #define SNMP_LOOP_MAXFD 64
 
@@ -21,6 +19,10 @@ struct agent_snmp {
 	struct agent_timer timer; /* Net-SNMP's next timeout */
 	int registered_or;	  /* sysORTable entry added */
 };
+
+/* snmp_mib.c */
+int agent_snmp_mib_register(void);
+void agent_snmp_mib_unregister(void);
 
 /* snmp_loop.c */
 void agent_snmp_loop_init(struct agent_snmp *s);

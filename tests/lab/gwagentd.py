@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: ISC
-"""gwagentd started by the lab from the build tree."""
+"""gwagentd started by the lab from the build tree, with its own settings
+file and gateway INI in the lab directory."""
 import os
 
 from .proc import LabError, wait_until
@@ -15,22 +16,63 @@ def gwagentd_path():
     return None
 
 
+def settings_text(values):
+    """values: {"section": {"key": "value"}} -> gwagentd.conf text."""
+    out = []
+    for sec, kv in values.items():
+        out.append("[%s]" % sec)
+        for k, v in kv.items():
+            out.append("%s = %s" % (k, v))
+    return "\n".join(out) + "\n"
+
+
 class Gwagentd:
-    def __init__(self, lab, agentx_socket=None, master=None, args=(), valgrind=False):
+    """gwagentd -f -c LAB/gwagentd/gwagentd.conf [-x agentx | -M addr].
+
+    gateway_ini: text of the gateway INI written to LAB/gwagentd/gateway.ini
+    (CRLF added), or None for no file (defaults).  settings: extra
+    {section: {key: value}} merged over the lab defaults."""
+
+    def __init__(self, lab, agentx_socket=None, master=None, gateway_ini=None,
+                 settings=None, args=(), valgrind=False):
         self.lab = lab
         self.dir = lab.subdir("gwagentd")
         self.agentx_socket = agentx_socket
         self.master = master
+        self.ini_path = os.path.join(self.dir, "gateway.ini")
+        self.conf_path = os.path.join(self.dir, "gwagentd.conf")
         self.args = list(args)
         self.valgrind = valgrind or os.environ.get("GW_VALGRIND") == "1"
         self.proc = None
         self.returncode = None
+        self.settings = {
+            "agent": {"gateway_ini": self.ini_path, "log_level": "debug"},
+            "snmp": {"persist_dir": os.path.join(self.dir, "snmp")},
+            "sip": {"bind_address": "127.0.0.1", "udp_port": "0", "pace_rate": "0"},
+            "traps": {"rate_limit": "100"},
+        }
+        for sec, kv in (settings or {}).items():
+            self.settings.setdefault(sec, {}).update(kv)
+        if gateway_ini is not None:
+            self.write_ini(gateway_ini)
+
+    def write_ini(self, text):
+        with open(self.ini_path, "w", newline="") as f:
+            f.write(text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        os.chmod(self.ini_path, 0o600)
+
+    def read_ini(self):
+        with open(self.ini_path, newline="") as f:
+            return f.read()
 
     def argv(self):
         exe = gwagentd_path()
         if exe is None:
             raise LabError("gwagentd is not built (set GWAGENTD or top_builddir)")
-        argv = [exe, "-f", "-d"]
+        with open(self.conf_path, "w") as f:
+            f.write(settings_text(self.settings))
+        os.chmod(self.conf_path, 0o600)
+        argv = [exe, "-f", "-d", "-c", self.conf_path]
         if self.agentx_socket:
             argv += ["-x", "unix:" + self.agentx_socket]
         if self.master:
@@ -51,7 +93,8 @@ class Gwagentd:
 
     def _started(self):
         self.proc.check_alive()
-        return "started" in self.proc.output()
+        return "[main] gwagentd " in self.proc.output() and \
+            " started" in self.proc.output()
 
     def check_alive(self):
         self.proc.check_alive()
@@ -59,9 +102,20 @@ class Gwagentd:
     def output(self):
         return self.proc.output() if self.proc else ""
 
+    def signal(self, sig):
+        os.kill(self.proc.pid, sig)
+
     def stop(self):
         if self.proc is not None:
-            self.returncode = self.proc.stop(timeout=10.0)
+            self.returncode = self.proc.stop(timeout=15.0)
+            if self.proc in self.lab.procs:
+                self.lab.procs.remove(self.proc)
+            self.proc = None
+        return self.returncode
+
+    def kill9(self):
+        if self.proc is not None:
+            self.returncode = self.proc.kill9()
             if self.proc in self.lab.procs:
                 self.lab.procs.remove(self.proc)
             self.proc = None

@@ -251,7 +251,9 @@ def snmpget(agent, oid, version="2c", user=None, timeout=2, retries=1, check=Tru
 def snmpwalk(agent, oid, version="2c", user=None, bulk=False, timeout=5, retries=1):
     tool = "snmpbulkwalk" if bulk else "snmpwalk"
     _, out, _ = snmp_cmd(tool, agent, [oid], version, user, timeout, retries)
-    return parse_varbinds(out)
+    # an empty subtree reads as one "No Such Object/Instance" line
+    return {k: v for k, v in parse_varbinds(out).items()
+            if not v[1].startswith("No Such ")}
 
 
 def snmpset(agent, varbinds, version="2c", user=None, timeout=5, retries=0, check=True):

@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Alarms in the AudioCodes shape: a raised alarm is a row of the active
+ * alarm table until it clears, and both edges send a notification with
+ * X.733 fields.  Registration failed/restored follow each binding's state;
+ * proxy set lost/restored follow, once a second, whether any binding on
+ * the set still reaches one of its addresses.  Notifications go through a
+ * token bucket (gwAlarmTrapRateLimit per second); what it holds back is
+ * counted and summarised by gwAlarmsSuppressed, while the table stays
+ * exact.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/gwagent.h"
+#include "agent/log.h"
+#include "agent/mib.h"
+
+#define ALARM_MAX_SETS	 32
+#define ALARM_SUMMARY_MS 10000
+
+struct agent_alarms {
+	struct gwagent *g;
+	struct agent_alarm *v; /* sorted by seq */
+	size_t n, cap;
+	uint32_t next_seq;
+	/* token bucket */
+	double tokens;
+	uint64_t last_ms;
+	unsigned suppressed;
+	struct agent_timer tick; /* proxy set health and summaries */
+	uint64_t last_summary_ms;
+	uint32_t set_alarm[ALARM_MAX_SETS]; /* seq of the lost alarm, 0 */
+	agent_notify_h *notify;
+	void *notify_arg;
+};
+
+/* Notification OIDs below the root (GWAGENT-MIB gwNotifications). */
+enum {
+	N_REG_FAILED = 1,
+	N_REG_RESTORED,
+	N_SET_LOST,
+	N_SET_RESTORED,
+	N_INI_RESULT,
+	N_STARTED,
+	N_SUPPRESSED,
+};
+
+static const char *const alarm_names[] = {
+	[N_REG_FAILED] = "gwRegistrationFailed",
+	[N_REG_RESTORED] = "gwRegistrationRestored",
+	[N_SET_LOST] = "gwProxySetLost",
+	[N_SET_RESTORED] = "gwProxySetRestored",
+	[N_INI_RESULT] = "gwIniLoadResult",
+	[N_STARTED] = "gwAgentStarted",
+	[N_SUPPRESSED] = "gwAlarmsSuppressed",
+};
+
+static uint64_t
+alarm_now_ms(struct agent_alarms *a)
+{
+	return agent_event_now(a->g->ev);
+}
+
+/* ---- varbinds ---------------------------------------------------------- */
+
+static void
+vb_oid(struct agent_varbind *vb, const uint32_t *sub, size_t n,
+       const uint32_t *idx, size_t nidx)
+{
+	agent_mib_root(&vb->oid);
+	memcpy(vb->oid.v + vb->oid.len, sub, n * sizeof(*sub));
+	vb->oid.len += n;
+	if (nidx > 0)
+		memcpy(vb->oid.v + vb->oid.len, idx, nidx * sizeof(*idx));
+	vb->oid.len += nidx;
+}
+
+static void
+vb_scalar_int(struct agent_varbind *vb, uint32_t obj, int type, long long n)
+{
+	const uint32_t sub[] = { 1, 4, 2, obj, 0 };
+
+	vb_oid(vb, sub, 5, NULL, 0);
+	mib_set_int(&vb->val, type, n);
+}
+
+static void
+vb_scalar_str(struct agent_varbind *vb, uint32_t obj, const char *s, size_t len)
+{
+	const uint32_t sub[] = { 1, 4, 2, obj, 0 };
+
+	vb_oid(vb, sub, 5, NULL, 0);
+	mib_set_str(&vb->val, "");
+	if (len > MIB_MAX_STR)
+		len = MIB_MAX_STR;
+	memcpy(vb->val.str, s, len);
+	vb->val.len = len;
+}
+
+/* The seven X.733 varbinds every alarm notification starts with. */
+static size_t
+vb_x733(struct agent_varbind *vb, const struct agent_alarm *al, int severity)
+{
+	unsigned char dt[11];
+	size_t dtlen = agent_mib_dateandtime(al->when, dt);
+
+	vb_scalar_int(&vb[0], 1, MIB_ASN_UNSIGNED, al->seq);
+	vb_scalar_int(&vb[1], 2, MIB_ASN_INTEGER, severity);
+	vb_scalar_int(&vb[2], 3, MIB_ASN_INTEGER, al->event_type);
+	vb_scalar_int(&vb[3], 4, MIB_ASN_INTEGER, al->cause);
+	vb_scalar_str(&vb[4], 5, al->source, strlen(al->source));
+	vb_scalar_str(&vb[5], 6, al->text, strlen(al->text));
+	vb_scalar_str(&vb[6], 7, (const char *)dt, dtlen);
+	return 7;
+}
+
+/* ---- sending, rate limited -------------------------------------------- */
+
+static int
+alarm_take_token(struct agent_alarms *a)
+{
+	uint64_t now = alarm_now_ms(a);
+	unsigned rate = a->g->trap_rate;
+
+	if (rate == 0)
+		return 1; /* no limit */
+	a->tokens += (double)(now - a->last_ms) * rate / 1000.0;
+	if (a->tokens > rate)
+		a->tokens = rate;
+	a->last_ms = now;
+	if (a->tokens < 1.0)
+		return 0;
+	a->tokens -= 1.0;
+	return 1;
+}
+
+static void
+alarm_send(struct agent_alarms *a, int kind, const struct agent_varbind *vb,
+	   size_t n, int limited)
+{
+	if (a->notify == NULL)
+		return;
+	if (limited && !alarm_take_token(a)) {
+		a->suppressed++;
+		return;
+	}
+	a->notify((uint32_t)kind, vb, n, a->notify_arg);
+}
+
+static void
+alarm_summary(struct agent_alarms *a)
+{
+	struct agent_varbind vb[2];
+	unsigned char dt[11];
+	size_t dtlen;
+
+	if (a->suppressed == 0)
+		return;
+	dtlen = agent_mib_dateandtime((int64_t)time(NULL), dt);
+	vb_scalar_int(&vb[0], 8, MIB_ASN_UNSIGNED, a->suppressed);
+	vb_scalar_str(&vb[1], 7, (const char *)dt, dtlen);
+	log_warnx("snmp", "%u notifications held back by the rate limit",
+		  a->suppressed);
+	a->suppressed = 0;
+	alarm_send(a, N_SUPPRESSED, vb, 2, 0);
+}
+
+/* ---- the active alarm table ------------------------------------------ */
+
+static struct agent_alarm *
+alarm_find_key(struct agent_alarms *a, int kind, int type, long id)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].kind == kind && a->v[i].type == type &&
+		    a->v[i].id == id)
+			return &a->v[i];
+	return NULL;
+}
+
+static struct agent_alarm *
+alarm_add(struct agent_alarms *a, int kind, int type, long id)
+{
+	struct agent_alarm *al;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct agent_alarm *v = realloc(a->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		a->v = v;
+		a->cap = cap;
+	}
+	al = &a->v[a->n++];
+	memset(al, 0, sizeof(*al));
+	al->seq = a->next_seq++;
+	al->kind = kind;
+	al->type = type;
+	al->id = id;
+	al->when = (int64_t)time(NULL);
+	snprintf(al->name, sizeof(al->name), "%s", alarm_names[kind]);
+	return al;
+}
+
+static void
+alarm_remove(struct agent_alarms *a, struct agent_alarm *al)
+{
+	size_t i = (size_t)(al - a->v);
+
+	memmove(&a->v[i], &a->v[i + 1], (a->n - i - 1) * sizeof(*al));
+	a->n--;
+}
+
+const struct agent_alarm *
+agent_alarms_next(const struct agent_alarms *a, long after)
+{
+	size_t lo = 0, hi = a->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((long)a->v[mid].seq <= after)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->n ? &a->v[lo] : NULL;
+}
+
+const struct agent_alarm *
+agent_alarms_find(const struct agent_alarms *a, long seq)
+{
+	const struct agent_alarm *al = agent_alarms_next(a, seq - 1);
+
+	return al != NULL && (long)al->seq == seq ? al : NULL;
+}
+
+size_t
+agent_alarms_count(const struct agent_alarms *a)
+{
+	return a->n;
+}
+
+/* ---- registration ------------------------------------------------------ */
+
+static void
+alarm_binding_source(char *buf, size_t len, int type, long id)
+{
+	if (type == AGENT_BINDING_GATEWAY)
+		snprintf(buf, len, "Gateway");
+	else
+		snprintf(buf, len, "Account#%ld", id);
+}
+
+static void
+alarm_reg_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
+	       int severity, const struct sipreg_status *st)
+{
+	struct agent_varbind vb[10];
+	const uint32_t col_state[] = { 1, 2, 1, 1, 4 };
+	const uint32_t col_code[] = { 1, 2, 1, 1, 8 };
+	const uint32_t col_err[] = { 1, 2, 1, 1, 10 };
+	uint32_t idx[2] = { (uint32_t)al->type, (uint32_t)al->id };
+	size_t n = vb_x733(vb, al, severity);
+
+	vb_oid(&vb[n], col_state, 5, idx, 2);
+	mib_set_int(&vb[n++].val, MIB_ASN_INTEGER, (long long)st->state + 1);
+	if (kind == N_REG_FAILED) {
+		vb_oid(&vb[n], col_code, 5, idx, 2);
+		mib_set_int(&vb[n++].val, MIB_ASN_UNSIGNED,
+			    st->last_code < 0 ? 0 : st->last_code);
+		vb_oid(&vb[n], col_err, 5, idx, 2);
+		mib_set_str(&vb[n++].val, st->last_error);
+	}
+	alarm_send(a, kind, vb, n, 1);
+}
+
+void
+agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
+		     void *arg)
+{
+	struct gwagent *g = arg;
+	struct agent_alarms *a = g->alarms;
+	int *failed = agent_binding_alarm_flag(ab);
+	int type = agent_binding_type(ab);
+	long id = agent_binding_id(ab);
+	struct agent_alarm *al;
+	struct agent_alarm cleared;
+
+	if (a == NULL)
+		return;
+	if (!*failed &&
+	    (st->state == SIPREG_BACKOFF || st->state == SIPREG_FAILED)) {
+		al = alarm_add(a, N_REG_FAILED, type, id);
+		if (al == NULL)
+			return;
+		*failed = 1;
+		al->severity = 4;   /* major */
+		al->event_type = 1; /* communicationsAlarm */
+		al->cause = st->last_code == 401 || st->last_code == 403 ||
+					    st->last_code == 407
+				    ? 58 /* authenticationFailure */
+				    : 6; /* communicationsSubsystemFailure */
+		alarm_binding_source(al->source, sizeof(al->source), type, id);
+		snprintf(al->text, sizeof(al->text),
+			 "registration of %s failed: %s", agent_binding_aor(ab),
+			 st->last_error[0] ? st->last_error : st->last_reason);
+		log_warnx("sip", "%s", al->text);
+		alarm_reg_send(a, N_REG_FAILED, al, al->severity, st);
+	} else if (*failed && (st->state == SIPREG_REGISTERED ||
+			       st->state == SIPREG_UNREGISTERED)) {
+		*failed = 0;
+		al = alarm_find_key(a, N_REG_FAILED, type, id);
+		if (al == NULL)
+			return;
+		cleared = *al;
+		alarm_remove(a, al);
+		cleared.when = (int64_t)time(NULL);
+		snprintf(cleared.text, sizeof(cleared.text),
+			 "registration of %s restored", agent_binding_aor(ab));
+		log_info("sip", "%s", cleared.text);
+		alarm_reg_send(a, N_REG_RESTORED, &cleared, 0, st);
+	}
+}
+
+void
+agent_alarms_prune(struct agent_alarms *a)
+{
+	struct sipreg_status st;
+	struct agent_alarm cleared;
+	size_t i = 0;
+
+	while (a != NULL && i < a->n) {
+		struct agent_alarm *al = &a->v[i];
+
+		if (al->kind != N_REG_FAILED ||
+		    agent_bindings_find(a->g->bindings, al->type, al->id)) {
+			i++;
+			continue;
+		}
+		cleared = *al;
+		alarm_remove(a, al);
+		cleared.when = (int64_t)time(NULL);
+		snprintf(cleared.text, sizeof(cleared.text),
+			 "%s: binding removed", cleared.source);
+		memset(&st, 0, sizeof(st));
+		st.state = SIPREG_UNREGISTERED;
+		alarm_reg_send(a, N_REG_RESTORED, &cleared, 0, &st);
+	}
+}
+
+/* ---- proxy sets -------------------------------------------------------- */
+
+/* Whether a binding currently reaches an address, and has tried. */
+static int
+alarm_binding_reach(const struct agent_binding *ab, int *tried)
+{
+	const struct sipreg_binding *b = agent_binding_engine(ab);
+	struct sipreg_addr_status as;
+	size_t i;
+
+	*tried = 0;
+	if (b == NULL)
+		return 0;
+	for (i = 0; i < SIPREG_MAX_ADDRS; i++) {
+		if (sipreg_binding_addr_status(b, i, &as) < 0)
+			break;
+		if (as.last_ms != 0)
+			*tried = 1;
+		if (as.online)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+alarm_set_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
+	       int severity)
+{
+	struct agent_varbind vb[7];
+
+	alarm_send(a, kind, vb, vb_x733(vb, al, severity), 1);
+}
+
+static void
+alarm_set_change(struct agent_alarms *a, int set, int lost)
+{
+	struct agent_alarm *al, cleared;
+
+	if (lost) {
+		al = alarm_add(a, N_SET_LOST, 0, set);
+		if (al == NULL)
+			return;
+		a->set_alarm[set] = al->seq;
+		al->severity = 4;
+		al->event_type = 1;
+		al->cause = 6;
+		snprintf(al->source, sizeof(al->source), "ProxySet#%d", set);
+		snprintf(al->text, sizeof(al->text),
+			 "proxy set %d: connection lost (no address answers)",
+			 set);
+		log_warnx("sip", "%s", al->text);
+		alarm_set_send(a, N_SET_LOST, al, al->severity);
+		return;
+	}
+	a->set_alarm[set] = 0;
+	al = alarm_find_key(a, N_SET_LOST, 0, set);
+	if (al == NULL)
+		return;
+	cleared = *al;
+	alarm_remove(a, al);
+	cleared.when = (int64_t)time(NULL);
+	snprintf(cleared.text, sizeof(cleared.text),
+		 "proxy set %d: connection restored", set);
+	log_info("sip", "%s", cleared.text);
+	alarm_set_send(a, N_SET_RESTORED, &cleared, 0);
+}
+
+void
+agent_alarms_check_sets(struct agent_alarms *a)
+{
+	unsigned nb[ALARM_MAX_SETS] = { 0 }, nreach[ALARM_MAX_SETS] = { 0 };
+	unsigned ntried[ALARM_MAX_SETS] = { 0 };
+	struct agent_bindings *bs = a->g->bindings;
+	size_t i;
+	int set, tried;
+
+	for (i = 0; i < agent_bindings_count(bs); i++) {
+		const struct agent_binding *ab = agent_bindings_at(bs, i);
+
+		set = agent_binding_proxyset(ab);
+		if (set < 0 || set >= ALARM_MAX_SETS)
+			continue;
+		nb[set]++;
+		nreach[set] += (unsigned)alarm_binding_reach(ab, &tried);
+		ntried[set] += (unsigned)tried;
+	}
+	for (set = 0; set < ALARM_MAX_SETS; set++) {
+		int lost = nb[set] > 0 && ntried[set] > 0 && nreach[set] == 0;
+
+		if (lost && a->set_alarm[set] == 0)
+			alarm_set_change(a, set, 1);
+		else if (!lost && a->set_alarm[set] != 0)
+			alarm_set_change(a, set, 0);
+	}
+}
+
+static void
+alarm_tick(void *arg)
+{
+	struct agent_alarms *a = arg;
+	uint64_t now = alarm_now_ms(a);
+
+	agent_alarms_check_sets(a);
+	if (now - a->last_summary_ms >= ALARM_SUMMARY_MS) {
+		a->last_summary_ms = now;
+		alarm_summary(a);
+	}
+	agent_timer_start(a->g->ev, &a->tick, 1000);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+void
+agent_notify_ini_result(struct gwagent *g, int ok)
+{
+	struct agent_alarms *a = g->alarms;
+	struct agent_varbind vb[9];
+	struct agent_alarm al;
+	const uint32_t st[] = { 1, 3, 5, 0 }, dg[] = { 1, 3, 6, 0 };
+	size_t n;
+
+	if (a == NULL)
+		return;
+	memset(&al, 0, sizeof(al));
+	al.seq = a->next_seq++;
+	al.when = (int64_t)time(NULL);
+	al.event_type = 3;     /* processingErrorAlarm */
+	al.cause = ok ? 0 : 7; /* configurationOrCustomizationError */
+	snprintf(al.source, sizeof(al.source), "IniFile");
+	snprintf(al.text, sizeof(al.text), "INI load %s",
+		 ok ? "succeeded" : "failed");
+	n = vb_x733(vb, &al, ok ? 0 : 4);
+	vb_oid(&vb[n], st, 4, NULL, 0);
+	mib_set_int(&vb[n++].val, MIB_ASN_INTEGER, g->ini.status);
+	vb_oid(&vb[n], dg, 4, NULL, 0);
+	mib_set_str(&vb[n++].val, g->ini.diags);
+	alarm_send(a, N_INI_RESULT, vb, n, 0);
+}
+
+void
+agent_notify_started(struct gwagent *g)
+{
+	struct agent_alarms *a = g->alarms;
+	struct agent_varbind vb[7];
+	struct agent_alarm al;
+
+	if (a == NULL)
+		return;
+	memset(&al, 0, sizeof(al));
+	al.seq = a->next_seq++;
+	al.when = (int64_t)time(NULL);
+	al.event_type = 4; /* equipmentAlarm */
+	snprintf(al.source, sizeof(al.source), "Agent");
+	snprintf(al.text, sizeof(al.text), "gwagentd %s started",
+		 PACKAGE_VERSION);
+	alarm_send(a, N_STARTED, vb, vb_x733(vb, &al, 0), 0);
+}
+
+int
+agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
+		    agent_notify_h *h, void *arg)
+{
+	struct agent_alarms *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		return -ENOMEM;
+	a->g = g;
+	a->next_seq = 1;
+	a->notify = h;
+	a->notify_arg = arg;
+	a->last_ms = a->last_summary_ms = agent_event_now(g->ev);
+	a->tokens = g->trap_rate;
+	agent_timer_init(&a->tick, alarm_tick, a);
+	agent_timer_start(g->ev, &a->tick, 1000);
+	*out = a;
+	return 0;
+}
+
+void
+agent_alarms_destroy(struct agent_alarms *a)
+{
+	if (a == NULL)
+		return;
+	agent_timer_stop(&a->tick);
+	free(a->v);
+	free(a);
+}
+
+void
+agent_alarms_set_notify(struct agent_alarms *a, agent_notify_h *h, void *arg)
+{
+	a->notify = h;
+	a->notify_arg = arg;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * GWAGENT-MIB without Net-SNMP: the object tree, GET/GETNEXT over the
+ * daemon's model and SET transactions, on plain OIDs and values.
+ * agent/snmp_mib.c adapts it to Net-SNMP's handler API; unit tests call
+ * it directly on a fixture (lldpd's check_snmp.c idea).
+ */
+#ifndef GWAGENT_MIB_H
+#define GWAGENT_MIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct gwagent;
+
+/* GWAGENT-MIB's root, gwagentMIB ::= { netSnmpPlaypen 7 }, until an IANA
+ * enterprise number is assigned: the one place the code names it. */
+#define GWAGENT_OID	1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 7
+#define GWAGENT_OID_LEN 10
+
+/* ASN.1 tags of the values (RFC 2578 / RFC 3416 encodings). */
+#define MIB_ASN_INTEGER	  0x02
+#define MIB_ASN_OCTET_STR 0x04
+#define MIB_ASN_COUNTER	  0x41
+#define MIB_ASN_UNSIGNED  0x42 /* Gauge32 and Unsigned32 */
+
+/* SNMP error-status values (RFC 3416). */
+enum mib_err {
+	MIB_OK = 0,
+	MIB_ERR_GENERR = 5,
+	MIB_ERR_WRONGTYPE = 7,
+	MIB_ERR_WRONGLENGTH = 8,
+	MIB_ERR_WRONGVALUE = 10,
+	MIB_ERR_NOCREATION = 11,
+	MIB_ERR_INCONSISTENTVALUE = 12,
+	MIB_ERR_RESOURCEUNAVAILABLE = 13,
+	MIB_ERR_NOTWRITABLE = 17,
+	MIB_ERR_INCONSISTENTNAME = 18,
+};
+
+#define MIB_MAX_OID 40
+#define MIB_MAX_STR 256
+
+struct mib_oid {
+	uint32_t v[MIB_MAX_OID];
+	size_t len;
+};
+
+struct mib_value {
+	int type;      /* MIB_ASN_* */
+	long long num; /* INTEGER, Counter32, Unsigned32 */
+	size_t len;    /* OCTET STRING length */
+	unsigned char str[MIB_MAX_STR];
+};
+
+/** Fill a value. */
+void mib_set_int(struct mib_value *v, int type, long long n);
+void mib_set_str(struct mib_value *v, const char *s);
+
+/** The root as an OID. */
+void agent_mib_root(struct mib_oid *o);
+
+/**
+ * Value of the exact instance @p name.  @return 0, or -ENOENT (no such
+ * object or instance).
+ */
+int agent_mib_get(struct gwagent *g, const struct mib_oid *name,
+		  struct mib_value *v);
+/**
+ * The first instance after @p name in the MIB, with its value.
+ * @return 0, or -ENOENT past the last object of the MIB.
+ */
+int agent_mib_getnext(struct gwagent *g, const struct mib_oid *name,
+		      struct mib_oid *next, struct mib_value *v);
+
+struct agent_mib_txn;
+
+/** Start a SET transaction.  @return NULL when out of memory. */
+struct agent_mib_txn *agent_mib_txn_begin(struct gwagent *g);
+/**
+ * RESERVE1: check one varbind alone (access, type, length, value).
+ * @return MIB_OK or the SNMP error for this varbind.
+ */
+enum mib_err agent_mib_txn_add(struct agent_mib_txn *t,
+			       const struct mib_oid *name,
+			       const struct mib_value *v);
+/**
+ * RESERVE2: stage every varbind on a copy of the configuration and check
+ * the whole of it.  On error *bad gets the 0-based varbind to blame.
+ */
+enum mib_err agent_mib_txn_prepare(struct agent_mib_txn *t, size_t *bad);
+/** ACTION: make the staged configuration current and save it; undoable. */
+void agent_mib_txn_action(struct agent_mib_txn *t);
+/** UNDO: put the configuration back as it was before ACTION. */
+void agent_mib_txn_undo(struct agent_mib_txn *t);
+/** COMMIT: ACTION if not done yet, then the side effects (bindings,
+ * actions).  Cannot fail. */
+void agent_mib_txn_commit(struct agent_mib_txn *t);
+/** FREE/UNDO: forget the transaction.  NULL ok. */
+void agent_mib_txn_free(struct agent_mib_txn *t);
+
+/** DateAndTime (RFC 2579) of @p t in UTC, 11 octets.  @return length. */
+size_t agent_mib_dateandtime(int64_t t, unsigned char *buf);
+
+#endif

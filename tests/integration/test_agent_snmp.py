@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""gwagentd end to end: snmpd (AgentX master) + gwagentd + Kamailio +
+snmptrapd on loopback.  GETs and walks of GWAGENT-MIB, register and
+unregister actions by SET, RowStatus, atomic multi-varbind SETs, access
+control, persistence across kill -9, INI upload by URI, alarms and traps
+when the registrar goes away and comes back, embedded master mode."""
+import os
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from lab import Lab  # noqa: E402
+from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
+from lab.kamailio import Kamailio  # noqa: E402
+from lab.proc import LabError, free_port, wait_until  # noqa: E402
+from lab.snmp import (Snmpd, Snmptrapd, parse_varbinds, snmp_cmd,  # noqa: E402
+                      snmpget, snmpset, snmpwalk, V3_RW)
+from lab.tap import Suite, check, check_eq  # noqa: E402
+
+ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
+OBJ = ROOT + ".1"
+REG_STATUS = OBJ + ".2.1.1"         # gwRegStatusEntry
+ACCOUNT = OBJ + ".1.8.1"            # gwAccountEntry
+ALARMS = OBJ + ".4.1.1"             # gwActiveAlarmEntry
+INI = OBJ + ".3"                    # gwIniMgmt
+REG_ALL = OBJ + ".2.3.1.0"
+REG_TIME = OBJ + ".1.2.5.0"         # gwRegistrationTime
+GW_PASSWORD = OBJ + ".1.2.14.0"
+NOTIF = ROOT + ".0."
+STATE_REGISTERED = "4"
+
+USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
+         "carol": "carol-secret-4"}
+
+t = Suite(requires=["snmpd", "snmptrapd", "snmpget", "kamailio", "kamcmd"])
+
+
+def gateway_ini(k, accounts=("alice", "bob")):
+    rows = []
+    for i, u in enumerate(accounts):
+        rows.append('Account %d = 1, -1, 1, "%s", "%s", "", 1, "%s", 0;'
+                    % (i, u, USERS[u], u))
+    return """;** gwagent test gateway **
+[SIP Params]
+IsRegisterNeeded = 1
+IsProxyUsed = 1
+GWRegistrationName = 'gw'
+UserName = 'gw'
+Password = '%(gwpw)s'
+SIPGatewayName = 'gw.test'
+RegistrationTime = 60
+RegistrationRetryTime = 10
+IsProxyHotSwap = 1
+HotSwapRtx = 1
+
+[ ProxySet ]
+FORMAT ProxySet_Index = ProxySet_EnableProxyKeepAlive, ProxySet_IsProxyHotSwap;
+ProxySet 0 = 0, 1;
+ProxySet 1 = 0, 1;
+[ \\ProxySet ]
+
+[ ProxyIp ]
+FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, ProxyIp_ProxySetId;
+ProxyIp 0 = "127.0.0.1:%(port)d", 0, 0;
+ProxyIp 1 = "127.0.0.1:%(port)d", 0, 1;
+[ \\ProxyIp ]
+
+[ IPGroup ]
+FORMAT IPGroup_Index = IPGroup_ProxySetId, IPGroup_SIPGroupName, IPGroup_ContactUser;
+IPGroup 1 = 1, "gw.test", "";
+[ \\IPGroup ]
+
+[ TrunkGroupSettings ]
+FORMAT TrunkGroupSettings_Index = TrunkGroupSettings_TrunkGroupId, TrunkGroupSettings_RegistrationMode;
+TrunkGroupSettings 0 = 1, 5;
+[ \\TrunkGroupSettings ]
+
+[ Account ]
+FORMAT Account_Index = Account_ServedTrunkGroup, Account_ServedIPGroup, Account_ServingIPGroup, Account_Username, Account_Password, Account_HostName, Account_Register, Account_ContactUser, Account_ApplicationType;
+%(rows)s
+[ \\Account ]
+""" % {"gwpw": USERS["gw"], "port": k.udp_port, "rows": "\n".join(rows)}
+
+
+class World:
+    """The whole lab with gwagentd as a subagent, every account registered."""
+
+    def __init__(self, lab, accounts=("alice", "bob"), start=True):
+        self.lab = lab
+        self.trapd = Snmptrapd(lab).start()
+        self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
+        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
+        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
+                           gateway_ini=gateway_ini(self.k, accounts))
+        if start:
+            self.start_gw()
+
+    def start_gw(self):
+        self.gw.start()
+        wait_until(lambda: (self.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
+                   "GWAGENT-MIB through snmpd")
+
+    def get(self, oid, **kw):
+        return snmpget(self.snmpd, oid, check=False, **kw)
+
+    def walk(self, oid, bulk=False):
+        return snmpwalk(self.snmpd, oid, bulk=bulk)
+
+    def set(self, varbinds, **kw):
+        return snmpset(self.snmpd, varbinds, check=False, **kw)
+
+    def state(self, btype, bid):
+        v = self.get("%s.4.%d.%d" % (REG_STATUS, btype, bid))
+        return v[1] if v else None
+
+    def wait_registered(self, btype, bid, timeout=20):
+        wait_until(lambda: self.state(btype, bid) == STATE_REGISTERED, timeout,
+                   "binding %d.%d registered" % (btype, bid))
+
+    def wait_contact(self, user, present=True, timeout=20):
+        wait_until(lambda: bool(self.k.contacts(user)) == present, timeout,
+                   "%s %s the location table" % (user, "in" if present else "out of"))
+
+
+def need_daemon():
+    if gwagentd_path() is None:
+        raise LabError("gwagentd is not built")
+
+
+@t.case
+def registers_gateway_and_accounts_and_shows_status():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_registered(1, 0)
+        w.wait_registered(2, 0)
+        w.wait_registered(2, 1)
+        for u in ("gw", "alice", "bob"):
+            w.wait_contact(u)
+        aor = w.get("%s.3.2.0" % REG_STATUS)
+        check_eq(aor[1], '"sip:alice@gw.test"', "gwRegAor of account 0")
+        check_eq(w.get("%s.8.2.0" % REG_STATUS)[1], "200", "gwRegLastCode")
+        check(int(w.get("%s.12.2.0" % REG_STATUS)[1]) >= 2, "gwRegRegistersSent")
+        check(int(w.get("%s.14.2.0" % REG_STATUS)[1]) >= 1, "gwRegChallenges")
+        check_eq(w.get(OBJ + ".2.3.2.0")[1], "3", "gwRegBindingCount")
+        check_eq(w.get(OBJ + ".2.3.3.0")[1], "3", "gwRegRegisteredCount")
+
+
+@t.case
+def walk_and_bulkwalk_agree_and_never_show_passwords():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_registered(2, 1)
+        a = w.walk(OBJ)
+        b = w.walk(OBJ, bulk=True)
+        check(len(a) > 60, "walk returned %d objects" % len(a))
+        # status counters may move between the two walks; the names may not
+        check_eq(sorted(a), sorted(b), "walk and bulkwalk OIDs")
+        text = repr(a) + repr(b)
+        for pw in USERS.values():
+            check(pw not in text, "a password appears in a walk")
+        check_eq(w.get(GW_PASSWORD)[1], '""', "gwPassword reads empty")
+        check_eq(w.get(ACCOUNT + ".6.0")[1], '""', "gwAccountPassword reads empty")
+        # every account column of row 0 and 1 is there, in order
+        cols = [o for o in a if o.startswith(ACCOUNT + ".")]
+        check_eq(len(cols), 2 * 10, "account columns x rows")
+        # a GETNEXT chain through the status table visits every row
+        rows = sorted({tuple(o.split(".")[-2:]) for o in a if o.startswith(REG_STATUS + ".3.")})
+        check_eq(rows, [("1", "0"), ("2", "0"), ("2", "1")], "status rows")
+
+
+@t.case
+def unregister_and_register_by_set():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_registered(2, 0)
+        w.wait_contact("alice")
+        rc, _, err = w.set([("%s.18.2.0" % REG_STATUS, "i", 2)])
+        check_eq(rc, 0, "SET gwRegAction unregister: %s" % err)
+        w.wait_contact("alice", present=False)
+        wait_until(lambda: w.state(2, 0) == "7", 10, "state unregistered")
+        w.wait_contact("bob")  # others untouched
+        rc, _, err = w.set([("%s.18.2.0" % REG_STATUS, "i", 1)])
+        check_eq(rc, 0, "SET gwRegAction register: %s" % err)
+        w.wait_contact("alice")
+        w.wait_registered(2, 0)
+        # device-wide Un-Register, then Register
+        check_eq(w.set([(REG_ALL, "i", 2)])[0], 0, "gwRegAllAction unregister")
+        for u in ("gw", "alice", "bob"):
+            w.wait_contact(u, present=False)
+        check_eq(w.set([(REG_ALL, "i", 1)])[0], 0, "gwRegAllAction register")
+        for u in ("gw", "alice", "bob"):
+            w.wait_contact(u)
+        # an action on a binding that does not exist
+        rc, _, err = w.set([("%s.18.2.77" % REG_STATUS, "i", 1)])
+        check(rc != 0 and "noCreation" in err, "action on a missing row: %s" % err)
+
+
+@t.case
+def rowstatus_create_registers_and_destroy_unregisters():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_registered(2, 1)
+        row = "7"
+        vbs = [("%s.11.%s" % (ACCOUNT, row), "i", 4),
+               ("%s.2.%s" % (ACCOUNT, row), "i", 1),
+               ("%s.4.%s" % (ACCOUNT, row), "i", 1),
+               ("%s.5.%s" % (ACCOUNT, row), "s", "carol"),
+               ("%s.6.%s" % (ACCOUNT, row), "s", USERS["carol"]),
+               ("%s.8.%s" % (ACCOUNT, row), "i", 1),
+               ("%s.9.%s" % (ACCOUNT, row), "s", "carol")]
+        rc, _, err = w.set(vbs)
+        check_eq(rc, 0, "createAndGo: %s" % err)
+        w.wait_contact("carol")
+        w.wait_registered(2, 7)
+        check("carol" in w.gw.read_ini(), "the new account is saved in the INI")
+        check_eq(oct(os.stat(w.gw.ini_path).st_mode & 0o777), "0o600", "INI mode")
+        rc, _, err = w.set([("%s.11.%s" % (ACCOUNT, row), "i", 6)])
+        check_eq(rc, 0, "destroy: %s" % err)
+        w.wait_contact("carol", present=False)
+        check(w.get("%s.3.2.7" % REG_STATUS)[0] in ("No Such Instance currently exists at this OID", ""),
+              "status row gone")
+        # a column of a row that does not exist, without createAndGo
+        rc, _, err = w.set([("%s.5.9" % ACCOUNT, "s", "x")])
+        check(rc != 0 and "noCreation" in err, "set on a missing row: %s" % err)
+        # createAndWait is not supported
+        rc, _, err = w.set([("%s.11.9" % ACCOUNT, "i", 5)])
+        check(rc != 0 and "wrongValue" in err, "createAndWait: %s" % err)
+
+
+@t.case
+def multi_varbind_set_with_one_bad_value_changes_nothing():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_registered(2, 1)
+        before_ini = w.gw.read_ini()
+        before = w.walk(OBJ + ".1")
+        for vbs, want in (
+                ([(REG_TIME, "u", 120), (OBJ + ".1.1.5.0", "u", 1)], "wrongValue"),
+                ([(REG_TIME, "u", 120), (OBJ + ".1.2.11.0", "s", "x" * 40)], "wrongLength"),
+                ([(REG_TIME, "u", 120), (OBJ + ".1.2.1.0", "s", "yes")], "wrongType"),
+                # proxy address pointing at a proxy set that does not exist
+                ([(REG_TIME, "u", 120), (OBJ + ".1.5.1.4.1", "u", 9)], "inconsistentValue"),
+                ([(REG_TIME, "u", 120), (OBJ + ".2.1.1.4.2.0", "i", 1)], "notWritable")):
+            rc, _, err = w.set(vbs)
+            check(rc != 0 and want in err, "expected %s, got: %s" % (want, err.strip()))
+        check_eq(w.walk(OBJ + ".1"), before, "configuration after failed SETs")
+        check_eq(w.gw.read_ini(), before_ini, "INI file after failed SETs")
+        rc, _, err = w.set([(REG_TIME, "u", 120), (OBJ + ".1.1.8.0", "u", 2)])
+        check_eq(rc, 0, "a good two-varbind SET: %s" % err)
+        check_eq(w.get(REG_TIME)[1], "120", "gwRegistrationTime")
+        check("RegistrationTime = 120" in w.gw.read_ini(), "saved to the INI")
+
+
+@t.case
+def writes_need_write_access():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        rc, _, err = snmpset(w.snmpd, [(REG_TIME, "u", 90)], user="public", check=False)
+        check(rc != 0, "v2c public could write: %s" % err)
+        rc, _, err = snmpset(w.snmpd, [(REG_TIME, "u", 91)], version="3", user=V3_RW[0],
+                             check=False)
+        check_eq(rc, 0, "v3 authPriv write: %s" % err)
+        check_eq(w.get(REG_TIME)[1], "91", "value after the v3 write")
+        rc, _, err = snmpset(w.snmpd, [(REG_TIME, "u", 92)], version="3", user="gwro",
+                             check=False)
+        check(rc != 0, "the read-only v3 user could write")
+
+
+@t.case
+def committed_set_survives_kill9_and_restart():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        rc, _, err = w.set([(REG_TIME, "u", 333)])
+        check_eq(rc, 0, "SET: %s" % err)
+        w.gw.kill9()
+        w.start_gw()
+        check_eq(w.get(REG_TIME)[1], "333", "gwRegistrationTime after kill -9")
+
+
+@t.case
+def ini_upload_by_uri_bad_then_good():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_registered(2, 1)
+        bad = os.path.join(lab.dir, "bad.ini")
+        with open(bad, "w") as f:
+            f.write("RegistrationTime = 77\n[ Account ]\nFORMAT Account_Index = Account_Register;\nAccount 3 = 7;\n[ \\Account ]\n")
+        rc, _, err = w.set([(INI + ".1.0", "s", "file://" + bad), (INI + ".2.0", "i", 1),
+                            (INI + ".3.0", "i", 1)])
+        check_eq(rc, 0, "SET load: %s" % err)
+        wait_until(lambda: w.get(INI + ".5.0")[1] == "3", 10, "load failed")
+        diag = w.get(INI + ".6.0")[1]
+        check("bad.ini:4:" in diag, "diagnostics name the line: %s" % diag)
+        check(w.get(REG_TIME)[1] != "77", "a rejected file changed the configuration")
+        good = os.path.join(lab.dir, "good.ini")
+        with open(good, "w") as f:
+            f.write("RegistrationTime = 77\n[ Account ]\nFORMAT Account_Index = Account_ServedTrunkGroup, "
+                    "Account_ServingIPGroup, Account_Username, Account_Password, Account_Register, "
+                    "Account_ContactUser;\nAccount 5 = 1, 1, \"carol\", \"%s\", 1, \"carol\";\n"
+                    "[ \\Account ]\n" % USERS["carol"])
+        rc, _, err = w.set([(INI + ".1.0", "s", "file://" + good), (INI + ".2.0", "i", 2),
+                            (INI + ".3.0", "i", 1)])
+        check_eq(rc, 0, "SET load: %s" % err)
+        wait_until(lambda: w.get(INI + ".5.0")[1] == "2", 10, "load succeeded")
+        check_eq(w.get(REG_TIME)[1], "77", "RegistrationTime from the file")
+        w.wait_contact("carol")
+        w.wait_contact("alice")  # incremental: the others stay
+        traps = w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "5", 10, "gwIniLoadResult")
+        check(len(traps) >= 2, "two load results notified")
+        # a URI that cannot be read
+        rc, _, err = w.set([(INI + ".1.0", "s", "file:///nonexistent/x.ini"), (INI + ".3.0", "i", 1)])
+        check_eq(rc, 0, "SET load: %s" % err)
+        wait_until(lambda: w.get(INI + ".5.0")[1] == "3", 10, "load failed")
+
+
+@t.case
+def ini_line_set_applies_one_parameter():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        rc, _, err = w.set([(INI + ".4.0", "s", "RegistrationTime = 444")])
+        check_eq(rc, 0, "gwIniLine: %s" % err)
+        check_eq(w.get(REG_TIME)[1], "444", "value after gwIniLine")
+        rc, _, err = w.set([(INI + ".4.0", "s", "RegistrationTime = 1")])
+        check(rc != 0 and "wrongValue" in err, "bad gwIniLine: %s" % err)
+        check("out of range" in w.get(INI + ".6.0")[1], "diagnostics of the bad line")
+        check_eq(w.get(REG_TIME)[1], "444", "unchanged after a bad line")
+
+
+@t.case
+def registrar_down_raises_alarms_and_traps_then_clears():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab, accounts=("alice",))
+        w.wait_registered(2, 0)
+        w.k.stop()
+        check_eq(w.set([(REG_ALL, "i", 3)])[0], 0, "refresh all")
+        failed = w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "1", 60,
+                                  "gwRegistrationFailed")
+        lost = w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "3", 20, "gwProxySetLost")
+        check(len(failed) >= 1 and len(lost) >= 1, "failure notifications")
+        rows = w.walk(ALARMS + ".2")
+        names = sorted(v for _, v in rows.values())
+        check('"gwProxySetLost"' in names and '"gwRegistrationFailed"' in names,
+              "active alarms: %s" % names)
+        w.k.start()
+        w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "2", 60, "gwRegistrationRestored")
+        w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "4", 20, "gwProxySetRestored")
+        try:
+            wait_until(lambda: not w.walk(ALARMS + ".2"), 40, "the alarm table to empty")
+        except LabError:
+            raise AssertionError("alarms left: %r\ntraps: %r" % (w.walk(ALARMS), w.trapd.traps()))
+        for n in w.trapd.traps():
+            for pw in USERS.values():
+                check(pw not in repr(n), "a password in a notification")
+
+
+@t.case
+def sighup_reloads_and_bad_file_is_rejected():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        text = w.gw.read_ini().replace("RegistrationTime = 60", "RegistrationTime = 555")
+        w.gw.write_ini(text)
+        w.gw.signal(signal.SIGHUP)
+        wait_until(lambda: (w.get(REG_TIME) or ("", ""))[1] == "555", 10, "reload")
+        w.gw.write_ini(text.replace("RegistrationTime = 555", "RegistrationTime = bogus"))
+        w.gw.signal(signal.SIGHUP)
+        wait_until(lambda: "rejected, configuration kept" in w.gw.output(), 10, "rejection")
+        check_eq(w.get(REG_TIME)[1], "555", "kept after a bad reload")
+
+
+@t.case
+def sigterm_unregisters_and_logs_no_secret():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        for u in ("gw", "alice", "bob"):
+            w.wait_contact(u)
+        check_eq(w.gw.stop(), 0, "exit status")
+        for u in ("gw", "alice", "bob"):
+            w.wait_contact(u, present=False, timeout=5)
+        out = w.gw.output()
+        for pw in USERS.values():
+            check(pw not in out, "a password in the daemon's log")
+
+
+@t.case
+def embedded_master_answers_v2c_and_v3():
+    need_daemon()
+    with Lab() as lab:
+        k = Kamailio(lab, realm="gw.test", users=USERS).start()
+        port = free_port("udp")
+        user, auth, priv = V3_RW
+        gw = Gwagentd(lab, master="udp:127.0.0.1:%d" % port, gateway_ini=gateway_ini(k),
+                      settings={"snmp": {"v3_user": user, "v3_auth_pass": auth,
+                                         "v3_priv_pass": priv}})
+        gw.start()
+        agent = "127.0.0.1:%d" % port
+
+        class A:  # what lab.snmp helpers need of an agent
+            address = agent
+            lab = None
+        A.lab = lab
+        wait_until(lambda: snmpget(A, REG_ALL, check=False) is not None, 10, "master answers")
+        v = snmpget(A, REG_TIME, version="3", user=user)
+        check_eq(v[1], "60", "v3 authPriv GET")
+        rc, _, err = snmpset(A, [(REG_TIME, "u", 61)], version="3", user=user, check=False)
+        check_eq(rc, 0, "v3 SET: %s" % err)
+        rc, _, err = snmpset(A, [(REG_TIME, "u", 62)], user="public", check=False)
+        check(rc != 0, "v2c write refused")
+        wait_until(lambda: (snmpget(A, "%s.4.2.1" % REG_STATUS, check=False) or ("", ""))[1] == "4",
+                   20, "account registered in master mode")
+
+
+if __name__ == "__main__":
+    sys.exit(t.run())

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * GWAGENT-MIB handlers without snmpd (lldpd's check_snmp.c idea): a
+ * fixture daemon context, then GET, GETNEXT chains and SET transactions
+ * straight through agent/mib.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/event.h"
+#include "agent/gwagent.h"
+#include "agent/log.h"
+#include "agent/mib.h"
+#include "tests/unit/gwtest.h"
+
+static struct gwagent g;
+
+#define FIXTURE                                                              \
+	"IsRegisterNeeded = 1\n"                                             \
+	"IsProxyUsed = 1\n"                                                  \
+	"UserName = 'gw'\n"                                                  \
+	"Password = 'top-secret'\n"                                          \
+	"[ ProxyIp ]\n"                                                      \
+	"FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_ProxySetId;\n"    \
+	"ProxyIp 0 = \"127.0.0.1:5999\", 0;\n"                               \
+	"[ \\ProxyIp ]\n"                                                    \
+	"[ IPGroup ]\n"                                                      \
+	"FORMAT IPGroup_Index = IPGroup_ProxySetId, IPGroup_SIPGroupName;\n" \
+	"IPGroup 1 = 0, \"pbx.test\";\n"                                     \
+	"[ \\IPGroup ]\n"                                                    \
+	"[ Account ]\n"                                                      \
+	"FORMAT Account_Index = Account_ServedIPGroup, "                     \
+	"Account_ServingIPGroup, "                                           \
+	"Account_Username, Account_Password, Account_Register, "             \
+	"Account_ContactUser;\n"                                             \
+	"Account 3 = 1, 1, \"alice\", \"alice-pw\", 1, \"alice\";\n"         \
+	"Account 10 = 1, 1, \"bob\", \"bob-pw\", 1, \"bob\";\n"              \
+	"[ \\Account ]\n"
+
+static void
+quiet(int prio, const char *msg)
+{
+	(void)prio;
+	(void)msg;
+}
+
+static void
+setup(void)
+{
+	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
+	struct ini_diags *d;
+
+	log_register(quiet);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(gwagent_init(&g, &sc), 0);
+	ck_assert_int_eq(ini_diags_create(&d), 0);
+	ck_assert_int_eq(agent_config_load_buffer(g.config, FIXTURE,
+						  strlen(FIXTURE), "f.ini",
+						  INI_APPLY_FULL, NULL, d),
+			 0);
+	ini_diags_destroy(d);
+	ck_assert_int_eq(agent_alarms_create(&g.alarms, &g, NULL, NULL), 0);
+	agent_bindings_sync(g.bindings, agent_config_conf(g.config), 0);
+}
+
+static void
+teardown(void)
+{
+	agent_alarms_destroy(g.alarms);
+	gwagent_fini(&g);
+	agent_event_destroy(g.ev);
+	log_register(NULL);
+}
+
+static void
+oid_of(struct mib_oid *o, const uint32_t *sub, size_t n)
+{
+	agent_mib_root(o);
+	memcpy(o->v + o->len, sub, n * sizeof(*sub));
+	o->len += n;
+}
+
+static int
+oid_cmp(const struct mib_oid *a, const struct mib_oid *b)
+{
+	size_t i, n = a->len < b->len ? a->len : b->len;
+
+	for (i = 0; i < n; i++)
+		if (a->v[i] != b->v[i])
+			return a->v[i] < b->v[i] ? -1 : 1;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+START_TEST(test_get_scalars_and_columns)
+{
+	const uint32_t regtime[] = { 1, 1, 2, 5, 0 };
+	const uint32_t password[] = { 1, 1, 2, 14, 0 };
+	const uint32_t acc_user[] = { 1, 1, 8, 1, 5, 3 };
+	const uint32_t acc_pw[] = { 1, 1, 8, 1, 6, 3 };
+	const uint32_t acc_rs[] = { 1, 1, 8, 1, 11, 10 };
+	const uint32_t missing[] = { 1, 1, 8, 1, 5, 4 };
+	const uint32_t aor[] = { 1, 2, 1, 1, 3, 2, 3 };
+	struct mib_oid o;
+	struct mib_value v;
+
+	oid_of(&o, regtime, 5);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_int_eq(v.type, MIB_ASN_UNSIGNED);
+	ck_assert_int_eq(v.num, 180);
+	oid_of(&o, password, 5);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_uint_eq(v.len, 0); /* write-only */
+	oid_of(&o, acc_user, 6);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_uint_eq(v.len, 5);
+	ck_assert_int_eq(memcmp(v.str, "alice", 5), 0);
+	oid_of(&o, acc_pw, 6);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_uint_eq(v.len, 0);
+	oid_of(&o, acc_rs, 6);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_int_eq(v.num, 1); /* active */
+	oid_of(&o, missing, 6);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), -ENOENT);
+	oid_of(&o, aor, 7);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_int_eq(memcmp(v.str, "sip:alice@pbx.test", v.len), 0);
+	/* .0 missing, index too long, outside the MIB */
+	oid_of(&o, regtime, 4);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), -ENOENT);
+	oid_of(&o, acc_user, 6);
+	o.v[o.len++] = 1;
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), -ENOENT);
+	o.len = 3;
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_getnext_walks_everything_in_order)
+{
+	struct mib_oid o, next;
+	struct mib_value v;
+	size_t n = 0, accounts = 0, status = 0;
+	const uint32_t acc[] = { 1, 1, 8, 1 }, rs[] = { 1, 2, 1, 1 };
+
+	o.len = 1;
+	o.v[0] = 1; /* before the MIB: the walk starts at its first object */
+	while (agent_mib_getnext(&g, &o, &next, &v) == 0) {
+		ck_assert_int_lt(oid_cmp(&o, &next), 0);
+		if (next.len > 14 && memcmp(next.v + 10, acc, sizeof(acc)) == 0)
+			accounts++;
+		if (next.len > 14 && memcmp(next.v + 10, rs, sizeof(rs)) == 0)
+			status++;
+		if (v.type == MIB_ASN_OCTET_STR)
+			ck_assert_ptr_null(memmem(v.str, v.len, "-pw", 3));
+		o = next;
+		ck_assert_int_lt(++n, 10000);
+	}
+	ck_assert_uint_eq(accounts, 2 * 10); /* two rows, ten columns */
+	ck_assert_uint_eq(status, 3 * 16);   /* three bindings */
+	ck_assert_uint_gt(n, 100);
+	/* past the last object, and from an OID after the MIB */
+	o.len = 1;
+	o.v[0] = 2;
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_getnext_inside_tables)
+{
+	const uint32_t user3[] = { 1, 1, 8, 1, 5, 3 };
+	const uint32_t user_after[] = { 1, 1, 8, 1, 5, 3, 99 };
+	const uint32_t col_only[] = { 1, 1, 8, 1, 5 };
+	struct mib_oid o, next;
+	struct mib_value v;
+
+	oid_of(&o, user3, 6);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_uint_eq(next.v[next.len - 1], 10); /* next account */
+	ck_assert_uint_eq(next.v[next.len - 2], 5);
+	oid_of(&o, user_after, 7); /* longer than an index: still row 10 */
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_uint_eq(next.v[next.len - 1], 10);
+	o = next; /* after the last row: next column, first row */
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_uint_eq(next.v[next.len - 2], 6);
+	ck_assert_uint_eq(next.v[next.len - 1], 3);
+	oid_of(&o, col_only, 5);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_uint_eq(next.v[next.len - 1], 3);
+}
+END_TEST
+
+static enum mib_err
+set1(const uint32_t *sub, size_t n, int type, long long num, const char *s,
+     size_t *bad)
+{
+	struct agent_mib_txn *t = agent_mib_txn_begin(&g);
+	struct mib_oid o;
+	struct mib_value v;
+	enum mib_err e;
+
+	oid_of(&o, sub, n);
+	memset(&v, 0, sizeof(v));
+	v.type = type;
+	v.num = num;
+	if (s != NULL) {
+		v.len = strlen(s);
+		memcpy(v.str, s, v.len);
+	}
+	e = agent_mib_txn_add(t, &o, &v);
+	if (e == MIB_OK)
+		e = agent_mib_txn_prepare(t, bad);
+	if (e == MIB_OK)
+		agent_mib_txn_commit(t);
+	agent_mib_txn_free(t);
+	return e;
+}
+
+START_TEST(test_set_error_codes)
+{
+	const uint32_t regtime[] = { 1, 1, 2, 5, 0 };
+	const uint32_t gwname[] = { 1, 1, 2, 11, 0 };
+	const uint32_t state[] = { 1, 2, 1, 1, 4, 1, 0 };
+	const uint32_t count[] = { 1, 2, 3, 2, 0 };
+	const uint32_t acc_user_new[] = { 1, 1, 8, 1, 5, 77 };
+	const uint32_t acc_rs_far[] = { 1, 1, 8, 1, 11, 2000000 };
+	const uint32_t pi_set[] = { 1, 1, 5, 1, 4, 0 };
+	size_t bad = 99;
+
+	ck_assert_int_eq(set1(regtime, 5, MIB_ASN_OCTET_STR, 0, "60", &bad),
+			 MIB_ERR_WRONGTYPE);
+	ck_assert_int_eq(set1(regtime, 5, MIB_ASN_UNSIGNED, 5, NULL, &bad),
+			 MIB_ERR_WRONGVALUE);
+	ck_assert_int_eq(set1(gwname, 5, MIB_ASN_OCTET_STR, 0,
+			      "a-name-longer-than-fifteen", &bad),
+			 MIB_ERR_WRONGLENGTH);
+	ck_assert_int_eq(set1(state, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_ERR_NOTWRITABLE);
+	ck_assert_int_eq(set1(count, 5, MIB_ASN_UNSIGNED, 1, NULL, &bad),
+			 MIB_ERR_NOTWRITABLE);
+	ck_assert_int_eq(set1(acc_user_new, 6, MIB_ASN_OCTET_STR, 0, "x", &bad),
+			 MIB_ERR_NOCREATION);
+	ck_assert_int_eq(set1(acc_rs_far, 6, MIB_ASN_INTEGER, 4, NULL, &bad),
+			 MIB_ERR_NOCREATION);
+	/* proxy address 0 moved to a proxy set that does not exist */
+	ck_assert_int_eq(set1(pi_set, 6, MIB_ASN_UNSIGNED, 9, NULL, &bad),
+			 MIB_ERR_INCONSISTENTVALUE);
+	ck_assert_int_eq(set1(regtime, 5, MIB_ASN_UNSIGNED, 600, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(ini_conf_get_int(agent_config_conf(g.config),
+					  INI_P_REGISTRATION_TIME),
+			 600);
+}
+END_TEST
+
+START_TEST(test_set_is_atomic_and_creates_rows)
+{
+	const uint32_t rs[] = { 1, 1, 8, 1, 11, 20 };
+	const uint32_t user[] = { 1, 1, 8, 1, 5, 20 };
+	const uint32_t reg[] = { 1, 1, 8, 1, 8, 20 };
+	const uint32_t regtime[] = { 1, 1, 2, 5, 0 };
+	struct agent_mib_txn *t = agent_mib_txn_begin(&g);
+	struct mib_oid o;
+	struct mib_value v;
+	size_t bad = 99;
+
+	/* columns before the RowStatus in the request still work */
+	memset(&v, 0, sizeof(v));
+	v.type = MIB_ASN_OCTET_STR;
+	v.len = 5;
+	memcpy(v.str, "carol", 5);
+	oid_of(&o, user, 6);
+	ck_assert_int_eq(agent_mib_txn_add(t, &o, &v), MIB_OK);
+	memset(&v, 0, sizeof(v));
+	v.type = MIB_ASN_INTEGER;
+	v.num = 4; /* createAndGo */
+	oid_of(&o, rs, 6);
+	ck_assert_int_eq(agent_mib_txn_add(t, &o, &v), MIB_OK);
+	v.num = 7; /* not a member of Account_Register's enumeration */
+	oid_of(&o, reg, 6);
+	ck_assert_int_eq(agent_mib_txn_add(t, &o, &v), MIB_ERR_WRONGVALUE);
+	agent_mib_txn_free(t);
+	ck_assert(!ini_conf_row_exists(agent_config_conf(g.config),
+				       INI_TABLE_ACCOUNT, 20));
+
+	/* a good value then a bad one: prepare fails, nothing changes */
+	t = agent_mib_txn_begin(&g);
+	memset(&v, 0, sizeof(v));
+	v.type = MIB_ASN_UNSIGNED;
+	v.num = 900;
+	oid_of(&o, regtime, 5);
+	ck_assert_int_eq(agent_mib_txn_add(t, &o, &v), MIB_OK);
+	memset(&v, 0, sizeof(v));
+	v.type = MIB_ASN_INTEGER;
+	v.num = 4; /* createAndGo of an existing row */
+	oid_of(&o, rs, 6);
+	o.v[o.len - 1] = 3;
+	ck_assert_int_eq(agent_mib_txn_add(t, &o, &v),
+			 MIB_ERR_INCONSISTENTVALUE);
+	agent_mib_txn_free(t);
+	ck_assert_int_eq(ini_conf_get_int(agent_config_conf(g.config),
+					  INI_P_REGISTRATION_TIME),
+			 180);
+
+	ck_assert_int_eq(set1(rs, 6, MIB_ASN_INTEGER, 4, NULL, &bad), MIB_OK);
+	ck_assert(ini_conf_row_exists(agent_config_conf(g.config),
+				      INI_TABLE_ACCOUNT, 20));
+	ck_assert_int_eq(set1(rs, 6, MIB_ASN_INTEGER, 5, NULL, &bad),
+			 MIB_ERR_WRONGVALUE); /* createAndWait */
+	ck_assert_int_eq(set1(rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad), MIB_OK);
+	ck_assert(!ini_conf_row_exists(agent_config_conf(g.config),
+				       INI_TABLE_ACCOUNT, 20));
+}
+END_TEST
+
+START_TEST(test_set_ini_line)
+{
+	const uint32_t line[] = { 1, 3, 4, 0 };
+	size_t bad = 0;
+
+	ck_assert_int_eq(set1(line, 4, MIB_ASN_OCTET_STR, 0,
+			      "RegistrationTime = 3600", &bad),
+			 MIB_OK);
+	ck_assert_int_eq(ini_conf_get_int(agent_config_conf(g.config),
+					  INI_P_REGISTRATION_TIME),
+			 3600);
+	ck_assert_int_eq(set1(line, 4, MIB_ASN_OCTET_STR, 0,
+			      "RegistrationTime = 1", &bad),
+			 MIB_ERR_WRONGVALUE);
+	ck_assert_ptr_nonnull(strstr(g.ini.diags, "gwIniLine:1: error"));
+	ck_assert_int_eq(ini_conf_get_int(agent_config_conf(g.config),
+					  INI_P_REGISTRATION_TIME),
+			 3600);
+}
+END_TEST
+
+START_TEST(test_dateandtime)
+{
+	unsigned char b[11];
+
+	ck_assert_uint_eq(agent_mib_dateandtime(0, b), 11);
+	ck_assert_uint_eq(b[0] << 8 | b[1], 1970);
+	ck_assert_uint_eq(b[2], 1);
+	ck_assert_uint_eq(b[3], 1);
+	agent_mib_dateandtime(1795599720, b); /* 2026-11-25 09:42:00 UTC */
+	ck_assert_uint_eq(b[0] << 8 | b[1], 2026);
+	ck_assert_uint_eq(b[2], 11);
+	ck_assert_uint_eq(b[3], 25);
+	ck_assert_uint_eq(b[4], 9);
+	ck_assert_uint_eq(b[5], 42);
+	ck_assert_uint_eq(b[8], '+');
+}
+END_TEST
+
+static Suite *
+mib_suite(void)
+{
+	Suite *s = suite_create("agent_mib");
+	TCase *tc = tcase_create("get");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_get_scalars_and_columns);
+	tcase_add_test(tc, test_getnext_walks_everything_in_order);
+	tcase_add_test(tc, test_getnext_inside_tables);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("set");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_set_error_codes);
+	tcase_add_test(tc, test_set_is_atomic_and_creates_rows);
+	tcase_add_test(tc, test_set_ini_line);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("types");
+	tcase_add_test(tc, test_dateandtime);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+GWTEST_MAIN(mib_suite)
