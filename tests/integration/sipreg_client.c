@@ -6,7 +6,7 @@
  *                 [-d domain] [-e expires] [-n count] [-H hold_s]
  *                 [-U] [-t timeout_s] [-l local_addr] [-x] [-X rtx] [-q]
  *                 [-P password_prefix] [-R retry_s] [-D divider_pct] [-f]
- *                 [-I]
+ *                 [-I] [-M max_inflight]
  *
  * Registers user (or user1..userN with -n, all with the same password, or
  * each with password_prefix + its name with -P), prints one "status" line
@@ -44,6 +44,7 @@ struct opts {
 	size_t naddrs;
 	const char *user, *password, *domain, *local, *pw_prefix;
 	unsigned expires, count, hold_s, timeout_s, rtx, retry_s, divider;
+	unsigned inflight;
 	bool unregister, hotswap, quiet, stop_failed, interactive;
 	/* run state */
 	uint64_t t0;
@@ -151,6 +152,9 @@ parse_opt(struct opts *o, int c, const char *arg)
 	case 'D':
 		o->divider = (unsigned)atoi(arg);
 		break;
+	case 'M':
+		o->inflight = (unsigned)atoi(arg);
+		break;
 	default:
 		return -1;
 	}
@@ -167,7 +171,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->domain = "gw.test";
 	o->local = "127.0.0.1";
 	o->timeout_s = 30;
-	while ((c = getopt(argc, argv, "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:fqI")) !=
+	while ((c = getopt(argc, argv, "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqI")) !=
 	       -1) {
 		if (c == 'U')
 			o->unregister = true;
@@ -202,9 +206,10 @@ poll_once(struct sipreg_engine *e, bool watch_stdin)
 		nfd = MAX_FDS;
 	if (nfd < 0)
 		nfd = 0;
+	/* an idle engine sleeps long: only the stdin watch needs a bound */
 	t = sipreg_engine_next_timeout(e);
-	if (t < 0 || t > 100)
-		t = 100;
+	if (t < 0 || t > (watch_stdin ? 1000 : 100))
+		t = watch_stdin ? 1000 : 100;
 	pfd[nfd].fd = watch_stdin ? 0 : -1;
 	pfd[nfd].events = POLLIN;
 	pfd[nfd].revents = 0;
@@ -307,11 +312,13 @@ main(int argc, char **argv)
 	bool good;
 
 	if (parse_opts(&o, argc, argv) != 0) {
-		fprintf(stderr, "usage: sipreg_client -r host:port -u user "
-				"[-p pw] [-P pw_prefix] [-d domain] "
-				"[-e expires] [-n count] [-H hold_s] [-U] "
-				"[-t timeout_s] [-l local] [-x] [-X rtx] "
-				"[-R retry_s] [-D divider] [-f] [-I] [-q]\n");
+		fprintf(stderr,
+			"usage: sipreg_client -r host:port -u user "
+			"[-p pw] [-P pw_prefix] [-d domain] "
+			"[-e expires] [-n count] [-H hold_s] [-U] "
+			"[-t timeout_s] [-l local] [-x] [-X rtx] "
+			"[-R retry_s] [-D divider] [-M inflight] [-f] [-I] "
+			"[-q]\n");
 		return 2;
 	}
 	n = o.count > 0 ? o.count : 1;
@@ -320,6 +327,7 @@ main(int argc, char **argv)
 	ecfg.local_addr = o.local;
 	ecfg.user_agent = "gwagent-sipreg-client";
 	ecfg.pace_off = true;
+	ecfg.max_inflight = o.inflight;
 	ecfg.logh = on_log;
 	ecfg.log_arg = &o;
 	ecfg.statush = on_status;
