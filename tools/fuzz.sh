@@ -98,8 +98,8 @@ for t in $targets; do
 	fi
 	set -- -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="$work/"
-	[ -f "$top/tests/fuzz/fuzz_$t.dict" ] &&
-		set -- "$@" -dict="$top/tests/fuzz/fuzz_$t.dict"
+	[ -f "$top/tests/fuzz/dict/$t.dict" ] &&
+		set -- "$@" -dict="$top/tests/fuzz/dict/$t.dict"
 	(cd "$work" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		timeout $((secs + 300)) "$bin" "$@" corpus >log 2>&1)

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the digest challenge parser and response builder.
- * Input: one flag byte, then header values separated by NUL bytes.
- *   bit 0: the first value is a Proxy-Authenticate (then alternating)
- *   bit 1: answer the topmost supported challenge, not the strongest
- *   bit 2: the rest is a whole raw SIP response (sip_auth_handle_response)
- * Every challenge that parses is answered with fixed credentials; the
- * credentials header must then be one line (values are echoed into our
- * requests, so CR/LF would be header injection) or the target aborts.
+ * Input: one flag byte, then up to four rounds separated by two NUL bytes
+ * (one round is played twice), each a 401/407 the client receives:
+ *   header values separated by one NUL byte, or with flag bit 2 a whole
+ *   raw SIP response (sip_auth_handle_response);
+ *   bit 0: the first value is a Proxy-Authenticate (then alternating);
+ *   bit 1: answer the topmost supported challenge, not the strongest;
+ *   bit 3: each round starts a new registration cycle.
+ * Rounds exercise the RFC 3261 §22.1 retry rules (same nonce, stale, a
+ * fresh nonce).  Every challenge that parses is answered with fixed
+ * credentials; the credentials header must then be one line (values are
+ * echoed into our requests, so CR/LF would be header injection) or the
+ * target aborts.
  * Silent; frees everything it builds.
  */
 #include "config.h"
@@ -78,7 +83,7 @@ build(struct sip_auth *a)
 			     check_header, &n);
 }
 
-/* Feed the NUL-separated values, then commit and answer. */
+/* Feed the NUL-separated values of one round, then commit. */
 static int
 feed_values(struct sip_auth *a, const char *v, size_t len, bool proxy)
 {
@@ -98,33 +103,54 @@ feed_values(struct sip_auth *a, const char *v, size_t len, bool proxy)
 	return sip_auth_commit(a);
 }
 
+/* One 401/407 received: take its challenges and, if accepted, answer. */
+static void
+round_play(struct sip_auth *a, const char *v, size_t len, uint8_t flags)
+{
+	int rc;
+
+	if (flags & 4)
+		rc = sip_auth_handle_response(a, v, len);
+	else
+		rc = feed_values(a, v, len, flags & 1);
+	if (rc == 0)
+		build(a);
+}
+
+#define FZ_MAX_ROUNDS 4
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sip_auth *a = NULL;
-	const char *v = (const char *)data + 1;
+	const char *v = (const char *)data + 1, *end, *sep;
+	size_t len[FZ_MAX_ROUNDS];
+	const char *round[FZ_MAX_ROUNDS];
+	unsigned n = 0, i;
 	uint8_t flags;
-	int rc;
 
 	if (size < 1 || sip_auth_create(&a, FZ_USER, FZ_PASSWORD) != 0)
 		return 0;
 	flags = data[0];
 	sip_auth_set_policy(a, (flags & 2) ? SIP_AUTH_TOPMOST
 					   : SIP_AUTH_STRONGEST);
-	if (flags & 4)
-		rc = sip_auth_handle_response(a, v, size - 1);
-	else
-		rc = feed_values(a, v, size - 1, flags & 1);
-	if (rc == 0) {
-		build(a);
-		/* The same challenges again: the RFC 3261 §22.1 retry rules. */
-		sip_auth_new_cycle(a);
-		if (flags & 4)
-			rc = sip_auth_handle_response(a, v, size - 1);
-		else
-			rc = feed_values(a, v, size - 1, flags & 1);
-		if (rc == 0)
-			build(a);
+	end = (const char *)data + size;
+	while (n < FZ_MAX_ROUNDS - 1 &&
+	       (sep = memmem(v, (size_t)(end - v), "\0\0", 2)) != NULL) {
+		round[n] = v;
+		len[n++] = (size_t)(sep - v);
+		v = sep + 2;
+	}
+	round[n] = v;
+	len[n++] = (size_t)(end - v);
+	if (n == 1) {
+		round[n] = round[0];
+		len[n++] = len[0];
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (flags & 8))
+			sip_auth_new_cycle(a);
+		round_play(a, round[i], len[i], flags);
 	}
 	sip_auth_destroy(a);
 	return 0;
