@@ -73,8 +73,8 @@ check_cfg(const struct sipreg_binding_cfg *cfg)
 	for (i = 0; i < cfg->naddrs; i++) {
 		if (cfg->addrs[i].host == NULL)
 			return -EINVAL;
-		if (cfg->addrs[i].transport != SIPREG_TP_UDP)
-			return -ENOTSUP;
+		if ((unsigned)cfg->addrs[i].transport > SIPREG_TP_TLS)
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -129,7 +129,9 @@ apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 		return -ENOMEM;
 	for (i = 0; rc == 0 && i < cfg->naddrs; i++) {
 		const struct sipreg_addr_cfg *ac = &cfg->addrs[i];
-		uint16_t port = ac->port ? ac->port : 5060;
+		uint16_t port = ac->port			 ? ac->port
+				: ac->transport == SIPREG_TP_TLS ? 5061
+								 : 5060;
 
 		rc = sip_addr_resolve(ac->host, port, &na[i].ss);
 		if (rc == 0 && (na[i].host = strdup(ac->host)) == NULL)
@@ -162,6 +164,7 @@ apply_timers(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 	b->max_backoff_s = cfg->max_backoff_s;
 	b->hotswap = cfg->hotswap;
 	b->hotswap_rtx = cfg->hotswap_rtx ? cfg->hotswap_rtx : DEF_HOTSWAP_RTX;
+	b->rereg_conn = cfg->rereg_on_conn_failure;
 	sip_auth_set_policy(b->auth, cfg->topmost_challenge
 					     ? SIP_AUTH_TOPMOST
 					     : SIP_AUTH_STRONGEST);
@@ -409,6 +412,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 	b->attempts = 0;
 	b->tried = 0;
 	b->min_adopted = false;
+	b->cycle_challenged = false;
 	sip_auth_new_cycle(b->auth);
 	if (!b->pinned)
 		b->cur = 0;
@@ -452,6 +456,7 @@ on_auth(struct sipreg_binding *b)
 {
 	int rc = b->tx.res.auth_rc;
 
+	b->cycle_challenged = true;
 	if (rc == 0 && b->attempts < SIP_MAX_ATTEMPTS) {
 		if (!b->want_unreg)
 			b->state = SIPREG_AUTHENTICATING;
@@ -521,7 +526,7 @@ on_response(struct sipreg_binding *b)
 
 	b->last_code = r->code;
 	copy_str(b->last_reason, sizeof(b->last_reason), r->reason);
-	snprintf(why, sizeof(why), "%d %s", r->code, r->reason);
+	snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
 	switch (sip_policy_classify(r->code)) {
 	case SIP_OUTCOME_OK:
 		b->c.ok++;
@@ -541,11 +546,23 @@ on_response(struct sipreg_binding *b)
 		break;
 	default:
 		b->c.failed++;
-		/* 403 to credentials: the password is wrong (Kamailio's way) */
-		if (r->code == 403)
+		/*
+		 * 403 to cached credentials sent without a challenge in this
+		 * cycle (a registrar restarted with new nonce secrets
+		 * answers so): forget them and ask for a fresh challenge.
+		 * 403 to an answered challenge: the password is wrong
+		 * (Kamailio's way).
+		 */
+		if (r->code == 403 && b->creds_sent && !b->cycle_challenged &&
+		    b->attempts < SIP_MAX_ATTEMPTS) {
+			sip_auth_forget(b->auth);
+			send_now(b);
+		} else if (r->code == 403) {
+			if (b->creds_sent)
+				sip_auth_forget(b->auth);
 			fail(b, true,
 			     b->creds_sent ? "credentials rejected" : why);
-		else
+		} else
 			fail(b, false, why);
 		break;
 	}
@@ -570,9 +587,13 @@ on_result(struct sip_tx *tx)
 		b->c.timeouts++;
 		failover(b, "timeout");
 	} else {
+		char why[96];
+
 		b->c.transport++;
 		a->have_local = false;
-		failover(b, "transport error");
+		snprintf(why, sizeof(why), "transport error%s%.78s",
+			 tx->res.reason[0] ? ": " : "", tx->res.reason);
+		failover(b, why);
 	}
 	sip_binding_notify(b);
 	if (b->remove_after && !sip_tx_busy(tx) &&
@@ -613,6 +634,19 @@ on_timer(struct sip_tmr *t)
 		start_cycle(b, false);
 		sip_binding_notify(b);
 	}
+}
+
+void
+sip_binding_conn_lost(struct sipreg_binding *b)
+{
+	if (!b->rereg_conn || b->state != SIPREG_REGISTERED ||
+	    sip_tx_busy(&b->tx) || b->waiting)
+		return;
+	sip_engine_log(b->e, SIP_LOG_INFO,
+		       "%s@%s: connection lost, registering again", b->aor_user,
+		       b->aor_host);
+	start_cycle(b, false);
+	sip_binding_notify(b);
 }
 
 void

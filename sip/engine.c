@@ -137,11 +137,21 @@ silence_osip(void)
 }
 
 static int
+opt_strdup(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src != NULL && (*dst = strdup(src)) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+static int
 engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 {
 	unsigned rate = cfg->pace_rate > 0 ? cfg->pace_rate : 50;
 
 	TAILQ_INIT(&e->bindings);
+	TAILQ_INIT(&e->conns);
 	TAILQ_INIT(&e->waitq);
 	TAILQ_INIT(&e->pending);
 	e->max_inflight =
@@ -162,6 +172,11 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	e->txbuf = malloc(SIP_REQ_MAX);
 	if (e->user_agent == NULL || e->rxbuf == NULL || e->txbuf == NULL)
 		return -ENOMEM;
+	if (opt_strdup(&e->tls_ca, cfg->tls_ca_file) != 0 ||
+	    opt_strdup(&e->tls_cert, cfg->tls_cert_file) != 0 ||
+	    opt_strdup(&e->tls_key, cfg->tls_key_file) != 0)
+		return -ENOMEM;
+	e->tls_verify = cfg->tls_verify >= 0;
 	silence_osip();
 	if (osip_init(&e->osip) != OSIP_SUCCESS)
 		return -ENOMEM;
@@ -224,6 +239,7 @@ sipreg_engine_destroy(struct sipreg_engine *e)
 		return;
 	while ((b = TAILQ_FIRST(&e->bindings)) != NULL)
 		sip_binding_free(b);
+	sip_stream_free_all(e);
 	sip_tx_engine_free(e);
 	if (e->osip != NULL)
 		osip_release(e->osip);
@@ -231,6 +247,9 @@ sipreg_engine_destroy(struct sipreg_engine *e)
 		e->tp->destroy(e->tpctx);
 	sip_heap_free(&e->heap);
 	free(e->user_agent);
+	free(e->tls_ca);
+	free(e->tls_cert);
+	free(e->tls_key);
 	free(e->rxbuf);
 	free(e->txbuf);
 	free(e);
@@ -240,18 +259,22 @@ int
 sipreg_engine_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 		      size_t nfds)
 {
+	size_t n = 0;
 	int fd;
 
 	if (e == NULL || (fds == NULL && nfds > 0))
 		return -EINVAL;
-	if ((fd = e->tp->fd(e->tpctx)) < 0)
-		return 0;
-	if (nfds >= 1) {
-		fds[0].fd = fd;
-		fds[0].events = POLLIN;
-		fds[0].revents = 0;
+	if ((fd = e->tp->fd(e->tpctx)) >= 0) {
+		if (nfds >= 1) {
+			fds[0].fd = fd;
+			fds[0].events = POLLIN;
+			fds[0].revents = 0;
+		}
+		n++;
 	}
-	return 1;
+	n += (size_t)sip_stream_pollfds(e, n < nfds ? fds + n : NULL,
+					n < nfds ? nfds - n : 0);
+	return (int)n;
 }
 
 int64_t
@@ -321,8 +344,14 @@ sipreg_engine_readable(struct sipreg_engine *e, int fd)
 	union sip_sa from;
 	int n, i;
 
-	if (e == NULL || fd < 0 || fd != e->tp->fd(e->tpctx))
+	if (e == NULL || fd < 0)
 		return -EINVAL;
+	if (fd != e->tp->fd(e->tpctx)) {
+		if (sip_stream_io(e, fd) != 0)
+			return -EINVAL;
+		sip_engine_run(e);
+		return 0;
+	}
 	for (i = 0; i < 1024; i++) { /* bounded: let the loop breathe */
 		n = e->tp->recv(e->tpctx, e->rxbuf, SIP_MAX_DATAGRAM, &from);
 		if (n < 0)
@@ -391,6 +420,33 @@ sipreg_engine_unregister_all(struct sipreg_engine *e)
 			sipreg_binding_unregister(b);
 	}
 	return 0;
+}
+
+bool
+sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
+	    enum sipreg_transport tp)
+{
+	return a->tp == tp && a->resolved && sip_addr_equal(&a->ss, peer);
+}
+
+void
+sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
+		     enum sipreg_transport tp, const char *why)
+{
+	struct sipreg_binding *b, *tmp;
+
+	e->depth++;
+	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
+	{
+		if (sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
+		    sip_addr_is(b->tx.dst, peer, tp))
+			sip_tx_fail(&b->tx, why);
+		else if (!b->zombie && b->cur < b->naddrs &&
+			 sip_addr_is(&b->addrs[b->cur], peer, tp))
+			sip_binding_conn_lost(b);
+	}
+	e->depth--;
+	sip_engine_run(e);
 }
 
 size_t

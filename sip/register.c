@@ -137,6 +137,14 @@ local_for(struct sipreg_binding *b, struct sip_addr *a)
 	struct sipreg_engine *e = b->e;
 	int rc;
 
+	if (a->tp != SIPREG_TP_UDP && e->tp->stream_send == NULL) {
+		/* our end of the (possibly new) connection; a connection
+		 * that failed at once still gets the request, whose send
+		 * then fails like any transport error */
+		if (sip_stream_local(e, a, &a->local) == 0)
+			return 0;
+		return e->tp->local_addr(e->tpctx, &a->ss, &a->local);
+	}
 	if (a->have_local)
 		return 0;
 	if ((rc = e->tp->local_addr(e->tpctx, &a->ss, &a->local)) == 0)

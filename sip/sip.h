@@ -38,11 +38,29 @@ typedef void(sip_log_h)(int level, const char *msg, void *arg);
 struct sipreg_engine;
 struct sipreg_binding;
 
-/** Transport of a proxy address (AudioCodes ProxyIp_TransportType). */
+/**
+ * Transport of a proxy address (AudioCodes ProxyIp_TransportType).  TCP
+ * and TLS use one connection per destination (address, port, transport)
+ * shared by every binding registering there, opened on demand and again
+ * after a loss; TLS verifies the server (see sipreg_engine_cfg.tls_*).
+ */
 enum sipreg_transport {
 	SIPREG_TP_UDP = 0,
-	SIPREG_TP_TCP = 1, /* not implemented yet: -ENOTSUP */
-	SIPREG_TP_TLS = 2, /* not implemented yet: -ENOTSUP */
+	SIPREG_TP_TCP = 1,
+	SIPREG_TP_TLS = 2,
+};
+
+/** Proxy keep-alive (AudioCodes EnableProxyKeepAlive). */
+enum sipreg_keepalive {
+	SIPREG_KA_OFF = 0,	/**< none */
+	SIPREG_KA_OPTIONS = 1,	/**< OPTIONS every keepalive_s */
+	SIPREG_KA_REGISTER = 2, /**< the REGISTERs themselves */
+};
+
+/** Proxy redundancy (AudioCodes ProxyRedundancyMode). */
+enum sipreg_redundancy {
+	SIPREG_PARKING = 0, /**< stay on the address that answers */
+	SIPREG_HOMING = 1,  /**< back to the primary once it is alive */
 };
 
 /** Registration state of a binding. */
@@ -65,8 +83,10 @@ enum sipreg_state {
 
 /** One proxy/registrar address; the first is the primary. */
 struct sipreg_addr_cfg {
-	const char *host; /**< numeric IPv4/IPv6 or "localhost" (no DNS yet) */
-	uint16_t port;	  /**< 0 = 5060 */
+	const char *host; /**< numeric IPv4/IPv6, or a name resolved (A,
+			       then AAAA) without blocking through c-ares,
+			       /etc/hosts included */
+	uint16_t port;	  /**< 0 = 5060 (5061 for TLS) */
 	enum sipreg_transport transport;
 };
 
@@ -93,6 +113,37 @@ struct sipreg_binding_cfg {
 	unsigned hotswap_rtx;	/**< HotSwapRtx [3] */
 	bool topmost_challenge; /**< answer the first supported challenge
 				      instead of the strongest per realm */
+	/**
+	 * ReRegisterOnConnectionFailure: when the TCP/TLS connection that
+	 * carried the registration is lost, register again at once
+	 * (through the pacer) instead of at the next refresh [off].
+	 */
+	bool rereg_on_conn_failure;
+	/**
+	 * EnableProxyKeepAlive [SIPREG_KA_OFF].  OPTIONS: one OPTIONS to
+	 * every address each keepalive_s; any response marks the address
+	 * online, a timeout or transport error offline.  REGISTER: the
+	 * REGISTER results do the same for the address they went to.
+	 */
+	enum sipreg_keepalive keepalive;
+	unsigned keepalive_s; /**< ProxyKeepAliveTime [60] */
+	/**
+	 * ProxyRedundancyMode [SIPREG_PARKING].  Homing: once keep-alive
+	 * sees an address before the one registered through online again,
+	 * re-register there (needs keepalive OPTIONS to notice).
+	 */
+	enum sipreg_redundancy redundancy;
+	/**
+	 * ProxyLoadBalancingMethod: 1 = round robin: each new registration
+	 * cycle starts at the next online address [0 = off: the primary].
+	 */
+	unsigned load_balancing;
+	/**
+	 * UnregistrationMode=1: before the first registration, send a
+	 * REGISTER with Contact: * and Expires: 0 (clears every binding of
+	 * the AOR at the registrar) [off].
+	 */
+	bool unreg_all_first;
 };
 
 /** Counters of one binding. */
@@ -168,6 +219,23 @@ struct sipreg_engine_cfg {
 	void *clock_arg;
 	sipreg_rand_h *randh; /**< random source [OpenSSL RAND_bytes] */
 	void *rand_arg;
+	/** CA certificates (PEM file) the TLS servers' certificates are
+	 *  verified against [OpenSSL's default paths]. */
+	const char *tls_ca_file;
+	/** Client certificate chain (PEM) for TLS [none]. */
+	const char *tls_cert_file;
+	/** Its private key (PEM) [tls_cert_file]. */
+	const char *tls_key_file;
+	/**
+	 * Server verification on TLS: 0 (default) or 1 = verify the chain
+	 * against the CAs and the configured address against the
+	 * certificate (DNS name with SNI, or IP address); -1 = accept any
+	 * certificate (lab use only).
+	 */
+	int tls_verify;
+	/** ProxyIPListRefreshTime: host names are resolved again this
+	 *  often, seconds [60]. */
+	unsigned dns_refresh_s;
 };
 
 /**
@@ -189,8 +257,11 @@ void sipreg_engine_destroy(struct sipreg_engine *e);
 
 /**
  * The file descriptors to poll: fills fds[0..n) with fd and events
- * (POLLIN) and returns how many the engine has (may exceed nfds; call
- * again with more room), or -EINVAL.
+ * (POLLIN, plus POLLOUT for a TCP/TLS connection that is connecting,
+ * handshaking or has output queued) and returns how many the engine has
+ * (may exceed nfds; call again with more room), or -EINVAL.  The set
+ * changes as connections open and close: take it again after every call
+ * into the engine.
  */
 int sipreg_engine_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 			  size_t nfds);
@@ -203,7 +274,10 @@ int sipreg_engine_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 int sipreg_engine_next_timeout(struct sipreg_engine *e);
 
 /**
- * Read and process everything pending on fd (never blocks).
+ * Process fd after poll() reported any event on it (POLLIN, POLLOUT,
+ * POLLERR, POLLHUP alike): reads what is pending, and on TCP/TLS also
+ * progresses connect() and the handshake and writes queued output.
+ * Never blocks.
  * @return 0, -EINVAL for an fd that is not the engine's
  */
 int sipreg_engine_readable(struct sipreg_engine *e, int fd);
@@ -231,8 +305,8 @@ size_t sipreg_engine_busy(const struct sipreg_engine *e);
  * @param user opaque pointer returned by sipreg_binding_user(), borrowed
  * @param out  receives the binding, owned by the engine; valid until
  *             sipreg_binding_remove() or sipreg_engine_destroy()
- * @return 0, -EINVAL (missing AOR, bad address), -ENOTSUP (TCP/TLS or a
- *         name that needs DNS), -ENOMEM
+ * @return 0, -EINVAL (missing AOR, bad address or transport), -ENOTSUP
+ *         (a name that needs DNS), -ENOMEM
  */
 int sipreg_binding_add(struct sipreg_engine *e,
 		       const struct sipreg_binding_cfg *cfg, void *user,

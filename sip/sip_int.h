@@ -18,6 +18,8 @@
 
 #include <osip2/osip.h>
 
+struct pollfd;
+
 #include "sip/sip.h"
 
 #ifndef TAILQ_FOREACH_SAFE /* glibc's sys/queue.h lacks it */
@@ -291,6 +293,13 @@ struct sip_transport_ops {
 	/* Read one datagram: its length, -EAGAIN when empty, or -errno. */
 	int (*recv)(void *ctx, char *buf, size_t size, union sip_sa *from);
 	void (*destroy)(void *ctx);
+	/*
+	 * Optional (tests): send one message over TCP or TLS, with the
+	 * local address from local_addr.  NULL: the engine's own
+	 * connections (stream.c) carry TCP and TLS.
+	 */
+	int (*stream_send)(void *ctx, const char *buf, size_t len,
+			   const union sip_sa *to, enum sipreg_transport tp);
 };
 
 extern const struct sip_transport_ops sip_udp_ops;
@@ -304,6 +313,19 @@ void sip_addr_format(const union sip_sa *ss, char *buf, size_t size,
 uint16_t sip_addr_port(const union sip_sa *ss);
 socklen_t sip_addr_len(const union sip_sa *ss);
 bool sip_addr_equal(const union sip_sa *a, const union sip_sa *b);
+
+/* ---- frame.c: message boundaries on TCP and TLS ----------------------- */
+
+/*
+ * Find the first message in buf[0..len): skips the CRLFs in front of it
+ * (*skip, consumed whatever the result), then returns 1 with its length
+ * in *msglen (headers + Content-Length body; a missing Content-Length is
+ * 0), 0 when more bytes are needed, -EMSGSIZE when it exceeds max (or
+ * no header end within max), -EPROTO for a Content-Length that is not a
+ * number.  The connection cannot be resynchronised after an error.
+ */
+int sip_frame_parse(const char *buf, size_t len, size_t max, size_t *skip,
+		    size_t *msglen);
 
 /* ---- engine internals (engine.c, binding.c, register.c, tx.c) --------- */
 
@@ -331,7 +353,7 @@ enum sip_result_kind {
 struct sip_result {
 	enum sip_result_kind kind;
 	int code;
-	char reason[64];
+	char reason[96]; /* reason phrase, or the transport error */
 	int64_t contact_expires;
 	int64_t header_expires;
 	int64_t min_expires;
@@ -340,7 +362,7 @@ struct sip_result {
 };
 
 struct sip_addr {
-	char *host;
+	char *host; /* as configured: SNI and certificate name for TLS */
 	uint16_t port;
 	enum sipreg_transport tp;
 	bool resolved;
@@ -401,7 +423,9 @@ struct sipreg_binding {
 	bool pinned;
 	bool min_adopted;
 	bool hotswap;
-	bool creds_sent; /* the REGISTER in flight carries credentials */
+	bool creds_sent;       /* the REGISTER in flight carries credentials */
+	bool rereg_conn;       /* ReRegisterOnConnectionFailure */
+	bool cycle_challenged; /* a 401/407 came in this cycle */
 	/* configuration */
 	char *aor_user;
 	char *aor_host;
@@ -443,6 +467,9 @@ struct sipreg_binding {
 
 TAILQ_HEAD(sip_binding_list, sipreg_binding);
 
+struct sip_conn;
+TAILQ_HEAD(sip_conn_list, sip_conn);
+
 struct sipreg_engine {
 	osip_t *osip;
 	const struct sip_transport_ops *tp;
@@ -454,8 +481,15 @@ struct sipreg_engine {
 	struct sip_tmr pace_tmr;
 	struct sip_tx **bucket; /* branch hash */
 	size_t nbucket;
-	size_t ntx;	     /* live transactions */
-	size_t max_inflight; /* cycles started while others run */
+	size_t ntx;		    /* live transactions */
+	size_t max_inflight;	    /* cycles started while others run */
+	struct sip_conn_list conns; /* TCP and TLS connections */
+	size_t nconns;
+	void *tls_ctx; /* SSL_CTX, made on first use */
+	char *tls_ca, *tls_cert, *tls_key;
+	bool tls_verify;
+	char tls_err[96];
+	char send_err[96]; /* why the last send failed */
 	osip_transaction_t **dead;
 	size_t ndead;
 	size_t dead_cap;
@@ -511,6 +545,12 @@ int sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 void sip_tx_abort(struct sip_tx *tx);
 /* Whether a transaction is running. */
 bool sip_tx_busy(const struct sip_tx *tx);
+/*
+ * End the running transaction with a transport error (why, in words)
+ * as if its send had failed; done() runs from sip_engine_run().
+ * Outside libosip2 callbacks only.
+ */
+void sip_tx_fail(struct sip_tx *tx, const char *why);
 /* Dispatch one parsed response; false when no transaction matches. */
 bool sip_tx_input(struct sipreg_engine *e, osip_event_t *ev);
 /* Free transactions killed inside callbacks (outside callbacks only). */
@@ -524,6 +564,32 @@ void sip_binding_notify(struct sipreg_binding *b);
 /* Start waiting cycles while pacing and the in-flight bound allow. */
 void sip_binding_drain(struct sipreg_engine *e);
 void sip_engine_pace_timer(struct sip_tmr *t);
+/* Its connection was lost: re-register if the binding asked for it. */
+void sip_binding_conn_lost(struct sipreg_binding *b);
+
+/*
+ * The TCP/TLS connection to peer is gone (why: in words): fail the
+ * transactions that were using it and re-register, through the pacer,
+ * the bindings registered through it that asked for it.
+ */
+void sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
+			  enum sipreg_transport tp, const char *why);
+/* Whether a binding uses address a for peer/tp now. */
+bool sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
+		 enum sipreg_transport tp);
+
+/* stream.c: TCP and TLS connections, one per destination */
+int sip_stream_send(struct sipreg_engine *e, const struct sip_addr *a,
+		    const char *buf, size_t len);
+/* Our end of the connection to a (opened if needed). */
+int sip_stream_local(struct sipreg_engine *e, const struct sip_addr *a,
+		     union sip_sa *local);
+/* Fill fds with the connections' sockets; returns how many there are. */
+int sip_stream_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
+		       size_t nfds);
+/* Progress and read connection fd: 0, or -ENOENT when not ours. */
+int sip_stream_io(struct sipreg_engine *e, int fd);
+void sip_stream_free_all(struct sipreg_engine *e);
 
 /* register.c */
 int sip_register_send(struct sipreg_binding *b);

@@ -225,6 +225,8 @@ cb_transport(int type, osip_transaction_t *tr, int error)
 		return;
 	memset(&tx->res, 0, sizeof(tx->res));
 	tx->res.kind = SIP_RES_TRANSPORT;
+	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s",
+		 tx->e->send_err);
 	finish(tx, tr);
 }
 
@@ -258,9 +260,20 @@ cb_send(osip_transaction_t *tr, osip_message_t *m, char *host, int port,
 	if (tx == NULL)
 		return 0; /* nothing to send for a detached transaction */
 	e = tx->e;
-	rc = e->tp->send(e->tpctx, tx->raw, tx->rawlen, &tx->dst->ss);
-	if (rc != 0)
+	e->send_err[0] = '\0';
+	if (tx->dst->tp == SIPREG_TP_UDP)
+		rc = e->tp->send(e->tpctx, tx->raw, tx->rawlen, &tx->dst->ss);
+	else if (e->tp->stream_send != NULL)
+		rc = e->tp->stream_send(e->tpctx, tx->raw, tx->rawlen,
+					&tx->dst->ss, tx->dst->tp);
+	else
+		rc = sip_stream_send(e, tx->dst, tx->raw, tx->rawlen);
+	if (rc != 0) {
+		if (e->send_err[0] == '\0')
+			snprintf(e->send_err, sizeof(e->send_err), "%s",
+				 strerror(-rc));
 		sip_engine_log(e, SIP_LOG_DEBUG, "send: %s", strerror(-rc));
+	}
 	return rc == 0 ? 0 : -1;
 }
 
@@ -480,6 +493,21 @@ sip_tx_abort(struct sip_tx *tx)
 		return;
 	unhook(tx);
 	osip_transaction_free2(tr);
+}
+
+void
+sip_tx_fail(struct sip_tx *tx, const char *why)
+{
+	struct sipreg_engine *e = tx->e;
+
+	if (tx->tr == NULL)
+		return;
+	sip_tx_abort(tx);
+	memset(&tx->res, 0, sizeof(tx->res));
+	tx->res.kind = SIP_RES_TRANSPORT;
+	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s", why);
+	tx->pending = true;
+	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
 }
 
 /* The top Via's branch of a parsed message, or NULL. */

@@ -6,7 +6,16 @@
  *                 [-d domain] [-e expires] [-n count] [-H hold_s]
  *                 [-U] [-t timeout_s] [-l local_addr] [-x] [-X rtx] [-q]
  *                 [-P password_prefix] [-R retry_s] [-D divider_pct] [-f]
- *                 [-I] [-M max_inflight]
+ *                 [-I] [-M max_inflight] [-C ca_file] [-V] [-O]
+ *                 [-K options|register[:seconds]] [-Y] [-B] [-Z]
+ *                 [-W unreg_deadline_ms]
+ *
+ * -r takes host:port[/udp|/tcp|/tls] (the host may be a name: c-ares);
+ * -C is the CA file verifying TLS servers, -V turns verification off;
+ * -O re-registers when the TCP/TLS connection is lost; -K turns proxy
+ * keep-alive on (OPTIONS every seconds, or REGISTER-based), -Y selects
+ * Homing redundancy, -B round robin, -Z a Contact: * clearing first;
+ * -W unregisters with sipreg_engine_unregister_all_deadline().
  *
  * Registers user (or user1..userN with -n, all with the same password, or
  * each with password_prefix + its name with -P), prints one "status" line
@@ -44,8 +53,10 @@ struct opts {
 	size_t naddrs;
 	const char *user, *password, *domain, *local, *pw_prefix;
 	unsigned expires, count, hold_s, timeout_s, rtx, retry_s, divider;
-	unsigned inflight;
+	unsigned inflight, keepalive, keepalive_s, unreg_deadline_ms;
+	const char *ca_file;
 	bool unregister, hotswap, quiet, stop_failed, interactive;
+	bool no_verify, rereg, homing, round_robin, unreg_all_first;
 	/* run state */
 	uint64_t t0;
 	unsigned nstate[SIPREG_FAILED + 1];
@@ -90,22 +101,60 @@ on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 }
 
 static int
+parse_transport(const char *s, enum sipreg_transport *tp)
+{
+	if (s == NULL || strcmp(s, "udp") == 0)
+		*tp = SIPREG_TP_UDP;
+	else if (strcmp(s, "tcp") == 0)
+		*tp = SIPREG_TP_TCP;
+	else if (strcmp(s, "tls") == 0)
+		*tp = SIPREG_TP_TLS;
+	else
+		return -1;
+	return 0;
+}
+
+/* host:port[/udp|/tcp|/tls] */
+static int
 add_addr(struct opts *o, const char *arg)
 {
-	const char *colon = strrchr(arg, ':');
+	const char *slash = strchr(arg, '/'), *colon;
+	char spec[96];
 	size_t i = o->naddrs, len;
 
-	if (i >= SIPREG_MAX_ADDRS || colon == NULL)
+	if (i >= SIPREG_MAX_ADDRS || strlen(arg) >= sizeof(spec))
 		return -1;
-	len = (size_t)(colon - arg);
+	snprintf(spec, sizeof(spec), "%s", arg);
+	if (slash != NULL)
+		spec[slash - arg] = '\0';
+	if (parse_transport(slash ? slash + 1 : NULL, &o->addrs[i].transport) !=
+		    0 ||
+	    (colon = strrchr(spec, ':')) == NULL)
+		return -1;
+	len = (size_t)(colon - spec);
 	if (len == 0 || len >= sizeof(o->hosts[i]))
 		return -1;
-	memcpy(o->hosts[i], arg, len);
+	memcpy(o->hosts[i], spec, len);
 	o->hosts[i][len] = '\0';
 	o->addrs[i].host = o->hosts[i];
 	o->addrs[i].port = (uint16_t)atoi(colon + 1);
-	o->addrs[i].transport = SIPREG_TP_UDP;
 	o->naddrs++;
+	return 0;
+}
+
+/* -K options|register[:seconds] */
+static int
+parse_keepalive(struct opts *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+
+	if (strncmp(arg, "options", 7) == 0)
+		o->keepalive = SIPREG_KA_OPTIONS;
+	else if (strncmp(arg, "register", 8) == 0)
+		o->keepalive = SIPREG_KA_REGISTER;
+	else
+		return -1;
+	o->keepalive_s = colon ? (unsigned)atoi(colon + 1) : 0;
 	return 0;
 }
 
@@ -155,6 +204,14 @@ parse_opt(struct opts *o, int c, const char *arg)
 	case 'M':
 		o->inflight = (unsigned)atoi(arg);
 		break;
+	case 'C':
+		o->ca_file = arg;
+		break;
+	case 'K':
+		return parse_keepalive(o, arg);
+	case 'W':
+		o->unreg_deadline_ms = (unsigned)atoi(arg);
+		break;
 	default:
 		return -1;
 	}
@@ -171,10 +228,21 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->domain = "gw.test";
 	o->local = "127.0.0.1";
 	o->timeout_s = 30;
-	while ((c = getopt(argc, argv, "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqI")) !=
+	while ((c = getopt(argc, argv,
+			   "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqIC:VOK:YBZW:")) !=
 	       -1) {
 		if (c == 'U')
 			o->unregister = true;
+		else if (c == 'V')
+			o->no_verify = true;
+		else if (c == 'O')
+			o->rereg = true;
+		else if (c == 'Y')
+			o->homing = true;
+		else if (c == 'B')
+			o->round_robin = true;
+		else if (c == 'Z')
+			o->unreg_all_first = true;
 		else if (c == 'x')
 			o->hotswap = true;
 		else if (c == 'q')
@@ -264,6 +332,12 @@ add_bindings(struct sipreg_engine *e, struct opts *o,
 	c.hotswap_rtx = o->rtx;
 	c.retry_s = o->retry_s;
 	c.divider_pct = o->divider;
+	c.rereg_on_conn_failure = o->rereg;
+	c.keepalive = (enum sipreg_keepalive)o->keepalive;
+	c.keepalive_s = o->keepalive_s;
+	c.redundancy = o->homing ? SIPREG_HOMING : SIPREG_PARKING;
+	c.load_balancing = o->round_robin ? 1 : 0;
+	c.unreg_all_first = o->unreg_all_first;
 	for (i = 0; i < n; i++) {
 		if (o->count > 0)
 			snprintf(cbs[i].name, 64, "%s%u", o->user, i + 1);
@@ -318,7 +392,8 @@ main(int argc, char **argv)
 			"[-e expires] [-n count] [-H hold_s] [-U] "
 			"[-t timeout_s] [-l local] [-x] [-X rtx] "
 			"[-R retry_s] [-D divider] [-M inflight] [-f] [-I] "
-			"[-q]\n");
+			"[-q] [-C ca_file] [-V] [-O] [-K options|register"
+			"[:s]] [-Y] [-B] [-Z] [-W unreg_deadline_ms]\n");
 		return 2;
 	}
 	n = o.count > 0 ? o.count : 1;
@@ -332,6 +407,8 @@ main(int argc, char **argv)
 	ecfg.log_arg = &o;
 	ecfg.statush = on_status;
 	ecfg.status_arg = &o;
+	ecfg.tls_ca_file = o.ca_file;
+	ecfg.tls_verify = o.no_verify ? -1 : 0;
 	if (cbs == NULL || sipreg_engine_create(&e, &ecfg) != 0) {
 		fprintf(stderr, "engine: cannot create\n");
 		return 1;

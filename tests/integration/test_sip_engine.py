@@ -3,7 +3,8 @@
 """The sip/ engine against real peers on loopback, through the lab driver
 tests/integration/sipreg_client (found under $top_builddir): Kamailio as
 the registrar (digest MD5 with and without qop, SHA-256, 423, location
-table, refresh, wrong password) and SIPp UAS scenarios playing a
+table, refresh, wrong password, TCP and TLS, a restart with
+ReRegisterOnConnectionFailure) and SIPp UAS scenarios playing a
 misbehaving registrar (silence and hot swap, 503 + Retry-After, the same
 nonce twice, 407, 401+407, two challenges, stale, a malformed challenge,
 a short grant, garbage and oversized responses).  TAP output."""
@@ -17,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lab import Lab  # noqa: E402
-from lab.kamailio import Kamailio  # noqa: E402
+from lab.kamailio import Kamailio, make_pki  # noqa: E402
 from lab.sipclient import parse_challenge  # noqa: E402
 from lab.sipp import SippUas  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
@@ -282,6 +283,85 @@ def kamailio_wrong_password_fails():
              "bad credentials")
     check_eq(s.sent, 2, "no loop")
     check_eq(k.contacts("dave"), [], "no contact")
+
+
+# -- TCP and TLS against Kamailio -----------------------------------------------
+
+def register_over(k, transport, user, extra=()):
+    """Register user over transport, check the location table, unregister."""
+    port = k.port(transport)
+    c = Client(["%s:%d/%s" % (k.host, port, transport)], user, USERS[user],
+               ["-e", 300, "-U"] + list(extra), interactive=True)
+    try:
+        st = c.wait_state("registered")
+        check_eq(last(st).addr, "%s:%d" % (k.host, port), "address in use")
+        cs = k.wait_contacts(user, 1)
+        check(";transport=%s;" % transport in cs[0]["contact"],
+              "Contact with the transport: %r" % cs[0]["contact"])
+        check(cs[0]["socket"] == "%s:%s:%d" % (transport, k.host, port),
+              "received on Kamailio's %s socket: %r" % (transport, cs[0]["socket"]))
+        rc, _, _ = c.finish()
+        check_eq(rc, 0, "exit code\n" + c.output())
+        check_eq(k.contacts(user), [], "contacts after unregistering")
+    finally:
+        c.kill()
+
+
+@t.case
+def kamailio_tcp_and_tls_registration():
+    with Lab("gwlab-sipeng") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True, tls=True).start()
+        register_over(k, "tcp", "alice")
+        register_over(k, "tls", "bob", ["-C", k.ca_file])
+        # a name in the address: checked against the certificate's DNS SAN
+        c, rc, res, _ = run(["localhost:%d/tls" % k.tls_port], "carol", USERS["carol"],
+                            ["-C", k.ca_file, "-t", 5])
+        check_eq(rc, 0, "TLS to localhost\n" + c.output())
+
+
+@t.case
+def kamailio_tls_wrong_ca_fails_cleanly():
+    with Lab("gwlab-sipeng") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True, tls=True).start()
+        other = make_pki(lab.subdir("other-ca"), prefix="other-")
+        c, rc, res, _ = run(["%s:%d/tls" % (k.host, k.tls_port)], "alice", "secret",
+                            ["-C", other["ca"], "-t", 3])
+        check_eq(rc, 1, "exit code (not a crash)\n" + c.output())
+        s = last(c.statuses())
+        check(s.state == "backoff" and "certificate verify failed" in s.error,
+              "clear error: %r" % s.error)
+        check_eq(k.contacts("alice"), [], "not registered")
+        # the right CA and the IP literal in the certificate: accepted
+        c, rc, res, _ = run(["127.0.0.1:%d/tls" % k.tls_port], "alice", "secret",
+                            ["-C", k.ca_file, "-t", 3])
+        check_eq(rc, 0, "right CA\n" + c.output())
+
+
+@t.case
+def kamailio_restart_reregisters_over_tcp():
+    with Lab("gwlab-sipeng") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True).start()
+        addr = "%s:%d/tcp" % (k.host, k.tcp_port)
+        c = Client([addr], "alice", "secret", ["-e", 300, "-O", "-R", 1], interactive=True)
+        c2 = Client([addr], "bob", USERS["bob"], ["-e", 300, "-R", 1], interactive=True)
+        try:
+            c.wait_state("registered")
+            c2.wait_state("registered")
+            k.wait_contacts("alice", 1)
+            k.restart()   # the location table is lost with the process
+            c.wait(lambda st: sum(s.state == "registered" for s in st) >= 2, 15.0,
+                   "registered again after the restart")
+            cs = k.wait_contacts("alice", 1)
+            check(";transport=tcp;" in cs[0]["contact"], "contact %r" % cs)
+            time.sleep(0.5)
+            check_eq(sum(s.state == "registered" for s in c2.statuses()), 1,
+                     "bob (no ReRegisterOnConnectionFailure) waits for his refresh")
+            check_eq(k.contacts("bob"), [], "bob not registered again yet")
+            rc, _, _ = c.finish()
+            check_eq(rc, 0, "exit code\n" + c.output())
+        finally:
+            c.kill()
+            c2.kill()
 
 
 # -- against SIPp UAS scenarios ------------------------------------------------

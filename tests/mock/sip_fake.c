@@ -11,7 +11,8 @@
 #include "tests/mock/sip_fake.h"
 
 static int
-fake_send(void *ctx, const char *buf, size_t len, const union sip_sa *to)
+fake_stream_send(void *ctx, const char *buf, size_t len, const union sip_sa *to,
+		 enum sipreg_transport tp)
 {
 	struct sip_fake *f = ctx;
 	struct sip_fake_msg *m;
@@ -31,8 +32,15 @@ fake_send(void *ctx, const char *buf, size_t len, const union sip_sa *to)
 	m->buf[len] = '\0';
 	m->len = len;
 	m->to = *to;
+	m->tp = tp;
 	f->nsent++;
 	return 0;
+}
+
+static int
+fake_send(void *ctx, const char *buf, size_t len, const union sip_sa *to)
+{
+	return fake_stream_send(ctx, buf, len, to, SIPREG_TP_UDP);
 }
 
 static int
@@ -83,6 +91,7 @@ const struct sip_transport_ops sip_fake_ops = {
 	.fd = fake_fd,
 	.recv = fake_recv,
 	.destroy = fake_destroy,
+	.stream_send = fake_stream_send,
 };
 
 struct sip_fake *

@@ -14,6 +14,7 @@ struct sip_fake_msg {
 	char *buf;
 	size_t len;
 	union sip_sa to;
+	enum sipreg_transport tp;
 };
 
 struct sip_fake {
@@ -22,6 +23,7 @@ struct sip_fake {
 	int send_rc; /* what send returns (0 = success) */
 };
 
+/* Datagrams and stream messages alike land in sent[] (tp tells). */
 extern const struct sip_transport_ops sip_fake_ops;
 
 /* A fake transport; the engine given it owns and destroys it. */

@@ -280,6 +280,27 @@ START_TEST(test_digest_rejected)
 }
 END_TEST
 
+START_TEST(test_stale_cached_credentials_403)
+{
+	struct sipreg_binding *b = add(1);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	sip_fake_reply(e, f, 200, "OK", "");
+	advance(90000); /* refresh with the cached nonce */
+	ck_assert(strstr(hdr("Authorization"), "nc=00000002") != NULL);
+	/* a restarted registrar no longer knows the nonce */
+	sip_fake_reply(e, f, 403, "Forbidden", "");
+	ck_assert_uint_eq(f->nsent, 4);
+	ck_assert_str_eq(hdr("Authorization"), "");
+	ck_assert_int_eq(status(b).state, SIPREG_REFRESHING);
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	ck_assert(strstr(hdr("Authorization"), "nc=00000001") != NULL);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+}
+END_TEST
+
 START_TEST(test_digest_unusable)
 {
 	struct sipreg_binding *b = add(1);
@@ -529,8 +550,8 @@ START_TEST(test_add_invalid)
 	c.addrs[0].host = "registrar.example.com";
 	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -ENOTSUP);
 	base_cfg(&c, 1);
-	c.addrs[0].transport = SIPREG_TP_TLS;
-	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -ENOTSUP);
+	c.addrs[0].transport = (enum sipreg_transport)7;
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
 	base_cfg(&c, 1);
 	c.addrs[0].host = "::1";
 	c.registrar = "[2001:db8::1]";
@@ -556,8 +577,8 @@ START_TEST(test_update)
 	ck_assert_str_eq(hdr("Expires"), "600");
 	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
 	ck_assert_str_eq(status(b).addr, "127.0.0.1:5060");
-	c.addrs[1].transport = SIPREG_TP_TCP;
-	ck_assert_int_eq(sipreg_binding_update(b, &c), -ENOTSUP);
+	c.addrs[1].transport = (enum sipreg_transport)7;
+	ck_assert_int_eq(sipreg_binding_update(b, &c), -EINVAL);
 }
 END_TEST
 
@@ -599,6 +620,122 @@ START_TEST(test_pacing)
 }
 END_TEST
 
+static struct sipreg_binding *
+add_tp(size_t naddrs, enum sipreg_transport tp, bool rereg)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+	size_t i;
+
+	base_cfg(&c, naddrs);
+	for (i = 0; i < naddrs; i++)
+		c.addrs[i].transport = tp;
+	c.rereg_on_conn_failure = rereg;
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	return b;
+}
+
+static union sip_sa
+sa(const char *ip, uint16_t port)
+{
+	union sip_sa ss;
+
+	ck_assert_int_eq(sip_addr_resolve(ip, port, &ss), 0);
+	return ss;
+}
+
+START_TEST(test_tcp_request_no_retransmit)
+{
+	struct sipreg_binding *b = add_tp(1, SIPREG_TP_TCP, false);
+	struct sipreg_status st;
+
+	sipreg_binding_register(b);
+	ck_assert_int_eq(sip_fake_last(f)->tp, SIPREG_TP_TCP);
+	ck_assert(strstr(hdr("Via"), "SIP/2.0/TCP 192.0.2.10:5062;rport;") !=
+		  NULL);
+	ck_assert(strstr(hdr("Contact"), ";transport=tcp;") != NULL);
+	/* reliable transport: no timer E, only Timer F */
+	advance(31000);
+	ck_assert_uint_eq(f->nsent, 1);
+	advance(1500);
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_BACKOFF);
+	ck_assert_str_eq(st.last_error, "timeout");
+	ck_assert_uint_eq(f->nsent, 1);
+}
+END_TEST
+
+START_TEST(test_tls_default_port)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+
+	base_cfg(&c, 1);
+	c.addrs[0].port = 0;
+	c.addrs[0].transport = SIPREG_TP_TLS;
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	ck_assert(strstr(hdr("Via"), "SIP/2.0/TLS ") != NULL);
+	ck_assert(strstr(hdr("Contact"), ";transport=tls;") != NULL);
+}
+END_TEST
+
+START_TEST(test_conn_lost_fails_over)
+{
+	struct sipreg_binding *b = add_tp(2, SIPREG_TP_TCP, false);
+	union sip_sa a0 = sa("192.0.2.1", 5060), a1 = sa("192.0.2.2", 5061);
+	struct sipreg_status st;
+
+	sipreg_binding_register(b);
+	/* another transport to the same address is another connection */
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TLS, "closed by peer");
+	ck_assert_uint_eq(f->nsent, 1);
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, "closed by peer");
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	ck_assert_str_eq(status(b).last_error,
+			 "transport error: closed by peer");
+	ck_assert_uint_eq(status(b).counters.transport, 1);
+	sip_fake_reply(e, f, 200, "OK", "");
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_int_eq(st.addr_index, 1);
+	/* without ReRegisterOnConnectionFailure: wait for the refresh */
+	sip_engine_conn_lost(e, &a1, SIPREG_TP_TCP, "closed by peer");
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+}
+END_TEST
+
+START_TEST(test_conn_lost_reregisters)
+{
+	struct sipreg_binding *b[3];
+	union sip_sa a0 = sa("192.0.2.1", 5060);
+	size_t i;
+
+	teardown();
+	setup_engine(2); /* through the pacer: 2/s */
+	for (i = 0; i < 3; i++)
+		b[i] = add_tp(1, SIPREG_TP_TCP, i < 2);
+	for (i = 0; i < 3; i++) {
+		sipreg_binding_register(b[i]);
+		if (i == 2)
+			advance(500);
+		sip_fake_reply(e, f, 200, "OK", "");
+		ck_assert_int_eq(status(b[i]).state, SIPREG_REGISTERED);
+	}
+	advance(5000); /* the bucket refills */
+	ck_assert_uint_eq(f->nsent, 3);
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, "closed by peer");
+	ck_assert_uint_eq(f->nsent, 5);
+	ck_assert_int_eq(status(b[0]).state, SIPREG_REFRESHING);
+	ck_assert_int_eq(status(b[1]).state, SIPREG_REFRESHING);
+	ck_assert_int_eq(status(b[2]).state, SIPREG_REGISTERED);
+	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -618,6 +755,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_digest);
 	tcase_add_test(tc, test_digest_rejected);
 	tcase_add_test(tc, test_digest_unusable);
+	tcase_add_test(tc, test_stale_cached_credentials_403);
 	tcase_add_test(tc, test_proxy_and_www);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failure");
@@ -635,6 +773,13 @@ engine_suite(void)
 	tcase_add_test(tc, test_remove_in_callback);
 	tcase_add_test(tc, test_add_invalid);
 	tcase_add_test(tc, test_update);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stream");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_tcp_request_no_retransmit);
+	tcase_add_test(tc, test_tls_default_port);
+	tcase_add_test(tc, test_conn_lost_fails_over);
+	tcase_add_test(tc, test_conn_lost_reregisters);
 	suite_add_tcase(s, tc);
 	return s;
 }
