@@ -459,7 +459,9 @@ alarm_tick(void *arg)
 	uint64_t now = alarm_now_ms(a);
 
 	agent_alarms_check_sets(a);
-	if (now - a->last_summary_ms >= ALARM_SUMMARY_MS) {
+	if (now - a->last_summary_ms >=
+	    (a->g->trap_summary_s ? a->g->trap_summary_s * 1000ULL
+				  : ALARM_SUMMARY_MS)) {
 		a->last_summary_ms = now;
 		alarm_summary(a);
 	}

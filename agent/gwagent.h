@@ -65,6 +65,7 @@ struct gwagent {
 	struct agent_alarms *alarms;
 	struct agent_inimgmt ini;
 	unsigned trap_rate;
+	unsigned trap_summary_s; /* seconds between suppression summaries */
 	/* work deferred out of SNMP handlers to the loop */
 	struct agent_timer work;
 	int work_sync;

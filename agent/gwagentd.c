@@ -222,6 +222,7 @@ gwagentd_settings_load(struct gwagent *g)
 		g->opts.listen = s->listen;
 	}
 	g->trap_rate = s->trap_rate_limit;
+	g->trap_summary_s = s->trap_summary_interval;
 	if (g->opts.debug == 0)
 		log_level(s->log_level);
 }
@@ -256,8 +257,8 @@ gwagentd_start_snmp(struct gwagent *g)
 {
 	const struct agent_settings *s = &gwagentd_settings;
 	struct agent_snmp_conf sc = { 0 };
-	char lines[4][512];
-	const char *cl[5] = { NULL };
+	char lines[5][512];
+	const char *cl[6] = { NULL };
 	int n = 0, rc;
 
 	sc.master = g->opts.master;
@@ -284,6 +285,12 @@ gwagentd_start_snmp(struct gwagent *g)
 			n++;
 			snprintf(lines[n], sizeof(lines[n]), "rwuser %s priv",
 				 s->v3_user);
+			cl[n] = lines[n];
+			n++;
+		}
+		if (s->trap_sink != NULL) {
+			snprintf(lines[n], sizeof(lines[n]), "trap2sink %s %s",
+				 s->trap_sink, s->trap_community);
 			cl[n] = lines[n];
 			n++;
 		}

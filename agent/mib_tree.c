@@ -518,6 +518,126 @@ static const struct mib_table mib_rs = {
 	.itable = -1,
 };
 
+/* ---- proxy address status ----------------------------------------------- */
+
+CONF_TABLE_OPS(mib_px, INI_TABLE_PROXYIP)
+
+/* Where ProxyIp row idx sits in its set (0 = primary), and the set. */
+static int
+mib_px_position(struct gwagent *g, long idx, long *set)
+{
+	const struct ini_conf *c = mib_conf(g);
+	long r = LONG_MIN, s;
+	int pos = 0;
+
+	if (ini_conf_row_get_int(c, INI_P_PROXYIP_PROXY_SET_ID, idx, set) < 0)
+		return -1;
+	while (ini_conf_row_next(c, INI_TABLE_PROXYIP, r, &r) == 0 && r < idx)
+		if (ini_conf_row_get_int(c, INI_P_PROXYIP_PROXY_SET_ID, r,
+					 &s) == 0 &&
+		    s == *set)
+			pos++;
+	return pos;
+}
+
+/* What the bindings on the set know of the address: the freshest view. */
+static int
+mib_px_status(struct gwagent *g, long set, int pos,
+	      struct sipreg_addr_status *out, int *inuse)
+{
+	struct sipreg_addr_status as;
+	struct sipreg_status st;
+	size_t i, n = agent_bindings_count(g->bindings);
+	int found = 0;
+
+	*inuse = 0;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		struct agent_binding *ab = agent_bindings_at(g->bindings, i);
+		const struct sipreg_binding *b = agent_binding_engine(ab);
+
+		if (b == NULL || agent_binding_proxyset(ab) != set ||
+		    sipreg_binding_addr_status(b, (size_t)pos, &as) < 0)
+			continue;
+		if (!found || as.last_ms > out->last_ms)
+			*out = as;
+		found = 1;
+		if (sipreg_binding_status(b, &st) == 0 &&
+		    st.addr_index == pos &&
+		    (st.state == SIPREG_REGISTERED ||
+		     st.state == SIPREG_REFRESHING))
+			*inuse = 1;
+		if (*inuse && out->last_ms > 0 && n > 64)
+			break; /* good enough for a big table */
+	}
+	return found;
+}
+
+static int
+mib_px_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	struct sipreg_addr_status as;
+	long set = -1;
+	int pos = mib_px_position(g, idx[0], &set), inuse = 0, known;
+	int64_t ago;
+
+	if (pos < 0)
+		return -ENOENT;
+	known = mib_px_status(g, set, pos, &as, &inuse);
+	switch (c->col) {
+	case 2:
+		mib_set_int(v, UNS, set);
+		break;
+	case 3:
+		mib_set_str(v, known ? as.addr : "");
+		break;
+	case 4:
+		mib_set_int(v, INT,
+			    !known || as.last_ms == 0 ? 0
+			    : as.online		      ? 1
+						      : 2);
+		break;
+	case 5:
+		mib_set_int(v, INT, inuse);
+		break;
+	case 6:
+		mib_set_str(v, "");
+		if (known && as.last_ms > 0) {
+			ago = (int64_t)(agent_event_now(g->ev) - as.last_ms) /
+			      1000;
+			v->len = agent_mib_dateandtime(
+				(int64_t)time(NULL) - ago, v->str);
+		}
+		break;
+	default:
+		mib_set_int(v, UNS,
+			    known && as.last_code > 0 ? as.last_code : 0);
+		break;
+	}
+	return 0;
+}
+
+#define PXC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_px_get                                        \
+	}
+
+static const struct mib_column mib_px_cols[] = {
+	PXC(2, UNS), PXC(3, STR), PXC(4, INT),
+	PXC(5, INT), PXC(6, STR), PXC(7, UNS),
+};
+
+static const struct mib_table mib_px = {
+	.nidx = 1,
+	.next = mib_px_next,
+	.exists = mib_px_exists,
+	.cols = mib_px_cols,
+	.ncols = NELEM(mib_px_cols),
+	.itable = -1,
+};
+
 /* ---- active alarms ------------------------------------------------------ */
 
 static int
@@ -846,6 +966,7 @@ const struct mib_node agent_mib_nodes[] = {
 	T(1, 1, 7, mib_tg),
 	T(1, 1, 8, mib_ac),
 	T(1, 2, 1, mib_rs),
+	T(1, 2, 2, mib_px),
 	S3(1, 2, 3, mib_regactions, 0),
 	S3(1, 2, 3, mib_regactions, 1),
 	S3(1, 2, 3, mib_regactions, 2),

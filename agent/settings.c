@@ -68,6 +68,8 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1, 100000 },
 	{ "traps:summary_interval", AS_UINT, OFF(trap_summary_interval), 1,
 	  86400 },
+	{ "traps:sink", AS_STR, OFF(trap_sink), 0, 0 },
+	{ "traps:community", AS_STR, OFF(trap_community), 0, 0 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
@@ -138,6 +140,7 @@ agent_settings_init(struct agent_settings *s)
 	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
 	s->listen = strdup("udp:127.0.0.1:161");
 	s->rocommunity = strdup("public");
+	s->trap_community = strdup("public");
 	s->persist_dir = strdup(AGENT_SETTINGS_PERSIST_DIR);
 	s->bind_address = strdup("0.0.0.0");
 	s->user_agent = strdup(PACKAGE_NAME "/" PACKAGE_VERSION);

@@ -9,7 +9,7 @@
  *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
  *            tls_ca, user_agent, pace_rate
- *   [traps]  rate_limit, summary_interval
+ *   [traps]  rate_limit, summary_interval, sink, community
  */
 #ifndef GWAGENT_SETTINGS_H
 #define GWAGENT_SETTINGS_H
@@ -52,6 +52,8 @@ struct agent_settings {
 	/* [traps] */
 	unsigned trap_rate_limit;	/**< notifications per second [10] */
 	unsigned trap_summary_interval; /**< seconds between summaries [60] */
+	char *trap_sink;      /**< master mode: host:port of a v2c trap sink */
+	char *trap_community; /**< its community ["public"] */
 };
 
 /**

@@ -38,11 +38,11 @@ USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
 t = Suite(requires=["snmpd", "snmptrapd", "snmpget", "kamailio", "kamcmd"])
 
 
-def gateway_ini(k, accounts=("alice", "bob")):
+def gateway_ini(k, accounts=("alice", "bob"), users=USERS):
     rows = []
     for i, u in enumerate(accounts):
         rows.append('Account %d = 1, -1, 1, "%s", "%s", "", 1, "%s", 0;'
-                    % (i, u, USERS[u], u))
+                    % (i, u, users[u], u))
     return """;** gwagent test gateway **
 [SIP Params]
 IsRegisterNeeded = 1
@@ -88,13 +88,15 @@ FORMAT Account_Index = Account_ServedTrunkGroup, Account_ServedIPGroup, Account_
 class World:
     """The whole lab with gwagentd as a subagent, every account registered."""
 
-    def __init__(self, lab, accounts=("alice", "bob"), start=True):
+    def __init__(self, lab, accounts=("alice", "bob"), start=True, users=USERS,
+                 settings=None):
         self.lab = lab
         self.trapd = Snmptrapd(lab).start()
         self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
-        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
+        self.k = Kamailio(lab, realm="gw.test", users=users).start()
         self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
-                           gateway_ini=gateway_ini(self.k, accounts))
+                           gateway_ini=gateway_ini(self.k, accounts, users),
+                           settings=settings)
         if start:
             self.start_gw()
 
@@ -146,6 +148,14 @@ def registers_gateway_and_accounts_and_shows_status():
         check(int(w.get("%s.12.2.0" % REG_STATUS)[1]) >= 2, "gwRegRegistersSent")
         check(int(w.get("%s.14.2.0" % REG_STATUS)[1]) >= 1, "gwRegChallenges")
         check_eq(w.get(OBJ + ".2.3.2.0")[1], "3", "gwRegBindingCount")
+        px = OBJ + ".2.2.1"  # gwProxyStatusEntry, rows = ProxyIp rows 0 and 1
+        for row, pset in (("0", "0"), ("1", "1")):
+            check_eq(w.get("%s.2.%s" % (px, row))[1], pset, "gwProxyStatusProxySetId")
+            check_eq(w.get("%s.3.%s" % (px, row))[1], '"127.0.0.1:%d"' % w.k.udp_port,
+                     "gwProxyStatusResolvedAddress")
+            check_eq(w.get("%s.4.%s" % (px, row))[1], "1", "gwProxyStatusOnline online")
+            check_eq(w.get("%s.5.%s" % (px, row))[1], "1", "gwProxyStatusInUse yes")
+            check_eq(w.get("%s.7.%s" % (px, row))[1], "200", "gwProxyStatusLastKeepAliveResult")
         check_eq(w.get(OBJ + ".2.3.3.0")[1], "3", "gwRegRegisteredCount")
 
 
@@ -397,15 +407,60 @@ def sigterm_unregisters_and_logs_no_secret():
 
 
 @t.case
+def trap_rate_limit_bounds_an_outage_and_summarises():
+    need_daemon()
+    users = dict(USERS)
+    accounts = ["u%02d" % i for i in range(24)]
+    users.update({u: "pw-%s-x" % u for u in accounts})
+    with Lab() as lab:
+        w = World(lab, accounts=accounts, users=users,
+                  settings={"traps": {"rate_limit": "2", "summary_interval": "2"}})
+        for i in range(len(accounts)):
+            w.wait_registered(2, i)
+        w.k.stop()
+        t0 = time.monotonic()
+        check_eq(w.set([(REG_ALL, "i", 3)])[0], 0, "refresh all")
+        # every binding fails (Timer F), but notifications are paced
+        wait_until(lambda: len(w.walk(ALARMS + ".2")) >= len(accounts) + 2, 60,
+                   "an alarm row per binding and the proxy sets")
+        summary = w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "7", 15,
+                                   "gwAlarmsSuppressed")
+        held = int(summary[0]["vars"][OBJ + ".4.2.8.0"].split()[-1])
+        check(held > 0, "gwAlarmCount %d" % held)
+        elapsed = time.monotonic() - t0
+        failed = [n for n in w.trapd.traps() if n["trap_oid"] in (NOTIF + "1", NOTIF + "3")]
+        # a bucket of 2 plus 2 per second since the outage began
+        check(len(failed) <= 2 + 2 * elapsed + 2,
+              "%d failure notifications in %.0f s" % (len(failed), elapsed))
+        check(len(failed) < len(accounts) + 3, "the rate limit held nothing back")
+
+
+@t.case
+def subtree_comes_back_after_snmpd_restarts():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        for _ in range(2):
+            w.snmpd.kill9()
+            w.snmpd.start()
+            wait_until(lambda: (w.get(REG_TIME) or ("", ""))[0] == "Gauge32", 20,
+                       "GWAGENT-MIB back through the restarted snmpd")
+            w.gw.check_alive()
+        check_eq(w.set([(REG_TIME, "u", 99)])[0], 0, "SET after the restarts")
+
+
+@t.case
 def embedded_master_answers_v2c_and_v3():
     need_daemon()
     with Lab() as lab:
         k = Kamailio(lab, realm="gw.test", users=USERS).start()
         port = free_port("udp")
         user, auth, priv = V3_RW
+        trapd = Snmptrapd(lab).start()
         gw = Gwagentd(lab, master="udp:127.0.0.1:%d" % port, gateway_ini=gateway_ini(k),
                       settings={"snmp": {"v3_user": user, "v3_auth_pass": auth,
-                                         "v3_priv_pass": priv}})
+                                         "v3_priv_pass": priv},
+                                "traps": {"sink": "127.0.0.1:%d" % trapd.port}})
         gw.start()
         agent = "127.0.0.1:%d" % port
 
@@ -422,6 +477,7 @@ def embedded_master_answers_v2c_and_v3():
         check(rc != 0, "v2c write refused")
         wait_until(lambda: (snmpget(A, "%s.4.2.1" % REG_STATUS, check=False) or ("", ""))[1] == "4",
                    20, "account registered in master mode")
+        trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "6", 10, "gwAgentStarted at the sink")
 
 
 if __name__ == "__main__":
