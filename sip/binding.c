@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sip/sip_int.h"
 
@@ -18,6 +19,7 @@
 #define DEF_DIVIDER	50
 #define DEF_RETRY	30
 #define DEF_HOTSWAP_RTX 3
+#define DEF_KEEPALIVE	60
 #define REFRESH_FLOOR_S 5
 
 static const char *const state_names[] = {
@@ -67,11 +69,14 @@ check_cfg(const struct sipreg_binding_cfg *cfg)
 	    !safe_token(cfg->aor_host, true) || cfg->naddrs == 0 ||
 	    cfg->naddrs > SIPREG_MAX_ADDRS)
 		return -EINVAL;
+	if ((unsigned)cfg->keepalive > SIPREG_KA_REGISTER ||
+	    (unsigned)cfg->redundancy > SIPREG_HOMING)
+		return -EINVAL;
 	if ((cfg->registrar && !safe_token(cfg->registrar, true)) ||
 	    (cfg->contact_user && !safe_token(cfg->contact_user, false)))
 		return -EINVAL;
 	for (i = 0; i < cfg->naddrs; i++) {
-		if (cfg->addrs[i].host == NULL)
+		if (!safe_token(cfg->addrs[i].host, true))
 			return -EINVAL;
 		if ((unsigned)cfg->addrs[i].transport > SIPREG_TP_TLS)
 			return -EINVAL;
@@ -112,9 +117,23 @@ free_addrs(struct sip_addr *addrs, size_t n)
 {
 	size_t i;
 
-	for (i = 0; addrs != NULL && i < n; i++)
+	for (i = 0; addrs != NULL && i < n; i++) {
 		free(addrs[i].host);
+		sip_dns_put(addrs[i].dns);
+	}
 	free(addrs);
+}
+
+static int
+addr_lookup(struct sipreg_engine *e, struct sip_addr *a, const char *name)
+{
+	char why[8];
+
+	if ((a->dns = sip_dns_get(e, name)) == NULL)
+		return -ENOMEM;
+	a->resolved =
+		sip_dns_addr(a->dns, a->port, &a->ss, why, sizeof(why)) == 0;
+	return 0;
 }
 
 /* Resolve every address first, so a failure changes nothing. */
@@ -133,12 +152,17 @@ apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 				: ac->transport == SIPREG_TP_TLS ? 5061
 								 : 5060;
 
-		rc = sip_addr_resolve(ac->host, port, &na[i].ss);
-		if (rc == 0 && (na[i].host = strdup(ac->host)) == NULL)
-			rc = -ENOMEM;
 		na[i].port = port;
 		na[i].tp = ac->transport;
-		na[i].resolved = true;
+		/* names, localhost included, go through c-ares (hosts) */
+		rc = strcasecmp(ac->host, "localhost") == 0
+			     ? -ENOTSUP
+			     : sip_addr_resolve(ac->host, port, &na[i].ss);
+		na[i].resolved = rc == 0;
+		if (rc == -ENOTSUP) /* a name: c-ares */
+			rc = addr_lookup(b->e, &na[i], ac->host);
+		if (rc == 0 && (na[i].host = strdup(ac->host)) == NULL)
+			rc = -ENOMEM;
 	}
 	if (rc != 0) {
 		free_addrs(na, cfg->naddrs);
@@ -165,6 +189,10 @@ apply_timers(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 	b->hotswap = cfg->hotswap;
 	b->hotswap_rtx = cfg->hotswap_rtx ? cfg->hotswap_rtx : DEF_HOTSWAP_RTX;
 	b->rereg_conn = cfg->rereg_on_conn_failure;
+	b->ka_mode = cfg->keepalive;
+	b->ka_s = cfg->keepalive_s ? cfg->keepalive_s : DEF_KEEPALIVE;
+	b->homing = cfg->redundancy == SIPREG_HOMING;
+	b->round_robin = cfg->load_balancing == 1;
 	sip_auth_set_policy(b->auth, cfg->topmost_challenge
 					     ? SIP_AUTH_TOPMOST
 					     : SIP_AUTH_STRONGEST);
@@ -206,6 +234,7 @@ sip_binding_free(struct sipreg_binding *b)
 {
 	struct sipreg_engine *e = b->e;
 
+	sip_ka_stop(b);
 	sip_tx_abort(&b->tx);
 	sip_engine_cancel(e, &b->tmr);
 	if (b->waiting)
@@ -246,6 +275,7 @@ sipreg_binding_add(struct sipreg_engine *e,
 		sip_binding_free(b);
 		return rc;
 	}
+	b->clear_pending = cfg->unreg_all_first;
 	*out = b;
 	return 0;
 }
@@ -317,6 +347,8 @@ fail(struct sipreg_binding *b, bool perm, const char *why)
 		       b->aor_host, why);
 	b->pinned = false;
 	b->granted = 0;
+	b->clearing = false;
+	b->clear_pending = false; /* once: register regardless */
 	if (b->want_unreg) {
 		b->state = SIPREG_UNREGISTERED;
 		disarm(b);
@@ -330,17 +362,31 @@ fail(struct sipreg_binding *b, bool perm, const char *why)
 	arm(b, SIP_TMR_START, wait);
 }
 
+static void failover(struct sipreg_binding *b, const char *why);
+
 static void
 send_now(struct sipreg_binding *b)
 {
-	int rc = sip_register_send(b);
+	char why[96];
+	int rc;
 
-	if (rc != 0) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "cannot send: %s", strerror(-rc));
-		fail(b, false, why);
+	b->dns_wait = false;
+	if ((rc = sip_register_send(b, why, sizeof(why))) == 0)
+		return;
+	if (rc == -EINPROGRESS) { /* sip_binding_dns_done() resumes it */
+		b->dns_wait = true;
+		return;
 	}
+	if (rc == -EHOSTUNREACH) { /* the name does not resolve */
+		b->addrs[b->cur].online = false;
+		b->addrs[b->cur].last_code = -1;
+		b->addrs[b->cur].last_ms = sip_engine_now(b->e);
+		b->c.transport++;
+		failover(b, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "cannot send: %s", strerror(-rc));
+	fail(b, false, why);
 }
 
 /* Whether a new cycle may start now; takes a pacing token if so. */
@@ -402,6 +448,34 @@ kick(struct sipreg_binding *b)
 	sip_binding_drain(e);
 }
 
+/* Whether address i may be chosen: not broken (503 + Retry-After) and
+ * not seen offline by OPTIONS keep-alive. */
+static bool
+usable(const struct sipreg_binding *b, size_t i, uint64_t now)
+{
+	const struct sip_addr *a = &b->addrs[i];
+
+	if (a->broken_until > now)
+		return false;
+	return b->ka_mode != SIPREG_KA_OPTIONS || a->last_ms == 0 || a->online;
+}
+
+/* Where a cycle starts: the first usable address (round robin: the next
+ * usable one engine-wide), else the primary (or the round's pick). */
+static size_t
+choose_start(struct sipreg_binding *b)
+{
+	uint64_t now = sip_engine_now(b->e);
+	size_t base = b->round_robin ? b->e->rr++ % b->naddrs : 0, i, k;
+
+	for (k = 0; k < b->naddrs; k++) {
+		i = (base + k) % b->naddrs;
+		if (usable(b, i, now))
+			return i;
+	}
+	return base;
+}
+
 static void
 start_cycle(struct sipreg_binding *b, bool unreg)
 {
@@ -413,9 +487,15 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 	b->tried = 0;
 	b->min_adopted = false;
 	b->cycle_challenged = false;
+	b->dns_wait = false;
+	b->clearing = !unreg && b->clear_pending;
 	sip_auth_new_cycle(b->auth);
+	/* REGISTER-based keep-alive with Homing: refreshes try the
+	 * primary first */
+	if (b->homing && b->ka_mode == SIPREG_KA_REGISTER)
+		b->pinned = false;
 	if (!b->pinned)
-		b->cur = 0;
+		b->cur = choose_start(b);
 	if (unreg)
 		b->state = SIPREG_UNREGISTERING;
 	else if (b->state == SIPREG_REGISTERED)
@@ -434,6 +514,17 @@ succeed(struct sipreg_binding *b)
 	b->failures = 0;
 	b->last_error[0] = '\0';
 	disarm(b);
+	if (b->clearing) { /* Contact: * done: now the registration */
+		b->clearing = false;
+		b->clear_pending = false;
+		b->state = SIPREG_REGISTERING;
+		b->attempts = 0;
+		b->tried = 0;
+		b->cycle_challenged = false;
+		sip_auth_new_cycle(b->auth);
+		send_now(b);
+		return;
+	}
 	if (b->want_unreg) {
 		b->state = SIPREG_UNREGISTERED;
 		b->granted = 0;
@@ -490,14 +581,20 @@ on_interval(struct sipreg_binding *b)
 static int
 next_addr(const struct sipreg_binding *b)
 {
+	uint64_t now = sip_engine_now(b->e);
 	size_t i, j;
+	int any = -1;
 
 	for (i = 1; i < b->naddrs; i++) {
 		j = (b->cur + i) % b->naddrs;
-		if (!(b->tried & (1u << j)))
+		if (b->tried & (1u << j))
+			continue;
+		if (b->addrs[j].broken_until <= now)
 			return (int)j;
+		if (any < 0)
+			any = (int)j;
 	}
-	return -1;
+	return any;
 }
 
 static void
@@ -542,6 +639,10 @@ on_response(struct sipreg_binding *b)
 		break;
 	case SIP_OUTCOME_FAILOVER:
 		b->c.failed++;
+		if (r->code == 503 && r->retry_after > 0)
+			b->addrs[b->cur].broken_until =
+				sip_engine_now(b->e) +
+				sip_policy_retry_ms(0, r->retry_after);
 		failover(b, why);
 		break;
 	default:
@@ -650,6 +751,70 @@ sip_binding_conn_lost(struct sipreg_binding *b)
 }
 
 void
+sip_binding_give_up(struct sipreg_binding *b)
+{
+	sip_ka_stop(b);
+	if (b->state != SIPREG_UNREGISTERING || (b->zombie && !b->remove_after))
+		return;
+	sip_tx_abort(&b->tx);
+	unqueue(b);
+	disarm(b);
+	b->state = SIPREG_UNREGISTERED;
+	b->dns_wait = false;
+	set_error(b, "unregister deadline passed");
+	sip_binding_notify(b);
+	if (b->remove_after)
+		release(b);
+}
+
+void
+sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
+{
+	bool idle = b->state == SIPREG_REGISTERED && !sip_tx_busy(&b->tx) &&
+		    !b->waiting;
+
+	if (b->zombie)
+		return;
+	if (idle && !online && idx == b->cur && b->naddrs > 1) {
+		/* keep-alive lost the registrar: move on now */
+		sip_engine_log(b->e, SIP_LOG_INFO, "%s@%s: %s offline, moving",
+			       b->aor_user, b->aor_host, b->addrs[idx].host);
+		b->pinned = false;
+		start_cycle(b, false);
+	} else if (idle && online && b->homing && idx < b->cur) {
+		sip_engine_log(b->e, SIP_LOG_INFO, "%s@%s: homing to %s",
+			       b->aor_user, b->aor_host, b->addrs[idx].host);
+		b->pinned = false;
+		start_cycle(b, false);
+	}
+	sip_binding_notify(b);
+}
+
+void
+sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
+{
+	char why[8];
+	size_t i;
+
+	for (i = 0; i < b->naddrs; i++) {
+		struct sip_addr *a = &b->addrs[i];
+		union sip_sa ss;
+
+		if (a->dns != d ||
+		    sip_dns_addr(d, a->port, &ss, why, sizeof(why)) != 0)
+			continue;
+		if (!a->resolved || !sip_addr_equal(&a->ss, &ss))
+			a->have_local = false;
+		a->ss = ss;
+		a->resolved = true;
+	}
+	if (b->dns_wait && b->addrs[b->cur].dns == d) {
+		send_now(b);
+		sip_binding_notify(b);
+	}
+}
+
+void
 sip_binding_notify(struct sipreg_binding *b)
 {
 	struct sipreg_status st;
@@ -673,6 +838,7 @@ sipreg_binding_update(struct sipreg_binding *b,
 		return -EINVAL;
 	if ((rc = apply_cfg(b, cfg)) != 0)
 		return rc;
+	sip_ka_stop(b); /* the addresses may have changed */
 	b->pinned = false;
 	b->cur = 0;
 	registered = b->state == SIPREG_REGISTERED ||
@@ -711,6 +877,8 @@ sipreg_binding_register(struct sipreg_binding *b)
 	if (b == NULL || b->zombie)
 		return -EINVAL;
 	b->started = true;
+	if (b->ka_mode == SIPREG_KA_OPTIONS && sip_ka_start(b) != 0)
+		return -ENOMEM;
 	if ((sip_tx_busy(&b->tx) || b->waiting) && !b->want_unreg)
 		return 0; /* one REGISTER in flight per binding */
 	start_cycle(b, false);
@@ -732,6 +900,7 @@ sipreg_binding_unregister(struct sipreg_binding *b)
 		return -EINVAL;
 	if ((sip_tx_busy(&b->tx) || b->waiting) && b->want_unreg)
 		return 0;
+	sip_ka_stop(b);
 	start_cycle(b, true);
 	sip_binding_notify(b);
 	sip_engine_run(b->e);

@@ -136,6 +136,19 @@ silence_osip(void)
 	osip_trace_initialize_func(TRACE_LEVEL0, osip_trace_drop);
 }
 
+static void
+unreg_deadline(struct sip_tmr *t)
+{
+	struct sipreg_engine *e =
+		SIP_CONTAINER(t, struct sipreg_engine, unreg_tmr);
+	struct sipreg_binding *b, *tmp;
+
+	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
+	{
+		sip_binding_give_up(b);
+	}
+}
+
 static int
 opt_strdup(char **dst, const char *src)
 {
@@ -177,13 +190,16 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	    opt_strdup(&e->tls_key, cfg->tls_key_file) != 0)
 		return -ENOMEM;
 	e->tls_verify = cfg->tls_verify >= 0;
+	if (sip_dns_create(e, cfg->dns_refresh_s) != 0)
+		return -ENOMEM;
 	silence_osip();
 	if (osip_init(&e->osip) != OSIP_SUCCESS)
 		return -ENOMEM;
 	osip_set_application_context(e->osip, e);
 	sip_tx_setup_osip(e->osip);
 	e->pace_tmr.h = sip_engine_pace_timer;
-	return sip_heap_reserve(&e->heap, 1);
+	e->unreg_tmr.h = unreg_deadline;
+	return sip_heap_reserve(&e->heap, 2);
 }
 
 int
@@ -240,6 +256,7 @@ sipreg_engine_destroy(struct sipreg_engine *e)
 	while ((b = TAILQ_FIRST(&e->bindings)) != NULL)
 		sip_binding_free(b);
 	sip_stream_free_all(e);
+	sip_dns_destroy(e);
 	sip_tx_engine_free(e);
 	if (e->osip != NULL)
 		osip_release(e->osip);
@@ -274,6 +291,8 @@ sipreg_engine_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 	}
 	n += (size_t)sip_stream_pollfds(e, n < nfds ? fds + n : NULL,
 					n < nfds ? nfds - n : 0);
+	n += (size_t)sip_dns_pollfds(e, n < nfds ? fds + n : NULL,
+				     n < nfds ? nfds - n : 0);
 	return (int)n;
 }
 
@@ -292,11 +311,14 @@ sip_engine_binding_timeout(struct sipreg_engine *e)
 int
 sipreg_engine_next_timeout(struct sipreg_engine *e)
 {
-	int64_t best;
+	int64_t best, dns;
 
 	if (e == NULL)
 		return -1;
 	best = sip_engine_binding_timeout(e);
+	dns = sip_dns_timeout(e);
+	if (dns >= 0 && (best < 0 || dns < best))
+		best = dns;
 	if (best > INT32_MAX)
 		best = INT32_MAX;
 	return (int)best;
@@ -347,7 +369,7 @@ sipreg_engine_readable(struct sipreg_engine *e, int fd)
 	if (e == NULL || fd < 0)
 		return -EINVAL;
 	if (fd != e->tp->fd(e->tpctx)) {
-		if (sip_stream_io(e, fd) != 0)
+		if (sip_stream_io(e, fd) != 0 && sip_dns_io(e, fd) != 0)
 			return -EINVAL;
 		sip_engine_run(e);
 		return 0;
@@ -371,6 +393,7 @@ sipreg_engine_timeout(struct sipreg_engine *e)
 
 	if (e == NULL)
 		return -EINVAL;
+	sip_dns_expire(e);
 	now = sip_engine_now(e);
 	e->depth++;
 	while ((t = sip_heap_top(&e->heap)) != NULL && t->due <= now) {
@@ -438,6 +461,11 @@ sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 	e->depth++;
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
+		struct sip_tx *kt = sip_ka_tx(b);
+
+		if (kt != NULL && sip_tx_busy(kt) &&
+		    sip_addr_is(kt->dst, peer, tp))
+			sip_tx_fail(kt, why);
 		if (sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
 		    sip_addr_is(b->tx.dst, peer, tp))
 			sip_tx_fail(&b->tx, why);
@@ -447,6 +475,31 @@ sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 	}
 	e->depth--;
 	sip_engine_run(e);
+}
+
+void
+sip_engine_dns_done(struct sipreg_engine *e, struct sip_dns_entry *d)
+{
+	struct sipreg_binding *b, *tmp;
+
+	e->depth++;
+	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
+	{
+		if (!b->zombie || b->remove_after)
+			sip_binding_dns_done(b, d);
+	}
+	e->depth--;
+	sip_engine_run(e);
+}
+
+int
+sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms)
+{
+	if (e == NULL)
+		return -EINVAL;
+	sipreg_engine_unregister_all(e);
+	sip_engine_arm(e, &e->unreg_tmr, ms);
+	return 0;
 }
 
 size_t

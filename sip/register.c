@@ -61,8 +61,8 @@ u32(char *buf, uint32_t v)
 	return p;
 }
 
-static const char *
-tp_name(enum sipreg_transport tp, bool upper)
+const char *
+sip_transport_name(enum sipreg_transport tp, bool upper)
 {
 	switch (tp) {
 	case SIPREG_TP_TCP:
@@ -91,18 +91,21 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	sip_addr_format(local, host, sizeof(host), false);
 	snprintf(uri, sizeof(uri), "sip:%s", b->ruri);
 	pp = u32(port, sip_addr_port(local));
-	b->sent_expires = b->want_unreg ? 0 : b->req_expires;
+	b->sent_expires = b->want_unreg || b->clearing ? 0 : b->req_expires;
 	put(r, "REGISTER ", uri, " SIP/2.0\r\n", NULL);
-	put(r, "Via: SIP/2.0/", tp_name(a->tp, true), " ", host, ":", pp,
-	    ";rport;branch=", branch, "\r\n", NULL);
+	put(r, "Via: SIP/2.0/", sip_transport_name(a->tp, true), " ", host, ":",
+	    pp, ";rport;branch=", branch, "\r\n", NULL);
 	put(r, "From: <sip:", b->aor_user, "@", b->aor_host,
 	    ">;tag=", b->from_tag, "\r\n", NULL);
 	put(r, "To: <sip:", b->aor_user, "@", b->aor_host, ">\r\n", NULL);
 	put(r, "Call-ID: ", b->call_id, "\r\n", NULL);
 	put(r, "CSeq: ", u32(num, ++b->cseq), " REGISTER\r\n", NULL);
-	put(r, "Contact: <sip:", b->contact_user, "@", host, ":", pp,
-	    ";transport=", tp_name(a->tp, false), ";line=", b->line, ">\r\n",
-	    NULL);
+	if (b->clearing) /* UnregistrationMode=1: every binding of the AOR */
+		put(r, "Contact: *\r\n", NULL);
+	else
+		put(r, "Contact: <sip:", b->contact_user, "@", host, ":", pp,
+		    ";transport=", sip_transport_name(a->tp, false),
+		    ";line=", b->line, ">\r\n", NULL);
 	put(r, "Max-Forwards: 70\r\n", NULL);
 	put(r, "Expires: ", u32(num, b->sent_expires), "\r\n", NULL);
 	put(r, "User-Agent: ", b->e->user_agent, "\r\n", NULL);
@@ -116,8 +119,8 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 
 /* Hot swap after hotswap_rtx unanswered retransmissions (T1 doubling,
  * capped at T2), else a full Timer F. */
-static uint64_t
-deadline_ms(const struct sipreg_binding *b)
+uint64_t
+sip_register_deadline_ms(const struct sipreg_binding *b)
 {
 	uint64_t t = 0, step = 500;
 	unsigned i;
@@ -152,8 +155,26 @@ local_for(struct sipreg_binding *b, struct sip_addr *a)
 	return rc;
 }
 
+/* The current address of a name (the lookup may have changed it). */
+static int
+addr_current(struct sip_addr *a, char *why, size_t size)
+{
+	union sip_sa ss;
+	int rc;
+
+	if (a->dns == NULL)
+		return 0;
+	if ((rc = sip_dns_addr(a->dns, a->port, &ss, why, size)) != 0)
+		return rc;
+	if (!a->resolved || !sip_addr_equal(&a->ss, &ss))
+		a->have_local = false;
+	a->ss = ss;
+	a->resolved = true;
+	return 0;
+}
+
 int
-sip_register_send(struct sipreg_binding *b)
+sip_register_send(struct sipreg_binding *b, char *why, size_t size)
 {
 	struct sipreg_engine *e = b->e;
 	struct sip_addr *a = &b->addrs[b->cur];
@@ -161,7 +182,8 @@ sip_register_send(struct sipreg_binding *b)
 	char branch[SIP_BRANCH_LEN] = "z9hG4bK", *raw;
 	int rc;
 
-	if ((rc = local_for(b, a)) != 0 ||
+	if ((rc = addr_current(a, why, size)) != 0 ||
+	    (rc = local_for(b, a)) != 0 ||
 	    (rc = sip_digest_cnonce(branch + 7, 8)) != 0)
 		return rc;
 	r.p = e->txbuf;
@@ -174,7 +196,7 @@ sip_register_send(struct sipreg_binding *b)
 	b->attempts++;
 	b->tried |= 1u << b->cur;
 	b->tkind = SIP_TMR_DEADLINE;
-	sip_engine_arm(e, &b->tmr, deadline_ms(b));
+	sip_engine_arm(e, &b->tmr, sip_register_deadline_ms(b));
 	if ((rc = sip_tx_start(&b->tx, raw, r.len, a, branch)) != 0) {
 		b->tkind = SIP_TMR_NONE;
 		sip_engine_cancel(e, &b->tmr);

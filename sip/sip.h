@@ -128,14 +128,22 @@ struct sipreg_binding_cfg {
 	enum sipreg_keepalive keepalive;
 	unsigned keepalive_s; /**< ProxyKeepAliveTime [60] */
 	/**
-	 * ProxyRedundancyMode [SIPREG_PARKING].  Homing: once keep-alive
-	 * sees an address before the one registered through online again,
-	 * re-register there (needs keepalive OPTIONS to notice).
+	 * ProxyRedundancyMode [SIPREG_PARKING].  Homing: with OPTIONS
+	 * keep-alive, once an address before the one registered through
+	 * answers again, re-register there at once; with REGISTER-based
+	 * keep-alive, every refresh starts at the first usable address.
+	 * Parking stays where the registration is.  Either way, with OPTIONS
+	 * keep-alive an address seen offline is skipped when a cycle picks
+	 * its address, and losing the current one re-registers at once on
+	 * the next usable address.  An address that answered 503 with
+	 * Retry-After is skipped until then.
 	 */
 	enum sipreg_redundancy redundancy;
 	/**
 	 * ProxyLoadBalancingMethod: 1 = round robin: each new registration
-	 * cycle starts at the next online address [0 = off: the primary].
+	 * cycle (not refreshes, which stay where they registered) starts at
+	 * the next usable address, rotating engine-wide so bindings spread
+	 * over the set [0 = off: the first usable address].
 	 */
 	unsigned load_balancing;
 	/**
@@ -269,7 +277,7 @@ int sipreg_engine_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 /**
  * Milliseconds until sipreg_engine_timeout() must be called: 0 when
  * something is due, -1 when nothing is scheduled.  Covers the engine's
- * timers and libosip2's retransmission timers.
+ * timers, libosip2's retransmission timers and c-ares' timeouts.
  */
 int sipreg_engine_next_timeout(struct sipreg_engine *e);
 
@@ -295,6 +303,17 @@ int sipreg_engine_register_all(struct sipreg_engine *e);
 /** Unregister every registered binding (paced).  Returns 0. */
 int sipreg_engine_unregister_all(struct sipreg_engine *e);
 
+/**
+ * Orderly shutdown: unregister every registered binding (paced, as
+ * sipreg_engine_unregister_all()) and give up after ms milliseconds:
+ * bindings still unregistering then stop waiting (state unregistered,
+ * last_error "unregister deadline passed"), so sipreg_engine_busy()
+ * reaches 0 by the deadline at the latest.  Keep calling the engine
+ * from the loop until sipreg_engine_busy() is 0, then destroy it.
+ * @return 0 or -EINVAL
+ */
+int sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms);
+
 /** Number of bindings with a REGISTER in flight or about to start. */
 size_t sipreg_engine_busy(const struct sipreg_engine *e);
 
@@ -305,8 +324,11 @@ size_t sipreg_engine_busy(const struct sipreg_engine *e);
  * @param user opaque pointer returned by sipreg_binding_user(), borrowed
  * @param out  receives the binding, owned by the engine; valid until
  *             sipreg_binding_remove() or sipreg_engine_destroy()
- * @return 0, -EINVAL (missing AOR, bad address or transport), -ENOTSUP
- *         (a name that needs DNS), -ENOMEM
+ * @return 0, -EINVAL (missing AOR, bad address or transport), -ENOMEM.
+ *         Host names are looked up in the background: a cycle waits for
+ *         the answer, and a name that does not resolve fails that
+ *         address ("cannot resolve NAME: ...": failover, then backoff
+ *         and retry with a new lookup).
  */
 int sipreg_binding_add(struct sipreg_engine *e,
 		       const struct sipreg_binding_cfg *cfg, void *user,

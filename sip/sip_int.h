@@ -361,8 +361,11 @@ struct sip_result {
 	int auth_rc;
 };
 
+struct sip_dns_entry;
+
 struct sip_addr {
 	char *host; /* as configured: SNI and certificate name for TLS */
+	struct sip_dns_entry *dns; /* a name's lookup, NULL for literals */
 	uint16_t port;
 	enum sipreg_transport tp;
 	bool resolved;
@@ -372,6 +375,7 @@ struct sip_addr {
 	union sip_sa local; /* our address toward ss (UDP), cached */
 	int last_code;
 	uint64_t last_ms;
+	uint64_t broken_until; /* 503 + Retry-After: skipped until then */
 };
 
 struct sip_tx;
@@ -426,6 +430,14 @@ struct sipreg_binding {
 	bool creds_sent;       /* the REGISTER in flight carries credentials */
 	bool rereg_conn;       /* ReRegisterOnConnectionFailure */
 	bool cycle_challenged; /* a 401/407 came in this cycle */
+	bool dns_wait;	       /* the cycle waits for a name lookup */
+	bool homing;	       /* ProxyRedundancyMode Homing */
+	bool round_robin;      /* ProxyLoadBalancingMethod 1 */
+	bool clear_pending;    /* UnregistrationMode=1, not done yet */
+	bool clearing;	       /* the REGISTER in flight is Contact: * */
+	enum sipreg_keepalive ka_mode;
+	unsigned ka_s;
+	struct sip_ka *ka; /* OPTIONS keep-alive state, when on */
 	/* configuration */
 	char *aor_user;
 	char *aor_host;
@@ -479,12 +491,15 @@ struct sipreg_engine {
 	struct sip_tx_list pending;    /* transactions with a result */
 	struct sip_heap heap;
 	struct sip_tmr pace_tmr;
-	struct sip_tx **bucket; /* branch hash */
+	struct sip_tmr unreg_tmr; /* unregister_all_deadline */
+	struct sip_tx **bucket;	  /* branch hash */
 	size_t nbucket;
 	size_t ntx;		    /* live transactions */
 	size_t max_inflight;	    /* cycles started while others run */
+	struct sip_dns *dns;	    /* c-ares resolver and name cache */
 	struct sip_conn_list conns; /* TCP and TLS connections */
 	size_t nconns;
+	unsigned rr;   /* round robin over addresses */
 	void *tls_ctx; /* SSL_CTX, made on first use */
 	char *tls_ca, *tls_cert, *tls_key;
 	bool tls_verify;
@@ -566,6 +581,13 @@ void sip_binding_drain(struct sipreg_engine *e);
 void sip_engine_pace_timer(struct sip_tmr *t);
 /* Its connection was lost: re-register if the binding asked for it. */
 void sip_binding_conn_lost(struct sipreg_binding *b);
+/* Keep-alive changed address idx's state (online or not). */
+void sip_binding_addr_changed(struct sipreg_binding *b, size_t idx,
+			      bool online);
+/* The shutdown deadline passed: stop an un-REGISTER still running. */
+void sip_binding_give_up(struct sipreg_binding *b);
+/* Name lookup d finished: refresh addresses, resume a waiting cycle. */
+void sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d);
 
 /*
  * The TCP/TLS connection to peer is gone (why: in words): fail the
@@ -577,6 +599,31 @@ void sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 /* Whether a binding uses address a for peer/tp now. */
 bool sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
 		 enum sipreg_transport tp);
+
+/* dns.c: names resolved through c-ares, one shared entry per name */
+struct sip_dns;
+int sip_dns_create(struct sipreg_engine *e, unsigned refresh_s);
+void sip_dns_destroy(struct sipreg_engine *e);
+/* A reference to name's entry (its lookup starts), NULL: no memory. */
+struct sip_dns_entry *sip_dns_get(struct sipreg_engine *e, const char *name);
+void sip_dns_put(struct sip_dns_entry *d);
+/*
+ * The address to use for d with port: 0, -EINPROGRESS while a lookup
+ * runs (sip_engine_dns_done() follows), -EHOSTUNREACH when the name does
+ * not resolve (why gets the reason in words).
+ */
+int sip_dns_addr(struct sip_dns_entry *d, uint16_t port, union sip_sa *ss,
+		 char *why, size_t size);
+const char *sip_dns_name(const struct sip_dns_entry *d);
+int sip_dns_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
+		    size_t nfds);
+/* Process c-ares socket fd: 0, or -ENOENT when not one of them. */
+int sip_dns_io(struct sipreg_engine *e, int fd);
+/* ms to c-ares' next timeout, -1 if none; sip_dns_expire() runs it. */
+int64_t sip_dns_timeout(const struct sipreg_engine *e);
+void sip_dns_expire(struct sipreg_engine *e);
+/* A lookup finished (from a timer): addresses follow, waiters resume. */
+void sip_engine_dns_done(struct sipreg_engine *e, struct sip_dns_entry *d);
 
 /* stream.c: TCP and TLS connections, one per destination */
 int sip_stream_send(struct sipreg_engine *e, const struct sip_addr *a,
@@ -592,7 +639,26 @@ int sip_stream_io(struct sipreg_engine *e, int fd);
 void sip_stream_free_all(struct sipreg_engine *e);
 
 /* register.c */
-int sip_register_send(struct sipreg_binding *b);
+/*
+ * Send the binding's next REGISTER to its current address: 0, or
+ * -EINPROGRESS while the address's name is being looked up, or
+ * -EHOSTUNREACH when it does not resolve (why, in words), or another
+ * negative errno.
+ */
+int sip_register_send(struct sipreg_binding *b, char *why, size_t size);
+/* When an unanswered REGISTER (or probe) counts as a timeout: after
+ * hotswap_rtx retransmissions with hot swap, else Timer F. */
+uint64_t sip_register_deadline_ms(const struct sipreg_binding *b);
+/* "UDP"/"udp", "TCP"/"tcp", "TLS"/"tls". */
+const char *sip_transport_name(enum sipreg_transport tp, bool upper);
+
+/* keepalive.c: OPTIONS keep-alive of a binding's addresses */
+struct sip_ka;
+/* Start probing (allocates the state once); 0 or -ENOMEM. */
+int sip_ka_start(struct sipreg_binding *b);
+void sip_ka_stop(struct sipreg_binding *b);
+/* The probe's transaction, NULL when keep-alive is off. */
+struct sip_tx *sip_ka_tx(struct sipreg_binding *b);
 void sip_register_result(struct sipreg_binding *b, osip_message_t *resp);
 
 #endif

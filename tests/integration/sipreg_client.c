@@ -431,7 +431,11 @@ main(int argc, char **argv)
 			  now_ms() + o.hold_s * 1000ull);
 	}
 	if (good && o.unregister) {
-		sipreg_engine_unregister_all(e);
+		if (o.unreg_deadline_ms > 0)
+			sipreg_engine_unregister_all_deadline(
+				e, o.unreg_deadline_ms);
+		else
+			sipreg_engine_unregister_all(e);
 		good = run_until(e, &o, SIPREG_UNREGISTERED, n,
 				 now_ms() + o.timeout_s * 1000ull);
 	}

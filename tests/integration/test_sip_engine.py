@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from lab import Lab  # noqa: E402
 from lab.kamailio import Kamailio, make_pki  # noqa: E402
 from lab.sipclient import parse_challenge  # noqa: E402
+from lab.proc import wait_until  # noqa: E402
 from lab.sipp import SippUas  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
@@ -362,6 +363,78 @@ def kamailio_restart_reregisters_over_tcp():
         finally:
             c.kill()
             c2.kill()
+
+
+# -- keep-alive and redundancy ---------------------------------------------------
+
+def options_seen(k):
+    return "gwlab: OPTIONS sip:%s:%d" % (k.host, k.udp_port) in k.log()
+
+
+@t.case
+def kamailio_homing_with_options_keepalive():
+    with Lab("gwlab-sipeng") as lab:
+        a = Kamailio(lab, realm=REALM, users=USERS, tcp=False, name="kam-a").start()
+        b = Kamailio(lab, realm=REALM, users=USERS, tcp=False, name="kam-b").start()
+        c = Client([kam_addr(a), kam_addr(b)], "alice", "secret",
+                   ["-e", 300, "-K", "options:1", "-Y", "-X", 1, "-R", 1], interactive=True)
+
+        def registered_at(k):
+            return lambda st: bool(st) and st[-1].state == "registered" and \
+                st[-1].addr == kam_addr(k)
+        try:
+            c.wait(registered_at(a), 10.0, "registered at the primary")
+            a.wait_contacts("alice", 1)
+            wait_until(lambda: options_seen(a) and options_seen(b), 5.0,
+                       "OPTIONS keep-alive answered by both Kamailio")
+            a.stop()
+            c.wait(registered_at(b), 10.0, "moved to the second address")
+            b.wait_contacts("alice", 1)
+            n = len(c.statuses())
+            a.start()   # same ports; its location table is empty
+            c.wait(lambda st: len(st) > n and registered_at(a)(st), 10.0,
+                   "homing back to the primary")
+            cs = a.wait_contacts("alice", 1)
+            check(";line=" in cs[0]["contact"], "registered at the primary again: %r" % cs)
+            rc, _, _ = c.finish()
+            check_eq(rc, 0, "exit code\n" + c.output())
+        finally:
+            c.kill()
+
+
+@t.case
+def kamailio_unregistration_mode_clears_first():
+    k = shared()
+    other = Client([kam_addr(k)], "dave", USERS["dave"], ["-e", 300], interactive=True)
+    try:
+        other.wait_state("registered")
+        old = k.wait_contacts("dave", 1)[0]["callid"]
+        c, rc, res, _ = run([kam_addr(k)], "dave", USERS["dave"], ["-Z", "-e", 300, "-t", 5])
+        check_eq(rc, 0, "exit code\n" + c.output())
+        cs = k.wait_contacts("dave", 1)   # the other contact was cleared
+        check_eq(last(c.statuses()).sent, 3, "Contact: * (twice: challenge), then REGISTER")
+        check(cs[0]["callid"] != old, "only the new contact is left: %r" % cs)
+    finally:
+        other.kill()
+
+
+# -- host names through c-ares ---------------------------------------------------
+
+@t.case
+def kamailio_by_name_and_unresolvable_name():
+    k = shared()
+    c, rc, res, _ = run(["localhost:%d" % k.udp_port], "erin", USERS["erin"], ["-t", 5])
+    check_eq(rc, 0, "registered through localhost\n" + c.output())
+    check_eq(last(c.statuses()).addr, "127.0.0.1:%d" % k.udp_port, "resolved address")
+    cs = k.wait_contacts("erin", 1)
+    check(cs[0]["aor"] == "erin", "location table: %r" % cs)
+    c, rc, res, _ = run(["nosuch.invalid:5060"], "erin", USERS["erin"], ["-R", 1, "-t", 3])
+    check_eq(rc, 1, "exit code\n" + c.output())
+    st = c.statuses()
+    fails = [s for s in st if s.state == "backoff"]
+    check(fails and fails[0].error.startswith("cannot resolve nosuch.invalid: "),
+          "clear error: %r" % st)
+    check(len(fails) >= 2, "retried: %r" % st)
 
 
 # -- against SIPp UAS scenarios ------------------------------------------------

@@ -137,11 +137,30 @@ sip_fake_port(const struct sip_fake_msg *m)
 	return sip_addr_port(&m->to);
 }
 
+const struct sip_fake_msg *
+sip_fake_last_method(const struct sip_fake *f, const char *method)
+{
+	size_t i, n = strlen(method);
+
+	for (i = f->nsent; i > 0; i--) {
+		if (strncmp(f->sent[i - 1].buf, method, n) == 0 &&
+		    f->sent[i - 1].buf[n] == ' ')
+			return &f->sent[i - 1];
+	}
+	return NULL;
+}
+
 void
 sip_fake_reply(struct sipreg_engine *e, struct sip_fake *f, int code,
 	       const char *reason, const char *extra)
 {
-	const struct sip_fake_msg *m = sip_fake_last(f);
+	sip_fake_reply_msg(e, sip_fake_last(f), code, reason, extra);
+}
+
+void
+sip_fake_reply_msg(struct sipreg_engine *e, const struct sip_fake_msg *m,
+		   int code, const char *reason, const char *extra)
+{
 	char via[256], from[256], to[256], cid[128], cseq[64], resp[4096];
 	int n;
 

@@ -40,4 +40,11 @@ unsigned sip_fake_port(const struct sip_fake_msg *m);
 void sip_fake_reply(struct sipreg_engine *e, struct sip_fake *f, int code,
 		    const char *reason, const char *extra);
 
+/* The last message whose request line starts with method, or NULL. */
+const struct sip_fake_msg *sip_fake_last_method(const struct sip_fake *f,
+						const char *method);
+/* Answer message m as sip_fake_reply() does. */
+void sip_fake_reply_msg(struct sipreg_engine *e, const struct sip_fake_msg *m,
+			int code, const char *reason, const char *extra);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -547,8 +548,8 @@ START_TEST(test_add_invalid)
 	base_cfg(&c, 0);
 	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
 	base_cfg(&c, 1);
-	c.addrs[0].host = "registrar.example.com";
-	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -ENOTSUP);
+	c.addrs[0].host = "bad host";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
 	base_cfg(&c, 1);
 	c.addrs[0].transport = (enum sipreg_transport)7;
 	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
@@ -736,6 +737,276 @@ START_TEST(test_conn_lost_reregisters)
 }
 END_TEST
 
+/* Run the engine's real sockets (c-ares) until b leaves state, <= 10 s. */
+static void
+pump_while(struct sipreg_binding *b, enum sipreg_state state)
+{
+	struct pollfd p[8];
+	int i, n, k;
+
+	for (i = 0; i < 100 && status(b).state == state; i++) {
+		n = sipreg_engine_pollfds(e, p, 8);
+		ck_assert_int_le(n, 8);
+		if (poll(p, (nfds_t)n, 100) > 0)
+			for (k = 0; k < n; k++)
+				if (p[k].revents != 0)
+					sipreg_engine_readable(e, p[k].fd);
+		sipreg_engine_timeout(e);
+	}
+}
+
+START_TEST(test_dns_names)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+	struct sipreg_addr_status as;
+	struct sipreg_status st;
+	char buf[64];
+
+	base_cfg(&c, 2);
+	c.addrs[0].host = "localhost"; /* /etc/hosts, through c-ares */
+	c.addrs[0].port = 5070;
+	c.addrs[1].host = "nosuch.invalid";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	ck_assert_uint_eq(f->nsent, 1);
+	sip_addr_format(&sip_fake_last(f)->to, buf, sizeof(buf), true);
+	ck_assert_str_eq(buf, "127.0.0.1:5070");
+	/* the Request-URI and To keep the configured names */
+	ck_assert(strncmp(sip_fake_last(f)->buf,
+			  "REGISTER sip:example.com SIP/2.0", 32) == 0);
+	ck_assert_int_eq(sipreg_binding_addr_status(b, 0, &as), 0);
+	ck_assert(as.resolved);
+	ck_assert_str_eq(as.addr, "127.0.0.1:5070");
+	/* failover to a name that does not resolve: a clear error */
+	sip_fake_reply(e, f, 503, "Service Unavailable", "");
+	pump_while(b, SIPREG_REGISTERING);
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_BACKOFF);
+	ck_assert_uint_eq(f->nsent, 1);
+	ck_assert(strncmp(st.last_error,
+			  "cannot resolve nosuch.invalid: ", 31) == 0);
+	ck_assert_int_eq(st.refresh_in, 30); /* and retries */
+	ck_assert_int_eq(sipreg_binding_addr_status(b, 1, &as), 0);
+	ck_assert(!as.resolved);
+	ck_assert(!as.online);
+	/* the retry starts at the primary again */
+	advance(30000);
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5070);
+}
+END_TEST
+
+static struct sipreg_binding *
+add_ka(enum sipreg_redundancy red)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+
+	base_cfg(&c, 2);
+	c.keepalive = SIPREG_KA_OPTIONS;
+	c.keepalive_s = 10;
+	c.redundancy = red;
+	c.hotswap = true;
+	c.hotswap_rtx = 1; /* probes time out after 0.5 + 1 s */
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	return b;
+}
+
+/* Answer the last REGISTER / OPTIONS. */
+static void
+reply(const char *method, int code)
+{
+	const struct sip_fake_msg *m = sip_fake_last_method(f, method);
+
+	ck_assert_ptr_nonnull(m);
+	sip_fake_reply_msg(e, m, code, code == 200 ? "OK" : "Error", "");
+}
+
+static unsigned
+last_port(const char *method)
+{
+	return sip_fake_port(sip_fake_last_method(f, method));
+}
+
+static bool
+online(const struct sipreg_binding *b, size_t i)
+{
+	struct sipreg_addr_status as;
+
+	ck_assert_int_eq(sipreg_binding_addr_status(b, i, &as), 0);
+	return as.online;
+}
+
+/* Register at the primary and let one keep-alive round pass. */
+static void
+ka_round_ok(struct sipreg_binding *b)
+{
+	sipreg_binding_register(b);
+	reply("REGISTER", 200);
+	ck_assert_int_eq(status(b).addr_index, 0);
+	advance(0);
+	ck_assert_uint_eq(last_port("OPTIONS"), 5060);
+	ck_assert(strstr(hdr("CSeq"), " OPTIONS") != NULL);
+	reply("OPTIONS", 200);
+	advance(0);
+	ck_assert_uint_eq(last_port("OPTIONS"), 5061);
+	reply("OPTIONS", 200);
+	ck_assert(online(b, 0) && online(b, 1));
+	advance(0); /* the round is over: the next in keepalive_s */
+}
+
+/* The primary stops answering: offline after the probe's deadline,
+ * and the registration moves to the second address. */
+static void
+primary_dies(struct sipreg_binding *b)
+{
+	size_t n;
+
+	advance(10000);
+	ck_assert_uint_eq(last_port("OPTIONS"), 5060);
+	n = f->nsent;
+	advance(1500);
+	ck_assert(!online(b, 0));
+	ck_assert_uint_gt(f->nsent, n);
+	ck_assert_uint_eq(last_port("REGISTER"), 5061);
+	reply("REGISTER", 200);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_int_eq(status(b).addr_index, 1);
+	reply("OPTIONS", 200); /* the round goes on to the second */
+	advance(0);
+}
+
+START_TEST(test_keepalive_homing)
+{
+	struct sipreg_binding *b = add_ka(SIPREG_HOMING);
+
+	ka_round_ok(b);
+	primary_dies(b);
+	/* next round: the primary answers again: back home */
+	advance(10000);
+	ck_assert_uint_eq(last_port("OPTIONS"), 5060);
+	reply("OPTIONS", 200);
+	ck_assert(online(b, 0));
+	ck_assert_uint_eq(last_port("REGISTER"), 5060);
+	reply("REGISTER", 200);
+	ck_assert_int_eq(status(b).addr_index, 0);
+}
+END_TEST
+
+START_TEST(test_keepalive_parking)
+{
+	struct sipreg_binding *b = add_ka(SIPREG_PARKING);
+	size_t n;
+
+	ka_round_ok(b);
+	primary_dies(b);
+	advance(10000);
+	reply("OPTIONS", 200);
+	ck_assert(online(b, 0));
+	n = f->nsent;
+	advance(0); /* the probe of the second, but no REGISTER */
+	ck_assert_uint_eq(f->nsent, n + 1);
+	ck_assert_uint_eq(status(b).addr_index, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+}
+END_TEST
+
+START_TEST(test_503_broken_until_retry_after)
+{
+	struct sipreg_binding *b = add(2);
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 503, "Service Unavailable",
+		       "Retry-After: 120\r\n");
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	sip_fake_reply(e, f, 500, "Server Error", "");
+	ck_assert_int_eq(status(b).state, SIPREG_BACKOFF);
+	/* the retry skips the broken primary */
+	advance(30000);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	sip_fake_reply(e, f, 500, "Server Error", "");
+	/* Retry-After over: the primary again */
+	advance(90000);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5060);
+}
+END_TEST
+
+START_TEST(test_round_robin)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+	unsigned ports[4];
+	size_t i;
+
+	base_cfg(&c, 2);
+	c.load_balancing = 1;
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+		sipreg_binding_register(b);
+		ports[i] = sip_fake_port(sip_fake_last(f));
+	}
+	ck_assert_uint_ne(ports[0], ports[1]);
+	ck_assert_uint_eq(ports[0], ports[2]);
+	ck_assert_uint_eq(ports[1], ports[3]);
+}
+END_TEST
+
+START_TEST(test_unreg_all_first)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+
+	base_cfg(&c, 1);
+	c.unreg_all_first = true;
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	ck_assert_str_eq(hdr("Contact"), "*");
+	ck_assert_str_eq(hdr("Expires"), "0");
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	ck_assert_str_eq(hdr("Contact"), "*");
+	ck_assert(strstr(hdr("Authorization"), "nonce=\"n1\"") != NULL);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	ck_assert(strstr(hdr("Contact"), ";line=") != NULL);
+	ck_assert_str_eq(hdr("Expires"), "180");
+	ck_assert_str_eq(hdr("CSeq"), "3 REGISTER");
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	advance(90000); /* refreshes do not clear again */
+	ck_assert(strstr(hdr("Contact"), ";line=") != NULL);
+}
+END_TEST
+
+START_TEST(test_unregister_deadline)
+{
+	struct sipreg_binding *b[2];
+	struct sipreg_status st;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		b[i] = add(1);
+		sipreg_binding_register(b[i]);
+		sip_fake_reply(e, f, 200, "OK", "");
+	}
+	ck_assert_int_eq(sipreg_engine_unregister_all_deadline(e, 4000), 0);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 2);
+	sip_fake_reply(e, f, 200, "OK", ""); /* one answers, one is silent */
+	ck_assert_uint_eq(sipreg_engine_busy(e), 1);
+	advance(3999);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 1);
+	advance(1);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	st = status(b[0]);
+	ck_assert_int_eq(st.state, SIPREG_UNREGISTERED);
+	ck_assert_str_eq(st.last_error, "unregister deadline passed");
+	ck_assert_str_eq(status(b[1]).last_error, "");
+	ck_assert_int_eq(sipreg_engine_next_timeout(e), -1);
+	ck_assert_int_eq(sipreg_engine_unregister_all_deadline(NULL, 1),
+			 -EINVAL);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -748,6 +1019,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_register_ok_refresh);
 	tcase_add_test(tc, test_zero_grant_is_request);
 	tcase_add_test(tc, test_unregister);
+	tcase_add_test(tc, test_unregister_deadline);
 	tcase_add_test(tc, test_pacing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("auth");
@@ -780,6 +1052,19 @@ engine_suite(void)
 	tcase_add_test(tc, test_tls_default_port);
 	tcase_add_test(tc, test_conn_lost_fails_over);
 	tcase_add_test(tc, test_conn_lost_reregisters);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("redundancy");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_keepalive_homing);
+	tcase_add_test(tc, test_keepalive_parking);
+	tcase_add_test(tc, test_503_broken_until_retry_after);
+	tcase_add_test(tc, test_round_robin);
+	tcase_add_test(tc, test_unreg_all_first);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("dns");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_dns_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
