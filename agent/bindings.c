@@ -190,6 +190,9 @@ agent_spec_timers(struct agent_spec *sp, const struct ini_conf *conf)
 		conf, INI_P_MAX_REGISTRATION_BACKOFF_TIME);
 	c->hotswap_rtx = (unsigned)ini_conf_get_int(conf, INI_P_HOT_SWAP_RTX);
 	c->hotswap = ini_conf_get_int(conf, INI_P_IS_PROXY_HOT_SWAP) != 0;
+	c->rereg_on_conn_failure =
+		ini_conf_get_int(conf,
+				 INI_P_REREGISTER_ON_CONNECTION_FAILURE) != 0;
 	c->jitter_pct = 10;
 }
 

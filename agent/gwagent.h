@@ -147,6 +147,9 @@ struct agent_sip_conf {
 	const char *user_agent;
 	unsigned pace_rate;
 	int pace_off;
+	const char *tls_ca_file; /* NULL: OpenSSL's default CA paths */
+	const char *tls_cert_file;
+	const char *tls_key_file;
 };
 int agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 		     const struct agent_sip_conf *conf,

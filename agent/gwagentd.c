@@ -327,6 +327,9 @@ gwagentd_start(struct gwagent *g)
 	sc.user_agent = s->user_agent;
 	sc.pace_rate = s->pace_rate;
 	sc.pace_off = s->pace_rate == 0;
+	sc.tls_ca_file = s->tls_ca;
+	sc.tls_cert_file = s->tls_cert;
+	sc.tls_key_file = s->tls_key;
 	if (gwagentd_signals(g) < 0)
 		fatal("main", "cannot set up signals");
 	if ((rc = gwagent_init(g, &sc)) < 0)

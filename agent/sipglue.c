@@ -120,6 +120,10 @@ agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 	cfg.user_agent = conf->user_agent;
 	cfg.pace_rate = conf->pace_rate;
 	cfg.pace_off = conf->pace_off;
+	cfg.tls_ca_file = conf->tls_ca_file;
+	cfg.tls_cert_file = conf->tls_cert_file;
+	cfg.tls_key_file = conf->tls_key_file;
+	cfg.tls_verify = 1;
 	cfg.logh = agent_sip_log;
 	cfg.statush = statush;
 	cfg.status_arg = arg;

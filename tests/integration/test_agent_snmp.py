@@ -407,6 +407,35 @@ def sigterm_unregisters_and_logs_no_secret():
 
 
 @t.case
+def registers_over_tcp_and_tls_as_the_ini_says():
+    need_daemon()
+    with Lab() as lab:
+        trapd = Snmptrapd(lab).start()
+        snmpd = Snmpd(lab, trap_sink=trapd).start()
+        k = Kamailio(lab, realm="gw.test", users=USERS, tcp=True, tls=True).start()
+        ini = gateway_ini(k)
+        # proxy set 0 over TLS (verified against the lab CA), set 1 over TCP
+        ini = ini.replace('ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % k.udp_port,
+                          'ProxyIp 0 = "127.0.0.1:%d", 2, 0;' % k.tls_port)
+        ini = ini.replace('ProxyIp 1 = "127.0.0.1:%d", 0, 1;' % k.udp_port,
+                          'ProxyIp 1 = "127.0.0.1:%d", 1, 1;' % k.tcp_port)
+        ini = ini.replace("IsProxyHotSwap = 1", "IsProxyHotSwap = 1\nReRegisterOnConnectionFailure = 1")
+        gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket, gateway_ini=ini,
+                      settings={"sip": {"tls_ca": k.ca_file}}).start()
+        wait_until(lambda: len(k.contacts("gw")) == 1 and len(k.contacts("alice")) == 1, 20,
+                   "TLS and TCP registrations")
+        check("transport=tls" in k.contacts("gw")[0]["contact"], "gateway over TLS: %r"
+              % k.contacts("gw"))
+        check("transport=tcp" in k.contacts("alice")[0]["contact"], "alice over TCP: %r"
+              % k.contacts("alice"))
+        # the registrar restarts: connections drop, bindings come back
+        k.restart()
+        wait_until(lambda: len(k.contacts("gw")) == 1 and len(k.contacts("alice")) == 1, 40,
+                   "re-registered after the connections were lost")
+        gw.check_alive()
+
+
+@t.case
 def trap_rate_limit_bounds_an_outage_and_summarises():
     need_daemon()
     users = dict(USERS)
