@@ -1,0 +1,932 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""Fault injection, crash safety, access control and secrets, valgrind:
+gwagentd against the real lab (snmptrapd + snmpd + Kamailio), issue 7.
+
+    test_reliability.py [CASE...]      run only the named cases
+
+Every case runs on its own Lab and stops what it started by PID.  Figures
+are printed as TAP comments of the form "# <topic>: ..." and collected
+into RELIABILITY.md by tools/reliability.sh.
+
+Environment: top_builddir (the build under test), GW_CRASH_ITERATIONS
+(crash-safety loop, default 25), GW_CRASH_SEED (replay a run),
+GW_PLAIN_BUILDDIR (a build without sanitizers: enables the valgrind case,
+see tools/valgrind.sh; without it that case is a TAP SKIP, also under CI).
+A case that exposes a defect of gwagentd fails with "BUG:" and the place
+to fix."""
+import os
+import random
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from lab import Lab  # noqa: E402
+from lab import tap  # noqa: E402
+from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
+from lab.kamailio import Kamailio  # noqa: E402
+from lab.proc import LabError, free_port, wait_until, which_or_none  # noqa: E402
+from lab.snmp import (RO_COMMUNITY, RW_COMMUNITY, V3_RO, V3_RW,  # noqa: E402
+                      Snmpd, Snmptrapd, snmp_cmd, snmpget, snmpset, snmpwalk)
+from lab.tap import Suite, check, check_eq  # noqa: E402
+
+ROOT = "1.3.6.1.4.1.8072.9999.9999.7"       # gwagentMIB
+OBJ = ROOT + ".1"
+CONFIG = OBJ + ".1"                         # gwConfig
+REG_STATUS = OBJ + ".2.1.1"                 # gwRegStatusEntry
+ACCOUNT = CONFIG + ".8.1"                   # gwAccountEntry
+ALARMS = OBJ + ".4.1.1"                     # gwActiveAlarmEntry
+INI = OBJ + ".3"                            # gwIniMgmt
+INI_URI, INI_MODE, INI_ACTION = INI + ".1.0", INI + ".2.0", INI + ".3.0"
+INI_LINE, INI_STATUS, INI_DIAG = INI + ".4.0", INI + ".5.0", INI + ".6.0"
+REG_ALL = OBJ + ".2.3.1.0"                  # gwRegAllAction
+REGISTERED_COUNT = OBJ + ".2.3.3.0"         # gwRegRegisteredCount
+REG_TIME = CONFIG + ".2.5.0"                # gwRegistrationTime
+GW_PASSWORD = CONFIG + ".2.14.0"
+NOTIF = ROOT + ".0."
+N_REG_FAILED, N_REG_RESTORED = NOTIF + "1", NOTIF + "2"
+N_PSET_LOST, N_PSET_RESTORED = NOTIF + "3", NOTIF + "4"
+REGISTERED = "4"
+INI_SUCCESS, INI_FAILED = "2", "3"
+ACTION_REGISTER, ACTION_REFRESH = 1, 3
+
+# Distinctive passwords: grepping for them finds any leak.
+USERS = {"gw": "Qx9-gw-SECRET-7c1e", "alice": "Qx9-alice-SECRET-52ab",
+         "bob": "Qx9-bob-SECRET-e803", "carol": "Qx9-carol-SECRET-19f4"}
+V3_SECRETS = ("Qx9-v3auth-SECRET-3a7d", "Qx9-v3priv-SECRET-88c2")
+
+t = Suite(requires=["snmpd", "snmptrapd", "snmpget", "snmpset", "snmpwalk",
+                    "snmpbulkwalk", "kamailio", "kamcmd"])
+
+
+class OptionalSkip(tap.Skip):
+    """A skip that stays a TAP SKIP under CI=true: the case needs a build
+    that CI's sanitizer run does not make (tools/valgrind.sh makes it)."""
+
+
+def _in_ci_unless_optional(real=tap.in_ci):
+    return real() and not isinstance(sys.exc_info()[1], OptionalSkip)
+
+
+tap.in_ci = _in_ci_unless_optional   # lab.tap consults it when a case skips
+
+
+def figure(topic, text):
+    """A figure for RELIABILITY.md, as a TAP comment."""
+    sys.stdout.write("# %s: %s\n" % (topic, text))
+    sys.stdout.flush()
+
+
+def gateway_ini(k, accounts=("alice", "bob"), users=USERS, reg_time=60,
+                retry_time=10):
+    rows = ['Account %d = 1, -1, 1, "%s", "%s", "", 1, "%s", 0;' % (i, u, users[u], u)
+            for i, u in enumerate(accounts)]
+    return """;** gwagent reliability test gateway **
+[SIP Params]
+IsRegisterNeeded = 1
+IsProxyUsed = 1
+GWRegistrationName = 'gw'
+UserName = 'gw'
+Password = '%(gwpw)s'
+SIPGatewayName = 'gw.test'
+RegistrationTime = %(reg)d
+RegistrationRetryTime = %(retry)d
+IsProxyHotSwap = 1
+HotSwapRtx = 1
+
+[ ProxySet ]
+FORMAT ProxySet_Index = ProxySet_EnableProxyKeepAlive, ProxySet_IsProxyHotSwap;
+ProxySet 0 = 0, 1;
+ProxySet 1 = 0, 1;
+[ \\ProxySet ]
+
+[ ProxyIp ]
+FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, ProxyIp_ProxySetId;
+ProxyIp 0 = "127.0.0.1:%(port)d", 0, 0;
+ProxyIp 1 = "127.0.0.1:%(port)d", 0, 1;
+[ \\ProxyIp ]
+
+[ IPGroup ]
+FORMAT IPGroup_Index = IPGroup_ProxySetId, IPGroup_SIPGroupName, IPGroup_ContactUser;
+IPGroup 1 = 1, "gw.test", "";
+[ \\IPGroup ]
+
+[ TrunkGroupSettings ]
+FORMAT TrunkGroupSettings_Index = TrunkGroupSettings_TrunkGroupId, TrunkGroupSettings_RegistrationMode;
+TrunkGroupSettings 0 = 1, 5;
+[ \\TrunkGroupSettings ]
+
+[ Account ]
+FORMAT Account_Index = Account_ServedTrunkGroup, Account_ServedIPGroup, Account_ServingIPGroup, Account_Username, Account_Password, Account_HostName, Account_Register, Account_ContactUser, Account_ApplicationType;
+%(rows)s
+[ \\Account ]
+""" % {"gwpw": users["gw"], "port": k.udp_port, "rows": "\n".join(rows),
+       "reg": reg_time, "retry": retry_time}
+
+
+class World:
+    """snmptrapd + snmpd (AgentX master) + Kamailio + gwagentd as a
+    subagent registering the gateway and `accounts`."""
+
+    def __init__(self, lab, accounts=("alice", "bob"), reg_time=60, retry_time=10,
+                 settings=None, args=(), valgrind=False):
+        self.lab = lab
+        self.accounts = list(accounts)
+        self.trapd = Snmptrapd(lab).start()
+        self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
+        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
+        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
+                           gateway_ini=gateway_ini(self.k, accounts, USERS, reg_time,
+                                                   retry_time),
+                           settings=settings, args=args, valgrind=valgrind)
+        self.start_gw(timeout=60 if valgrind else 20)
+
+    def start_gw(self, timeout=20):
+        self.gw.start(timeout=timeout)
+        self.wait_subtree(timeout)
+
+    def wait_subtree(self, timeout=20):
+        wait_until(lambda: (self.get(REG_ALL, timeout=1) or ("", ""))[0] == "INTEGER",
+                   timeout, "GWAGENT-MIB through snmpd", interval=0.1)
+
+    def get(self, oid, timeout=2, **kw):
+        return snmpget(self.snmpd, oid, check=False, timeout=timeout, **kw)
+
+    def value(self, oid):
+        v = self.get(oid)
+        return v[1] if v else None
+
+    def walk(self, oid, **kw):
+        return snmpwalk(self.snmpd, oid, **kw)
+
+    def set(self, varbinds, **kw):
+        return snmpset(self.snmpd, varbinds, check=False, **kw)
+
+    def users(self):
+        return ["gw"] + self.accounts
+
+    def bindings(self):
+        return [(1, 0)] + [(2, i) for i in range(len(self.accounts))]
+
+    def all_registered(self):
+        return all(self.value("%s.4.%d.%d" % (REG_STATUS, bt, bi)) == REGISTERED
+                   for bt, bi in self.bindings())
+
+    def all_contacts(self):
+        return all(self.k.contacts(u) for u in self.users())
+
+    def wait_all_registered(self, timeout=20):
+        wait_until(lambda: self.all_registered() and self.all_contacts(), timeout,
+                   "every binding registered and in the location table", interval=0.2)
+
+    def alarm_names(self):
+        return sorted(v for _, v in self.walk(ALARMS + ".2").values())
+
+
+def need_daemon():
+    if gwagentd_path() is None:
+        raise LabError("gwagentd is not built (set top_builddir)")
+
+
+def ini_tool():
+    p = os.path.join(os.environ.get("top_builddir", ""), "ini", "gwagent-ini")
+    if not os.access(p, os.X_OK):
+        raise LabError("gwagent-ini is not built ($top_builddir/ini/gwagent-ini)")
+    return p
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def unquote(v):
+    if v.startswith("\"") and v.endswith("\"") and len(v) >= 2:
+        return v[1:-1]
+    return v[1:] if v.startswith("\"") else v   # a multi-line value: first line
+
+
+# ---- crash safety ---------------------------------------------------------
+
+# NOW-class scalars (no re-registration): (OID, INI name, lowest value).
+CRASH_SCALARS = [(CONFIG + ".2.8.0", "RegistrationRetryTime", 10),
+                 (CONFIG + ".1.5.0", "ProxyKeepAliveTime", 5),
+                 (CONFIG + ".2.7.0", "RegistrationTimeThreshold", 0)]
+CRASH_ROWS = range(20, 36)   # account rows the loop creates and destroys
+
+
+class CrashModel:
+    """What the configuration must hold: key -> value, where a key is a
+    scalar's OID or ("row", index) and a row's value is its username or None
+    (absent).  A SET that was not acknowledged may or may not have been
+    applied: its value is allowed until the next check settles it."""
+
+    def __init__(self):
+        self.want = {}
+        self.maybe = {}
+        self.seq = 0
+        self.acked = 0
+        self.unacked = 0
+        self.unacked_applied = 0
+        self.lock = threading.Lock()
+
+    def next_set(self, rng, kind):
+        """(varbinds, key, value) of the next SET of `kind`."""
+        with self.lock:
+            self.seq += 1
+            seq = self.seq
+        if kind == "scalar":
+            oid, _, low = rng.choice(CRASH_SCALARS)
+            value = low + 1 + seq % 3000
+            return [(oid, "u", value)], oid, str(value)
+        row = rng.choice(CRASH_ROWS)
+        key = ("row", row)
+        name = "crash%d" % seq
+        cur = self.want.get(key)
+        if cur is None:
+            return ([("%s.11.%d" % (ACCOUNT, row), "i", 4),
+                     ("%s.2.%d" % (ACCOUNT, row), "i", 1),
+                     ("%s.4.%d" % (ACCOUNT, row), "i", 1),
+                     ("%s.5.%d" % (ACCOUNT, row), "s", name),
+                     ("%s.6.%d" % (ACCOUNT, row), "s", "pw-%d" % seq),
+                     ("%s.8.%d" % (ACCOUNT, row), "i", 0)], key, name)
+        if seq % 3 == 0:
+            return [("%s.11.%d" % (ACCOUNT, row), "i", 6)], key, None
+        return [("%s.5.%d" % (ACCOUNT, row), "s", name)], key, name
+
+    def run_set(self, w, rng, kind):
+        vbs, key, value = self.next_set(rng, kind)
+        with self.lock:
+            self.maybe.setdefault(key, set()).add(value)
+        started = time.monotonic()
+        rc, out, err = w.set(vbs, timeout=3, retries=0)
+        with self.lock:
+            if rc == 0:
+                self.want[key] = value
+                self.maybe[key].discard(value)
+                self.acked += 1
+            else:
+                self.unacked += 1
+        return rc == 0, err, started
+
+    def allowed(self, key):
+        return {self.want.get(key)} | self.maybe.get(key, set())
+
+    def settle(self, key, got):
+        """Record what a check saw once it was found allowed."""
+        if got != self.want.get(key):
+            self.unacked_applied += 1
+        self.want[key] = got
+        self.maybe.pop(key, None)
+
+    def keys(self):
+        return sorted(set(self.want) | set(self.maybe), key=str)
+
+
+def ini_state(text):
+    """{key: value} of the crash keys in a gateway INI file's text."""
+    out = {}
+    for oid, name, _ in CRASH_SCALARS:
+        m = re.search(r"^%s = (\S+)\r?$" % name, text, re.M)
+        out[oid] = m.group(1) if m else None
+    for row in CRASH_ROWS:
+        m = re.search(r'^Account %d = [^,]*,[^,]*,[^,]*, "([^"]*)"' % row, text, re.M)
+        out[("row", row)] = m.group(1) if m else None
+    return out
+
+
+def snmp_state(w):
+    """{key: value} of the crash keys read through snmpd."""
+    out = {}
+    for oid, _, _ in CRASH_SCALARS:
+        v = w.get(oid)
+        out[oid] = v[1] if v and v[0] else None
+    names = w.walk(ACCOUNT + ".5")
+    for row in CRASH_ROWS:
+        v = names.get("%s.5.%d" % (ACCOUNT, row))
+        out[("row", row)] = unquote(v[1]) if v else None
+    return out
+
+
+def check_after_restart(w, model, it):
+    path = w.gw.ini_path
+    r = subprocess.run([ini_tool(), "check", path], capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 0, "iteration %d: gwagent-ini check exit %d: %s"
+          % (it, r.returncode, r.stderr.strip()[-500:]))
+    check_eq(oct(mode_of(path)), oct(0o600), "iteration %d: gateway INI mode" % it)
+    with open(path, newline="") as f:
+        text = f.read()
+    check(text.rstrip().endswith("[ \\Account ]"), "iteration %d: INI torn: ...%r"
+          % (it, text[-200:]))
+    in_file = ini_state(text)
+    in_snmp = snmp_state(w)
+    for key in model.keys():
+        allowed = model.allowed(key)
+        check(in_file[key] in allowed, "iteration %d: %s in the INI file is %r, want one of %r"
+              % (it, key, in_file[key], allowed))
+        check_eq(in_snmp[key], in_file[key], "iteration %d: %s through snmpd vs file" % (it, key))
+        model.settle(key, in_file[key])
+
+
+@t.case
+def crash_safety_kill9_at_random_moments():
+    need_daemon()
+    iterations = int(os.environ.get("GW_CRASH_ITERATIONS", "25"))
+    seed = int(os.environ.get("GW_CRASH_SEED", str(int(time.time()))))
+    rng = random.Random(seed)
+    figure("crash-safety seed", "GW_CRASH_SEED=%d" % seed)
+    model = CrashModel()
+    modes = {"after-ack": 0, "after-delay": 0, "burst": 0}
+    leftovers = []
+    t0 = time.monotonic()
+    with Lab() as lab:
+        w = World(lab)
+        # gwIniAction save: the file holds every parameter from now on
+        check_eq(w.set([(INI_ACTION, "i", 2)])[0], 0, "gwIniAction save")
+        model.want = ini_state(w.gw.read_ini())
+        check_eq(snmp_state(w), model.want, "the crash keys through snmpd and in the file")
+        for it in range(1, iterations + 1):
+            kind = "scalar" if it % 2 else "row"
+            mode = ("after-ack", "after-delay", "burst")[it % 3]
+            modes[mode] += 1
+            if mode == "burst":
+                stop = threading.Event()
+                results = []
+                brng = random.Random(rng.random())
+
+                def burst():
+                    n = 0
+                    while not stop.is_set():
+                        results.append(model.run_set(w, brng, "scalar" if n % 2 else "row"))
+                        n += 1
+                th = threading.Thread(target=burst, daemon=True)
+                th.start()
+                time.sleep(rng.uniform(0.05, 0.6))
+                killed = time.monotonic()
+                w.gw.kill9()
+                stop.set()
+                th.join(30)
+                check(not th.is_alive(), "the SET burst did not stop")
+                # only the SET in flight at the kill may fail among those sent before it
+                refused = [r[1] for r in results if not r[0] and r[2] < killed]
+                check(len(refused) <= 1, "iteration %d: SETs refused before the kill: %s"
+                      % (it, refused))
+            else:
+                ok, err, _ = model.run_set(w, rng, kind)
+                check(ok, "iteration %d: SET not acknowledged: %s" % (it, err))
+                if mode == "after-delay":
+                    time.sleep(rng.uniform(0, 0.3))
+                w.gw.kill9()
+            w.start_gw()
+            check_after_restart(w, model, it)
+            leftovers = [f for f in os.listdir(w.gw.dir) if f.startswith("gateway.ini.tmp")]
+            for f in leftovers:
+                check_eq(oct(mode_of(os.path.join(w.gw.dir, f))), oct(0o600),
+                         "mode of the temporary file %s" % f)
+        w.gw.check_alive()
+    figure("crash-safety", "%d iterations, %d acknowledged SETs, 0 lost (%d unacknowledged, "
+           "%d of them applied; kills: %s; %.0f s)"
+           % (iterations, model.acked, model.unacked, model.unacked_applied,
+              ", ".join("%d %s" % (n, m) for m, n in modes.items()), time.monotonic() - t0))
+    figure("crash-safety leftovers", "%d stale gateway.ini.tmp* files (0600, holding "
+           "passwords) accumulated over %d kills" % (len(leftovers), iterations))
+
+
+@t.case
+def stale_temporary_ini_files_are_removed_at_start():
+    """kill -9 between mkstemp() and rename() in agent_persist_write leaves
+    gateway.ini.tmpXXXXXX behind, with every password as it was then."""
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        stale = w.gw.ini_path + ".tmpK9x2Qa"
+        with open(stale, "w") as f:
+            f.write(w.gw.read_ini().replace(USERS["gw"], "Qx9-old-SECRET-dead"))
+        os.chmod(stale, 0o600)
+        w.gw.kill9()
+        w.start_gw()
+        check_eq(w.set([(REG_TIME, "u", 75)])[0], 0, "a SET (saves the INI)")
+        w.gw.stop()
+        left = sorted(f for f in os.listdir(w.gw.dir) if f.startswith("gateway.ini.tmp"))
+        check(not left, "BUG: stale %s survive a restart and a save, keeping old passwords on "
+              "disk and piling up with every kill -9 during a save (the crash-safety loop leaves "
+              "1-2 per 25 kills): agent/persist.c agent_persist_write() never removes "
+              "<file>.tmpXXXXXX left by an earlier crash (remove them when the gateway INI is "
+              "first read or saved)" % left)
+
+
+# ---- snmpd and Kamailio restarts ------------------------------------------
+
+@t.case
+def snmpd_killed_and_restarted_five_times():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        waits = []
+        for i in range(5):
+            if i % 2:
+                w.snmpd.stop()              # SIGTERM
+            else:
+                w.snmpd.kill9()
+            time.sleep((0.2, 1.0, 0.0, 2.5, 0.5)[i])
+            w.gw.check_alive()
+            t0 = time.monotonic()
+            w.snmpd.start()
+            try:
+                wait_until(lambda: (w.get(REG_TIME, timeout=1) or ("", ""))[0] == "Gauge32",
+                           20, "GWAGENT-MIB back through the restarted snmpd", interval=0.2)
+            except LabError:
+                raise AssertionError("restart %d: subtree not back in 20 s; gwagentd log:\n%s"
+                                     % (i + 1, w.gw.output()[-2000:]))
+            waits.append(time.monotonic() - t0)
+            w.gw.check_alive()
+        rc, _, err = w.set([(REG_TIME, "u", 99)])
+        check_eq(rc, 0, "SET after the restarts: %s" % err)
+        check_eq(w.value(REG_TIME), "99", "gwRegistrationTime after the SET")
+        check("RegistrationTime = 99" in w.gw.read_ini(), "the SET saved to the INI")
+        w.wait_all_registered()
+    figure("snmpd-restarts", "5 snmpd restarts (kill -9 and SIGTERM) survived; subtree back "
+           "in %.1f s at most (%s)" % (max(waits), ", ".join("%.1f" % x for x in waits)))
+
+
+@t.case
+def kamailio_restart_all_bindings_reregistered():
+    need_daemon()
+    reg_time, retry_time = 20, 10
+    accounts = ("alice", "bob", "carol")
+    with Lab() as lab:
+        w = World(lab, accounts=accounts, reg_time=reg_time, retry_time=retry_time)
+        w.wait_all_registered()
+        # by the engine's own refresh (50 % of the grant)
+        w.k.restart()
+        check_eq(w.k.contact_count(), 0, "contacts right after the restart")
+        bound = max(reg_time * 0.5, retry_time) + 5
+        t0 = time.monotonic()
+        try:
+            wait_until(w.all_contacts, bound, "every binding back in the location table",
+                       interval=0.2)
+        except LabError:
+            raise AssertionError("after %.0f s only %r are registered"
+                                 % (bound, [u for u in w.users() if w.k.contacts(u)]))
+        natural = time.monotonic() - t0
+        check_eq(w.k.contact_count(), len(w.users()), "location table size")
+        wait_until(w.all_registered, 5, "every status row registered")
+        check_eq(w.value(REGISTERED_COUNT), str(len(w.users())), "gwRegRegisteredCount")
+        # by gwRegAllAction refresh
+        w.k.restart()
+        t0 = time.monotonic()
+        check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)])[0], 0, "gwRegAllAction refresh")
+        wait_until(w.all_contacts, 5, "every binding back after gwRegAllAction refresh",
+                   interval=0.1)
+        forced = time.monotonic() - t0
+        check_eq(w.k.contact_count(), len(w.users()), "location table size")
+        check(not w.walk(ALARMS + ".2"), "alarms after the restarts: %s" % w.alarm_names())
+    figure("kamailio-restart", "%d bindings lost on the registrar's side, all back in %.1f s "
+           "(refresh at 50%% of a %d s grant; bound %.0f s) and in %.1f s with gwRegAllAction "
+           "refresh" % (len(w.users()), natural, reg_time, bound, forced))
+
+
+# ---- INI uploads that must fail ---------------------------------------------
+
+def upload(w, uri, mode=1, timeout=60):
+    rc, _, err = w.set([(INI_URI, "s", uri), (INI_MODE, "i", mode), (INI_ACTION, "i", 1)])
+    check_eq(rc, 0, "SET gwIniAction load of %s: %s" % (uri, err))
+    wait_until(lambda: (w.get(INI_STATUS) or ("", ""))[1] in (INI_SUCCESS, INI_FAILED),
+               timeout, "the load of %s to end" % uri, interval=0.1)
+    return w.value(INI_STATUS), unquote(w.value(INI_DIAG) or "")
+
+
+@t.case
+def ini_upload_unreadable_truncated_or_garbage_changes_nothing():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_all_registered()
+        before_ini = w.gw.read_ini()
+        before = w.walk(CONFIG)
+        check(len(before) > 50, "config walk has %d objects" % len(before))
+        full = before_ini.replace("RegistrationTime = 60", "RegistrationTime = 61")
+        cases = []
+        # cannot be read
+        cases.append(("file://%s/none/x.ini" % lab.dir, "No such file"))
+        cases.append(("file://" + lab.dir, ""))        # a directory
+        cases.append(("http://127.0.0.1:%d/x.ini" % free_port("tcp"), "connect"))
+        # truncated: in a table row, in a table's end marker
+        lines = full.split("\r\n")
+        row = next(i for i, x in enumerate(lines) if x.startswith("Account 1 ="))
+        for name, text, line in (
+                ("trunc-row.ini", "\r\n".join(lines[:row] + [lines[row][:-12]]), row + 1),
+                ("trunc-end.ini", full[:-6], len(full[:-6].split("\r\n")))):
+            p = lab.path(name)
+            with open(p, "w", newline="") as f:
+                f.write(text)
+            cases.append(("file://" + p, "%s:%d:" % (name, line)))
+        # 64 MiB of garbage (the largest accepted), then one byte more
+        garbage = lab.path("garbage.bin")
+        rng = random.Random(7)
+        with open(garbage, "wb") as f:
+            for _ in range(64):
+                f.write(rng.randbytes(1 << 20))
+        cases.append(("file://" + garbage, "garbage.bin:1:"))
+        big = lab.path("garbage-big.bin")
+        shutil.copyfile(garbage, big)
+        with open(big, "ab") as f:
+            f.write(b"x")
+        cases.append(("file://" + big, "larger than"))
+        for uri, want in cases:
+            for mode in (1, 2):
+                t0 = time.monotonic()
+                status, diag = upload(w, uri, mode)
+                check_eq(status, INI_FAILED, "gwIniActionStatus after %s (%s)" % (uri, diag))
+                check(diag != "" and want in diag,
+                      "diagnostics of %s: %r, want %r in them" % (uri, diag, want))
+                w.gw.check_alive()
+                check_eq(w.walk(CONFIG), before, "configuration after %s" % uri)
+                check(w.gw.read_ini() == before_ini, "the INI file changed after %s" % uri)
+                if "garbage" in uri and mode == 1:
+                    figure("ini-upload", "%s rejected in %.1f s: %s"
+                           % ("64 MiB + 1 byte" if "big" in uri else "64 MiB of garbage",
+                              time.monotonic() - t0, diag[:60]))
+        w.wait_all_registered()
+        figure("ini-upload", "%d bad uploads (unreadable, truncated, garbage, too large; full "
+               "and incremental) rejected, configuration and file unchanged"
+               % (2 * len(cases)))
+
+
+@t.case
+def ini_upload_from_a_fifo_does_not_hang_the_daemon():
+    """file:// naming a FIFO: the read must not block the event loop."""
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        before_ini = w.gw.read_ini()
+        fifo = lab.path("fifo.ini")
+        os.mkfifo(fifo)
+        rc, _, err = w.set([(INI_URI, "s", "file://" + fifo), (INI_ACTION, "i", 1)])
+        check_eq(rc, 0, "SET gwIniAction load: %s" % err)
+        try:
+            wait_until(lambda: (w.get(INI_STATUS, timeout=1) or ("", ""))[1] == INI_FAILED,
+                       10, "gwIniActionStatus failed(3)", interval=0.2)
+            hung = False
+        except LabError:
+            hung = (w.get(REG_TIME, timeout=1) or ("", ""))[0] != "Gauge32"
+        finally:
+            # a reader stuck in open() gets a writer that closes at once: EOF
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass              # ENXIO: nobody is reading
+        check(not hung, "BUG: gwagentd stopped answering for 10 s after gwIniLoadUri named a "
+              "FIFO: agent/fetch.c agent_fetch_file_run() -> agent/persist.c "
+              "agent_persist_read() open()s the path O_RDONLY without O_NONBLOCK, which blocks "
+              "the whole event loop until a writer appears (open with O_NONBLOCK, or stat and "
+              "refuse non-regular files before opening)")
+        check_eq(w.value(INI_STATUS), INI_FAILED, "gwIniActionStatus")
+        check(w.gw.read_ini() == before_ini, "the INI file changed")
+        w.gw.check_alive()
+
+
+# ---- access control and secrets ---------------------------------------------
+
+@t.case
+def access_control_v2c_reads_v3_authpriv_writes():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        check_eq(w.value(REG_TIME), "60", "v2c read")
+        rc, _, err = w.set([(REG_TIME, "u", 90)], user=RO_COMMUNITY)
+        check(rc != 0, "v2c with the read community could write")
+        check("noAccess" in err or "notWritable" in err or "Timeout" in err or "authorization" in err,
+              "v2c read-only SET error: %s" % err.strip())
+        rc, _, err = w.set([(REG_TIME, "u", 91)], version="3", user=V3_RO[0])
+        check(rc != 0, "the read-only v3 user could write")
+        check_eq(w.value(REG_TIME), "60", "value after refused writes")
+        check("RegistrationTime = 60" in w.gw.read_ini(), "INI after refused writes")
+        rc, _, err = w.set([(REG_TIME, "u", 92)], version="3", user=V3_RW[0])
+        check_eq(rc, 0, "v3 authPriv write: %s" % err)
+        check_eq(w.value(REG_TIME), "92", "value after the v3 write")
+        # the write user without privacy (authNoPriv): snmpd's "rwuser gwrw priv" refuses
+        name, auth, _ = V3_RW
+        rc, _, err = _snmpset_auth(w, ["-v3", "-l", "authNoPriv", "-u", name, "-a", "SHA",
+                                       "-A", auth], [(REG_TIME, "u", 93)])
+        check(rc != 0, "an authNoPriv write was accepted")
+        check_eq(w.value(REG_TIME), "92", "value after the authNoPriv attempt")
+
+
+def _snmpset_auth(w, auth, varbinds):
+    args = []
+    for oid, typ, val in varbinds:
+        args += [oid, typ, str(val)]
+    return snmp_cmd("snmpset", w.snmpd, args, check=False, auth=auth, timeout=3, retries=0)
+
+
+def _leaks(text, secrets):
+    return [s for s in secrets if s in text]
+
+
+@t.case
+def secrets_never_leak_and_files_holding_them_are_0600():
+    need_daemon()
+    set_pw = "Qx9-set-SECRET-61d0"
+    line_pw = "Qx9-line-SECRET-a4c7"
+    upload_pw = "Qx9-upload-SECRET-0b5e"
+    secrets = list(USERS.values()) + [set_pw, line_pw, upload_pw]
+    with Lab() as lab:
+        w = World(lab, args=["-d"])           # -d -d: debug level
+        w.wait_all_registered()
+        # passwords written through every path: SET, RowStatus, gwIniLine, upload
+        rc, _, err = w.set([(GW_PASSWORD, "s", set_pw)], version="3", user=V3_RW[0])
+        check_eq(rc, 0, "SET gwPassword: %s" % err)
+        w.k.add_user("gw", set_pw)
+        row = 7
+        rc, _, err = w.set([("%s.11.%d" % (ACCOUNT, row), "i", 4),
+                            ("%s.2.%d" % (ACCOUNT, row), "i", 1),
+                            ("%s.4.%d" % (ACCOUNT, row), "i", 1),
+                            ("%s.5.%d" % (ACCOUNT, row), "s", "carol"),
+                            ("%s.6.%d" % (ACCOUNT, row), "s", USERS["carol"]),
+                            ("%s.8.%d" % (ACCOUNT, row), "i", 1),
+                            ("%s.9.%d" % (ACCOUNT, row), "s", "carol")],
+                           version="3", user=V3_RW[0])
+        check_eq(rc, 0, "createAndGo with a password: %s" % err)
+        rc, _, err = w.set([(INI_LINE, "s", "Password = '%s" % line_pw)])
+        check(rc != 0, "a broken gwIniLine was accepted")
+        rc, _, err = w.set([(INI_LINE, "s", "Password = '%s'" % (line_pw * 4))])
+        check(rc != 0, "an over-long password line was accepted")
+        bad = lab.path("bad-secret.ini")
+        with open(bad, "w") as f:
+            f.write('[ Account ]\nFORMAT Account_Index = Account_Username, Account_Password, '
+                    'Account_Register;\nAccount 3 = "dave", "%s", 7;\nAccount 4 = "eve", "%s;\n'
+                    '[ \\Account ]\n' % (upload_pw, upload_pw))
+        status, _ = upload(w, "file://" + bad, mode=2)
+        check_eq(status, INI_FAILED, "upload of a bad file")
+        # a registration failure carries text: make one (wrong password at the registrar)
+        w.k.add_user("bob", "Qx9-other-password")
+        check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)])[0], 0, "gwRegAllAction refresh")
+        w.trapd.wait_for(lambda n: n["trap_oid"] == N_REG_FAILED, 20, "gwRegistrationFailed")
+        w.k.add_user("bob", USERS["bob"])
+        check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)])[0], 0, "gwRegAllAction refresh")
+        w.wait_all_registered(30)
+        check(w.k.contacts("carol"), "carol registered with her password")
+        # every read path
+        seen = {}
+        for label, kw in (("walk v2c", {}), ("bulkwalk v2c", {"bulk": True}),
+                          ("walk v2c rw", {"user": RW_COMMUNITY}),
+                          ("walk v3", {"version": "3", "user": V3_RW[0]}),
+                          ("bulkwalk v3", {"version": "3", "user": V3_RW[0], "bulk": True})):
+            got = w.walk(ROOT, **kw)
+            check(len(got) > 100, "%s returned %d objects" % (label, len(got)))
+            seen[label] = len(got)
+            check_eq(_leaks(repr(got), secrets), [], "passwords in the %s of GWAGENT-MIB" % label)
+        for oid in (GW_PASSWORD, "%s.6.0" % ACCOUNT, "%s.6.%d" % (ACCOUNT, row), INI_DIAG):
+            for kw in ({}, {"version": "3", "user": V3_RW[0]}):
+                v = w.get(oid, **kw)
+                check_eq(_leaks(repr(v), secrets), [], "passwords in GET %s" % oid)
+        with open(w.trapd.logfile, errors="replace") as f:
+            traps = f.read()
+        check(w.trapd.traps(), "no notification arrived")
+        check_eq(_leaks(traps, secrets), [], "passwords in the snmptrapd file")
+        log_path = w.gw.proc.log
+        w.gw.stop()
+        with open(log_path, errors="replace") as f:
+            log = f.read()
+        check("DBG" in log, "the daemon did not log at debug level")
+        check_eq(_leaks(log, secrets), [], "passwords in the daemon's debug log")
+        r = subprocess.run([ini_tool(), "dump", w.gw.ini_path], capture_output=True,
+                           text=True, timeout=60)
+        check_eq(r.returncode, 0, "gwagent-ini dump exit")
+        check_eq(_leaks(r.stdout + r.stderr, secrets), [], "passwords in gwagent-ini dump")
+        r = subprocess.run([ini_tool(), "dump", "--show-secrets", w.gw.ini_path],
+                           capture_output=True, text=True, timeout=60)
+        check(set_pw in r.stdout and USERS["carol"] in r.stdout,
+              "dump --show-secrets shows the passwords")
+        with open(w.gw.ini_path) as f:
+            check(set_pw in f.read(), "the gateway INI holds the password set by SNMP")
+        check_eq(oct(mode_of(w.gw.ini_path)), oct(0o600), "gateway INI mode")
+        check_eq(oct(mode_of(w.gw.conf_path)), oct(0o600), "settings file mode")
+    figure("secrets", "%d distinctive passwords (INI, SET, RowStatus, gwIniLine, upload) "
+           "absent from 5 walks of GWAGENT-MIB (%d objects), GETs, %d notifications, the "
+           "debug log and gwagent-ini dump; gateway INI 0600"
+           % (len(secrets), seen["walk v2c"], traps.count("TRAP\t")))
+
+
+@t.case
+def settings_with_v3_passphrases_must_be_0600():
+    need_daemon()
+    user = V3_RW[0]
+    with Lab() as lab:
+        k = Kamailio(lab, realm="gw.test", users=USERS).start()
+        port = free_port("udp")
+        gw = Gwagentd(lab, master="udp:127.0.0.1:%d" % port, gateway_ini=gateway_ini(k),
+                      settings={"snmp": {"v3_user": user, "v3_auth_pass": V3_SECRETS[0],
+                                         "v3_priv_pass": V3_SECRETS[1]}},
+                      args=["-d"])
+        argv = gw.argv()              # writes the settings file, 0600
+        os.chmod(gw.conf_path, 0o644)
+        p = lab.spawn("gwagentd-0644", argv, cwd=gw.dir)
+        wait_until(lambda: not p.alive(), 10, "gwagentd to refuse a 0644 settings file")
+        check(p.popen.returncode != 0, "gwagentd started with a 0644 settings file")
+        check("0600" in p.output(), "the refusal says what to do: %s" % p.output()[-300:])
+        check_eq(_leaks(p.output(), V3_SECRETS), [], "passphrases in the refusal")
+        gw.start()                    # rewrites it 0600
+        auth = ["-v3", "-l", "authPriv", "-u", user, "-a", "SHA", "-A", V3_SECRETS[0],
+                "-x", "AES", "-X", V3_SECRETS[1]]
+
+        class Agent:
+            address = "127.0.0.1:%d" % port
+        Agent.lab = lab
+        wait_until(lambda: snmp_cmd("snmpget", Agent, [REG_TIME], check=False, auth=auth,
+                                    timeout=1, retries=0)[0] == 0, 10, "master answers v3")
+        rc, _, err = snmp_cmd("snmpset", Agent, [REG_TIME, "u", "71"], check=False,
+                              auth=auth, timeout=3, retries=0)
+        check_eq(rc, 0, "v3 SET to the embedded master: %s" % err)
+        rc, out, _ = snmp_cmd("snmpbulkwalk", Agent, [ROOT], check=False, auth=auth)
+        check_eq(_leaks(out, V3_SECRETS + tuple(USERS.values())), [], "secrets in a walk")
+        log_path = gw.proc.log
+        gw.stop()
+        with open(log_path, errors="replace") as f:
+            log = f.read()
+        check("DBG" in log, "the daemon did not log at debug level")
+        check_eq(_leaks(log, V3_SECRETS + tuple(USERS.values())), [],
+                 "secrets in the debug log")
+        checked = []
+        for root, _, files in os.walk(gw.dir):
+            for f in files:
+                path = os.path.join(root, f)
+                if f.endswith(".out"):
+                    continue          # the lab's capture of stdout/stderr
+                with open(path, "rb") as fh:
+                    data = fh.read().decode(errors="replace")
+                holds = _leaks(data, V3_SECRETS + tuple(USERS.values()))
+                if holds or root != gw.dir:   # below persist_dir: USM keys
+                    check_eq(oct(mode_of(path)), oct(0o600),
+                             "mode of %s (holds %s)" % (path, holds or "SNMP state"))
+                    checked.append(os.path.relpath(path, gw.dir))
+        check("gwagentd.conf" in checked and "gateway.ini" in checked,
+              "files holding secrets: %s" % checked)
+    figure("secrets", "a settings file holding v3 passphrases at 0644 is refused; files "
+           "holding secrets are 0600: %s" % ", ".join(sorted(checked)))
+
+
+# ---- registrar silent, then back ---------------------------------------------
+
+@t.case
+def registrar_silent_then_back_notifies_and_clears():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_all_registered()
+        aors = ["sip:%s@gw.test" % u for u in w.users()]
+        pgid = w.k.proc.pid
+        t0 = time.monotonic()
+        os.killpg(pgid, signal.SIGSTOP)   # the registrar stops answering, socket open
+        try:
+            check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)])[0], 0, "refresh all")
+            failed = w.trapd.wait_for(
+                lambda n: n["trap_oid"] == N_REG_FAILED and
+                all(any(a in repr(x["vars"]) for x in w.trapd.traps()
+                        if x["trap_oid"] == N_REG_FAILED) for a in aors),
+                60, "gwRegistrationFailed for every binding")
+            t_failed = time.monotonic() - t0
+            lost = w.trapd.wait_for(lambda n: n["trap_oid"] == N_PSET_LOST, 20,
+                                    "gwProxySetLost")
+            names = w.alarm_names()
+            check('"gwProxySetLost"' in names and '"gwRegistrationFailed"' in names,
+                  "active alarms while silent: %s" % names)
+            check(len(names) >= len(aors) + 1, "alarm rows: %s" % names)
+            w.gw.check_alive()
+        finally:
+            os.killpg(pgid, signal.SIGCONT)
+        t1 = time.monotonic()
+        restored = w.trapd.wait_for(lambda n: n["trap_oid"] == N_REG_RESTORED and
+                                    all(any(a in repr(x["vars"]) for x in w.trapd.traps()
+                                            if x["trap_oid"] == N_REG_RESTORED) for a in aors),
+                                    60, "gwRegistrationRestored for every binding")
+        w.trapd.wait_for(lambda n: n["trap_oid"] == N_PSET_RESTORED, 30, "gwProxySetRestored")
+        try:
+            wait_until(lambda: not w.walk(ALARMS + ".2"), 40, "the alarm table to empty")
+        except LabError:
+            raise AssertionError("alarms left: %r" % w.alarm_names())
+        t_back = time.monotonic() - t1
+        w.wait_all_registered()
+        check_eq(w.value(REGISTERED_COUNT), str(len(aors)), "gwRegRegisteredCount")
+        check(len(failed) >= 1 and len(lost) >= 1 and len(restored) >= 1, "notifications")
+    figure("registrar-silent", "%d bindings: gwRegistrationFailed for all %.0f s after the "
+           "registrar went silent, restored and alarm table empty %.0f s after it came back"
+           % (len(aors), t_failed, t_back))
+
+
+# ---- valgrind -------------------------------------------------------------------
+
+def valgrind_reports(d):
+    """{log name: (errors, definitely + indirectly lost bytes, invalid
+    accesses, text)}; no leak summary (every block freed) is 0 lost."""
+    out = {}
+    for f in sorted(os.listdir(d)):
+        if not re.match(r"valgrind\.\d+\.log$", f):
+            continue
+        with open(os.path.join(d, f), errors="replace") as fh:
+            text = fh.read()
+        m = re.search(r"ERROR SUMMARY: ([\d,]+) errors", text)
+        errors = int(m.group(1).replace(",", "")) if m else None
+        lost = 0
+        for m in re.finditer(r"(definitely|indirectly) lost: ([\d,]+) bytes", text):
+            lost += int(m.group(2).replace(",", ""))
+        invalid = len(re.findall(r"Invalid (read|write|free)|uninitialised|"
+                                 r"Mismatched free|overlap", text))
+        out[f] = (errors, lost, invalid, text)
+    return out
+
+
+@t.case
+def valgrind_world_scenario_no_leaks_no_invalid_accesses():
+    plain = os.environ.get("GW_PLAIN_BUILDDIR")
+    if not plain:
+        raise OptionalSkip("needs GW_PLAIN_BUILDDIR (a build without sanitizers): "
+                           "run tools/valgrind.sh")
+    exe = os.path.join(plain, "agent", "gwagentd")
+    if not os.access(exe, os.X_OK):
+        raise LabError("no gwagentd in GW_PLAIN_BUILDDIR=%s" % plain)
+    if which_or_none("valgrind") is None:
+        raise LabError("valgrind is not installed (Debian package valgrind)")
+    saved = os.environ.get("GWAGENTD")
+    os.environ["GWAGENTD"] = exe
+    t0 = time.monotonic()
+    try:
+        with Lab() as lab:
+            w = World(lab, valgrind=True)
+            w.wait_all_registered(60)
+            check_eq(w.set([(REG_TIME, "u", 120)], timeout=10)[0], 0, "scalar SET")
+            row = 9
+            rc, _, err = w.set([("%s.11.%d" % (ACCOUNT, row), "i", 4),
+                                ("%s.2.%d" % (ACCOUNT, row), "i", 1),
+                                ("%s.4.%d" % (ACCOUNT, row), "i", 1),
+                                ("%s.5.%d" % (ACCOUNT, row), "s", "carol"),
+                                ("%s.6.%d" % (ACCOUNT, row), "s", USERS["carol"]),
+                                ("%s.8.%d" % (ACCOUNT, row), "i", 1),
+                                ("%s.9.%d" % (ACCOUNT, row), "s", "carol")], timeout=10)
+            check_eq(rc, 0, "createAndGo: %s" % err)
+            wait_until(lambda: w.k.contacts("carol"), 30, "carol registered")
+            check(w.set([(REG_TIME, "u", 1)], timeout=10)[0] != 0, "a refused SET")
+            check_eq(w.set([(INI_LINE, "s", "RegistrationRetryTime = 20")], timeout=10)[0], 0,
+                     "gwIniLine")
+            good = lab.path("good.ini")
+            with open(good, "w") as f:
+                f.write("RegistrationTime = 90\n")
+            bad = lab.path("bad.ini")
+            with open(bad, "w") as f:
+                f.write("[ Account ]\nFORMAT Account_Index = Account_Register;\n"
+                        "Account 3 = 7;\n[ \\Account ]\n")
+            check_eq(upload(w, "file://" + good, mode=2)[0], INI_SUCCESS, "good upload")
+            check_eq(upload(w, "file://" + bad, mode=2)[0], INI_FAILED, "bad upload")
+            check_eq(upload(w, "file://%s/none.ini" % lab.dir)[0], INI_FAILED,
+                     "unreadable upload")
+            check_eq(w.set([("%s.11.%d" % (ACCOUNT, row), "i", 6)], timeout=10)[0], 0,
+                     "destroy")
+            check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)], timeout=10)[0], 0, "refresh")
+            w.walk(ROOT, bulk=True)
+            w.snmpd.kill9()           # AgentX session lost and re-opened
+            w.snmpd.start()
+            w.wait_subtree(60)
+            w.k.restart()             # bindings lost at the registrar
+            check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)], timeout=10)[0], 0, "refresh")
+            w.wait_all_registered(60)
+            w.gw.signal(signal.SIGHUP)
+            time.sleep(2)
+            w.wait_all_registered(60)
+            rc = w.gw.stop()          # SIGTERM: unregister and exit
+            reports = valgrind_reports(w.gw.dir)
+            check(reports, "no valgrind log in %s" % w.gw.dir)
+            for name, (errors, lost, invalid, text) in reports.items():
+                detail = "\n".join(text.splitlines()[-60:])
+                check(errors is not None, "%s has no ERROR SUMMARY:\n%s" % (name, detail))
+                check_eq((errors, lost, invalid), (0, 0, 0),
+                         "%s (errors, definitely+indirectly lost bytes, invalid accesses):\n%s"
+                         % (name, detail))
+            check_eq(rc, 0, "gwagentd's exit status under valgrind")
+    finally:
+        if saved is None:
+            os.environ.pop("GWAGENTD", None)
+        else:
+            os.environ["GWAGENTD"] = saved
+    figure("valgrind", "memcheck on register, SETs, RowStatus, gwIniLine, 3 uploads, snmpd "
+           "and Kamailio restarts, SIGHUP, SIGTERM: 0 errors, 0 bytes definitely or "
+           "indirectly lost, 0 invalid accesses (%.0f s)"
+           % (time.monotonic() - t0))
+
+
+if __name__ == "__main__":
+    wanted = sys.argv[1:]
+    if wanted:
+        names = [c.__name__ for c in t.cases]
+        unknown = [n for n in wanted if n not in names]
+        if unknown:
+            sys.exit("unknown case(s): %s; cases: %s" % (" ".join(unknown), " ".join(names)))
+        t.cases = [c for c in t.cases if c.__name__ in wanted]
+    sys.exit(t.run())
