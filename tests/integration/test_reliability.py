@@ -397,6 +397,7 @@ def crash_safety_kill9_at_random_moments():
               ", ".join("%d %s" % (n, m) for m, n in modes.items()), time.monotonic() - t0))
     figure("crash-safety leftovers", "%d stale gateway.ini.tmp* files (0600, holding "
            "passwords) accumulated over %d kills" % (len(leftovers), iterations))
+    figure("faults survived", "%d kill -9 of gwagentd" % iterations)
 
 
 @t.case
@@ -454,6 +455,7 @@ def snmpd_killed_and_restarted_five_times():
         w.wait_all_registered()
     figure("snmpd-restarts", "5 snmpd restarts (kill -9 and SIGTERM) survived; subtree back "
            "in %.1f s at most (%s)" % (max(waits), ", ".join("%.1f" % x for x in waits)))
+    figure("faults survived", "5 snmpd restarts")
 
 
 @t.case
@@ -491,6 +493,7 @@ def kamailio_restart_all_bindings_reregistered():
     figure("kamailio-restart", "%d bindings lost on the registrar's side, all back in %.1f s "
            "(refresh at 50%% of a %d s grant; bound %.0f s) and in %.1f s with gwRegAllAction "
            "refresh" % (len(w.users()), natural, reg_time, bound, forced))
+    figure("faults survived", "2 Kamailio restarts")
 
 
 # ---- INI uploads that must fail ---------------------------------------------
@@ -552,12 +555,17 @@ def ini_upload_unreadable_truncated_or_garbage_changes_nothing():
                 check(w.gw.read_ini() == before_ini, "the INI file changed after %s" % uri)
                 if "garbage" in uri and mode == 1:
                     figure("ini-upload", "%s rejected in %.1f s: %s"
-                           % ("64 MiB + 1 byte" if "big" in uri else "64 MiB of garbage",
-                              time.monotonic() - t0, diag[:60]))
+                           % ("64 MiB + 1 byte" if "big" in uri else "64 MiB of random bytes",
+                              time.monotonic() - t0,
+                              diag.replace("file://%s/" % lab.dir, "")[:60]))
+                elif want.startswith("trunc") and mode == 1:
+                    figure("ini-upload", "truncated file rejected: %s"
+                           % diag.replace("file://%s/" % lab.dir, "")[:80])
         w.wait_all_registered()
         figure("ini-upload", "%d bad uploads (unreadable, truncated, garbage, too large; full "
                "and incremental) rejected, configuration and file unchanged"
                % (2 * len(cases)))
+        figure("faults survived", "%d bad INI uploads" % (2 * len(cases)))
 
 
 @t.case
@@ -820,6 +828,7 @@ def registrar_silent_then_back_notifies_and_clears():
     figure("registrar-silent", "%d bindings: gwRegistrationFailed for all %.0f s after the "
            "registrar went silent, restored and alarm table empty %.0f s after it came back"
            % (len(aors), t_failed, t_back))
+    figure("faults survived", "1 silent registrar")
 
 
 # ---- valgrind -------------------------------------------------------------------
@@ -841,6 +850,9 @@ def valgrind_reports(d):
         invalid = len(re.findall(r"Invalid (read|write|free)|uninitialised|"
                                  r"Mismatched free|overlap", text))
         out[f] = (errors, lost, invalid, text)
+        m = re.search(r"total heap usage: ([\d,]+) allocs, ([\d,]+) frees", text)
+        if m:
+            figure("valgrind heap", "%s: %s allocs, %s frees" % (f, m.group(1), m.group(2)))
     return out
 
 
