@@ -348,8 +348,11 @@ def crash_safety_kill9_at_random_moments():
     t0 = time.monotonic()
     with Lab() as lab:
         w = World(lab)
-        # gwIniAction save: the file holds every parameter from now on
+        # gwIniAction save: the file holds every parameter from now on.  The
+        # save runs at COMMIT, which a subagent sees (AgentX CleanupSet) only
+        # after snmpd has answered: wait for the file.
         check_eq(w.set([(INI_ACTION, "i", 2)])[0], 0, "gwIniAction save")
+        wait_until(lambda: "ProxyKeepAliveTime" in w.gw.read_ini(), 5, "the saved INI")
         model.want = ini_state(w.gw.read_ini())
         check_eq(snmp_state(w), model.want, "the crash keys through snmpd and in the file")
         for it in range(1, iterations + 1):
