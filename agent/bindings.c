@@ -190,21 +190,55 @@ agent_spec_timers(struct agent_spec *sp, const struct ini_conf *conf)
 		conf, INI_P_MAX_REGISTRATION_BACKOFF_TIME);
 	c->hotswap_rtx = (unsigned)ini_conf_get_int(conf, INI_P_HOT_SWAP_RTX);
 	c->hotswap = ini_conf_get_int(conf, INI_P_IS_PROXY_HOT_SWAP) != 0;
+	c->unreg_all_first =
+		ini_conf_get_int(conf, INI_P_UNREGISTRATION_MODE) != 0;
 	c->rereg_on_conn_failure =
 		ini_conf_get_int(conf,
 				 INI_P_REREGISTER_ON_CONNECTION_FAILURE) != 0;
 	c->jitter_pct = 10;
 }
 
-static void
-agent_spec_hotswap(struct agent_spec *sp, const struct ini_conf *conf, long set)
+/* A ProxySet column of set, or the global parameter when the set has no
+ * row (or says "not configured", -1). */
+static long
+agent_set_param(const struct ini_conf *conf, long set, enum ini_param_id col,
+		enum ini_param_id global)
 {
 	long v;
 
-	if (set >= 0 &&
-	    ini_conf_row_get_int(conf, INI_P_PROXYSET_IS_PROXY_HOT_SWAP, set,
-				 &v) == 0)
-		sp->cfg.hotswap = sp->cfg.hotswap || v != 0;
+	if (set >= 0 && ini_conf_row_get_int(conf, col, set, &v) == 0 && v >= 0)
+		return v;
+	return ini_conf_get_int(conf, global);
+}
+
+/* Hot swap, keep-alive, redundancy and load balancing of a proxy set. */
+static void
+agent_spec_proxyset_policy(struct agent_spec *sp, const struct ini_conf *conf,
+			   long set)
+{
+	struct sipreg_binding_cfg *c = &sp->cfg;
+	long lb;
+
+	c->hotswap =
+		agent_set_param(conf, set, INI_P_PROXYSET_IS_PROXY_HOT_SWAP,
+				INI_P_IS_PROXY_HOT_SWAP) != 0 ||
+		c->hotswap;
+	c->keepalive = (enum sipreg_keepalive)agent_set_param(
+		conf, set, INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE,
+		INI_P_ENABLE_PROXY_KEEP_ALIVE);
+	c->keepalive_s = (unsigned)agent_set_param(
+		conf, set, INI_P_PROXYSET_PROXY_KEEP_ALIVE_TIME,
+		INI_P_PROXY_KEEP_ALIVE_TIME);
+	c->redundancy =
+		agent_set_param(conf, set, INI_P_PROXYSET_PROXY_REDUNDANCY_MODE,
+				INI_P_PROXY_REDUNDANCY_MODE) == 1
+			? SIPREG_HOMING
+			: SIPREG_PARKING;
+	/* Random weights (2) need DNS SRV weights: spread as round robin. */
+	lb = agent_set_param(conf, set,
+			     INI_P_PROXYSET_PROXY_LOAD_BALANCING_METHOD,
+			     INI_P_PROXY_LOAD_BALANCING_METHOD);
+	c->load_balancing = lb != 0 ? 1 : 0;
 }
 
 static void
@@ -255,11 +289,12 @@ agent_spec_gateway(struct agent_spec *sp, const struct ini_conf *conf,
 			    ini_conf_get_int(
 				    conf, INI_P_REGISTRAR_TRANSPORT_TYPE)) < 0)
 			return agent_fail(err, errlen, "bad RegistrarIP");
+		agent_spec_proxyset_policy(sp, conf, -1); /* the globals */
 	} else if (ini_conf_get_int(conf, INI_P_IS_PROXY_USED)) {
 		sp->proxyset = 0;
 		if (agent_spec_proxyset(sp, conf, 0) < 0)
 			return agent_fail(err, errlen, "bad proxy address");
-		agent_spec_hotswap(sp, conf, 0);
+		agent_spec_proxyset_policy(sp, conf, 0);
 	}
 	/* Request-URI host: RegistrarName, RegistrarIP, ProxyName, proxy. */
 	agent_spec_copy(sp->registrar, *rname	? rname
@@ -333,7 +368,7 @@ agent_spec_account(struct agent_spec *sp, const struct ini_conf *conf, long idx,
 	sp->proxyset = (int)set;
 	if (set >= 0 && agent_spec_proxyset(sp, conf, set) < 0)
 		return agent_fail(err, errlen, "bad proxy address");
-	agent_spec_hotswap(sp, conf, set);
+	agent_spec_proxyset_policy(sp, conf, set);
 	if (sp->aor_user[0] == '\0' || sp->aor_host[0] == '\0')
 		return agent_fail(err, errlen, "no AOR user or host");
 	if (sp->cfg.naddrs == 0)
@@ -801,8 +836,12 @@ agent_binding_describe(const struct ini_conf *conf, int type, long id,
 				agent_tp_name(sp->cfg.addrs[i].transport));
 		if (used < len)
 			snprintf(buf + used, len - used,
-				 " expires=%u hotswap=%d",
-				 (unsigned)sp->cfg.expires, sp->cfg.hotswap);
+				 " expires=%u hotswap=%d ka=%d/%u homing=%d "
+				 "rr=%u",
+				 (unsigned)sp->cfg.expires, sp->cfg.hotswap,
+				 (int)sp->cfg.keepalive, sp->cfg.keepalive_s,
+				 sp->cfg.redundancy == SIPREG_HOMING,
+				 sp->cfg.load_balancing);
 	}
 	OPENSSL_cleanse(sp, sizeof(*sp));
 	free(sp);

@@ -357,9 +357,11 @@ gwagentd_unregister_all(struct gwagent *g)
 		agent_sip_engine(agent_bindings_sip(g->bindings));
 	uint64_t deadline = agent_event_now(g->ev) + GWAGENTD_UNREG_DEADLINE_MS;
 
-	sipreg_engine_unregister_all(e);
+	/* The engine paces the un-REGISTERs and gives up at the deadline. */
+	sipreg_engine_unregister_all_deadline(e, GWAGENTD_UNREG_DEADLINE_MS);
 	agent_sip_sync(agent_bindings_sip(g->bindings));
-	while (sipreg_engine_busy(e) > 0 && agent_event_now(g->ev) < deadline)
+	while (sipreg_engine_busy(e) > 0 &&
+	       agent_event_now(g->ev) < deadline + 500)
 		agent_event_run_once(g->ev, 100);
 	if (sipreg_engine_busy(e) > 0)
 		log_warnx("sip", "%zu bindings still unregistering at exit",

@@ -77,11 +77,27 @@ class Snmpd:
         os.chmod(self.conf, 0o600)
 
     def start(self, timeout=10.0):
+        """Start (or restart) snmpd.  A restart keeps its port when it can;
+        if another process took the port meanwhile, it moves to a new one
+        (clients use .address, the subagent the unchanged unix socket)."""
         exe = which_or_none("snmpd")
         if exe is None:
             raise LabError("snmpd is not installed (Debian package: snmpd)")
-        if self.port is None:
-            self.port = free_port("udp")
+        for attempt in range(5):
+            if self.port is None or attempt >= 2:
+                self.port = free_port("udp")
+            try:
+                return self._start_once(exe, timeout)
+            except LabError as e:
+                if "Error opening specified endpoint" not in str(e):
+                    raise
+                if self.proc is not None and self.proc in self.lab.procs:
+                    self.lab.procs.remove(self.proc)
+                self.proc = None
+                time.sleep(0.2)
+        raise LabError("snmpd could not bind a UDP port on %s" % HOST)
+
+    def _start_once(self, exe, timeout):
         if os.path.exists(self.pidfile):
             os.unlink(self.pidfile)
         self._write_conf()

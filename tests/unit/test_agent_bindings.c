@@ -88,18 +88,29 @@ START_TEST(test_describe_gateway)
 			 1);
 	ck_assert_str_eq(buf, "aor=gw100@gw.example ruri=127.0.0.1 "
 			      "auth=gwuser set=0 addrs=127.0.0.1:5070/udp "
-			      "expires=300 hotswap=0");
+			      "expires=300 hotswap=0 ka=0/60 homing=0 rr=0");
 	ck_assert_ptr_null(strstr(buf, "gw-secret"));
 	ini_conf_destroy(c);
 
 	/* RegistrarIP wins over proxy set 0; RegistrarName is the R-URI. */
+	/* Proxy set 0 has a row: its keep-alive columns win over the global
+	 * ones; its redundancy mode is -1, "use the global one". */
+	c = conf_from(BASE "EnableProxyKeepAlive = 1\n"
+			   "ProxyKeepAliveTime = 30\n"
+			   "ProxyRedundancyMode = 1\n");
+	agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "aor=gw100@gw.example ruri=127.0.0.1 "
+			      "auth=gwuser set=0 addrs=127.0.0.1:5070/udp "
+			      "expires=300 hotswap=0 ka=0/60 homing=1 rr=0");
+	ini_conf_destroy(c);
+
 	c = conf_from(BASE "RegistrarIP = '127.0.0.9:5080'\n"
 			   "RegistrarName = 'reg.example'\n"
 			   "RegistrarTransportType = 1\n");
 	agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "aor=gw100@gw.example ruri=reg.example "
 			      "auth=gwuser set=-1 addrs=127.0.0.9:5080/tcp "
-			      "expires=300 hotswap=0");
+			      "expires=300 hotswap=0 ka=0/60 homing=0 rr=0");
 	ini_conf_destroy(c);
 
 	c = conf_from("IsRegisterNeeded = 0\n");
@@ -127,12 +138,14 @@ START_TEST(test_describe_accounts)
 	agent_binding_describe(c, AGENT_BINDING_ACCOUNT, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "aor=alice@pbx.example ruri=pbx.example "
 			      "auth=alice set=1 addrs=127.0.0.2:5060/udp,"
-			      "127.0.0.3:5099/udp expires=300 hotswap=1");
+			      "127.0.0.3:5099/udp expires=300 hotswap=1 "
+			      "ka=0/60 homing=0 rr=0");
 	/* HostName given, ContactUser empty: the IP group's contact user. */
 	agent_binding_describe(c, AGENT_BINDING_ACCOUNT, 1, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "aor=trunk@other.example ruri=other.example "
 			      "auth=bob set=1 addrs=127.0.0.2:5060/udp,"
-			      "127.0.0.3:5099/udp expires=300 hotswap=1");
+			      "127.0.0.3:5099/udp expires=300 hotswap=1 "
+			      "ka=0/60 homing=0 rr=0");
 	/* Account_Register = 0 */
 	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_ACCOUNT, 2,
 						buf, sizeof(buf)),
