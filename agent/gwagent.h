@@ -103,6 +103,11 @@ int agent_persist_write(const char *path, const char *buf, size_t len);
  * malloc'd buffer the caller frees.  @return 0, -EFBIG or -errno.
  */
 int agent_persist_read(const char *path, size_t max, char **out, size_t *len);
+/**
+ * Remove the temporary files a crash during agent_persist_write() of
+ * @p path may have left.  @return how many, or -errno.
+ */
+int agent_persist_cleanup(const char *path);
 
 /* config.c */
 int agent_config_create(struct agent_config **out, const char *path);

@@ -237,6 +237,7 @@ gwagentd_load_gateway(struct gwagent *g)
 
 	if (path == NULL)
 		return 0;
+	agent_persist_cleanup(path);
 	if (access(path, F_OK) < 0 && errno == ENOENT) {
 		log_info("config", "%s does not exist: defaults", path);
 		return 0;

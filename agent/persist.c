@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -95,7 +96,9 @@ agent_persist_read(const char *path, size_t max, char **out, size_t *len)
 
 	if (path == NULL || out == NULL || len == NULL)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (and
+	 * block the loop); only regular files are read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -105,7 +108,7 @@ agent_persist_read(const char *path, size_t max, char **out, size_t *len)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return -EINVAL;
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
 	if ((size_t)st.st_size > max) {
 		close(fd);
@@ -135,4 +138,46 @@ agent_persist_read(const char *path, size_t max, char **out, size_t *len)
 	*out = buf;
 	*len = got;
 	return 0;
+}
+
+/* Whether name is "<base>.tmpXXXXXX", a temporary file of ours. */
+static int
+agent_persist_is_tmp(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	return strncmp(name, base, n) == 0 &&
+	       strncmp(name + n, ".tmp", 4) == 0 && strlen(name + n + 4) == 6;
+}
+
+int
+agent_persist_cleanup(const char *path)
+{
+	char dcopy[PATH_MAX], bcopy[PATH_MAX];
+	const char *dir, *base;
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (snprintf(dcopy, sizeof(dcopy), "%s", path) >= (int)sizeof(dcopy) ||
+	    snprintf(bcopy, sizeof(bcopy), "%s", path) >= (int)sizeof(bcopy))
+		return -ENAMETOOLONG;
+	dir = dirname(dcopy);
+	base = basename(bcopy);
+	d = opendir(dir);
+	if (d == NULL)
+		return -errno;
+	/* A crash between mkstemp() and rename() leaves a full copy of the
+	 * file, passwords included: never let those pile up. */
+	while ((de = readdir(d)) != NULL) {
+		if (!agent_persist_is_tmp(de->d_name, base))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	if (n > 0)
+		log_info("persist", "removed %d stale temporary file%s of %s",
+			 n, n > 1 ? "s" : "", path);
+	return n;
 }

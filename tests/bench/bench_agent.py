@@ -27,6 +27,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lab import Lab  # noqa: E402
+from lab.gateway import bulk_accounts, gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import free_port, wait_until  # noqa: E402
@@ -39,32 +40,8 @@ COUNT = ROOT + ".1.2.3.3.0"   # gwRegRegisteredCount
 
 
 def gateway_ini(port, n):
-    rows = "\n".join('Account %d = 1, -1, 1, "u%06d", "pw-u%06d", "", 1, "u%06d", 0;'
-                     % (i, i, i, i) for i in range(n))
-    return """[SIP Params]
-IsRegisterNeeded = 0
-RegistrationTime = 3600
-[ ProxySet ]
-FORMAT ProxySet_Index = ProxySet_IsProxyHotSwap;
-ProxySet 1 = 0;
-[ \\ProxySet ]
-[ ProxyIp ]
-FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, ProxyIp_ProxySetId;
-ProxyIp 0 = "127.0.0.1:%d", 0, 1;
-[ \\ProxyIp ]
-[ IPGroup ]
-FORMAT IPGroup_Index = IPGroup_ProxySetId, IPGroup_SIPGroupName;
-IPGroup 1 = 1, "gw.test";
-[ \\IPGroup ]
-[ TrunkGroupSettings ]
-FORMAT TrunkGroupSettings_Index = TrunkGroupSettings_TrunkGroupId, TrunkGroupSettings_RegistrationMode;
-TrunkGroupSettings 0 = 1, 5;
-[ \\TrunkGroupSettings ]
-[ Account ]
-FORMAT Account_Index = Account_ServedTrunkGroup, Account_ServedIPGroup, Account_ServingIPGroup, Account_Username, Account_Password, Account_HostName, Account_Register, Account_ContactUser, Account_ApplicationType;
-%s
-[ \\Account ]
-""" % (port, rows)
+    names, users = bulk_accounts(n)
+    return lab_gateway_ini(port, names, users, reg_time=3600, gateway=False)
 
 
 class Agent:

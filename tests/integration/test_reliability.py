@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import tap  # noqa: E402
+from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, free_port, wait_until, which_or_none  # noqa: E402
@@ -86,49 +87,8 @@ def figure(topic, text):
 
 def gateway_ini(k, accounts=("alice", "bob"), users=USERS, reg_time=60,
                 retry_time=10):
-    rows = ['Account %d = 1, -1, 1, "%s", "%s", "", 1, "%s", 0;' % (i, u, users[u], u)
-            for i, u in enumerate(accounts)]
-    return """;** gwagent reliability test gateway **
-[SIP Params]
-IsRegisterNeeded = 1
-IsProxyUsed = 1
-GWRegistrationName = 'gw'
-UserName = 'gw'
-Password = '%(gwpw)s'
-SIPGatewayName = 'gw.test'
-RegistrationTime = %(reg)d
-RegistrationRetryTime = %(retry)d
-IsProxyHotSwap = 1
-HotSwapRtx = 1
-
-[ ProxySet ]
-FORMAT ProxySet_Index = ProxySet_EnableProxyKeepAlive, ProxySet_IsProxyHotSwap;
-ProxySet 0 = 0, 1;
-ProxySet 1 = 0, 1;
-[ \\ProxySet ]
-
-[ ProxyIp ]
-FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, ProxyIp_ProxySetId;
-ProxyIp 0 = "127.0.0.1:%(port)d", 0, 0;
-ProxyIp 1 = "127.0.0.1:%(port)d", 0, 1;
-[ \\ProxyIp ]
-
-[ IPGroup ]
-FORMAT IPGroup_Index = IPGroup_ProxySetId, IPGroup_SIPGroupName, IPGroup_ContactUser;
-IPGroup 1 = 1, "gw.test", "";
-[ \\IPGroup ]
-
-[ TrunkGroupSettings ]
-FORMAT TrunkGroupSettings_Index = TrunkGroupSettings_TrunkGroupId, TrunkGroupSettings_RegistrationMode;
-TrunkGroupSettings 0 = 1, 5;
-[ \\TrunkGroupSettings ]
-
-[ Account ]
-FORMAT Account_Index = Account_ServedTrunkGroup, Account_ServedIPGroup, Account_ServingIPGroup, Account_Username, Account_Password, Account_HostName, Account_Register, Account_ContactUser, Account_ApplicationType;
-%(rows)s
-[ \\Account ]
-""" % {"gwpw": users["gw"], "port": k.udp_port, "rows": "\n".join(rows),
-       "reg": reg_time, "retry": retry_time}
+    return lab_gateway_ini(k.udp_port, accounts, users, reg_time=reg_time,
+                           retry_time=retry_time)
 
 
 class World:

@@ -219,7 +219,7 @@ START_TEST(test_file_directory)
 	snprintf(uri, sizeof(uri), "file://%s", g_dir);
 	ck_assert_int_eq(agent_fetch_start(g_f, uri, 0, on_done, &g_res), 0);
 	ck_assert_int_eq(run_until_done(2000), 1);
-	ck_assert_int_eq(g_res.rc, -EINVAL);
+	ck_assert_int_eq(g_res.rc, -EISDIR); /* said as such */
 }
 END_TEST
 

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: ISC
+"""Gateway INI files for the tests, benchmarks and soak runs: one place that
+knows how a lab gateway registers (proxy set 0 for the gateway binding, IP
+group 1 on proxy set 1 for the accounts, trunk group 1 per account)."""
+
+HEADER = """;** gwagent lab gateway **
+[SIP Params]
+IsRegisterNeeded = %(gw_needed)d
+IsProxyUsed = 1
+GWRegistrationName = 'gw'
+UserName = 'gw'
+Password = '%(gwpw)s'
+SIPGatewayName = 'gw.test'
+RegistrationTime = %(reg)d
+RegistrationRetryTime = %(retry)d
+IsProxyHotSwap = 1
+HotSwapRtx = 1
+"""
+
+TABLES = """
+[ ProxySet ]
+FORMAT ProxySet_Index = ProxySet_EnableProxyKeepAlive, ProxySet_IsProxyHotSwap;
+ProxySet 0 = 0, 1;
+ProxySet 1 = 0, 1;
+[ \\ProxySet ]
+
+[ ProxyIp ]
+FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, ProxyIp_ProxySetId;
+ProxyIp 0 = "127.0.0.1:%(port)d", 0, 0;
+ProxyIp 1 = "127.0.0.1:%(port)d", 0, 1;
+[ \\ProxyIp ]
+
+[ IPGroup ]
+FORMAT IPGroup_Index = IPGroup_ProxySetId, IPGroup_SIPGroupName, IPGroup_ContactUser;
+IPGroup 1 = 1, "gw.test", "";
+[ \\IPGroup ]
+
+[ TrunkGroupSettings ]
+FORMAT TrunkGroupSettings_Index = TrunkGroupSettings_TrunkGroupId, TrunkGroupSettings_RegistrationMode;
+TrunkGroupSettings 0 = 1, 5;
+[ \\TrunkGroupSettings ]
+
+[ Account ]
+FORMAT Account_Index = Account_ServedTrunkGroup, Account_ServedIPGroup, Account_ServingIPGroup, Account_Username, Account_Password, Account_HostName, Account_Register, Account_ContactUser, Account_ApplicationType;
+%(rows)s
+[ \\Account ]
+"""
+
+
+def account_row(index, user, password):
+    return 'Account %d = 1, -1, 1, "%s", "%s", "", 1, "%s", 0;' % (index, user, password, user)
+
+
+def gateway_ini(port, accounts, users, reg_time=60, retry_time=10, gateway=True):
+    """accounts: user names, registered as Account 0.. with users[name] as
+    password; the gateway binding uses users["gw"] unless gateway=False."""
+    rows = "\n".join(account_row(i, u, users[u]) for i, u in enumerate(accounts))
+    return (HEADER + TABLES) % {"gw_needed": 1 if gateway else 0,
+                                "gwpw": users.get("gw", ""), "reg": reg_time,
+                                "retry": retry_time, "port": port, "rows": rows}
+
+
+def bulk_accounts(n, prefix="pw-"):
+    """n accounts u000000.. whose password is prefix + name, for a
+    Kamailio(password_prefix=prefix)."""
+    names = ["u%06d" % i for i in range(n)]
+    return names, {u: prefix + u for u in names}
