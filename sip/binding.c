@@ -487,6 +487,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 	b->tried = 0;
 	b->min_adopted = false;
 	b->cycle_challenged = false;
+	b->conn_retried = false;
 	b->dns_wait = false;
 	b->clearing = !unreg && b->clear_pending;
 	sip_auth_new_cycle(b->auth);
@@ -675,13 +676,21 @@ on_result(struct sip_tx *tx)
 	struct sipreg_binding *b = SIP_CONTAINER(tx, struct sipreg_binding, tx);
 	struct sip_addr *a = &b->addrs[b->cur];
 	bool answered = tx->res.kind == SIP_RES_RESPONSE;
+	/* a connection in use was reset (idle timeout of a NAT or of the
+	 * registrar): once per cycle, send again on a new one before
+	 * blaming the address, which stays as it was */
+	bool resend = tx->res.kind == SIP_RES_TRANSPORT &&
+		      tx->res.conn_reused && !b->conn_retried &&
+		      a->tp != SIPREG_TP_UDP && b->attempts < SIP_MAX_ATTEMPTS;
 
 	if (b->zombie && !b->remove_after)
 		return;
 	disarm(b);
-	a->online = answered;
-	a->last_code = answered ? tx->res.code : -1;
-	a->last_ms = sip_engine_now(b->e);
+	if (!resend) {
+		a->online = answered;
+		a->last_code = answered ? tx->res.code : -1;
+		a->last_ms = sip_engine_now(b->e);
+	}
 	if (answered) {
 		on_response(b);
 	} else if (tx->res.kind == SIP_RES_TIMEOUT) {
@@ -694,7 +703,15 @@ on_result(struct sip_tx *tx)
 		a->have_local = false;
 		snprintf(why, sizeof(why), "transport error%s%.78s",
 			 tx->res.reason[0] ? ": " : "", tx->res.reason);
-		failover(b, why);
+		if (resend) {
+			b->conn_retried = true;
+			sip_engine_log(b->e, SIP_LOG_INFO,
+				       "%s@%s: %s, sending again on a new "
+				       "connection",
+				       b->aor_user, b->aor_host, why);
+			send_now(b);
+		} else
+			failover(b, why);
 	}
 	sip_binding_notify(b);
 	if (b->remove_after && !sip_tx_busy(tx) &&
@@ -856,6 +873,7 @@ sipreg_binding_remove(struct sipreg_binding *b, bool unregister)
 {
 	if (b == NULL || b->zombie)
 		return;
+	sip_ka_stop(b);
 	b->zombie = true;
 	if (unregister &&
 	    (b->state == SIPREG_REGISTERED || b->state == SIPREG_REFRESHING ||

@@ -170,6 +170,21 @@ refresh_timer(struct sip_tmr *t)
 		       (uint64_t)dns->refresh_s * 1000);
 }
 
+void
+sip_dns_set_refresh(struct sipreg_engine *e, unsigned refresh_s)
+{
+	struct sip_dns *dns = e->dns;
+
+	if (refresh_s == 0)
+		refresh_s = DNS_DEF_REFRESH;
+	if (dns == NULL || dns->refresh_s == refresh_s)
+		return;
+	dns->refresh_s = refresh_s;
+	if (dns->refresh_tmr.slot != 0) /* names in use: the new period now */
+		sip_engine_arm(e, &dns->refresh_tmr,
+			       (uint64_t)refresh_s * 1000);
+}
+
 /* ---- engine interface --------------------------------------------------- */
 
 int

@@ -165,6 +165,7 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 
 	TAILQ_INIT(&e->bindings);
 	TAILQ_INIT(&e->conns);
+	TAILQ_INIT(&e->kagroups);
 	TAILQ_INIT(&e->waitq);
 	TAILQ_INIT(&e->pending);
 	e->max_inflight =
@@ -406,6 +407,15 @@ sipreg_engine_timeout(struct sipreg_engine *e)
 }
 
 int
+sipreg_engine_set_dns_refresh(struct sipreg_engine *e, unsigned seconds)
+{
+	if (e == NULL)
+		return -EINVAL;
+	sip_dns_set_refresh(e, seconds);
+	return 0;
+}
+
+int
 sipreg_engine_stats(const struct sipreg_engine *e,
 		    struct sipreg_engine_stats *st)
 {
@@ -454,21 +464,22 @@ sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
 
 void
 sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
-		     enum sipreg_transport tp, const char *why)
+		     enum sipreg_transport tp, uint64_t conn_id,
+		     const char *why, bool reused)
 {
 	struct sipreg_binding *b, *tmp;
 
 	e->depth++;
+	sip_ka_conn_lost(e, peer, tp, conn_id, why, reused);
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
-		struct sip_tx *kt = sip_ka_tx(b);
+		bool busy = sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
+			    sip_addr_is(b->tx.dst, peer, tp);
 
-		if (kt != NULL && sip_tx_busy(kt) &&
-		    sip_addr_is(kt->dst, peer, tp))
-			sip_tx_fail(kt, why);
-		if (sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
-		    sip_addr_is(b->tx.dst, peer, tp))
-			sip_tx_fail(&b->tx, why);
+		if (busy && (conn_id == 0 || b->tx.conn_id == conn_id))
+			sip_tx_fail(&b->tx, why, reused);
+		else if (busy)
+			continue; /* on a newer connection */
 		else if (!b->zombie && b->cur < b->naddrs &&
 			 sip_addr_is(&b->addrs[b->cur], peer, tp))
 			sip_binding_conn_lost(b);

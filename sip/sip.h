@@ -293,6 +293,12 @@ int sipreg_engine_readable(struct sipreg_engine *e, int fd);
 /** Run due timers (retransmissions, refreshes, retries).  Returns 0. */
 int sipreg_engine_timeout(struct sipreg_engine *e);
 
+/**
+ * Change ProxyIPListRefreshTime: host names are resolved again every
+ * @p seconds from now on (0: the default, 60).  @return 0 or -EINVAL
+ */
+int sipreg_engine_set_dns_refresh(struct sipreg_engine *e, unsigned seconds);
+
 /** Copy the engine-wide counters. */
 int sipreg_engine_stats(const struct sipreg_engine *e,
 			struct sipreg_engine_stats *st);

@@ -359,6 +359,8 @@ struct sip_result {
 	int64_t min_expires;
 	int64_t retry_after;
 	int auth_rc;
+	bool conn_reused; /* transport: a connection that had carried
+			     earlier messages was lost under it */
 };
 
 struct sip_dns_entry;
@@ -409,6 +411,7 @@ struct sip_tx {
 	struct sip_tx *hnext; /* branch hash chain */
 	TAILQ_ENTRY(sip_tx) pentry;
 	bool pending;
+	uint64_t conn_id; /* the TCP/TLS connection it went out on, or 0 */
 	struct sip_result res;
 };
 
@@ -435,9 +438,11 @@ struct sipreg_binding {
 	bool round_robin;      /* ProxyLoadBalancingMethod 1 */
 	bool clear_pending;    /* UnregistrationMode=1, not done yet */
 	bool clearing;	       /* the REGISTER in flight is Contact: * */
+	bool conn_retried;     /* resent once on a new connection */
 	enum sipreg_keepalive ka_mode;
 	unsigned ka_s;
-	struct sip_ka *ka; /* OPTIONS keep-alive state, when on */
+	struct sip_ka *ka; /* OPTIONS keep-alive group, when on */
+	TAILQ_ENTRY(sipreg_binding) kaentry; /* in ka->members */
 	/* configuration */
 	char *aor_user;
 	char *aor_host;
@@ -478,6 +483,9 @@ struct sipreg_binding {
 };
 
 TAILQ_HEAD(sip_binding_list, sipreg_binding);
+TAILQ_HEAD(sip_ka_members, sipreg_binding);
+struct sip_ka;
+TAILQ_HEAD(sip_ka_list, sip_ka);
 
 struct sip_conn;
 TAILQ_HEAD(sip_conn_list, sip_conn);
@@ -499,12 +507,17 @@ struct sipreg_engine {
 	struct sip_dns *dns;	    /* c-ares resolver and name cache */
 	struct sip_conn_list conns; /* TCP and TLS connections */
 	size_t nconns;
+	struct sip_ka_list kagroups; /* keep-alive groups (keepalive.c) */
+	size_t nkagroups;
 	unsigned rr;   /* round robin over addresses */
 	void *tls_ctx; /* SSL_CTX, made on first use */
 	char *tls_ca, *tls_cert, *tls_key;
 	bool tls_verify;
 	char tls_err[96];
-	char send_err[96]; /* why the last send failed */
+	char send_err[96];  /* why the last send failed */
+	bool send_reused;   /* ... on a connection that had carried messages */
+	uint64_t send_conn; /* the connection of the last stream send */
+	uint64_t conn_seq;  /* ids of connections */
 	osip_transaction_t **dead;
 	size_t ndead;
 	size_t dead_cap;
@@ -565,7 +578,7 @@ bool sip_tx_busy(const struct sip_tx *tx);
  * as if its send had failed; done() runs from sip_engine_run().
  * Outside libosip2 callbacks only.
  */
-void sip_tx_fail(struct sip_tx *tx, const char *why);
+void sip_tx_fail(struct sip_tx *tx, const char *why, bool reused);
 /* Dispatch one parsed response; false when no transaction matches. */
 bool sip_tx_input(struct sipreg_engine *e, osip_event_t *ev);
 /* Free transactions killed inside callbacks (outside callbacks only). */
@@ -592,10 +605,16 @@ void sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d);
 /*
  * The TCP/TLS connection to peer is gone (why: in words): fail the
  * transactions that were using it and re-register, through the pacer,
- * the bindings registered through it that asked for it.
+ * the bindings registered through it that asked for it.  reused: the
+ * connection had delivered messages before (a reset of a connection in
+ * use, not a peer that cannot be reached): a REGISTER lost with it is
+ * sent once more on a new connection before any failover.  conn_id: the
+ * lost connection (transactions sent on a newer one to the same peer
+ * live on), 0 for every transaction to peer.
  */
 void sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
-			  enum sipreg_transport tp, const char *why);
+			  enum sipreg_transport tp, uint64_t conn_id,
+			  const char *why, bool reused);
 /* Whether a binding uses address a for peer/tp now. */
 bool sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
 		 enum sipreg_transport tp);
@@ -603,6 +622,8 @@ bool sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
 /* dns.c: names resolved through c-ares, one shared entry per name */
 struct sip_dns;
 int sip_dns_create(struct sipreg_engine *e, unsigned refresh_s);
+/* A new refresh period (0: the default), from now. */
+void sip_dns_set_refresh(struct sipreg_engine *e, unsigned refresh_s);
 void sip_dns_destroy(struct sipreg_engine *e);
 /* A reference to name's entry (its lookup starts), NULL: no memory. */
 struct sip_dns_entry *sip_dns_get(struct sipreg_engine *e, const char *name);
@@ -652,13 +673,15 @@ uint64_t sip_register_deadline_ms(const struct sipreg_binding *b);
 /* "UDP"/"udp", "TCP"/"tcp", "TLS"/"tls". */
 const char *sip_transport_name(enum sipreg_transport tp, bool upper);
 
-/* keepalive.c: OPTIONS keep-alive of a binding's addresses */
-struct sip_ka;
-/* Start probing (allocates the state once); 0 or -ENOMEM. */
+/* keepalive.c: OPTIONS keep-alive, one probe stream per address list */
+/* Join the group probing b's addresses (made on first use); 0 or -ENOMEM. */
 int sip_ka_start(struct sipreg_binding *b);
+/* Leave it (the last member frees it); safe from status handlers. */
 void sip_ka_stop(struct sipreg_binding *b);
-/* The probe's transaction, NULL when keep-alive is off. */
-struct sip_tx *sip_ka_tx(struct sipreg_binding *b);
+/* Fail the probes running on a lost TCP/TLS connection. */
+void sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
+		      enum sipreg_transport tp, uint64_t conn_id,
+		      const char *why, bool reused);
 void sip_register_result(struct sipreg_binding *b, osip_message_t *resp);
 
 #endif

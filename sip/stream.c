@@ -59,6 +59,8 @@ struct sip_conn {
 	char *in;
 	size_t inlen, incap;
 	struct sip_tmr tmr; /* connect deadline, or the deferred failure */
+	uint64_t id;	    /* which transactions went out on it */
+	unsigned long nin;  /* messages received on it */
 	char why[96];
 };
 
@@ -194,9 +196,12 @@ conn_find(struct sipreg_engine *e, const union sip_sa *peer,
 {
 	struct sip_conn *c;
 
+	/* a failed one waits for its loss report: the next send opens a
+	 * new connection beside it */
 	TAILQ_FOREACH(c, &e->conns, entry)
 	{
-		if (c->tp == tp && sip_addr_equal(&c->peer, peer))
+		if (c->tp == tp && c->state != CONN_FAILED &&
+		    sip_addr_equal(&c->peer, peer))
 			return c;
 	}
 	return NULL;
@@ -230,6 +235,8 @@ conn_lost(struct sip_conn *c, const char *why)
 	struct sipreg_engine *e = c->e;
 	union sip_sa peer = c->peer;
 	enum sipreg_transport tp = c->tp;
+	uint64_t id = c->id;
+	bool reused = c->nin > 0;
 	char msg[96], addr[SIPREG_ADDR_STRLEN];
 
 	snprintf(msg, sizeof(msg), "%s", why);
@@ -237,7 +244,7 @@ conn_lost(struct sip_conn *c, const char *why)
 	sip_engine_log(e, SIP_LOG_INFO, "%s connection to %s lost: %s",
 		       tp == SIPREG_TP_TLS ? "TLS" : "TCP", addr, msg);
 	conn_free(c);
-	sip_engine_conn_lost(e, &peer, tp, msg);
+	sip_engine_conn_lost(e, &peer, tp, id, msg, reused);
 }
 
 /* Mark c failed and report it from a timer (we may be inside osip). */
@@ -299,6 +306,7 @@ conn_new(struct sipreg_engine *e, const struct sip_addr *a,
 		return -ENOMEM;
 	}
 	c->e = e;
+	c->id = ++e->conn_seq;
 	c->peer = a->ss;
 	c->tp = a->tp;
 	c->fd = -1;
@@ -420,14 +428,17 @@ sip_stream_send(struct sipreg_engine *e, const struct sip_addr *a,
 
 	if ((rc = conn_get(e, a, &c)) != 0)
 		return rc;
+	e->send_conn = c->id;
 	if (c->state == CONN_FAILED) {
 		snprintf(e->send_err, sizeof(e->send_err), "%s", c->why);
+		e->send_reused = c->nin > 0;
 		return -ECONNRESET;
 	}
 	if ((rc = buf_append(&c->out, &c->outlen, &c->outcap, buf, len,
 			     CONN_OUT_MAX)) != 0)
 		return rc;
 	if ((rc = conn_flush(c)) != 0) {
+		e->send_reused = c->nin > 0;
 		conn_defer_fail(c, NULL);
 		return rc;
 	}
@@ -578,6 +589,7 @@ deliver(struct sip_conn *c)
 		memcpy(e->rxbuf, c->in, n);
 		e->rxbuf[n] = '\0';
 		consume(c->in, &c->inlen, n);
+		c->nin++;
 		sip_engine_input(e, e->rxbuf, n);
 		if (c->state == CONN_FAILED)
 			return 0;

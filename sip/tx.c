@@ -227,6 +227,7 @@ cb_transport(int type, osip_transaction_t *tr, int error)
 	tx->res.kind = SIP_RES_TRANSPORT;
 	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s",
 		 tx->e->send_err);
+	tx->res.conn_reused = tx->e->send_reused;
 	finish(tx, tr);
 }
 
@@ -261,6 +262,8 @@ cb_send(osip_transaction_t *tr, osip_message_t *m, char *host, int port,
 		return 0; /* nothing to send for a detached transaction */
 	e = tx->e;
 	e->send_err[0] = '\0';
+	e->send_reused = false;
+	e->send_conn = 0;
 	if (tx->dst->tp == SIPREG_TP_UDP)
 		rc = e->tp->send(e->tpctx, tx->raw, tx->rawlen, &tx->dst->ss);
 	else if (e->tp->stream_send != NULL)
@@ -268,6 +271,7 @@ cb_send(osip_transaction_t *tr, osip_message_t *m, char *host, int port,
 					&tx->dst->ss, tx->dst->tp);
 	else
 		rc = sip_stream_send(e, tx->dst, tx->raw, tx->rawlen);
+	tx->conn_id = e->send_conn;
 	if (rc != 0) {
 		if (e->send_err[0] == '\0')
 			snprintf(e->send_err, sizeof(e->send_err), "%s",
@@ -496,7 +500,7 @@ sip_tx_abort(struct sip_tx *tx)
 }
 
 void
-sip_tx_fail(struct sip_tx *tx, const char *why)
+sip_tx_fail(struct sip_tx *tx, const char *why, bool reused)
 {
 	struct sipreg_engine *e = tx->e;
 
@@ -506,6 +510,7 @@ sip_tx_fail(struct sip_tx *tx, const char *why)
 	memset(&tx->res, 0, sizeof(tx->res));
 	tx->res.kind = SIP_RES_TRANSPORT;
 	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s", why);
+	tx->res.conn_reused = reused;
 	tx->pending = true;
 	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
 }

@@ -690,9 +690,9 @@ START_TEST(test_conn_lost_fails_over)
 
 	sipreg_binding_register(b);
 	/* another transport to the same address is another connection */
-	sip_engine_conn_lost(e, &a0, SIPREG_TP_TLS, "closed by peer");
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TLS, 0, "closed by peer", false);
 	ck_assert_uint_eq(f->nsent, 1);
-	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, "closed by peer");
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, 0, "closed by peer", false);
 	ck_assert_uint_eq(f->nsent, 2);
 	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
 	ck_assert_str_eq(status(b).last_error,
@@ -703,9 +703,74 @@ START_TEST(test_conn_lost_fails_over)
 	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
 	ck_assert_int_eq(st.addr_index, 1);
 	/* without ReRegisterOnConnectionFailure: wait for the refresh */
-	sip_engine_conn_lost(e, &a1, SIPREG_TP_TCP, "closed by peer");
+	sip_engine_conn_lost(e, &a1, SIPREG_TP_TCP, 0, "closed by peer", false);
 	ck_assert_uint_eq(f->nsent, 2);
 	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+}
+END_TEST
+
+static bool online(const struct sipreg_binding *b, size_t i);
+
+START_TEST(test_conn_reset_in_use_resends_once)
+{
+	struct sipreg_binding *b = add_tp(2, SIPREG_TP_TCP, false);
+	union sip_sa a0 = sa("192.0.2.1", 5060), a1 = sa("192.0.2.2", 5061);
+	struct sipreg_status st;
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	sipreg_binding_refresh(b);
+	ck_assert_uint_eq(f->nsent, 2);
+	/* a connection that carried messages is reset under the refresh:
+	 * the same address again, on a new connection, no failure */
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, 0,
+			     "Connection reset by peer", true);
+	ck_assert_uint_eq(f->nsent, 3);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5060);
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_REFRESHING);
+	ck_assert_uint_eq(st.counters.transport, 1);
+	ck_assert(online(b, 0)); /* a reset is no verdict on the address */
+	/* once per cycle: a second reset moves to the next address */
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, 0,
+			     "Connection reset by peer", true);
+	ck_assert_uint_eq(f->nsent, 4);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	sip_fake_reply(e, f, 200, "OK", "");
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_int_eq(st.addr_index, 1);
+	/* a new cycle may resend again, where it is registered now */
+	sipreg_binding_refresh(b);
+	ck_assert_uint_eq(f->nsent, 5);
+	sip_engine_conn_lost(e, &a1, SIPREG_TP_TCP, 0,
+			     "Connection reset by peer", true);
+	ck_assert_uint_eq(f->nsent, 6);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5061);
+	ck_assert_int_eq(status(b).state, SIPREG_REFRESHING);
+}
+END_TEST
+
+START_TEST(test_conn_reset_fresh_connection_fails)
+{
+	struct sipreg_binding *b = add_tp(1, SIPREG_TP_TCP, false);
+	union sip_sa a0 = sa("192.0.2.1", 5060);
+
+	sipreg_binding_register(b);
+	/* the loss of another connection to the same peer (an older one
+	 * whose failure is reported late) leaves this REGISTER alone */
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, 7, "Connection reset",
+			     true);
+	ck_assert_uint_eq(f->nsent, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	/* a connection that never delivered anything: no second try */
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, 0, "Connection refused",
+			     false);
+	ck_assert_uint_eq(f->nsent, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_BACKOFF);
+	ck_assert_str_eq(status(b).last_error,
+			 "transport error: Connection refused");
 }
 END_TEST
 
@@ -728,7 +793,7 @@ START_TEST(test_conn_lost_reregisters)
 	}
 	advance(5000); /* the bucket refills */
 	ck_assert_uint_eq(f->nsent, 3);
-	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, "closed by peer");
+	sip_engine_conn_lost(e, &a0, SIPREG_TP_TCP, 0, "closed by peer", false);
 	ck_assert_uint_eq(f->nsent, 5);
 	ck_assert_int_eq(status(b[0]).state, SIPREG_REFRESHING);
 	ck_assert_int_eq(status(b[1]).state, SIPREG_REFRESHING);
@@ -794,6 +859,29 @@ START_TEST(test_dns_names)
 	advance(30000);
 	ck_assert_uint_eq(f->nsent, 2);
 	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5070);
+}
+END_TEST
+
+START_TEST(test_dns_refresh_period)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+
+	base_cfg(&c, 1);
+	c.addrs[0].host = "localhost";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 200, "OK", "Expires: 3600\r\n");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	advance(0); /* what was due now */
+	/* the next thing due is the name's refresh, 60 s by default */
+	ck_assert_int_eq(sipreg_engine_next_timeout(e), 60000);
+	/* ProxyIPListRefreshTime changed: the new period from now */
+	ck_assert_int_eq(sipreg_engine_set_dns_refresh(e, 5), 0);
+	ck_assert_int_eq(sipreg_engine_next_timeout(e), 5000);
+	ck_assert_int_eq(sipreg_engine_set_dns_refresh(e, 0), 0);
+	ck_assert_int_eq(sipreg_engine_next_timeout(e), 60000);
+	ck_assert_int_eq(sipreg_engine_set_dns_refresh(NULL, 5), -EINVAL);
 }
 END_TEST
 
@@ -909,6 +997,121 @@ START_TEST(test_keepalive_parking)
 	ck_assert_uint_eq(f->nsent, n + 1);
 	ck_assert_uint_eq(status(b).addr_index, 1);
 	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+}
+END_TEST
+
+/* Messages of method sent so far. */
+static size_t
+count_method(const char *method)
+{
+	size_t i, n = 0, len = strlen(method);
+
+	for (i = 0; i < f->nsent && i < SIP_FAKE_MAX; i++)
+		if (strncmp(f->sent[i].buf, method, len) == 0 &&
+		    f->sent[i].buf[len] == ' ')
+			n++;
+	return n;
+}
+
+/* Answer every REGISTER sent from message index `from` on. */
+static void
+reply_registers_from(size_t from, int code)
+{
+	size_t i;
+
+	for (i = from; i < f->nsent && i < SIP_FAKE_MAX; i++)
+		if (strncmp(f->sent[i].buf, "REGISTER ", 9) == 0)
+			sip_fake_reply_msg(e, &f->sent[i], code, "OK", "");
+}
+
+START_TEST(test_keepalive_shared_per_address_list)
+{
+	struct sipreg_binding *b[3];
+	size_t i, n;
+
+	for (i = 0; i < 3; i++)
+		b[i] = add_ka(SIPREG_HOMING);
+	for (i = 0; i < 3; i++) {
+		sipreg_binding_register(b[i]);
+		reply("REGISTER", 200);
+	}
+	ck_assert_uint_eq(e->nkagroups, 1);
+	/* one probe per address for the three of them */
+	advance(0);
+	ck_assert_uint_eq(count_method("OPTIONS"), 1);
+	reply("OPTIONS", 200);
+	advance(0);
+	ck_assert_uint_eq(count_method("OPTIONS"), 2);
+	ck_assert_uint_eq(last_port("OPTIONS"), 5061);
+	reply("OPTIONS", 200);
+	advance(0);
+	for (i = 0; i < 3; i++)
+		ck_assert(online(b[i], 0) && online(b[i], 1));
+	/* the primary stops answering: all three move, one probe said so */
+	advance(10000);
+	ck_assert_uint_eq(count_method("OPTIONS"), 3);
+	n = f->nsent;
+	advance(1500);
+	ck_assert_uint_eq(count_method("REGISTER"), 3 + 3);
+	reply_registers_from(n, 200);
+	for (i = 0; i < 3; i++) {
+		ck_assert(!online(b[i], 0));
+		ck_assert_int_eq(status(b[i]).state, SIPREG_REGISTERED);
+		ck_assert_int_eq(status(b[i]).addr_index, 1);
+	}
+	reply("OPTIONS", 200); /* the second answers */
+	advance(0);
+	/* the leader leaves while a probe is out: the next one sends it */
+	advance(10000);
+	n = count_method("OPTIONS");
+	sipreg_binding_remove(b[0], false);
+	advance(0);
+	ck_assert_uint_eq(count_method("OPTIONS"), n + 1);
+	ck_assert_uint_eq(last_port("OPTIONS"), 5060);
+	/* the primary is back: both remaining members home */
+	n = f->nsent;
+	reply("OPTIONS", 200);
+	ck_assert_uint_eq(count_method("REGISTER"), 6 + 2);
+	reply_registers_from(n, 200);
+	for (i = 1; i < 3; i++)
+		ck_assert_int_eq(status(b[i]).addr_index, 0);
+	sipreg_binding_remove(b[1], false);
+	sipreg_binding_remove(b[2], false);
+	ck_assert_uint_eq(e->nkagroups, 0);
+}
+END_TEST
+
+START_TEST(test_keepalive_groups_differ)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *a, *b, *d;
+
+	a = add_ka(SIPREG_HOMING);
+	base_cfg(&c, 2);
+	c.keepalive = SIPREG_KA_OPTIONS;
+	c.keepalive_s = 10;
+	c.hotswap = true;
+	c.hotswap_rtx = 1;
+	c.redundancy = SIPREG_PARKING; /* not part of what probes depend on */
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	c.addrs[1].port = 5070; /* another address list */
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &d), 0);
+	sipreg_binding_register(a);
+	sipreg_binding_register(b);
+	sipreg_binding_register(d);
+	ck_assert_uint_eq(e->nkagroups, 2);
+	ck_assert_ptr_eq(a->ka, b->ka);
+	ck_assert_ptr_ne(a->ka, d->ka);
+	/* new settings leave the group, register joins the right one */
+	ck_assert_int_eq(sipreg_binding_update(d, &c), 0);
+	ck_assert_ptr_ne(a->ka, d->ka);
+	c.addrs[1].port = 5061;
+	ck_assert_int_eq(sipreg_binding_update(d, &c), 0);
+	ck_assert_ptr_eq(a->ka, d->ka);
+	ck_assert_uint_eq(e->nkagroups, 1);
+	sipreg_binding_unregister(a);
+	ck_assert_ptr_null(a->ka);
+	ck_assert_uint_eq(e->nkagroups, 1);
 }
 END_TEST
 
@@ -1052,11 +1255,15 @@ engine_suite(void)
 	tcase_add_test(tc, test_tls_default_port);
 	tcase_add_test(tc, test_conn_lost_fails_over);
 	tcase_add_test(tc, test_conn_lost_reregisters);
+	tcase_add_test(tc, test_conn_reset_in_use_resends_once);
+	tcase_add_test(tc, test_conn_reset_fresh_connection_fails);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("redundancy");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_keepalive_homing);
 	tcase_add_test(tc, test_keepalive_parking);
+	tcase_add_test(tc, test_keepalive_shared_per_address_list);
+	tcase_add_test(tc, test_keepalive_groups_differ);
 	tcase_add_test(tc, test_503_broken_until_retry_after);
 	tcase_add_test(tc, test_round_robin);
 	tcase_add_test(tc, test_unreg_all_first);
@@ -1065,6 +1272,7 @@ engine_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_dns_names);
+	tcase_add_test(tc, test_dns_refresh_period);
 	suite_add_tcase(s, tc);
 	return s;
 }
