@@ -673,6 +673,10 @@ agent_bindings_sync(struct agent_bindings *bs, const struct ini_conf *conf,
 	bs->v = nv;
 	bs->n = nn;
 	bs->cap = total;
+	(void)sipreg_engine_set_dns_refresh(
+		agent_sip_engine(bs->sip),
+		(unsigned)ini_conf_get_int(conf,
+					   INI_P_PROXY_IP_LIST_REFRESH_TIME));
 	agent_sip_sync(bs->sip);
 	log_info("config", "bindings: %zu (%u added, %u updated, %u removed)",
 		 bs->n, bs->last.added, bs->last.updated, bs->last.removed);
