@@ -4,7 +4,9 @@
 #   tools/bootstrap.sh run    install, build, start the loopback lab and
 #                             gwagentd, show them answering, wait for Ctrl-C
 #   tools/bootstrap.sh test   install, build (ASan+UBSan, -Werror), run the
-#                             whole suite and make distcheck
+#                             whole suite, the fuzz targets for 60 s each,
+#                             the valgrind runs (a plain build) and make
+#                             distcheck
 # GW_NO_INSTALL=1 skips the apt-get step (packages already there).
 set -eu
 
@@ -48,7 +50,8 @@ test)
 	install_deps
 	rm -rf _build/ci
 	build _build/ci --enable-werror --enable-sanitizers
-	exec python3 tests/run -C _build/ci --distcheck --extra-tap "sh tools/fuzz.sh 60"
+	exec python3 tests/run -C _build/ci --distcheck --extra-tap "sh tools/fuzz.sh 60" \
+		--extra-tap "sh tools/valgrind.sh"
 	;;
 *)
 	echo "usage: $0 run|test" >&2

@@ -1,15 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # Run the reliability suite and write its figures into RELIABILITY.md:
-#   tools/reliability.sh [--long] [-C BUILDDIR] [-o FILE] [--no-valgrind] [--no-fuzz]
+#   tools/reliability.sh [--long] [-C BUILDDIR] [-o FILE] [--no-valgrind]
+#                        [--no-soak] [--no-fuzz | --fuzz-from TAPFILE] [--work DIR]
 # 1. tests/integration/test_reliability.py against BUILDDIR (default
 #    _build/reliability, configured with --enable-sanitizers when it has no
-#    Makefile): crash safety under kill -9, snmpd and Kamailio restarts, bad
-#    INI uploads, access control and secrets, registrar silent then back;
+#    Makefile): crash safety under kill -9, snmpd and Kamailio restarts, a
+#    primary proxy killed under 1,000 bindings, TCP/TLS resets, bad INI
+#    uploads, access control and secrets, registrar silent then back;
 # 2. tools/valgrind.sh (its own plain build in _build/valgrind);
-# 3. tools/fuzz.sh, when it exists, for 60 s per target.
-# --long: 500 crash-safety iterations and 1800 s per fuzz target (hours).
-# Environment: GW_CRASH_ITERATIONS and FUZZ_SECONDS override the sizes;
+# 3. tests/integration/test_soak.py against BUILDDIR (2,000 accounts, 90 s);
+# 4. tools/fuzz.sh for 60 s per target, or the output of an earlier
+#    tools/fuzz.sh run (--fuzz-from: the long fuzz runs apart, for hours).
+# --long: 500 crash-safety iterations, a soak of 10,000 accounts for 600 s
+# and 1800 s per fuzz target (hours).
+# --work DIR keeps each suite's TAP output in DIR and reuses what is there
+# already: a second run with --fuzz-from adds the figures of a fuzz run
+# that ended later without running the other suites again.
+# Environment: GW_CRASH_ITERATIONS, GW_SOAK_ACCOUNTS, GW_SOAK_SECONDS and
+# FUZZ_SECONDS override the sizes;
 # VALGRIND_BUILDDIR and FUZZ_BUILDDIR are passed on; GW_REPORT_COMMIT names
 # the commit when the tree is not a git checkout (an exported snapshot).  The report is
 # written even when something fails; the exit status is 1 then.
@@ -20,15 +29,22 @@ bd=$top/_build/reliability
 report=$top/RELIABILITY.md
 long=0
 valgrind=1
+soak=1
 fuzz=1
+fuzz_from=
+keep=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--long) long=1 ;;
 	-C) bd=$2; shift ;;
 	-o) report=$2; shift ;;
 	--no-valgrind) valgrind=0 ;;
+	--no-soak) soak=0 ;;
 	--no-fuzz) fuzz=0 ;;
-	*) echo "usage: $0 [--long] [-C BUILDDIR] [-o FILE] [--no-valgrind] [--no-fuzz]" >&2
+	--fuzz-from) fuzz_from=$2; shift ;;
+	--work) keep=$2; shift ;;
+	*) echo "usage: $0 [--long] [-C BUILDDIR] [-o FILE] [--no-valgrind] [--no-soak]" \
+		"[--no-fuzz | --fuzz-from TAPFILE] [--work DIR]" >&2
 	   exit 2 ;;
 	esac
 	shift
@@ -38,15 +54,30 @@ cmd="sh tools/reliability.sh"
 [ $long = 1 ] && cmd="$cmd --long"
 [ -n "${GW_CRASH_ITERATIONS:-}" ] && cmd="GW_CRASH_ITERATIONS=$GW_CRASH_ITERATIONS $cmd"
 [ -n "${FUZZ_SECONDS:-}" ] && cmd="FUZZ_SECONDS=$FUZZ_SECONDS $cmd"
+[ -n "$fuzz_from" ] && cmd="$cmd --fuzz-from ${fuzz_from##*/}"
 if [ $long = 1 ]; then
 	iterations=${GW_CRASH_ITERATIONS:-500}
 	fuzz_secs=${FUZZ_SECONDS:-1800}
+	soak_accounts=${GW_SOAK_ACCOUNTS:-10000}
+	soak_secs=${GW_SOAK_SECONDS:-600}
 else
 	iterations=${GW_CRASH_ITERATIONS:-25}
 	fuzz_secs=${FUZZ_SECONDS:-60}
+	soak_accounts=${GW_SOAK_ACCOUNTS:-2000}
+	soak_secs=${GW_SOAK_SECONDS:-90}
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/gwagent-reliability.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if [ -n "$keep" ]; then
+	mkdir -p "$keep" || exit 1
+	work=$(cd "$keep" && pwd)
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/gwagent-reliability.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+fi
+# Whether a suite must run: not when --work already holds its output.
+need() {
+	[ -n "$keep" ] && [ -s "$work/$1.tap" ] && { say "reusing $work/$1.tap"; return 1; }
+	return 0
+}
 
 say() { echo "reliability: $*" >&2; }
 
@@ -61,21 +92,32 @@ build() {
 	make -C "$bd" -j"$(nproc)"
 }
 
-say "building $bd"
-if ! build >"$work/build.log" 2>&1; then
+if ! need reliability && ! need soak; then
+	: # both reused: no build needed
+elif say "building $bd" && ! build >"$work/build.log" 2>&1; then
 	{ echo "1..1"; echo "not ok 1 - build of $bd"; tail -40 "$work/build.log" |
 		sed 's/^/# /'; } >"$work/reliability.tap"
-else
+elif need reliability; then
 	say "test_reliability.py, $iterations crash-safety iterations"
 	(cd "$top" && CI=true top_builddir=$bd GW_CRASH_ITERATIONS=$iterations \
 		PYTHONPATH=$top/tests python3 tests/integration/test_reliability.py) \
 		>"$work/reliability.tap" 2>&1
 fi
-if [ $valgrind = 1 ]; then
+if [ $valgrind = 1 ] && need valgrind; then
 	say "tools/valgrind.sh"
 	sh "$top/tools/valgrind.sh" >"$work/valgrind.tap" 2>&1
 fi
-if [ $fuzz = 1 ] && [ -f "$top/tools/fuzz.sh" ]; then
+if [ $soak = 1 ] && [ -x "$bd/agent/gwagentd" ] && need soak; then
+	say "test_soak.py, $soak_accounts accounts for $soak_secs s"
+	(cd "$top" && CI=true top_builddir=$bd GW_SOAK_ACCOUNTS=$soak_accounts \
+		GW_SOAK_SECONDS=$soak_secs PYTHONPATH=$top/tests \
+		python3 tests/integration/test_soak.py) >"$work/soak.tap" 2>&1
+fi
+if [ -n "$fuzz_from" ]; then
+	say "fuzz figures from $fuzz_from"
+	cp "$fuzz_from" "$work/fuzz.tap" || exit 1
+	fuzz_secs=$(sed -n 's/.*, \([0-9]*\) s$/\1/p' "$fuzz_from" | head -1)
+elif [ $fuzz = 1 ] && need fuzz; then
 	say "tools/fuzz.sh $fuzz_secs"
 	sh "$top/tools/fuzz.sh" "$fuzz_secs" >"$work/fuzz.tap" 2>&1
 fi
@@ -149,19 +191,22 @@ def count(res):
 
 
 rel, vg, fz = tap("reliability.tap"), tap("valgrind.tap"), tap("fuzz.tap")
+sk = tap("soak.tap")
 out = []
 w = out.append
 today = datetime.date.today().isoformat()
 w("# gwagent reliability figures\n")
 w("Generated by `%s` on %s: commit `%s`, %s, %s CPUs, build `%s` "
   "(%s). Regenerate with `sh tools/reliability.sh` (the CI-sized run) or "
-  "`sh tools/reliability.sh --long` (500 crash-safety iterations, 30 minutes per fuzz "
-  "target).\n" % (cmd, today, commit, osname, cpus, bd,
+  "`sh tools/reliability.sh --long` (500 crash-safety iterations, a soak of 10,000 "
+  "accounts for 10 minutes, 30 minutes per fuzz target; the fuzzing may run apart "
+  "and be read back with `--fuzz-from`).\n" % (cmd, today, commit, osname, cpus, bd,
                  flavour))
 w("| suite | passed | failed | skipped |")
 w("|---|---|---|---|")
 for label, res in (("tests/integration/test_reliability.py", rel),
-                   ("tools/valgrind.sh", vg), ("tools/fuzz.sh %s s per target" % fuzz_secs, fz)):
+                   ("tools/valgrind.sh", vg), ("tests/integration/test_soak.py", sk),
+                   ("tools/fuzz.sh %s s per target" % fuzz_secs, fz)):
     if res is None:
         w("| %s | not run | | |" % label)
     else:
@@ -199,17 +244,23 @@ if rel:
             w("- `%s`: %s" % (name, md(" ".join(detail) or rest)))
         w("")
 
-w("## Memory (valgrind memcheck)\n")
-if vg is None:
-    w("Not run.\n")
-else:
-    pts, figs, _ = vg
+def points_and_figures(title, res, absent):
+    """A section listing the test points of res, then its figures."""
+    w("## %s\n" % title)
+    if res is None:
+        w("%s\n" % absent)
+        return
+    pts, figs, _ = res
     for ok, name, directive, secs, rest, detail in pts:
         w("- `%s`: %s%s" % (name, "ok" if ok else "**FAILED** " + md(rest),
                             (" (%s)" % md(" ".join(detail[:3]))) if detail else ""))
     for topic, text in figs:
         w("- %s: %s" % (topic, md(text)))
     w("")
+
+
+points_and_figures("Memory (valgrind memcheck)", vg, "Not run.")
+points_and_figures("Soak", sk, "Not run (--no-soak).")
 
 w("## Fuzzing (libFuzzer, ASan+UBSan)\n")
 if fz is None:
@@ -224,7 +275,7 @@ else:
 
 with open(report, "w") as f:
     f.write("\n".join(out).rstrip() + "\n")
-bad = sum(count(r)[1] for r in (rel, vg, fz))
+bad = sum(count(r)[1] for r in (rel, vg, sk, fz))
 print("reliability: wrote %s; %d failed" % (report, bad), file=sys.stderr)
 sys.exit(1 if bad else 0)
 EOF

@@ -29,14 +29,15 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
-from lab import tap  # noqa: E402
-from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
+from lab import memcheck, tap  # noqa: E402
+from lab.gateway import bulk_accounts, gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, free_port, wait_until, which_or_none  # noqa: E402
 from lab.snmp import (RO_COMMUNITY, RW_COMMUNITY, V3_RO, V3_RW,  # noqa: E402
                       Snmpd, Snmptrapd, snmp_cmd, snmpget, snmpset, snmpwalk)
 from lab.tap import Suite, check, check_eq  # noqa: E402
+from lab.tcpproxy import TcpProxy  # noqa: E402
 
 ROOT = "1.3.6.1.4.1.8072.9999.9999.7"       # gwagentMIB
 OBJ = ROOT + ".1"
@@ -800,28 +801,227 @@ def registrar_silent_then_back_notifies_and_clears():
     figure("faults survived", "1 silent registrar")
 
 
+# ---- primary proxy killed under load -------------------------------------------
+
+FAILOVER_KA_S = 5          # ProxySet_ProxyKeepAliveTime (the minimum)
+FAILOVER_PACE = 200        # [sip] pace_rate: REGISTERs started per second
+FAILOVER_DEADLINE_S = 1.5  # HotSwapRtx = 1: 0.5 s + 1 s without an answer
+
+
+def failover_bound(n):
+    """The documented time for every binding to move (doc/gwagent.ini.5,
+    PROXY REDUNDANCY): one keep-alive round, the hot-swap deadline, and the
+    REGISTERs of n bindings at pace_rate, plus 5 s for the challenge round
+    trips of a loaded lab."""
+    return FAILOVER_KA_S + FAILOVER_DEADLINE_S + float(n) / FAILOVER_PACE + 5
+
+
+def proxy_column(w, n):
+    """{gwRegProxyAddress value: count} over the n account bindings."""
+    out = {}
+    col = w.walk(REG_STATUS + ".5.2", bulk=True)
+    for v in col.values():
+        out[unquote(v[1])] = out.get(unquote(v[1]), 0) + 1
+    check_eq(sum(out.values()), n, "gwRegProxyAddress rows")
+    return out
+
+
+@t.case
+def primary_killed_bindings_fail_over_then_home_back():
+    need_daemon()
+    n = int(os.environ.get("GW_FAILOVER_BINDINGS", "1000"))
+    names, users = bulk_accounts(n)
+    bound = failover_bound(n)
+    with Lab() as lab:
+        trapd = Snmptrapd(lab).start()
+        snmpd = Snmpd(lab, trap_sink=trapd).start()
+        kams = [Kamailio(lab, realm="gw.test", password_prefix="pw-", tcp=False,
+                         name=name, children=4, shm_mb=128).start()
+                for name in ("primary", "secondary")]
+        primary, secondary = kams
+        ini = lab_gateway_ini(primary.udp_port, names, users, reg_time=600, retry_time=10,
+                              gateway=False, backups=(secondary.udp_port,),
+                              keepalive_s=FAILOVER_KA_S, homing=True)
+        gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket, gateway_ini=ini,
+                      settings={"sip": {"pace_rate": str(FAILOVER_PACE)},
+                                "agent": {"log_level": "info"}})
+        gw.start(timeout=30)
+        t_start = time.monotonic()
+        w = World.__new__(World)      # the accessors of World over these parts
+        w.lab, w.trapd, w.snmpd, w.k, w.gw, w.accounts = lab, trapd, snmpd, primary, gw, names
+        w.wait_subtree(30)
+        t0 = time.monotonic()
+        wait_until(lambda: primary.contact_count() == n and w.value(REGISTERED_COUNT) == str(n),
+                   30 + 2 * bound, "%d bindings registered at the primary" % n, interval=0.5)
+        t_reg = time.monotonic() - t0
+        prim_addr = "127.0.0.1:%d" % primary.udp_port
+        sec_addr = "127.0.0.1:%d" % secondary.udp_port
+        check_eq(proxy_column(w, n), {prim_addr: n}, "bindings per proxy before the kill")
+
+        def all_move_to(k, addr, what):
+            """Seconds until all n bindings are at k (and say so over SNMP)."""
+            t0 = time.monotonic()
+            try:
+                wait_until(lambda: k.contact_count() == n, bound, what, interval=0.2)
+            except LabError:
+                raise AssertionError("%s: only %d of %d bindings after %d s"
+                                     % (what, k.contact_count(), n, bound)) from None
+            took = time.monotonic() - t0
+            wait_until(lambda: w.value(REGISTERED_COUNT) == str(n), 10,
+                       "gwRegRegisteredCount back to %d" % n, interval=0.2)
+            check_eq(proxy_column(w, n), {addr: n}, "bindings per proxy: %s" % what)
+            gw.check_alive()
+            return took
+
+        primary.kill9()
+        t_over = all_move_to(secondary, sec_addr, "primary killed: all at the secondary")
+        primary.start()               # same port, empty location table
+        t_home = all_move_to(primary, prim_addr, "primary back: all homed to it")
+        # A hot swap with a live secondary is no outage: no alarm at all.
+        time.sleep(2)
+        bad = [x for x in trapd.traps() if x["trap_oid"] in (N_REG_FAILED, N_PSET_LOST)]
+        check(not bad, "%d gwRegistrationFailed/gwProxySetLost notifications during the "
+              "failover, first: %r" % (len(bad), bad[:1]))
+        check(not w.walk(ALARMS + ".2"), "alarms after the failover: %s" % w.alarm_names())
+        # keep-alive is per proxy set: one OPTIONS per round to the
+        # secondary (which always answered), not one per binding
+        options = secondary.stat("rcv_requests_options")
+        rounds = (time.monotonic() - t_start) / FAILOVER_KA_S
+        check(options <= rounds + 3, "%d OPTIONS at the secondary in %.0f keep-alive rounds "
+              "of %d bindings: keep-alive is not shared" % (options, rounds, n))
+        gw.check_alive()
+    figure("failover", "%d bindings registered in %.1f s; primary killed (kill -9): all on "
+           "the secondary in %.1f s, primary back: all homed in %.1f s (documented bound "
+           "%.1f s: keep-alive %d s + hot-swap deadline %.1f s + %d REGISTERs at %d/s + 5 s); "
+           "0 lost, 0 alarms; %d OPTIONS keep-alives at the secondary in %.0f rounds"
+           % (n, t_reg, t_over, t_home, bound, FAILOVER_KA_S, FAILOVER_DEADLINE_S, n,
+              FAILOVER_PACE, options, rounds))
+    figure("faults survived", "1 primary proxy killed under %d bindings" % n)
+
+
+# ---- TCP and TLS connections reset by the peer ---------------------------------
+
+SUCCESSES = REG_STATUS + ".13"           # gwRegSuccesses
+
+
+@t.case
+def tcp_and_tls_connections_reset_by_the_peer():
+    need_daemon()
+    retry_time = 10
+    with Lab() as lab:
+        trapd = Snmptrapd(lab).start()
+        snmpd = Snmpd(lab, trap_sink=trapd).start()
+        k = Kamailio(lab, realm="gw.test", users=USERS, tcp=True, tls=True).start()
+        p_tls, p_tcp = TcpProxy(lab, k.tls_port).start(), TcpProxy(lab, k.tcp_port).start()
+        ini = lab_gateway_ini(k.udp_port, ("alice", "bob"), USERS, reg_time=600,
+                              retry_time=retry_time)
+        # proxy set 0 (the gateway) over TLS, set 1 (the accounts) over TCP,
+        # each through a relay that resets connections on demand
+        ini = ini.replace('ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % k.udp_port,
+                          'ProxyIp 0 = "127.0.0.1:%d", 2, 0;' % p_tls.port)
+        ini = ini.replace('ProxyIp 1 = "127.0.0.1:%d", 0, 1;' % k.udp_port,
+                          'ProxyIp 1 = "127.0.0.1:%d", 1, 1;' % p_tcp.port)
+        ini = ini.replace("IsProxyHotSwap = 1",
+                          "IsProxyHotSwap = 1\nReRegisterOnConnectionFailure = 1")
+        gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket, gateway_ini=ini,
+                      settings={"sip": {"tls_ca": k.ca_file}})
+        gw.start()
+        w = World.__new__(World)
+        w.lab, w.trapd, w.snmpd, w.k, w.gw = lab, trapd, snmpd, k, gw
+        w.accounts = ["alice", "bob"]
+        w.wait_subtree()
+        w.wait_all_registered()
+        check("transport=tls" in k.contacts("gw")[0]["contact"], "gateway over TLS")
+        check("transport=tcp" in k.contacts("alice")[0]["contact"], "alice over TCP")
+
+        def successes():
+            return {b: int(w.value("%s.%d.%d" % (SUCCESSES, *b)) or 0) for b in w.bindings()}
+
+        def all_moved_on(before):
+            now = successes()
+            return all(now[b] > before[b] for b in before) and w.all_registered()
+
+        def wait_moved_on(before, t0, bound, what):
+            """Seconds from t0 until every binding registered once more."""
+            try:
+                wait_until(lambda: all_moved_on(before), bound, what, interval=0.2)
+            except LabError:
+                raise AssertionError("%s: successes %r -> %r after %d s; log:\n%s" % (
+                    what, before, successes(), bound, gw.output()[-3000:])) from None
+            return time.monotonic() - t0
+
+        figures = []
+        # 1. idle connections reset: ReRegisterOnConnectionFailure
+        before = successes()
+        accepted = p_tls.accepted + p_tcp.accepted
+        n = p_tls.reset_all() + p_tcp.reset_all()
+        check(n >= 2, "connections reset: %d (one TLS, one TCP at least)" % n)
+        took = wait_moved_on(before, time.monotonic(), 10, "idle reset: every binding "
+                             "registered again on a new connection")
+        figures.append("idle reset of %d connections: all %d bindings re-registered in "
+                       "%.1f s" % (n, len(before), took))
+        check(p_tls.accepted + p_tcp.accepted > accepted, "new connections were opened")
+        w.wait_all_registered()
+        gw.check_alive()
+
+        # 2. reset while a REGISTER is on the wire (the relay drops it): the
+        # connection was in use, so the REGISTER goes again on a new one at
+        # once, without a failure or a notification
+        for rnd in range(3):
+            before = successes()
+            p_tls.reset_next_data(1)
+            p_tcp.reset_next_data(1)
+            t0 = time.monotonic()
+            check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)])[0], 0, "gwRegAllAction refresh")
+            took = wait_moved_on(before, t0, 5, "round %d, reset mid-REGISTER: every "
+                                 "binding registered" % rnd)
+            figures.append("reset mid-REGISTER: back in %.1f s" % took)
+            gw.check_alive()
+        check(p_tls.resets >= 4 and p_tcp.resets >= 4,
+              "resets done: TLS %d, TCP %d" % (p_tls.resets, p_tcp.resets))
+        failed = [x for x in trapd.traps() if x["trap_oid"] in (N_REG_FAILED, N_PSET_LOST)]
+        check(not failed, "a reset connection is no registration failure nor a lost proxy "
+              "set: %r" % failed[:1])
+        check(not w.walk(ALARMS + ".2"), "alarms: %s" % w.alarm_names())
+
+        # 3. the connections reset, and the new ones ReRegisterOnConnectionFailure
+        # opens reset at their first bytes (the TLS ClientHello, the first
+        # REGISTER over TCP): nothing was ever received on them, so this is
+        # a failure (notified), retried after RegistrationRetryTime
+        before = successes()
+        aors = ["sip:%s@gw.test" % u for u in w.users()]
+        p_tls.reset_next_data(1)
+        p_tcp.reset_next_data(1)
+        p_tls.reset_all()
+        p_tcp.reset_all()
+        t0 = time.monotonic()
+        wait_notified(trapd, N_REG_FAILED, aors, 10, "gwRegistrationFailed after the resets "
+                      "of new connections")
+        # the retry time with its jitter, plus the cycle
+        took = wait_moved_on(before, t0, retry_time * 1.5 + 10, "resets of new connections: "
+                             "every binding registered")
+        figures.append("reset of new connections (TLS handshake, first TCP REGISTER): "
+                       "gwRegistrationFailed, back in %.1f s (RegistrationRetryTime %d s)"
+                       % (took, retry_time))
+        wait_notified(trapd, N_REG_RESTORED, aors, 10, "gwRegistrationRestored")
+        wait_until(lambda: not w.walk(ALARMS + ".2"), 20, "the alarm table to empty")
+        for u in w.users():
+            check(k.contacts(u), "%s in the location table" % u)
+        check_eq(w.value(REGISTERED_COUNT), "3", "gwRegRegisteredCount")
+    figure("connection-resets", "; ".join(figures))
+    figure("faults survived", "%d TCP/TLS connection resets" % (p_tls.resets + p_tcp.resets))
+
+
 # ---- valgrind -------------------------------------------------------------------
 
 def valgrind_reports(d):
-    """{log name: (errors, definitely + indirectly lost bytes, invalid
-    accesses, text)}; no leak summary (every block freed) is 0 lost."""
+    """{log name: (errors, lost bytes, invalid accesses, text)}, with the
+    heap figures of each log printed for RELIABILITY.md."""
     out = {}
-    for f in sorted(os.listdir(d)):
-        if not re.match(r"valgrind\.\d+\.log$", f):
-            continue
-        with open(os.path.join(d, f), errors="replace") as fh:
-            text = fh.read()
-        m = re.search(r"ERROR SUMMARY: ([\d,]+) errors", text)
-        errors = int(m.group(1).replace(",", "")) if m else None
-        lost = 0
-        for m in re.finditer(r"(definitely|indirectly) lost: ([\d,]+) bytes", text):
-            lost += int(m.group(2).replace(",", ""))
-        invalid = len(re.findall(r"Invalid (read|write|free)|uninitialised|"
-                                 r"Mismatched free|overlap", text))
+    for f, (errors, lost, invalid, allocs, frees, text) in memcheck.reports(d).items():
         out[f] = (errors, lost, invalid, text)
-        m = re.search(r"total heap usage: ([\d,]+) allocs, ([\d,]+) frees", text)
-        if m:
-            figure("valgrind heap", "%s: %s allocs, %s frees" % (f, m.group(1), m.group(2)))
+        if allocs != "?":
+            figure("valgrind heap", "%s: %s allocs, %s frees" % (f, allocs, frees))
     return out
 
 

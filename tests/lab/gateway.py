@@ -19,15 +19,15 @@ HotSwapRtx = 1
 
 TABLES = """
 [ ProxySet ]
-FORMAT ProxySet_Index = ProxySet_EnableProxyKeepAlive, ProxySet_IsProxyHotSwap;
-ProxySet 0 = 0, 1;
-ProxySet 1 = 0, 1;
+FORMAT ProxySet_Index = ProxySet_EnableProxyKeepAlive, ProxySet_IsProxyHotSwap%(pset_fmt)s;
+ProxySet 0 = 0, 1%(pset0)s;
+ProxySet 1 = %(ka)d, 1%(pset1)s;
 [ \\ProxySet ]
 
 [ ProxyIp ]
 FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, ProxyIp_ProxySetId;
 ProxyIp 0 = "127.0.0.1:%(port)d", 0, 0;
-ProxyIp 1 = "127.0.0.1:%(port)d", 0, 1;
+%(set1_rows)s
 [ \\ProxyIp ]
 
 [ IPGroup ]
@@ -51,13 +51,25 @@ def account_row(index, user, password):
     return 'Account %d = 1, -1, 1, "%s", "%s", "", 1, "%s", 0;' % (index, user, password, user)
 
 
-def gateway_ini(port, accounts, users, reg_time=60, retry_time=10, gateway=True):
+def gateway_ini(port, accounts, users, reg_time=60, retry_time=10, gateway=True,
+                backups=(), keepalive_s=0, homing=False):
     """accounts: user names, registered as Account 0.. with users[name] as
-    password; the gateway binding uses users["gw"] unless gateway=False."""
+    password; the gateway binding uses users["gw"] unless gateway=False.
+    Proxy set 1 (the accounts') holds port, then the ports of backups; with
+    keepalive_s it probes them by OPTIONS every keepalive_s seconds, with
+    homing it returns to the first address once that answers again."""
     rows = "\n".join(account_row(i, u, users[u]) for i, u in enumerate(accounts))
-    return (HEADER + TABLES) % {"gw_needed": 1 if gateway else 0,
-                                "gwpw": users.get("gw", ""), "reg": reg_time,
-                                "retry": retry_time, "port": port, "rows": rows}
+    set1 = "\n".join('ProxyIp %d = "127.0.0.1:%d", 0, 1;' % (i + 1, p)
+                     for i, p in enumerate((port,) + tuple(backups)))
+    tuned = bool(keepalive_s or homing)
+    return (HEADER + TABLES) % {
+        "gw_needed": 1 if gateway else 0, "gwpw": users.get("gw", ""), "reg": reg_time,
+        "retry": retry_time, "port": port, "rows": rows, "set1_rows": set1,
+        "ka": 1 if keepalive_s else 0,
+        "pset_fmt": ", ProxySet_ProxyKeepAliveTime, ProxySet_ProxyRedundancyMode"
+        if tuned else "",
+        "pset0": ", 60, -1" if tuned else "",
+        "pset1": ", %d, %d" % (keepalive_s or 60, 1 if homing else 0) if tuned else ""}
 
 
 def bulk_accounts(n, prefix="pw-"):

@@ -79,9 +79,14 @@ class Gwagentd:
             argv += ["-M", self.master]
         argv += self.args
         if self.valgrind:
+            # GW_VALGRIND_LOGDIR keeps the logs after the lab is gone
+            # (tools/valgrind.sh scans them once the suites have run).
+            logdir = os.environ.get("GW_VALGRIND_LOGDIR") or self.dir
+            supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                "valgrind.supp")
             argv = ["valgrind", "--error-exitcode=99", "--leak-check=full",
-                    "--errors-for-leak-kinds=definite", "--log-file=" +
-                    os.path.join(self.dir, "valgrind.%p.log")] + argv
+                    "--errors-for-leak-kinds=definite", "--suppressions=" + supp,
+                    "--log-file=" + os.path.join(logdir, "valgrind.%p.log")] + argv
         return argv
 
     def start(self, ready=None, timeout=15.0):

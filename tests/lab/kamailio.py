@@ -407,6 +407,15 @@ route[AUTH] {
             self.lab.stop(self.proc)
             self.proc = None
 
+    def kill9(self):
+        """Kill Kamailio with SIGKILL (a crash: no clean shutdown); start()
+        brings it back on the same ports with an empty location table."""
+        if self.proc is not None:
+            self.proc.kill9()
+            if self.proc in self.lab.procs:
+                self.lab.procs.remove(self.proc)
+            self.proc = None
+
     def restart(self, timeout=15.0):
         """Stop and start again on the same ports and certificate: every
         binding is lost; users (also those added with add_user()) stay."""
@@ -475,6 +484,15 @@ route[AUTH] {
     def remove_user(self, user):
         self.rpc("htable.delete", "users", str(user))
         self.users.pop(user, None)
+
+    def stat(self, name):
+        """One Kamailio statistic as an int (name as in kamcmd
+        stats.get_statistics, e.g. "rcv_requests_options")."""
+        for line in self.rpc("stats.get_statistics", name) or []:
+            k, _, v = str(line).partition("=")
+            if k.strip().split(":")[-1] == name:
+                return int(v.strip())
+        raise LabError("no statistic %s" % name)
 
     def contact_count(self):
         """Contacts in the location table (stats location_contacts)."""

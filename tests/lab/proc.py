@@ -157,6 +157,7 @@ class Lab:
         self.dir = tempfile.mkdtemp(prefix=name + ".")
         os.chmod(self.dir, 0o755)
         self.procs = []
+        self.closers = []       # in-process helpers (relays): stop() on close
         self.failed = False
         self.closed = False
         _live_labs.append(self)
@@ -183,6 +184,12 @@ class Lab:
         if self.closed:
             return
         self.closed = True
+        for c in reversed(self.closers):
+            try:
+                c()
+            except Exception:  # noqa: BLE001 - stopping the rest matters more
+                pass
+        self.closers = []
         for p in reversed(self.procs):
             p.stop()
         self.procs = []
