@@ -211,7 +211,8 @@ static const char *
 parse_field(struct pstate *ps, struct ini_item *it, const char *p,
 	    const char *e)
 {
-	struct ini_field *f = &it->fields[it->nfields++];
+	/* counted once it is whole: a field in error is not one */
+	struct ini_field *f = &it->fields[it->nfields];
 	const char *s, *fe;
 
 	while (p < e && is_ws(*p))
@@ -227,9 +228,10 @@ parse_field(struct pstate *ps, struct ini_item *it, const char *p,
 			perr(ps, it->line,
 			     "unexpected text after the closing "
 			     "quote of field %u",
-			     it->nfields);
+			     it->nfields + 1);
 			return NULL;
 		}
+		it->nfields++;
 		return p;
 	}
 	for (s = p; p < e && *p != ',' && *p != ';'; p++)
@@ -238,6 +240,7 @@ parse_field(struct pstate *ps, struct ini_item *it, const char *p,
 	trim(&s, &fe);
 	f->text = pdup(ps, s, fe - s);
 	f->dflt = fe == s || (fe - s == 2 && s[0] == '$' && s[1] == '$');
+	it->nfields++;
 	return p;
 }
 

@@ -336,8 +336,21 @@ END_TEST
 
 START_TEST(test_err_unterminated_field)
 {
-	parse("[ T ]\nFORMAT T_Index = T_a, T_b;\nT 1 = \"abc, 2;\n[ \\T ]\n");
+	size_t i;
+
+	parse("[ T ]\nFORMAT T_Index = T_a, T_b;\nT 1 = 7, \"abc, 2;\n[ \\T "
+	      "]\n");
 	expect_error(3, "unterminated quoted string");
+	/* the fields counted are the whole ones, each readable */
+	for (i = 0; i < ini_doc_count(doc); i++) {
+		const struct ini_item *it = ini_doc_item(doc, i);
+		size_t k;
+
+		for (k = 0; k < ini_item_nfields(it); k++)
+			ck_assert_ptr_nonnull(ini_item_field(it, k));
+		if (ini_item_line(it) == 3)
+			ck_assert_uint_le(ini_item_nfields(it), 1);
+	}
 }
 END_TEST
 
