@@ -134,6 +134,9 @@ log_prio(int prio, const char *token, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void log_vwarn_errno(int prio, const char *token, const char *fmt,
+			    va_list ap) __attribute__((format(printf, 3, 0)));
+
 static void
 log_vwarn_errno(int prio, const char *token, const char *fmt, va_list ap)
 {
