@@ -36,15 +36,16 @@ int agent_snmp_create(struct agent_snmp **out, struct agent_event *ev,
 		      const struct agent_snmp_conf *conf);
 /** Stop SNMP and free; accepts NULL. */
 void agent_snmp_destroy(struct agent_snmp *s);
-/** Whether the subagent currently holds an AgentX session (master: 1). */
+/** Whether the subagent currently holds an AgentX session with its
+ *  master, so notifications can go out (embedded master: always 1). */
 int agent_snmp_connected(const struct agent_snmp *s);
 /**
  * Send GWAGENT-MIB notification @p n (an agent_notify_h): through the
  * master in subagent mode, to the trap sinks in master mode.
  */
 struct agent_varbind;
-void agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
-		       void *arg);
+int agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
+		      void *arg);
 /** Net-SNMP's version string. */
 const char *agent_snmp_version(void);
 

@@ -32,7 +32,8 @@ struct agent_alarms {
 	/* token bucket */
 	double tokens;
 	uint64_t last_ms;
-	unsigned suppressed;
+	unsigned suppressed;	 /* held back since the last summary */
+	unsigned unsent;	 /* ... of them for want of an AgentX master */
 	struct agent_timer tick; /* proxy set health and summaries */
 	uint64_t last_summary_ms;
 	uint32_t set_alarm[ALARM_MAX_SETS]; /* seq of the lost alarm, 0 */
@@ -140,17 +141,25 @@ alarm_take_token(struct agent_alarms *a)
 	return 1;
 }
 
-static void
+/* Send, or count as held back; 0 when it went out. */
+static int
 alarm_send(struct agent_alarms *a, int kind, const struct agent_varbind *vb,
 	   size_t n, int limited)
 {
 	if (a->notify == NULL)
-		return;
+		return 0;
 	if (limited && !alarm_take_token(a)) {
 		a->suppressed++;
-		return;
+		return -EAGAIN;
 	}
-	a->notify((uint32_t)kind, vb, n, a->notify_arg);
+	if (a->notify((uint32_t)kind, vb, n, a->notify_arg) == -ENOTCONN) {
+		/* the alarm table keeps the state: the summary tells the
+		 * NMS, once the master is back, that it missed some */
+		a->suppressed++;
+		a->unsent++;
+		return -ENOTCONN;
+	}
+	return 0;
 }
 
 static void
@@ -165,10 +174,15 @@ alarm_summary(struct agent_alarms *a)
 	dtlen = agent_mib_dateandtime((int64_t)time(NULL), dt);
 	vb_scalar_int(&vb[0], 8, MIB_ASN_UNSIGNED, a->suppressed);
 	vb_scalar_str(&vb[1], 7, (const char *)dt, dtlen);
-	log_warnx("snmp", "%u notifications held back by the rate limit",
-		  a->suppressed);
+	if (a->notify != NULL &&
+	    a->notify(N_SUPPRESSED, vb, 2, a->notify_arg) == -ENOTCONN)
+		return; /* still no master: keep counting */
+	log_warnx("snmp",
+		  "%u notifications held back (%u by the rate limit, %u "
+		  "while no AgentX master could take them)",
+		  a->suppressed, a->suppressed - a->unsent, a->unsent);
 	a->suppressed = 0;
-	alarm_send(a, N_SUPPRESSED, vb, 2, 0);
+	a->unsent = 0;
 }
 
 /* ---- the active alarm table ------------------------------------------ */

@@ -250,9 +250,13 @@ struct agent_varbind {
 	struct mib_oid oid;
 	struct mib_value val;
 };
-/** Sends notification @p n (below gwNotifications) with its varbinds. */
-typedef void(agent_notify_h)(uint32_t n, const struct agent_varbind *vb,
-			     size_t nvb, void *arg);
+/**
+ * Sends notification @p n (below gwNotifications) with its varbinds.
+ * @return 0 when it went out, -ENOTCONN when nothing can take it now (a
+ *         subagent without its master): the caller counts it as held back.
+ */
+typedef int(agent_notify_h)(uint32_t n, const struct agent_varbind *vb,
+			    size_t nvb, void *arg);
 int agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
 			agent_notify_h *h, void *arg);
 void agent_alarms_destroy(struct agent_alarms *a);

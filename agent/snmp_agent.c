@@ -13,6 +13,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
 #include <net-snmp/agent/agent_sysORTable.h>
 
 #include "agent/log.h"
@@ -71,6 +72,25 @@ agent_snmp_session_cb(int major, int minor, void *serverarg, void *clientarg)
 	return 0;
 }
 
+/*
+ * The subagent's AgentX session came up (INDEX_START, once the master
+ * took the session and its trap session) or went down (INDEX_STOP): the
+ * notifications sent in between would go nowhere.
+ */
+static int agent_snmp_attached;
+
+static int
+agent_snmp_index_cb(int major, int minor, void *serverarg, void *clientarg)
+{
+	(void)major;
+	(void)serverarg;
+	(void)clientarg;
+	agent_snmp_attached = minor == SNMPD_CALLBACK_INDEX_START;
+	log_debug("snmp", "AgentX session %s",
+		  agent_snmp_attached ? "up" : "down");
+	return 0;
+}
+
 static void
 agent_snmp_setup_library(const struct agent_snmp_conf *conf)
 {
@@ -81,6 +101,13 @@ agent_snmp_setup_library(const struct agent_snmp_conf *conf)
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY,
 			       SNMP_CALLBACK_SESSION_INIT,
 			       agent_snmp_session_cb, NULL);
+	agent_snmp_attached = 0;
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION,
+			       SNMPD_CALLBACK_INDEX_START, agent_snmp_index_cb,
+			       NULL);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION,
+			       SNMPD_CALLBACK_INDEX_STOP, agent_snmp_index_cb,
+			       NULL);
 	setenv("MIBS", "", 1);
 	setenv("MIBDIRS", "/dev/null", 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
@@ -208,6 +235,13 @@ agent_snmp_destroy(struct agent_snmp *s)
 	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY,
 				 SNMP_CALLBACK_SESSION_INIT,
 				 agent_snmp_session_cb, NULL, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION,
+				 SNMPD_CALLBACK_INDEX_START,
+				 agent_snmp_index_cb, NULL, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION,
+				 SNMPD_CALLBACK_INDEX_STOP, agent_snmp_index_cb,
+				 NULL, 1);
+	agent_snmp_attached = 0;
 	free(s->app);
 	free(s);
 	agent_snmp_current = NULL;
@@ -216,7 +250,13 @@ agent_snmp_destroy(struct agent_snmp *s)
 int
 agent_snmp_connected(const struct agent_snmp *s)
 {
-	return s != NULL && (s->master || s->nfds > 0);
+	return s != NULL && (s->master || agent_snmp_attached);
+}
+
+int
+agent_snmp_session_up(void)
+{
+	return agent_snmp_connected(agent_snmp_current);
 }
 
 const char *

@@ -28,5 +28,7 @@ void agent_snmp_mib_unregister(void);
 void agent_snmp_loop_init(struct agent_snmp *s);
 void agent_snmp_loop_sync(struct agent_snmp *s);
 void agent_snmp_loop_stop(struct agent_snmp *s);
+/* Whether notifications can go out now (snmp_agent.c). */
+int agent_snmp_session_up(void);
 
 #endif

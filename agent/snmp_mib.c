@@ -262,7 +262,7 @@ agent_snmp_mib_unregister(void)
 	agent_snmp_txn = NULL;
 }
 
-void
+int
 agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
 		  void *arg)
 {
@@ -275,6 +275,10 @@ agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
 	u_long u;
 
 	(void)arg;
+	if (!agent_snmp_session_up()) {
+		log_debug("snmp", "notification %u held: no AgentX master", n);
+		return -ENOTCONN;
+	}
 	snmp_varlist_add_variable(&vars, trapoid, OID_LENGTH(trapoid),
 				  ASN_OBJECT_ID, (u_char *)notif,
 				  sizeof(notif));
@@ -298,4 +302,5 @@ agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
 	log_debug("snmp", "notification %u with %zu varbinds", n, nvb);
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
+	return 0;
 }

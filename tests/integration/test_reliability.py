@@ -55,6 +55,8 @@ GW_PASSWORD = CONFIG + ".2.14.0"
 NOTIF = ROOT + ".0."
 N_REG_FAILED, N_REG_RESTORED = NOTIF + "1", NOTIF + "2"
 N_PSET_LOST, N_PSET_RESTORED = NOTIF + "3", NOTIF + "4"
+N_SUPPRESSED = NOTIF + "7"                  # gwAlarmsSuppressed
+ALARM_COUNT = OBJ + ".4.2.8.0"              # gwAlarmCount
 REGISTERED = "4"
 INI_SUCCESS, INI_FAILED = "2", "3"
 ACTION_REGISTER, ACTION_REFRESH = 1, 3
@@ -420,6 +422,48 @@ def snmpd_killed_and_restarted_five_times():
     figure("snmpd-restarts", "5 snmpd restarts (kill -9 and SIGTERM) survived; subtree back "
            "in %.1f s at most (%s)" % (max(waits), ", ".join("%.1f" % x for x in waits)))
     figure("faults survived", "5 snmpd restarts")
+
+
+@t.case
+def notifications_while_snmpd_is_down_are_summarised():
+    need_daemon()
+    reg_time = 20
+    with Lab() as lab:
+        w = World(lab, reg_time=reg_time, settings={"traps": {"summary_interval": "2"}})
+        w.wait_all_registered()
+        aors = ["sip:%s@gw.test" % u for u in w.accounts]
+        w.snmpd.stop()
+        # the accounts' passwords stop working: their refreshes (half the
+        # grant) fail while no master can take the notifications
+        for u in w.accounts:
+            w.k.remove_user(u)
+        wait_until(lambda: all("registration of %s failed" % a in w.gw.output() for a in aors),
+                   reg_time + 10, "the refreshes to fail while snmpd is down")
+        down_traps = len(w.trapd.traps())
+        w.snmpd.start()
+        w.wait_subtree()
+        try:
+            summary = w.trapd.wait_for(lambda n: n["trap_oid"] == N_SUPPRESSED, 15,
+                                       "gwAlarmsSuppressed after snmpd came back")
+        except LabError:
+            raise AssertionError("no gwAlarmsSuppressed; log:\n%s" % w.gw.output()[-3000:])
+        held = int(summary[0]["vars"][ALARM_COUNT].split()[-1])
+        check(held >= len(aors), "gwAlarmCount %d: the %d gwRegistrationFailed sent while "
+              "snmpd was down are counted" % (held, len(aors)))
+        names = w.alarm_names()
+        check_eq(names.count('"gwRegistrationFailed"'), len(aors),
+                 "binding alarm rows after snmpd came back: %s" % names)
+        # once the master is back, notifications flow again
+        for u in w.accounts:
+            w.k.add_user(u, USERS[u])
+        check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)])[0], 0, "refresh all")
+        wait_notified(w.trapd, N_REG_RESTORED, aors, 20, "gwRegistrationRestored")
+        wait_until(lambda: not w.walk(ALARMS + ".2"), 20, "the alarm table to empty")
+    figure("snmpd-down", "%d registrations failed while snmpd was down (%d notifications "
+           "in the trap sink when it came back): gwAlarmsSuppressed with gwAlarmCount %d once it was back, "
+           "alarm rows present, restored notifications sent after" % (
+               len(aors), down_traps, held))
+    figure("faults survived", "1 snmpd outage with alarms raised")
 
 
 @t.case
