@@ -34,6 +34,7 @@ enum mib_err {
 	MIB_ERR_NOCREATION = 11,
 	MIB_ERR_INCONSISTENTVALUE = 12,
 	MIB_ERR_RESOURCEUNAVAILABLE = 13,
+	MIB_ERR_COMMITFAILED = 14,
 	MIB_ERR_NOTWRITABLE = 17,
 	MIB_ERR_INCONSISTENTNAME = 18,
 };
@@ -89,8 +90,13 @@ enum mib_err agent_mib_txn_add(struct agent_mib_txn *t,
  * the whole of it.  On error *bad gets the 0-based varbind to blame.
  */
 enum mib_err agent_mib_txn_prepare(struct agent_mib_txn *t, size_t *bad);
-/** ACTION: make the staged configuration current and save it; undoable. */
-void agent_mib_txn_action(struct agent_mib_txn *t);
+/**
+ * ACTION: make the staged configuration current and save it, and run the
+ * objects' ACTION work (gwIniAction save); undoable.  A save that fails
+ * puts the configuration back and returns MIB_ERR_COMMITFAILED: the SET
+ * is refused, nothing is applied (the file still holds what runs).
+ */
+enum mib_err agent_mib_txn_action(struct agent_mib_txn *t);
 /** UNDO: put the configuration back as it was before ACTION. */
 void agent_mib_txn_undo(struct agent_mib_txn *t);
 /** COMMIT: ACTION if not done yet, then the side effects (bindings,

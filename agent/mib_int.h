@@ -40,6 +40,9 @@ typedef enum mib_err(mib_col_check)(struct gwagent *g,
 typedef enum mib_err(mib_op_prepare)(struct agent_mib_txn *t,
 				     const struct mib_op *op);
 typedef void(mib_op_commit)(struct agent_mib_txn *t, const struct mib_op *op);
+/* ACTION work that may fail (before the manager gets the answer). */
+typedef enum mib_err(mib_op_action)(struct agent_mib_txn *t,
+				    const struct mib_op *op);
 
 struct mib_scalar {
 	int asn;   /* MIB_ASN_* */
@@ -48,6 +51,7 @@ struct mib_scalar {
 	mib_scalar_get *get;
 	mib_scalar_check *check; /* NULL: read-only */
 	mib_op_prepare *prepare; /* NULL: a configuration parameter */
+	mib_op_action *action;	 /* NULL: none */
 	mib_op_commit *commit;
 };
 
@@ -96,6 +100,7 @@ struct agent_mib_txn {
 	struct ini_conf *staged; /* NULL until a varbind changes it */
 	struct ini_conf *old;	 /* the running one, while ACTION is undoable */
 	int prepared;
+	int acted; /* ACTION ran and succeeded */
 };
 
 /* mib_tree.c */

@@ -876,10 +876,8 @@ mib_misc_commit(struct agent_mib_txn *t, const struct mib_op *op)
 		g->ini.mode = (int)op->v.num;
 		break;
 	case W_INI_ACTION:
-		if (op->v.num == 1)
+		if (op->v.num == 1) /* save(2) ran at ACTION */
 			gwagent_ini_load(g);
-		else
-			gwagent_ini_save(g);
 		break;
 	case W_TRAP_RATE:
 		g->trap_rate = (unsigned)op->v.num;
@@ -889,11 +887,23 @@ mib_misc_commit(struct agent_mib_txn *t, const struct mib_op *op)
 	}
 }
 
+/* gwIniAction save(2) writes the file before the answer: a failure is
+ * the manager's commitFailed, not a status to poll for. */
+static enum mib_err
+mib_misc_action(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	if (op->n->scalar->what == W_INI_ACTION && op->v.num == 2 &&
+	    gwagent_ini_save(t->g) < 0)
+		return MIB_ERR_COMMITFAILED;
+	return MIB_OK;
+}
+
 #define M(asn_, what_, rw_)                                                   \
 	{                                                                     \
 		.asn = asn_, .param = -1, .what = what_, .get = mib_misc_get, \
 		.check = (rw_) ? mib_misc_check : NULL,                       \
 		.prepare = (rw_) ? mib_misc_prepare : NULL,                   \
+		.action = (rw_) ? mib_misc_action : NULL,                     \
 		.commit = (rw_) ? mib_misc_commit : NULL                      \
 	}
 

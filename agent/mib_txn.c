@@ -200,17 +200,39 @@ agent_mib_txn_prepare(struct agent_mib_txn *t, size_t *bad)
 	return MIB_OK;
 }
 
-void
+enum mib_err
 agent_mib_txn_action(struct agent_mib_txn *t)
 {
-	if (!t->prepared || t->staged == NULL)
-		return;
+	enum mib_err e;
+	size_t i;
+
+	if (!t->prepared || t->acted)
+		return MIB_OK;
 	/* Saved now: the manager's answer may leave before COMMIT runs
 	 * (AgentX sends CleanupSet after the response), and an answered
-	 * SET must survive a crash. */
-	t->old = agent_config_swap(t->g->config, t->staged);
-	t->staged = NULL;
-	agent_config_save(t->g->config);
+	 * SET must survive a crash; one that cannot be saved is refused. */
+	if (t->staged != NULL) {
+		t->old = agent_config_swap(t->g->config, t->staged);
+		t->staged = NULL;
+		if (agent_config_save(t->g->config) < 0) {
+			t->staged = agent_config_swap(t->g->config, t->old);
+			t->old = NULL;
+			t->prepared = 0;
+			return MIB_ERR_COMMITFAILED;
+		}
+	}
+	for (i = 0; i < t->n; i++) {
+		const struct mib_op *op = &t->ops[i];
+		mib_op_action *act = op->c ? NULL : op->n->scalar->action;
+
+		if (act != NULL && (e = act(t, op)) != MIB_OK) {
+			agent_mib_txn_undo(t);
+			t->prepared = 0;
+			return e;
+		}
+	}
+	t->acted = 1;
+	return MIB_OK;
 }
 
 void
@@ -229,9 +251,8 @@ agent_mib_txn_commit(struct agent_mib_txn *t)
 {
 	size_t i;
 
-	if (!t->prepared)
+	if (!t->prepared || agent_mib_txn_action(t) != MIB_OK)
 		return;
-	agent_mib_txn_action(t);
 	if (t->old != NULL) {
 		ini_conf_destroy(t->old);
 		t->old = NULL;

@@ -209,8 +209,13 @@ agent_snmp_handler(netsnmp_mib_handler *handler,
 		agent_snmp_reserve2(reqinfo, requests);
 		break;
 	case MODE_SET_ACTION:
-		if (agent_snmp_txn != NULL)
-			agent_mib_txn_action(agent_snmp_txn);
+		if (agent_snmp_txn != NULL) {
+			int err = (int)agent_mib_txn_action(agent_snmp_txn);
+
+			if (err != 0)
+				netsnmp_set_request_error(reqinfo, requests,
+							  err);
+		}
 		break;
 	case MODE_SET_COMMIT:
 		if (agent_snmp_txn != NULL)

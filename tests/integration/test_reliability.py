@@ -367,6 +367,41 @@ def crash_safety_kill9_at_random_moments():
 
 
 @t.case
+def set_that_cannot_be_saved_is_refused_and_not_applied():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        check_eq(w.set([(REG_TIME, "u", 77)])[0], 0, "a SET that can be saved")
+        saved = w.gw.read_ini()
+        # the gateway INI cannot be replaced any more: its path is now a
+        # directory that is not empty (rename() fails, also for root)
+        aside = w.gw.ini_path + ".aside"
+        os.rename(w.gw.ini_path, aside)
+        os.mkdir(w.gw.ini_path)
+        with open(os.path.join(w.gw.ini_path, "keep"), "w") as f:
+            f.write("x")
+        try:
+            rc, _, err = w.set([(REG_TIME, "u", 88)])
+            check(rc != 0 and "commitFailed" in err,
+                  "a SET that cannot be saved: rc %d, %r (want commitFailed)" % (rc, err))
+            check_eq(w.value(REG_TIME), "77", "gwRegistrationTime after the refused SET")
+            rc, _, err = w.set([(INI_ACTION, "i", 2)])
+            check(rc != 0 and "commitFailed" in err,
+                  "gwIniAction save that fails: rc %d, %r" % (rc, err))
+            check_eq(w.value(INI_STATUS), INI_FAILED, "gwIniActionStatus after the failed save")
+            w.gw.check_alive()
+        finally:
+            shutil.rmtree(w.gw.ini_path)
+            os.rename(aside, w.gw.ini_path)
+        check_eq(w.gw.read_ini(), saved, "the file kept what was answered")
+        check_eq(w.set([(INI_ACTION, "i", 2)])[0], 0, "gwIniAction save once possible")
+        check_eq(w.value(INI_STATUS), INI_SUCCESS, "gwIniActionStatus")
+        check_eq(w.set([(REG_TIME, "u", 99)])[0], 0, "a SET once the file is back")
+        check("RegistrationTime = 99" in w.gw.read_ini(), "saved")
+    figure("faults survived", "2 SETs whose save failed (refused, not applied)")
+
+
+@t.case
 def stale_temporary_ini_files_are_removed_at_start():
     """kill -9 between mkstemp() and rename() in agent_persist_write leaves
     gateway.ini.tmpXXXXXX behind, with every password as it was then."""
