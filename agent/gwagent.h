@@ -152,6 +152,7 @@ struct agent_sip_conf {
 	const char *user_agent;
 	unsigned pace_rate;
 	int pace_off;
+	unsigned conn_idle_s;
 	const char *tls_ca_file; /* NULL: OpenSSL's default CA paths */
 	const char *tls_cert_file;
 	const char *tls_key_file;

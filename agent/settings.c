@@ -65,6 +65,7 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "sip:tls_ca", AS_PATH, OFF(tls_ca), 0, 0 },
 	{ "sip:user_agent", AS_STR, OFF(user_agent), 0, 0 },
 	{ "sip:pace_rate", AS_UINT, OFF(pace_rate), 0, 100000 },
+	{ "sip:tcp_idle_timeout", AS_UINT, OFF(tcp_idle_timeout), 1, 86400 },
 	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1, 100000 },
 	{ "traps:summary_interval", AS_UINT, OFF(trap_summary_interval), 1,
 	  86400 },
@@ -135,6 +136,7 @@ agent_settings_init(struct agent_settings *s)
 	s->log_level = 1;
 	s->udp_port = 5060;
 	s->pace_rate = 50;
+	s->tcp_idle_timeout = 120;
 	s->trap_rate_limit = 10;
 	s->trap_summary_interval = 60;
 	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
@@ -472,7 +474,7 @@ agent_settings_load(struct agent_settings *s, const char *path, char *err,
 {
 	struct agent_settings next;
 	struct stat st;
-	dictionary *d;
+	dictionary *d = NULL;
 	const char *secret;
 	int rc;
 

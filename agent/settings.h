@@ -8,7 +8,7 @@
  *   [snmp]   agentx_socket, master, listen, rocommunity, rwcommunity,
  *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
- *            tls_ca, user_agent, pace_rate
+ *            tls_ca, user_agent, pace_rate, tcp_idle_timeout
  *   [traps]  rate_limit, summary_interval, sink, community
  */
 #ifndef GWAGENT_SETTINGS_H
@@ -49,6 +49,8 @@ struct agent_settings {
 	char *tls_ca;
 	char *user_agent;   /**< User-Agent header ["gwagent/VERSION"] */
 	unsigned pace_rate; /**< new REGISTERs per second, 0 = no pacing [50] */
+	unsigned tcp_idle_timeout; /**< seconds before an unused TCP/TLS
+				      connection is closed [120] */
 	/* [traps] */
 	unsigned trap_rate_limit;	/**< notifications per second [10] */
 	unsigned trap_summary_interval; /**< seconds between summaries [60] */

@@ -120,6 +120,7 @@ agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 	cfg.user_agent = conf->user_agent;
 	cfg.pace_rate = conf->pace_rate;
 	cfg.pace_off = conf->pace_off;
+	cfg.conn_idle_s = conf->conn_idle_s;
 	cfg.tls_ca_file = conf->tls_ca_file;
 	cfg.tls_cert_file = conf->tls_cert_file;
 	cfg.tls_key_file = conf->tls_key_file;

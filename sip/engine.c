@@ -170,6 +170,9 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	TAILQ_INIT(&e->pending);
 	e->max_inflight =
 		cfg->max_inflight > 0 ? cfg->max_inflight : SIP_DEF_INFLIGHT;
+	e->conn_idle_ms =
+		(uint64_t)(cfg->conn_idle_s > 0 ? cfg->conn_idle_s : 120) *
+		1000;
 	e->logh = cfg->logh;
 	e->log_arg = cfg->log_arg;
 	e->statush = cfg->statush;
@@ -460,6 +463,26 @@ sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
 	    enum sipreg_transport tp)
 {
 	return a->tp == tp && a->resolved && sip_addr_equal(&a->ss, peer);
+}
+
+bool
+sip_engine_addr_in_use(struct sipreg_engine *e, const union sip_sa *peer,
+		       enum sipreg_transport tp)
+{
+	struct sipreg_binding *b;
+
+	TAILQ_FOREACH(b, &e->bindings, entry)
+	{
+		if (sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
+		    sip_addr_is(b->tx.dst, peer, tp))
+			return true;
+		if (!b->zombie && b->cur < b->naddrs &&
+		    b->state != SIPREG_IDLE &&
+		    b->state != SIPREG_UNREGISTERED &&
+		    sip_addr_is(&b->addrs[b->cur], peer, tp))
+			return true;
+	}
+	return sip_ka_uses(e, peer, tp);
 }
 
 void

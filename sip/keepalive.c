@@ -352,6 +352,24 @@ sip_ka_stop(struct sipreg_binding *b)
 	}
 }
 
+bool
+sip_ka_uses(struct sipreg_engine *e, const union sip_sa *peer,
+	    enum sipreg_transport tp)
+{
+	struct sip_ka *ka;
+	size_t i;
+
+	TAILQ_FOREACH(ka, &e->kagroups, entry)
+	{
+		struct sipreg_binding *b = LEADER(ka);
+
+		for (i = 0; i < ka->naddrs; i++)
+			if (sip_addr_is(&b->addrs[i], peer, tp))
+				return true;
+	}
+	return false;
+}
+
 void
 sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 		 enum sipreg_transport tp, uint64_t conn_id, const char *why,

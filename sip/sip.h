@@ -190,11 +190,12 @@ struct sipreg_addr_status {
 
 /** Engine-wide counters. */
 struct sipreg_engine_stats {
-	uint64_t rx;	    /**< datagrams read */
-	uint64_t malformed; /**< dropped: unparsable */
-	uint64_t stray;	    /**< dropped: no matching transaction */
-	uint64_t requests;  /**< dropped: requests (we are a client only) */
-	uint64_t paced;	    /**< starts delayed by the pacing limit */
+	uint64_t rx;	      /**< datagrams read */
+	uint64_t malformed;   /**< dropped: unparsable */
+	uint64_t stray;	      /**< dropped: no matching transaction */
+	uint64_t requests;    /**< dropped: requests (we are a client only) */
+	uint64_t paced;	      /**< starts delayed by the pacing limit */
+	uint64_t idle_closed; /**< TCP/TLS connections closed unused */
 };
 
 /**
@@ -217,9 +218,12 @@ struct sipreg_engine_cfg {
 	unsigned pace_rate;	/**< new REGISTERs per second [50] */
 	unsigned pace_burst;	/**< burst [pace_rate] */
 	bool pace_off;		/**< no pacing at all */
-	unsigned max_inflight;	/**< registration cycles started while
+	/** A TCP/TLS connection nothing registers or probes through is
+	 *  closed after this many idle seconds [120]. */
+	unsigned conn_idle_s;
+	unsigned max_inflight; /**< registration cycles started while
 				     others are unanswered [128]; more wait */
-	sip_log_h *logh;	/**< log handler [none] */
+	sip_log_h *logh;       /**< log handler [none] */
 	void *log_arg;
 	sipreg_status_h *statush; /**< status handler [none] */
 	void *status_arg;

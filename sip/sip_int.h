@@ -517,7 +517,8 @@ struct sipreg_engine {
 	char send_err[96];  /* why the last send failed */
 	bool send_reused;   /* ... on a connection that had carried messages */
 	uint64_t send_conn; /* the connection of the last stream send */
-	uint64_t conn_seq;  /* ids of connections */
+	uint64_t conn_idle_ms; /* unused connections are closed after it */
+	uint64_t conn_seq;     /* ids of connections */
 	osip_transaction_t **dead;
 	size_t ndead;
 	size_t dead_cap;
@@ -603,6 +604,13 @@ void sip_binding_give_up(struct sipreg_binding *b);
 void sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d);
 
 /*
+ * Whether anything needs the TCP/TLS connection to peer: a binding that
+ * registers (or is registered, or retries) through it, a transaction or
+ * a keep-alive group using it.
+ */
+bool sip_engine_addr_in_use(struct sipreg_engine *e, const union sip_sa *peer,
+			    enum sipreg_transport tp);
+/*
  * The TCP/TLS connection to peer is gone (why: in words): fail the
  * transactions that were using it and re-register, through the pacer,
  * the bindings registered through it that asked for it.  reused: the
@@ -678,6 +686,9 @@ const char *sip_transport_name(enum sipreg_transport tp, bool upper);
 int sip_ka_start(struct sipreg_binding *b);
 /* Leave it (the last member frees it); safe from status handlers. */
 void sip_ka_stop(struct sipreg_binding *b);
+/* Whether a keep-alive group probes peer over tp. */
+bool sip_ka_uses(struct sipreg_engine *e, const union sip_sa *peer,
+		 enum sipreg_transport tp);
 /* Fail the probes running on a lost TCP/TLS connection. */
 void sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 		      enum sipreg_transport tp, uint64_t conn_id,

@@ -7,6 +7,11 @@
  * TLS handshake progress in sip_stream_io(), output waits in a buffer
  * while they run, and input is cut into messages by sip_frame_parse().
  *
+ * A connection that no binding registers through, no keep-alive probes
+ * and nothing was sent or received on for conn_idle_s is closed (after a
+ * failover away from an address, say); one that carries a registration
+ * stays open for the registrar's requests.
+ *
  * A lost connection fails the transactions that ran on it (the same
  * transport-error path as a failed UDP send: failover, backoff) and
  * lets the bindings registered through it re-register
@@ -60,6 +65,7 @@ struct sip_conn {
 	size_t inlen, incap;
 	struct sip_tmr tmr; /* connect deadline, or the deferred failure */
 	uint64_t id;	    /* which transactions went out on it */
+	uint64_t last_ms;   /* last message sent or received */
 	unsigned long nin;  /* messages received on it */
 	char why[96];
 };
@@ -259,12 +265,36 @@ conn_defer_fail(struct sip_conn *c, const char *why)
 	sip_engine_arm(c->e, &c->tmr, 0);
 }
 
+/* Open: close it when idle and unused, else look again later. */
+static void
+conn_idle(struct sip_conn *c)
+{
+	struct sipreg_engine *e = c->e;
+	uint64_t idle = sip_engine_now(e) - c->last_ms;
+	char addr[SIPREG_ADDR_STRLEN];
+
+	if (idle < e->conn_idle_ms ||
+	    sip_engine_addr_in_use(e, &c->peer, c->tp)) {
+		sip_engine_arm(e, &c->tmr,
+			       idle < e->conn_idle_ms ? e->conn_idle_ms - idle
+						      : e->conn_idle_ms);
+		return;
+	}
+	sip_addr_format(&c->peer, addr, sizeof(addr), true);
+	sip_engine_log(e, SIP_LOG_INFO, "%s connection to %s idle, closed",
+		       c->tp == SIPREG_TP_TLS ? "TLS" : "TCP", addr);
+	e->stats.idle_closed++;
+	conn_free(c);
+}
+
 static void
 conn_timer(struct sip_tmr *t)
 {
 	struct sip_conn *c = SIP_CONTAINER(t, struct sip_conn, tmr);
 
-	if (c->state == CONN_FAILED)
+	if (c->state == CONN_OPEN)
+		conn_idle(c);
+	else if (c->state == CONN_FAILED)
 		conn_lost(c, c->why[0] ? c->why : "connection failed");
 	else if (c->state != CONN_OPEN)
 		conn_lost(c, c->state == CONN_CONNECTING
@@ -307,6 +337,7 @@ conn_new(struct sipreg_engine *e, const struct sip_addr *a,
 	}
 	c->e = e;
 	c->id = ++e->conn_seq;
+	c->last_ms = sip_engine_now(e);
 	c->peer = a->ss;
 	c->tp = a->tp;
 	c->fd = -1;
@@ -429,6 +460,7 @@ sip_stream_send(struct sipreg_engine *e, const struct sip_addr *a,
 	if ((rc = conn_get(e, a, &c)) != 0)
 		return rc;
 	e->send_conn = c->id;
+	c->last_ms = sip_engine_now(e);
 	if (c->state == CONN_FAILED) {
 		snprintf(e->send_err, sizeof(e->send_err), "%s", c->why);
 		e->send_reused = c->nin > 0;
@@ -537,8 +569,20 @@ progress(struct sip_conn *c)
 			return rc;
 		c->state = CONN_OPEN;
 	}
-	if (c->state == CONN_OPEN)
-		sip_engine_cancel(c->e, &c->tmr);
+	return 0;
+}
+
+/* progress() from before OPEN, and the connect deadline gives way to the
+ * idle check. */
+static int
+progress_open(struct sip_conn *c)
+{
+	bool was_open = c->state == CONN_OPEN;
+
+	if (progress(c) != 0)
+		return -1;
+	if (!was_open && c->state == CONN_OPEN)
+		sip_engine_arm(c->e, &c->tmr, c->e->conn_idle_ms);
 	return 0;
 }
 
@@ -590,6 +634,7 @@ deliver(struct sip_conn *c)
 		e->rxbuf[n] = '\0';
 		consume(c->in, &c->inlen, n);
 		c->nin++;
+		c->last_ms = sip_engine_now(e);
 		sip_engine_input(e, e->rxbuf, n);
 		if (c->state == CONN_FAILED)
 			return 0;
@@ -656,7 +701,7 @@ sip_stream_io(struct sipreg_engine *e, int fd)
 		return -ENOENT;
 	if (c->state == CONN_FAILED)
 		return 0; /* its timer reports it */
-	if (progress(c) != 0 || conn_flush(c) != 0 || conn_input(c) != 0) {
+	if (progress_open(c) != 0 || conn_flush(c) != 0 || conn_input(c) != 0) {
 		conn_lost(c, c->why[0] ? c->why : "connection failed");
 		return 0;
 	}

@@ -1091,6 +1091,52 @@ def tcp_and_tls_connections_reset_by_the_peer():
     figure("faults survived", "%d TCP/TLS connection resets" % (p_tls.resets + p_tcp.resets))
 
 
+@t.case
+def unused_tcp_connection_closed_after_idle_timeout():
+    need_daemon()
+    idle = 2
+    with Lab() as lab:
+        trapd = Snmptrapd(lab).start()
+        snmpd = Snmpd(lab, trap_sink=trapd).start()
+        k = Kamailio(lab, realm="gw.test", users=USERS, tcp=True).start()
+        p = TcpProxy(lab, k.tcp_port).start()
+        ini = lab_gateway_ini(k.udp_port, ("alice",), USERS, reg_time=600)
+        ini = ini.replace('ProxyIp 1 = "127.0.0.1:%d", 0, 1;' % k.udp_port,
+                          'ProxyIp 1 = "127.0.0.1:%d", 1, 1;' % p.port)
+        gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket, gateway_ini=ini,
+                      settings={"sip": {"tcp_idle_timeout": str(idle)}})
+        gw.start()
+        w = World.__new__(World)
+        w.lab, w.trapd, w.snmpd, w.k, w.gw, w.accounts = lab, trapd, snmpd, k, gw, ["alice"]
+        w.wait_subtree()
+        w.wait_all_registered()
+        check_eq(p.connections(), 1, "the TCP connection of alice's registration")
+        # a connection that carries a registration stays, idle or not
+        time.sleep(2.5 * idle)
+        check_eq((p.connections(), p.accepted), (1, 1),
+                 "(open, accepted) connections %.0f s later" % (2.5 * idle))
+        check(w.all_registered(), "alice still registered")
+        # the account goes: unregistered over the connection, which then
+        # serves nothing and is closed once idle
+        check_eq(w.set([("%s.11.0" % ACCOUNT, "i", 6)])[0], 0, "destroy alice's row")
+        wait_until(lambda: not k.contacts("alice"), 10, "alice unregistered")
+        t0 = time.monotonic()
+        try:
+            wait_until(lambda: p.connections() == 0, idle + 5,
+                       "the unused connection to be closed", interval=0.1)
+        except LabError:
+            raise AssertionError("still %d connection(s) %.0f s after the last binding "
+                                 "left; log:\n%s" % (p.connections(), idle + 5,
+                                                      gw.output()[-2000:])) from None
+        took = time.monotonic() - t0
+        check("idle, closed" in gw.output(), "the close is logged")
+        check_eq(p.accepted, 1, "no connection reopened")
+        gw.check_alive()
+    figure("tcp-idle", "a connection carrying a registration stayed open %.0f s past the "
+           "idle timeout (%d s); once unused it was closed %.1f s after the unregister"
+           % (1.5 * idle, idle, took))
+
+
 # ---- valgrind -------------------------------------------------------------------
 
 def valgrind_reports(d):

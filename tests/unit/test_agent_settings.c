@@ -84,6 +84,7 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(g_s.tls_cert);
 	ck_assert_str_eq(g_s.user_agent, PACKAGE_NAME "/" PACKAGE_VERSION);
 	ck_assert_uint_eq(g_s.pace_rate, 50);
+	ck_assert_uint_eq(g_s.tcp_idle_timeout, 120);
 	ck_assert_uint_eq(g_s.trap_rate_limit, 10);
 	ck_assert_uint_eq(g_s.trap_summary_interval, 60);
 
@@ -125,6 +126,7 @@ static const char full[] = "; gwagentd settings\n"
 			   "tls_ca = /tmp/lab/ca.pem\n"
 			   "user_agent = Lab GW 1.0\n"
 			   "pace_rate = 0\n"
+			   "tcp_idle_timeout = 30\n"
 			   "\n"
 			   "[traps]\n"
 			   "rate_limit = 5\n"
@@ -154,6 +156,7 @@ START_TEST(test_full)
 	ck_assert_str_eq(g_s.tls_ca, "/tmp/lab/ca.pem");
 	ck_assert_str_eq(g_s.user_agent, "Lab GW 1.0");
 	ck_assert_uint_eq(g_s.pace_rate, 0);
+	ck_assert_uint_eq(g_s.tcp_idle_timeout, 30);
 	ck_assert_uint_eq(g_s.trap_rate_limit, 5);
 	ck_assert_uint_eq(g_s.trap_summary_interval, 30);
 
@@ -178,6 +181,7 @@ START_TEST(test_bad_values)
 	fails("[sip]\nbind_address = gw.example\n", -EINVAL,
 	      "[sip] bind_address: 'gw.example': not a numeric");
 	fails("[sip]\npace_rate = lots\n", -EINVAL, "pace_rate");
+	fails("[sip]\ntcp_idle_timeout = 0\n", -EINVAL, "tcp_idle_timeout");
 	fails("[snmp]\nmaster = perhaps\n", -EINVAL,
 	      "[snmp] master: 'perhaps': not a boolean");
 	fails("[agent]\nlog_level = 7\n", -EINVAL, "log_level");
