@@ -40,7 +40,7 @@ build() {
 	fi
 	if [ ! -f "$bd/Makefile" ]; then
 		(cd "$bd" && CC=${FUZZ_CC:-clang} "$top/configure" \
-			--enable-fuzzer --enable-sanitizers \
+			--enable-fuzzer --enable-sanitizers --enable-werror \
 			--disable-integration) >"$bd/configure.log" 2>&1 ||
 			{ tail -20 "$bd/configure.log"; return 1; }
 	fi
