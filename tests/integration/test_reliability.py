@@ -153,6 +153,14 @@ class World:
         return sorted(v for _, v in self.walk(ALARMS + ".2").values())
 
 
+def carol_row(row):
+    """Varbinds creating Account row `row` for carol (createAndGo)."""
+    return [("%s.11.%d" % (ACCOUNT, row), "i", 4), ("%s.2.%d" % (ACCOUNT, row), "i", 1),
+            ("%s.4.%d" % (ACCOUNT, row), "i", 1), ("%s.5.%d" % (ACCOUNT, row), "s", "carol"),
+            ("%s.6.%d" % (ACCOUNT, row), "s", USERS["carol"]),
+            ("%s.8.%d" % (ACCOUNT, row), "i", 1), ("%s.9.%d" % (ACCOUNT, row), "s", "carol")]
+
+
 def need_daemon():
     if gwagentd_path() is None:
         raise LabError("gwagentd is not built (set top_builddir)")
@@ -697,14 +705,7 @@ def secrets_never_leak_and_files_holding_them_are_0600():
         check_eq(rc, 0, "SET gwPassword: %s" % err)
         w.k.add_user("gw", set_pw)
         row = 7
-        rc, _, err = w.set([("%s.11.%d" % (ACCOUNT, row), "i", 4),
-                            ("%s.2.%d" % (ACCOUNT, row), "i", 1),
-                            ("%s.4.%d" % (ACCOUNT, row), "i", 1),
-                            ("%s.5.%d" % (ACCOUNT, row), "s", "carol"),
-                            ("%s.6.%d" % (ACCOUNT, row), "s", USERS["carol"]),
-                            ("%s.8.%d" % (ACCOUNT, row), "i", 1),
-                            ("%s.9.%d" % (ACCOUNT, row), "s", "carol")],
-                           version="3", user=V3_RW[0])
+        rc, _, err = w.set(carol_row(row), version="3", user=V3_RW[0])
         check_eq(rc, 0, "createAndGo with a password: %s" % err)
         rc, _, err = w.set([(INI_LINE, "s", "Password = '%s" % line_pw)])
         check(rc != 0, "a broken gwIniLine was accepted")
@@ -1170,13 +1171,7 @@ def valgrind_world_scenario_no_leaks_no_invalid_accesses():
             w.wait_all_registered(60)
             check_eq(w.set([(REG_TIME, "u", 120)], timeout=10)[0], 0, "scalar SET")
             row = 9
-            rc, _, err = w.set([("%s.11.%d" % (ACCOUNT, row), "i", 4),
-                                ("%s.2.%d" % (ACCOUNT, row), "i", 1),
-                                ("%s.4.%d" % (ACCOUNT, row), "i", 1),
-                                ("%s.5.%d" % (ACCOUNT, row), "s", "carol"),
-                                ("%s.6.%d" % (ACCOUNT, row), "s", USERS["carol"]),
-                                ("%s.8.%d" % (ACCOUNT, row), "i", 1),
-                                ("%s.9.%d" % (ACCOUNT, row), "s", "carol")], timeout=10)
+            rc, _, err = w.set(carol_row(row), timeout=10)
             check_eq(rc, 0, "createAndGo: %s" % err)
             wait_until(lambda: w.k.contacts("carol"), 30, "carol registered")
             check(w.set([(REG_TIME, "u", 1)], timeout=10)[0] != 0, "a refused SET")
