@@ -111,6 +111,14 @@ class World:
                            settings=settings, args=args, valgrind=valgrind)
         self.start_gw(timeout=60 if valgrind else 20)
 
+    @classmethod
+    def of(cls, lab, trapd, snmpd, k, gw, accounts):
+        """World's accessors over parts a case started itself."""
+        w = cls.__new__(cls)
+        w.lab, w.trapd, w.snmpd, w.k, w.gw = lab, trapd, snmpd, k, gw
+        w.accounts = list(accounts)
+        return w
+
     def start_gw(self, timeout=20):
         self.gw.start(timeout=timeout)
         self.wait_subtree(timeout)
@@ -927,8 +935,7 @@ def primary_killed_bindings_fail_over_then_home_back():
                                 "agent": {"log_level": "info"}})
         gw.start(timeout=30)
         t_start = time.monotonic()
-        w = World.__new__(World)      # the accessors of World over these parts
-        w.lab, w.trapd, w.snmpd, w.k, w.gw, w.accounts = lab, trapd, snmpd, primary, gw, names
+        w = World.of(lab, trapd, snmpd, primary, gw, names)
         w.wait_subtree(30)
         t0 = time.monotonic()
         wait_until(lambda: primary.contact_count() == n and w.value(REGISTERED_COUNT) == str(n),
@@ -1006,9 +1013,7 @@ def tcp_and_tls_connections_reset_by_the_peer():
         gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket, gateway_ini=ini,
                       settings={"sip": {"tls_ca": k.ca_file}})
         gw.start()
-        w = World.__new__(World)
-        w.lab, w.trapd, w.snmpd, w.k, w.gw = lab, trapd, snmpd, k, gw
-        w.accounts = ["alice", "bob"]
+        w = World.of(lab, trapd, snmpd, k, gw, ["alice", "bob"])
         w.wait_subtree()
         w.wait_all_registered()
         check("transport=tls" in k.contacts("gw")[0]["contact"], "gateway over TLS")
@@ -1107,8 +1112,7 @@ def unused_tcp_connection_closed_after_idle_timeout():
         gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket, gateway_ini=ini,
                       settings={"sip": {"tcp_idle_timeout": str(idle)}})
         gw.start()
-        w = World.__new__(World)
-        w.lab, w.trapd, w.snmpd, w.k, w.gw, w.accounts = lab, trapd, snmpd, k, gw, ["alice"]
+        w = World.of(lab, trapd, snmpd, k, gw, ["alice"])
         w.wait_subtree()
         w.wait_all_registered()
         check_eq(p.connections(), 1, "the TCP connection of alice's registration")
