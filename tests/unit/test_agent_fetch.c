@@ -16,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -453,6 +457,102 @@ START_TEST(test_confine_special)
 	/* The directory itself gone: said so, not "outside". */
 	ck_assert_int_eq(agent_fetch_set_ini_dir(g_f, "/nonexistent/ini"), 0);
 	ck_assert_int_eq(load_path("/nonexistent/ini/gw.ini"), -ENXIO);
+}
+END_TEST
+
+/*
+ * The fallback without openat2(2): a child whose seccomp filter makes
+ * openat2 fail with ENOSYS, as on kernels before 5.6, runs the cases and
+ * exits with the number of the first one that went wrong.
+ */
+static int
+deny_openat2(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]),
+				   .filter = insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return -1;
+	return syscall(SYS_openat2, AT_FDCWD, "/", NULL, 0) < 0 &&
+			       errno == ENOSYS
+		       ? 0
+		       : -1;
+}
+
+static int
+walk_case(const char *rel, int want)
+{
+	char path[256], *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", g_ini, rel);
+	rc = agent_fetch_read_beneath(g_ini, path, 1000, &buf, &len);
+	if (rc == 0 && (len != strlen(BODY) || strcmp(buf, BODY) != 0))
+		rc = -EBADMSG;
+	free(buf);
+	return rc == want;
+}
+
+static int
+walk_cases(void)
+{
+	static const struct {
+		const char *rel;
+		int want;
+	} cases[] = {
+		{ "gw.ini", 0 },
+		{ "./sub/../gw.ini", AGENT_FETCH_OUTSIDE },
+		{ "abs.ini", AGENT_FETCH_OUTSIDE },
+		{ "rel.ini", AGENT_FETCH_OUTSIDE },
+		{ "loop.ini", AGENT_FETCH_OUTSIDE },
+		{ "same.ini", AGENT_FETCH_OUTSIDE }, /* no symlink at all */
+		{ "root/etc/passwd", AGENT_FETCH_OUTSIDE },
+		{ "fifo.ini", -EINVAL },
+		{ "sub", -EISDIR },
+		{ "none.ini", -ENOENT },
+		{ "sub/none.ini", -ENOENT },
+		{ "gw.ini/x", -ENOTDIR },
+	};
+	size_t i;
+
+	if (deny_openat2() < 0)
+		return 100;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (!walk_case(cases[i].rel, cases[i].want))
+			return (int)i + 1;
+	return 0;
+}
+
+START_TEST(test_confine_without_openat2)
+{
+	char path[256];
+	pid_t pid;
+	int st;
+
+	link_in("/etc/passwd", "abs.ini");
+	link_in("../outside.ini", "rel.ini");
+	link_in("loop.ini", "loop.ini");
+	link_in("gw.ini", "same.ini");
+	link_in("/", "root");
+	snprintf(path, sizeof(path), "%s/fifo.ini", g_ini);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(walk_cases());
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_msg(WEXITSTATUS(st) == 0, "case %d failed (100: no seccomp)",
+		      WEXITSTATUS(st));
 }
 END_TEST
 
@@ -1003,6 +1103,7 @@ fetch_suite(void)
 	tcase_add_test(tc, test_confine_inside);
 	tcase_add_test(tc, test_confine_outside);
 	tcase_add_test(tc, test_confine_special);
+	tcase_add_test(tc, test_confine_without_openat2);
 	tcase_add_test(tc, test_read_beneath_args);
 	suite_add_tcase(s, tc);
 
