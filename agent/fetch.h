@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Background download of one file for "load the INI from a URI": file:
- * URIs are read from disk, http: and https: go through libcurl's multi
- * interface driven by the daemon's poll() loop (its sockets become
- * agent_event fds, its timeout one agent_timer).  Nothing here blocks the
- * loop; the completion handler always runs from the loop, never from
- * inside agent_fetch_start().
+ * URIs are read from disk, only beneath one directory (fetch_safe.c);
+ * http: and https: go through libcurl's multi interface driven by the
+ * daemon's poll() loop (its sockets become agent_event fds, its timeout
+ * one agent_timer).  Nothing here blocks the loop; the completion
+ * handler always runs from the loop, never from inside
+ * agent_fetch_start().
  */
 #ifndef GWAGENT_FETCH_H
 #define GWAGENT_FETCH_H

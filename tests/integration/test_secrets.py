@@ -390,7 +390,7 @@ def http_outside_the_allow_list_is_not_allowed():
     need_daemon()
     with Lab() as lab:
         srv = AuthServer(lab, [PASSWORD])
-        a = Agent(lab, settings={"agent": {"fetch_allow": "10.0.0.0/8, ::1"}}).start()
+        a = Agent(lab, settings={"agent": {"fetch_allow": "10.0.0.0/8, fd00::/8"}}).start()
         uri = "http://%s:%s@%s:%d/gw.ini" % (USER, PASSWORD, HOST, srv.port)
         status, diag = a.load(uri)
         check_eq((status, diag), (FAILED, "not allowed"), "127.0.0.1 outside the list")

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * agent/fetch.c: file: URIs from a temporary directory, http: against a
- * tiny HTTP/1.1 server forked on 127.0.0.1 (a kernel-chosen free port),
- * all driven through the agent_event loop with bounded iterations and a
- * deadline.
+ * agent/fetch.c and fetch_safe.c: file: URIs from a temporary directory
+ * (confined beneath it), URI redaction, allow-lists, netrc checks, and
+ * http: against a tiny HTTP/1.1 server forked on 127.0.0.1 (a
+ * kernel-chosen free port), all driven through the agent_event loop with
+ * bounded iterations and a deadline.
  */
 #include "config.h"
 
