@@ -779,6 +779,8 @@ srv_answer(int c, const char *path)
 	} else if (strcmp(path, "/500") == 0) {
 		srv_head(c, "500 Internal Server Error", 4);
 		srv_send(c, "oops", 4);
+	} else if (strcmp(path, "/away") == 0) {
+		srv_head(c, "302 Found\r\nLocation: http://127.0.0.2:9/ok", 0);
 	} else if (strcmp(path, "/loop") == 0) {
 		srv_head(c, "302 Found\r\nLocation: /loop", 0);
 	} else if (strcmp(path, "/tofile") == 0) {
@@ -1019,6 +1021,13 @@ START_TEST(test_http_allow)
 	ck_assert_int_eq(http_get("/redirect", 0), 0);
 	ck_assert_int_eq(run_until_done(10000), 1);
 	ck_assert_msg(g_res.rc == 0, "rc %d: %s", g_res.rc, g_res.msg);
+	/* A redirect is checked again where it leads. */
+	ck_assert_int_eq(agent_fetch_allow_create(&a, "127.0.0.1"), 0);
+	ck_assert_int_eq(agent_fetch_set_allow(g_f, a), 0);
+	ck_assert_int_eq(http_get("/away", 0), 0);
+	ck_assert_int_eq(run_until_done(10000), 1);
+	ck_assert_int_eq(g_res.rc, -EPERM);
+	ck_assert_str_eq(g_res.msg, "not allowed");
 	ck_assert_int_eq(agent_fetch_set_allow(NULL, NULL), -EINVAL);
 }
 END_TEST
