@@ -789,8 +789,8 @@ agent_binding_action(struct agent_binding *ab, int action)
 {
 	int rc = -ENOENT;
 
-	if (ab->b == NULL)
-		return -ENOENT;
+	if (ab->b == NULL) /* unusable: nothing registered to undo */
+		return action == AGENT_ACTION_UNREGISTER ? 0 : -ENOENT;
 	switch (action) {
 	case AGENT_ACTION_REGISTER:
 		rc = sipreg_binding_register(ab->b);
