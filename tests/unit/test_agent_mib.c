@@ -480,6 +480,43 @@ START_TEST(test_unusable_binding)
 }
 END_TEST
 
+/* A communications alarm that turns into a configuration fault is the
+ * same row, updated, and notified again. */
+START_TEST(test_alarm_cause_changes_in_place)
+{
+	const uint32_t pi_rs[] = { 1, 1, 5, 1, 5, 0 };
+	struct agent_binding *ab =
+		agent_bindings_find(g.bindings, AGENT_BINDING_ACCOUNT, 3);
+	const struct agent_alarm *al;
+	struct sipreg_status st;
+	size_t bad = 0;
+	uint32_t seq;
+
+	memset(notified, 0, sizeof(notified));
+	agent_alarms_set_notify(g.alarms, count_notify, NULL);
+	memset(&st, 0, sizeof(st));
+	st.state = SIPREG_BACKOFF;
+	snprintf(st.last_error, sizeof(st.last_error), "no answer");
+	agent_notify_binding(ab, &st, &g);
+	al = agent_alarms_next(g.alarms, 0);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_int_eq(al->cause, 6);
+	seq = al->seq;
+	agent_notify_binding(ab, &st, &g); /* the same fault: no news */
+	ck_assert_uint_eq(notified[1], 1);
+	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+			 MIB_OK);
+	resync();
+	al = agent_alarms_find(g.alarms, seq);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_int_eq(al->cause, 7);
+	ck_assert_ptr_nonnull(strstr(al->text, "proxy set 0 has no address"));
+	/* account 3 updated, gateway and account 10 raised */
+	ck_assert_uint_eq(notified[1], 4);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+}
+END_TEST
+
 START_TEST(test_counter_discontinuity)
 {
 	const uint32_t disc3[] = { 1, 2, 1, 1, 19, 2, 3 };
@@ -561,6 +598,7 @@ mib_suite(void)
 	tc = tcase_create("bindings");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_unusable_binding);
+	tcase_add_test(tc, test_alarm_cause_changes_in_place);
 	tcase_add_test(tc, test_counter_discontinuity);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("types");
