@@ -115,7 +115,7 @@ class World:
             check(pw not in text, "a password in a notification or alarm")
 
 
-def empty_proxy_set_for_bob(w):
+def empty_proxy_set_for_bob():
     """Proxy set 2 without an address, IP group 2 on it, bob served there."""
     return [("%s.7.2" % PROXYSET, "i", 4),
             ("%s.7.2" % IPGROUP, "i", 4),
@@ -130,7 +130,7 @@ def unusable_configuration_fails_with_alarm_and_trap_then_clears():
         w = World(lab)
         w.wait_state(1, STATE_REGISTERED)
         ok_before = w.counter(OK, 1)
-        w.must_set(empty_proxy_set_for_bob(w), "bob onto an empty proxy set")
+        w.must_set(empty_proxy_set_for_bob(), "bob onto an empty proxy set")
         w.wait_state(1, STATE_FAILED)
         check_eq(w.val(LASTERROR, 2, 1), '"proxy set 2 has no address"', "gwRegLastError")
         row = w.alarm_of("Account#1")
@@ -180,7 +180,7 @@ def removing_a_proxy_set_or_account_in_alarm_sends_no_restored():
         w = World(lab)
         w.wait_state(1, STATE_REGISTERED)
         dead = free_port("udp")  # nothing answers there
-        w.must_set(empty_proxy_set_for_bob(w) + [
+        w.must_set(empty_proxy_set_for_bob() + [
             ("%s.5.5" % PROXYIP, "i", 4),
             ("%s.2.5" % PROXYIP, "s", "127.0.0.1:%d" % dead),
             ("%s.3.5" % PROXYIP, "i", 0),
