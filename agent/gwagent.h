@@ -217,6 +217,20 @@ const struct sipreg_binding *
 agent_binding_engine(const struct agent_binding *ab);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
 /**
+ * Whether the binding can register: 0 when its configuration is unusable
+ * (state failed, the reason in its last error; register and refresh
+ * actions are refused).
+ */
+int agent_binding_usable(const struct agent_binding *ab);
+/**
+ * When the binding's counters started, in hundredths of a second since
+ * the bindings were created (the agent's start): 0 for bindings there
+ * since the first sync, never 0 for later ones.  Counters are kept when
+ * the binding's configuration changes (GWAGENT-MIB
+ * gwRegCounterDiscontinuityTime).
+ */
+uint32_t agent_binding_discontinuity(const struct agent_binding *ab);
+/**
  * What binding (type, id) of @p conf would be, as one line of text
  * ("aor=... ruri=... addrs=..."), for logs and tests.  Never shows the
  * password.  @return 1 if it exists, 0 if not ("none"), -EINVAL if it
