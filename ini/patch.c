@@ -23,7 +23,11 @@
  *    keep the default; new rows go before the block's "[ \T ]", a new
  *    table at the end;
  *  - new lines use the document's most common end of line, CRLF when it
- *    has none (as the device and ini_conf_export() write).
+ *    has none (as the device and ini_conf_export() write);
+ *  - one byte may be added outside the edited lines: a line ending in a
+ *    lone CR that would come right before a line starting with LF (a
+ *    blank line after a removed row) gets a second CR, so that the two do
+ *    not merge into one CRLF line; the blank line then ends in CRLF.
  */
 #include "config.h"
 
@@ -961,6 +965,18 @@ patch_tables(struct pctx *px)
 
 /* ---- output ------------------------------------------------------- */
 
+/*
+ * Before a line that starts with '\n': a previous line that ends with a
+ * lone '\r' would merge with it into one CRLF line (after a removed line,
+ * or before inserted lines), so that line end gets its own '\r'.
+ */
+static void
+line_start(struct pbuf *out, char first)
+{
+	if (first == '\n' && out->n > 0 && out->p[out->n - 1] == '\r')
+		pb_puts(out, "\r");
+}
+
 static void
 put_inserted(struct pctx *px, struct pbuf *out, size_t at, bool *open)
 {
@@ -969,6 +985,7 @@ put_inserted(struct pctx *px, struct pbuf *out, size_t at, bool *open)
 	if (*open) /* the line before has no end of line: give it one */
 		pb_puts(out, px->eol);
 	*open = false;
+	line_start(out, px->ins[at].p[0]);
 	pb_add(out, px->ins[at].p, px->ins[at].n);
 }
 
@@ -987,11 +1004,13 @@ build(struct pctx *px, struct pbuf *out)
 		put_inserted(px, out, i, &open);
 		if (px->ed[i].removed)
 			continue;
+		n = eol_len(doc, i);
 		if (px->ed[i].text != NULL)
 			pb_add(out, px->ed[i].text, px->ed[i].len);
-		else
+		else {
+			line_start(out, it->raw_len + n > 0 ? it->raw[0] : 0);
 			pb_add(out, it->raw, it->raw_len);
-		n = eol_len(doc, i);
+		}
 		pb_add(out, it->raw + it->raw_len, n);
 		open = n == 0;
 	}

@@ -243,6 +243,18 @@ skip_bom(const char *b, size_t len)
 	return len >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 }
 
+/* Length of a line without its end of line. */
+static size_t
+content_len(const char *b, size_t off, size_t end)
+{
+	while (end > off && (b[end - 1] == '\n' || b[end - 1] == '\r'))
+		end--;
+	return end - off;
+}
+
+/* Lines to keep, in order; a last line without end of line may gain one
+ * (lines are inserted after it), a blank line's end may change (a lone CR
+ * before it gains its own, see patch.c). */
 static void
 check_lines(const char *a, size_t alen, const char *b, size_t blen,
 	    const bool *keep)
@@ -252,15 +264,21 @@ check_lines(const char *a, size_t alen, const char *b, size_t blen,
 	if ((ao == 3) != (bo == 3))
 		abort();
 	for (; ao < alen; i++) {
-		size_t ae = line_end(a, alen, ao), be;
+		size_t ae = line_end(a, alen, ao), be, n = ae - ao;
+		size_t cn = content_len(a, ao, ae);
+		bool open = cn == n;
 
 		if (keep[i]) {
 			for (;; bo = be) {
 				if (bo >= blen)
 					abort(); /* line lost */
 				be = line_end(b, blen, bo);
-				if (be - bo == ae - ao &&
-				    memcmp(a + ao, b + bo, ae - ao) == 0)
+				if ((open || cn == 0) &&
+				    content_len(b, bo, be) == cn &&
+				    memcmp(a + ao, b + bo, cn) == 0)
+					break;
+				if (be - bo == n &&
+				    memcmp(a + ao, b + bo, n) == 0)
 					break;
 			}
 			bo = be;

@@ -486,6 +486,23 @@ START_TEST(test_table_bare_block)
 }
 END_TEST
 
+START_TEST(test_lone_cr_no_merge)
+{
+	const char *in = "[ ProxySet ]\nFORMAT ProxySet_Index = ProxySet_SRD;\r"
+			 "ProxySet 1 = 0;\n\n[ \\ProxySet ]\n";
+	struct ini_conf *to = conf_of(in);
+
+	ck_assert_int_eq(ini_conf_row_delete(to, INI_TABLE_PROXYSET, 1), 0);
+	ck_assert_int_eq(ini_conf_set_int(to, INI_P_HOT_SWAP_RTX, 4), 0);
+	/* the blank line stays a line of its own */
+	expect(in, to,
+	       "[ ProxySet ]\nFORMAT ProxySet_Index = ProxySet_SRD;\r"
+	       "\r\n[ \\ProxySet ]\n\n[SIP Params]\nHotSwapRtx = 4\n",
+	       0, 3, 1);
+	ini_conf_destroy(to);
+}
+END_TEST
+
 /* ---- passwords ---------------------------------------------------- */
 
 static char *
@@ -1003,6 +1020,7 @@ patch_suite(void)
 	tcase_add_test(tab, test_row_unquoted_block);
 	tcase_add_test(tab, test_table_split_blocks);
 	tcase_add_test(tab, test_table_bare_block);
+	tcase_add_test(tab, test_lone_cr_no_merge);
 	tcase_add_test(pw, test_password_clear_kept_clear);
 	tcase_add_test(pw, test_password_obfuscated_kept);
 	tcase_add_test(pw, test_password_new_follows_document);
