@@ -136,8 +136,19 @@ int agent_config_load_file(struct agent_config *c, const char *file,
 			   enum ini_apply_mode mode,
 			   struct ini_changes **changes,
 			   struct ini_diags *diags);
-/** Write the running configuration, secrets in clear, to its file. */
-int agent_config_save(const struct agent_config *c);
+/**
+ * Write the running configuration to its file by patching the document
+ * of record (only the lines of changed values change); on success the
+ * written text becomes the document of record.  @return 0 or -errno.
+ */
+int agent_config_save(struct agent_config *c);
+/**
+ * The text the gateway INI would hold for @p conf: the document of
+ * record patched.  *out is malloc'd and may hold passwords: the caller
+ * cleanses and frees it.  @return 0, -EINVAL or -ENOMEM.
+ */
+int agent_config_render(const struct agent_config *c,
+			const struct ini_conf *conf, char **out, size_t *len);
 /** Log every diagnostic under the "ini" token. */
 void agent_config_log_diags(const struct ini_diags *d);
 /** Diagnostics as "FILE:LINE: error: ..." lines; @return bytes used. */
