@@ -25,6 +25,7 @@ gwagent_run_actions(struct gwagent *g)
 {
 	struct agent_binding *ab;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < g->nactions; i++) {
 		const struct agent_action *a = &g->actions[i];
@@ -34,9 +35,15 @@ gwagent_run_actions(struct gwagent *g)
 			continue;
 		}
 		ab = agent_bindings_find(g->bindings, a->type, a->id);
-		if (ab == NULL || agent_binding_action(ab, a->action) < 0)
-			log_warnx("snmp", "action %d on binding %d.%ld: gone",
-				  a->action, a->type, a->id);
+		rc = ab != NULL ? agent_binding_action(ab, a->action) : -ENOENT;
+		if (rc < 0)
+			log_warnx("snmp", "action %d on binding %d.%ld: %s",
+				  a->action, a->type, a->id,
+				  ab == NULL ? "gone"
+				  : !agent_binding_usable(ab)
+					  ? "its configuration does not let "
+					    "it run"
+					  : strerror(-rc));
 	}
 	g->nactions = 0;
 }

@@ -136,8 +136,19 @@ int agent_config_load_file(struct agent_config *c, const char *file,
 			   enum ini_apply_mode mode,
 			   struct ini_changes **changes,
 			   struct ini_diags *diags);
-/** Write the running configuration, secrets in clear, to its file. */
-int agent_config_save(const struct agent_config *c);
+/**
+ * Write the running configuration to its file by patching the document
+ * of record (only the lines of changed values change); on success the
+ * written text becomes the document of record.  @return 0 or -errno.
+ */
+int agent_config_save(struct agent_config *c);
+/**
+ * The text the gateway INI would hold for @p conf: the document of
+ * record patched.  *out is malloc'd and may hold passwords: the caller
+ * cleanses and frees it.  @return 0, -EINVAL or -ENOMEM.
+ */
+int agent_config_render(const struct agent_config *c,
+			const struct ini_conf *conf, char **out, size_t *len);
 /** Log every diagnostic under the "ini" token. */
 void agent_config_log_diags(const struct ini_diags *d);
 /** Diagnostics as "FILE:LINE: error: ..." lines; @return bytes used. */
@@ -216,6 +227,20 @@ int agent_binding_proxyset(const struct agent_binding *ab);
 const struct sipreg_binding *
 agent_binding_engine(const struct agent_binding *ab);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
+/**
+ * Whether the binding can register: 0 when its configuration is unusable
+ * (state failed, the reason in its last error; register and refresh
+ * actions are refused).
+ */
+int agent_binding_usable(const struct agent_binding *ab);
+/**
+ * When the binding's counters started, in hundredths of a second since
+ * the bindings were created (the agent's start): 0 for bindings there
+ * since the first sync, never 0 for later ones.  Counters are kept when
+ * the binding's configuration changes (GWAGENT-MIB
+ * gwRegCounterDiscontinuityTime).
+ */
+uint32_t agent_binding_discontinuity(const struct agent_binding *ab);
 /**
  * What binding (type, id) of @p conf would be, as one line of text
  * ("aor=... ruri=... addrs=..."), for logs and tests.  Never shows the

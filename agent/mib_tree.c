@@ -340,6 +340,7 @@ enum {
 	RS_TIMEOUTS,
 	RS_TRANSPORT,
 	RS_ACTION,
+	RS_DISCONTINUITY,
 };
 
 static int
@@ -436,6 +437,10 @@ mib_rs_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	case RS_TRANSPORT:
 		mib_rs_counter(v, st.counters.transport);
 		break;
+	case RS_DISCONTINUITY:
+		mib_set_int(v, MIB_ASN_TIMETICKS,
+			    agent_binding_discontinuity(ab));
+		break;
 	default: /* RS_ACTION */
 		mib_set_int(v, INT, 0);
 		break;
@@ -453,14 +458,25 @@ mib_check_action(const struct mib_value *v)
 	return MIB_OK;
 }
 
+/* Register and refresh need a binding its configuration lets run: one
+ * that cannot is inconsistentValue, its reason in gwRegLastError.
+ * Unregister is accepted (nothing is registered: a no-op). */
 static enum mib_err
 mib_rs_check_action(struct gwagent *g, const struct mib_column *c,
 		    const long *idx, const struct mib_value *v)
 {
+	struct agent_binding *ab =
+		agent_bindings_find(g->bindings, (int)idx[0], idx[1]);
+	enum mib_err e;
+
 	(void)c;
-	if (!mib_rs_exists(g, idx))
+	if (ab == NULL)
 		return MIB_ERR_NOCREATION;
-	return mib_check_action(v);
+	if ((e = mib_check_action(v)) != MIB_OK)
+		return e;
+	if (v->num != AGENT_ACTION_UNREGISTER && !agent_binding_usable(ab))
+		return MIB_ERR_INCONSISTENTVALUE;
+	return MIB_OK;
 }
 
 static enum mib_err
@@ -508,6 +524,7 @@ static const struct mib_column mib_rs_cols[] = {
 	  .check = mib_rs_check_action,
 	  .prepare = mib_rs_prepare_action,
 	  .commit = mib_rs_commit_action },
+	RSC(RS_DISCONTINUITY, MIB_ASN_TIMETICKS),
 };
 
 static const struct mib_table mib_rs = {

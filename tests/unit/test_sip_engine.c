@@ -563,6 +563,43 @@ START_TEST(test_add_invalid)
 }
 END_TEST
 
+/* What the engine refuses, in words, for the operator. */
+START_TEST(test_cfg_check_why)
+{
+	struct sipreg_binding_cfg c;
+	char why[96];
+
+	base_cfg(&c, 1);
+	c.password = "se cret\"'";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "");
+	c.aor_host = "x y";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_str_eq(why, "host name 'x y' is not valid: only letters, "
+			      "digits and -.:[] are allowed");
+	base_cfg(&c, 1);
+	c.addrs[0].host = "bad host";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "host name 'bad host' is not"));
+	base_cfg(&c, 1);
+	c.contact_user = "a<b";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "contact user 'a<b' is not valid"));
+	base_cfg(&c, 0);
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_str_eq(why, "0 proxy addresses (1 to 5 allowed)");
+	base_cfg(&c, 1);
+	c.aor_user = "";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, NULL, 0), -EINVAL);
+	ck_assert_int_eq(sipreg_binding_cfg_check(NULL, why, sizeof(why)),
+			 -EINVAL);
+}
+END_TEST
+
 START_TEST(test_update)
 {
 	struct sipreg_binding_cfg c;
@@ -578,6 +615,9 @@ START_TEST(test_update)
 	ck_assert_str_eq(hdr("Expires"), "600");
 	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
 	ck_assert_str_eq(status(b).addr, "127.0.0.1:5060");
+	/* the counters go on across the update */
+	ck_assert_uint_eq(status(b).counters.sent, 2);
+	ck_assert_uint_eq(status(b).counters.ok, 1);
 	c.addrs[1].transport = (enum sipreg_transport)7;
 	ck_assert_int_eq(sipreg_binding_update(b, &c), -EINVAL);
 }
@@ -1247,6 +1287,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_remove_unregisters);
 	tcase_add_test(tc, test_remove_in_callback);
 	tcase_add_test(tc, test_add_invalid);
+	tcase_add_test(tc, test_cfg_check_why);
 	tcase_add_test(tc, test_update);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stream");
