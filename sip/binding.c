@@ -436,6 +436,9 @@ send_now(struct sipreg_binding *b)
 		return;
 	}
 	if (rc == -EHOSTUNREACH) { /* the name does not resolve */
+		/* tried in this cycle: the failover goes on to the others
+		 * and ends, never back and forth between two dead names */
+		b->tried |= 1u << b->cur;
 		b->addrs[b->cur].online = false;
 		b->addrs[b->cur].last_code = -1;
 		b->addrs[b->cur].last_ms = sip_engine_now(b->e);

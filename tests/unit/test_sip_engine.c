@@ -902,6 +902,29 @@ START_TEST(test_dns_names)
 }
 END_TEST
 
+/* Every name unresolvable: one failover pass, then backoff (it used to
+ * recurse between the names until the stack overflowed). */
+START_TEST(test_dns_all_unresolvable)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+	struct sipreg_status st;
+
+	base_cfg(&c, 3);
+	c.addrs[0].host = "nosuch-a.invalid";
+	c.addrs[1].host = "nosuch-b.invalid";
+	c.addrs[2].host = "nosuch-c.invalid";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	pump_while(b, SIPREG_REGISTERING);
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_BACKOFF);
+	ck_assert_uint_eq(f->nsent, 0);
+	ck_assert(strncmp(st.last_error, "cannot resolve nosuch-", 22) == 0);
+	ck_assert_int_eq(st.refresh_in, 30);
+}
+END_TEST
+
 START_TEST(test_dns_refresh_period)
 {
 	struct sipreg_binding_cfg c;
@@ -1313,6 +1336,7 @@ engine_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_dns_names);
+	tcase_add_test(tc, test_dns_all_unresolvable);
 	tcase_add_test(tc, test_dns_refresh_period);
 	suite_add_tcase(s, tc);
 	return s;
