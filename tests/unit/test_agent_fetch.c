@@ -403,7 +403,7 @@ END_TEST
 
 START_TEST(test_confine_outside)
 {
-	char paths[10][256];
+	char paths[12][256];
 	int i, n = 0;
 
 	snprintf(paths[n++], 256, "%s/outside.ini", g_dir); /* exists */
@@ -412,6 +412,8 @@ START_TEST(test_confine_outside)
 	snprintf(paths[n++], 256, "/etc/passwd");
 	snprintf(paths[n++], 256, "%s/../outside.ini", g_ini);
 	snprintf(paths[n++], 256, "%s/sub/../gw.ini", g_ini); /* ".." at all */
+	snprintf(paths[n++], 256, "%s/%%2e%%2e/outside.ini",
+		 g_ini); /* escaped */
 	link_in("/etc/passwd", "abs.ini");
 	snprintf(paths[n++], 256, "%s/abs.ini", g_ini);
 	link_in("../outside.ini", "rel.ini");
