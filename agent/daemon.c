@@ -101,6 +101,8 @@ static void
 gwagent_ini_result(struct gwagent *g, int ok, const struct ini_diags *d,
 		   const char *msg)
 {
+	char uri[sizeof(g->ini.uri)];
+
 	g->ini.status = ok ? 2 : 3;
 	g->ini.when = (int64_t)time(NULL);
 	if (d != NULL && ini_diags_count(d) > 0)
@@ -108,9 +110,9 @@ gwagent_ini_result(struct gwagent *g, int ok, const struct ini_diags *d,
 	else
 		snprintf(g->ini.diags, sizeof(g->ini.diags), "%s",
 			 msg ? msg : "");
-	log_info("ini", "load of %s: %s%s%s", g->ini.uri,
-		 ok ? "success" : "failed", g->ini.diags[0] ? ": " : "",
-		 g->ini.diags);
+	agent_uri_redact(g->ini.uri, uri, sizeof(uri));
+	log_info("ini", "load of %s: %s%s%s", uri, ok ? "success" : "failed",
+		 g->ini.diags[0] ? ": " : "", g->ini.diags);
 	agent_notify_ini_result(g, ok);
 }
 
@@ -138,17 +140,27 @@ gwagent_fetched(int rc, const char *buf, size_t len, const char *errmsg,
 {
 	struct gwagent *g = arg;
 	struct ini_diags *d = NULL;
+	char uri[sizeof(g->ini.uri)];
 
 	if (rc < 0) {
 		gwagent_ini_result(g, 0, NULL, errmsg ? errmsg : strerror(-rc));
+		return;
+	}
+	/* Anything else (/etc/shadow) is never quoted, not even by count. */
+	rc = agent_fetch_is_gateway_ini(buf, len);
+	if (rc <= 0) {
+		gwagent_ini_result(g, 0, NULL,
+				   rc == 0 ? "not a gateway INI file"
+					   : "out of memory");
 		return;
 	}
 	if (ini_diags_create(&d) < 0) {
 		gwagent_ini_result(g, 0, NULL, "out of memory");
 		return;
 	}
+	agent_uri_redact(g->ini.uri, uri, sizeof(uri));
 	rc = gwagent_apply_text(
-		g, buf, len, g->ini.uri,
+		g, buf, len, uri,
 		g->ini.mode == 2 ? INI_APPLY_INCREMENTAL : INI_APPLY_FULL, d);
 	gwagent_ini_result(g, rc == 0, d, rc == -ENOMEM ? "out of memory" : "");
 	ini_diags_destroy(d);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/fetch.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
 #include "agent/mib_int.h"
@@ -779,6 +780,8 @@ enum {
 static int
 mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
 {
+	char uri[sizeof(g->ini.uri)];
+
 	switch (s->what) {
 	case W_COUNT:
 		mib_set_int(v, UNS,
@@ -788,8 +791,9 @@ mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
 		mib_set_int(v, UNS,
 			    (long long)agent_bindings_registered(g->bindings));
 		break;
-	case W_INI_URI:
-		mib_set_str(v, g->ini.uri);
+	case W_INI_URI: /* the password of the userinfo is write-only */
+		agent_uri_redact(g->ini.uri, uri, sizeof(uri));
+		mib_set_str(v, uri);
 		break;
 	case W_INI_MODE:
 		mib_set_int(v, INT, g->ini.mode);
@@ -886,6 +890,7 @@ mib_misc_commit(struct agent_mib_txn *t, const struct mib_op *op)
 		gwagent_queue_action(g, 0, -1, (int)op->v.num);
 		break;
 	case W_INI_URI:
+		explicit_bzero(g->ini.uri, sizeof(g->ini.uri));
 		memcpy(g->ini.uri, op->v.str, op->v.len);
 		g->ini.uri[op->v.len] = '\0';
 		break;

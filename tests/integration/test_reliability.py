@@ -598,12 +598,13 @@ def ini_upload_unreadable_truncated_or_garbage_changes_nothing():
         with open(garbage, "wb") as f:
             for _ in range(64):
                 f.write(rng.randbytes(1 << 20))
-        cases.append(("file://" + garbage, "garbage.bin:1:"))
+        # not INI at all: never quoted back (agent/fetch_safe.c)
+        cases.append(("file://" + garbage, "not a gateway INI file"))
         big = lab.path("garbage-big.bin")
         shutil.copyfile(garbage, big)
         with open(big, "ab") as f:
             f.write(b"x")
-        cases.append(("file://" + big, "larger than"))
+        cases.append(("file://" + big, "too large"))
         for uri, want in cases:
             for mode in (1, 2):
                 t0 = time.monotonic()

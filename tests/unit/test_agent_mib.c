@@ -349,6 +349,31 @@ START_TEST(test_set_ini_line)
 }
 END_TEST
 
+/* gwIniLoadUri: the password of the userinfo is write-only. */
+START_TEST(test_ini_uri_password_write_only)
+{
+	const uint32_t uri[] = { 1, 3, 1, 0 };
+	struct mib_oid o;
+	struct mib_value v;
+	size_t bad = 0;
+
+	ck_assert_int_eq(set1(uri, 4, MIB_ASN_OCTET_STR, 0,
+			      "http://gw:S3cr3tPW@[::1]:8080/a.ini", &bad),
+			 MIB_OK);
+	ck_assert_str_eq(g.ini.uri, "http://gw:S3cr3tPW@[::1]:8080/a.ini");
+	oid_of(&o, uri, 4);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_uint_eq(v.len, strlen("http://gw@[::1]:8080/a.ini"));
+	ck_assert_int_eq(memcmp(v.str, "http://gw@[::1]:8080/a.ini", v.len), 0);
+	/* A shorter URI leaves nothing of the old one behind. */
+	ck_assert_int_eq(set1(uri, 4, MIB_ASN_OCTET_STR, 0, "file:///x", &bad),
+			 MIB_OK);
+	ck_assert_ptr_null(memmem(g.ini.uri, sizeof(g.ini.uri), "S3cr3tPW", 8));
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_int_eq(memcmp(v.str, "file:///x", v.len), 0);
+}
+END_TEST
+
 START_TEST(test_dateandtime)
 {
 	unsigned char b[11];
@@ -594,6 +619,7 @@ mib_suite(void)
 	tcase_add_test(tc, test_set_error_codes);
 	tcase_add_test(tc, test_set_is_atomic_and_creates_rows);
 	tcase_add_test(tc, test_set_ini_line);
+	tcase_add_test(tc, test_ini_uri_password_write_only);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bindings");
 	tcase_add_checked_fixture(tc, setup, teardown);
