@@ -252,13 +252,14 @@ scan_format(struct pblock *b, const struct ini_item *f)
 	}
 }
 
-/* Quote for new text fields: what the rows of the block use. */
+/* Quote for new text fields: '"' as the device writes, none when the
+ * rows of the block quote no text. */
 static void
 scan_rows(struct pctx *px, size_t bi)
 {
 	const struct ini_doc *doc = px->doc;
 	struct pblock *b = &px->blk[bi];
-	size_t q1 = 0, q2 = 0, q0 = 0, i;
+	size_t quoted = 0, bare = 0, i;
 	unsigned k;
 
 	for (i = doc->blocks[bi].begin; i < doc->nitems; i++) {
@@ -278,16 +279,11 @@ scan_rows(struct pctx *px, size_t bi)
 			if (p->type == INI_TYPE_PASSWORD &&
 			    is_obfuscated(it->fields[k].text))
 				px->obf = true;
-			q1 += it->fields[k].quote == '\'';
-			q2 += it->fields[k].quote == '"';
-			q0 += it->fields[k].quote == 0;
+			quoted += it->fields[k].quote != 0;
+			bare += it->fields[k].quote == 0;
 		}
 	}
-	b->quote = '"';
-	if (q1 > q2)
-		b->quote = '\'';
-	else if (q0 > 0 && q1 == 0 && q2 == 0)
-		b->quote = 0;
+	b->quote = bare > 0 && quoted == 0 ? 0 : '"';
 }
 
 static void
