@@ -76,9 +76,9 @@ int agent_mib_subid(uint64_t raw, uint32_t *sub);
  * @p beyond32 0: the request has more than MIB_MAX_OID sub-identifiers
  * (o holds the first MIB_MAX_OID); 1: its sub-identifier number o->len is
  * beyond 32 bits (it becomes 2^32-1, and so does every position up to
- * MIB_MAX_OID).  No
- * object lies between the result and the request, as every object of the
- * MIB is shorter than MIB_MAX_OID, so GETNEXT answers the same.
+ * MIB_MAX_OID).  No object lies between the result and the request, as
+ * every object of the MIB is shorter than MIB_MAX_OID, so GETNEXT answers
+ * the same.
  */
 void agent_mib_oid_clamp(struct mib_oid *o, int beyond32);
 
