@@ -72,6 +72,39 @@ mib_set_str(struct mib_value *v, const char *s)
 
 /* ---- OID helpers ------------------------------------------------------ */
 
+int
+agent_mib_subid(uint64_t raw, uint32_t *sub)
+{
+	/* 2^31..2^32-1 sign-extended to 64 bits: the top 33 bits are set. */
+	if (raw > UINT32_MAX && (raw >> 31) != (UINT64_MAX >> 31))
+		return -ERANGE;
+	*sub = (uint32_t)raw;
+	return 0;
+}
+
+void
+agent_mib_oid_clamp(struct mib_oid *o, int beyond32)
+{
+	if (!beyond32) {
+		o->len = MIB_MAX_OID;
+		return;
+	}
+	while (o->len < MIB_MAX_OID)
+		o->v[o->len++] = UINT32_MAX;
+}
+
+/* A row index component from a sub-identifier, compared as unsigned: one
+ * beyond the model's long index sorts after every row. */
+static long
+mib_sub_long(uint32_t s)
+{
+#if LONG_MAX >= UINT32_MAX
+	return (long)s;
+#else
+	return s > (uint32_t)LONG_MAX ? LONG_MAX : (long)s;
+#endif
+}
+
 /* Compare a[0..alen) with b[0..blen) lexicographically. */
 static int
 mib_cmp(const uint32_t *a, size_t alen, const uint32_t *b, size_t blen)
@@ -137,14 +170,14 @@ mib_row_after(struct gwagent *g, const struct mib_table *t, const uint32_t *s,
 	long a[2] = { LONG_MIN, LONG_MIN };
 
 	if (k >= 1)
-		a[0] = (long)s[0];
+		a[0] = mib_sub_long(s[0]);
 	if (t->nidx == 1)
 		return t->next(g, k == 0 ? LONG_MIN : a[0], 0, idx);
 	if (k == 0)
 		return t->next(g, LONG_MIN, LONG_MIN, idx);
 	if (k == 1)
 		return t->next(g, a[0], LONG_MIN, idx);
-	return t->next(g, a[0], (long)s[1], idx);
+	return t->next(g, a[0], mib_sub_long(s[1]), idx);
 }
 
 /* ---- GET ------------------------------------------------------------- */

@@ -63,6 +63,27 @@ void mib_set_str(struct mib_value *v, const char *s);
 void agent_mib_root(struct mib_oid *o);
 
 /**
+ * One sub-identifier as a wider OID type carries it, back to 32 bits.
+ * Net-SNMP's AgentX decoding sign-extends sub-identifiers from 2^31 to
+ * 2^32-1 into its 64-bit `oid` (2^31 arrives as 0xffffffff80000000); those
+ * fold back to their value, and so do plain values up to 2^32-1.
+ * @return 0 with *sub set, or -ERANGE (no 32-bit sub-identifier).
+ */
+int agent_mib_subid(uint64_t raw, uint32_t *sub);
+
+/**
+ * Make @p o, holding a request's first o->len sub-identifiers, a GETNEXT
+ * start equivalent to the request when the request could not be held.
+ * @p beyond32 0: the request has more than MIB_MAX_OID sub-identifiers
+ * (o holds the first MIB_MAX_OID); 1: its sub-identifier number o->len is
+ * beyond 32 bits (it becomes 2^32-1, and so does every position up to
+ * MIB_MAX_OID).  No object lies between the result and the request, as
+ * every object of the MIB is shorter than MIB_MAX_OID, so GETNEXT answers
+ * the same.
+ */
+void agent_mib_oid_clamp(struct mib_oid *o, int beyond32);
+
+/**
  * Value of the exact instance @p name.  @return 0, or -ENOENT (no such
  * object or instance).
  */

@@ -352,6 +352,8 @@ mib_rs_next(struct gwagent *g, long a0, long a1, long *idx)
 		a0 = 0;
 		a1 = LONG_MIN;
 	}
+	if (a0 > INT_MAX)
+		return -ENOENT; /* after every binding type, not (int) wrapped */
 	ab = agent_bindings_next(g->bindings, (int)a0, a1);
 	if (ab == NULL)
 		return -ENOENT;

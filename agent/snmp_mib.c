@@ -24,20 +24,30 @@ extern struct gwagent *gwagent_ctx;
 /* The SET in progress: Net-SNMP runs one at a time through its phases. */
 static struct agent_mib_txn *agent_snmp_txn;
 
+/* A request's OID in the model's form.  @return 0, or -ERANGE when it is
+ * too long or holds a sub-identifier beyond 32 bits (o then holds what
+ * came before it, for agent_mib_oid_clamp()). */
 static int
 agent_snmp_oid_in(const oid *name, size_t len, struct mib_oid *o)
 {
 	size_t i;
 
-	if (len > MIB_MAX_OID)
-		return -1;
+	o->len = 0;
 	for (i = 0; i < len; i++) {
-		if (name[i] > UINT32_MAX)
-			return -1;
-		o->v[i] = (uint32_t)name[i];
+		if (i == MIB_MAX_OID ||
+		    agent_mib_subid((uint64_t)name[i], &o->v[i]) < 0)
+			return -ERANGE;
+		o->len = i + 1;
 	}
-	o->len = len;
 	return 0;
+}
+
+/* The GETNEXT start for a request: the same answer, whatever its form. */
+static void
+agent_snmp_next_in(const oid *name, size_t len, struct mib_oid *o)
+{
+	if (agent_snmp_oid_in(name, len, o) < 0)
+		agent_mib_oid_clamp(o, o->len < MIB_MAX_OID);
 }
 
 static void
@@ -124,9 +134,9 @@ agent_snmp_getnext(netsnmp_request_info *r)
 	oid out[MIB_MAX_OID];
 	size_t outlen;
 
-	if (agent_snmp_oid_in(r->requestvb->name, r->requestvb->name_length,
-			      &name) < 0 ||
-	    agent_mib_getnext(gwagent_ctx, &name, &next, &v) < 0) {
+	agent_snmp_next_in(r->requestvb->name, r->requestvb->name_length,
+			   &name);
+	if (agent_mib_getnext(gwagent_ctx, &name, &next, &v) < 0) {
 		/* Past our subtree: leave the varbind unanswered so that
 		 * the agent moves on to the next registration. */
 		return;

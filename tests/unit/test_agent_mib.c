@@ -8,12 +8,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/event.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
 #include "agent/mib.h"
+#include "agent/mib_int.h"
 #include "tests/unit/gwtest.h"
 
 static struct gwagent g;
@@ -202,6 +204,237 @@ START_TEST(test_getnext_inside_tables)
 	oid_of(&o, col_only, 5);
 	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
 	ck_assert_uint_eq(next.v[next.len - 1], 3);
+}
+END_TEST
+
+/* ---- GETNEXT at the edges (issue 12) ---------------------------------- */
+
+#define EDGE_MAX 4096
+
+/* Every instance of the fixture's MIB, in walk order. */
+static struct mib_oid *edge_walk;
+static size_t edge_n;
+
+static void
+edge_collect(void)
+{
+	struct mib_oid o;
+	struct mib_value v;
+
+	edge_walk = calloc(EDGE_MAX, sizeof(*edge_walk));
+	ck_assert_ptr_nonnull(edge_walk);
+	edge_n = 0;
+	agent_mib_root(&o);
+	while (agent_mib_getnext(&g, &o, &edge_walk[edge_n], &v) == 0) {
+		ck_assert_int_lt(oid_cmp(&o, &edge_walk[edge_n]), 0);
+		o = edge_walk[edge_n++];
+		ck_assert_uint_lt(edge_n, EDGE_MAX);
+	}
+}
+
+/* GETNEXT from o answers the first instance of the walk after o. */
+static void
+edge_check(const struct mib_oid *o)
+{
+	struct mib_oid next;
+	struct mib_value v;
+	size_t i;
+	int rc = agent_mib_getnext(&g, o, &next, &v);
+
+	for (i = 0; i < edge_n && oid_cmp(&edge_walk[i], o) <= 0; i++)
+		;
+	if (i == edge_n) {
+		ck_assert_int_eq(rc, -ENOENT);
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(oid_cmp(&next, &edge_walk[i]), 0);
+}
+
+static void
+edge_from(const uint32_t *sub, size_t n, const uint32_t *tail, size_t tn)
+{
+	struct mib_oid o;
+
+	oid_of(&o, sub, n);
+	if (tn > 0)
+		memcpy(o.v + o.len, tail, tn * sizeof(*tail));
+	o.len += tn;
+	edge_check(&o);
+}
+
+static const uint32_t edge_tails[][5] = {
+	{ 1, 2147483648u },
+	{ 1, 2147483647u },
+	{ 1, 4294967295u },
+	{ 4, 4294967295u, 1, 2, 3 },
+	{ 4, 2147483648u, 4294967295u, 1, 2 },
+	{ 2, 1, 4294967295u },
+	{ 2, 2147483648u, 0 },
+};
+
+/* For a column of node n: the edges after every row and after the column. */
+static void
+edge_column(const struct mib_node *n, uint32_t col)
+{
+	uint32_t sub[8];
+	size_t i, k;
+
+	memcpy(sub, n->sub, n->sublen * sizeof(*sub));
+	sub[n->sublen] = col;
+	for (i = 0; i < sizeof(edge_tails) / sizeof(edge_tails[0]); i++)
+		edge_from(sub, n->sublen + 1, edge_tails[i] + 1,
+			  edge_tails[i][0]);
+	edge_from(sub, n->sublen + 1, NULL, 0);
+	/* every row of the column as found by the walk, and past it */
+	for (i = 0; i < edge_n; i++) {
+		struct mib_oid o = edge_walk[i];
+
+		if (o.len != GWAGENT_OID_LEN + n->sublen + 1 + n->table->nidx ||
+		    memcmp(o.v + GWAGENT_OID_LEN, sub,
+			   (n->sublen + 1) * sizeof(*sub)) != 0)
+			continue;
+		edge_check(&o);
+		o.v[o.len++] = 4294967295u;
+		edge_check(&o);
+		o.len--;
+		for (k = GWAGENT_OID_LEN + n->sublen + 1; k < o.len; k++) {
+			o.v[k] = 2147483648u;
+			edge_check(&o);
+		}
+	}
+}
+
+START_TEST(test_getnext_edges_every_table_and_group)
+{
+	static const uint32_t huge[] = { 2147483648u, 4294967295u };
+	size_t i, j, k;
+
+	edge_collect();
+	ck_assert_uint_gt(edge_n, 100);
+	for (i = 0; i < agent_mib_nnodes; i++) {
+		const struct mib_node *n = &agent_mib_nodes[i];
+
+		/* a huge arc at every level of the node's own OID */
+		for (k = 1; k <= n->sublen; k++)
+			for (j = 0; j < 2; j++) {
+				edge_from(n->sub, k - 1, &huge[j], 1);
+				edge_from(n->sub, k, &huge[j], 1);
+			}
+		if (n->kind == MIB_NODE_SCALAR) {
+			static const uint32_t t0[] = { 0, 2147483648u };
+
+			edge_from(n->sub, n->sublen, t0, 2);
+			edge_from(n->sub, n->sublen, t0, 1);
+			continue;
+		}
+		for (j = 0; j < n->table->ncols; j++)
+			edge_column(n, n->table->cols[j].col);
+		/* between and after the columns */
+		edge_from(n->sub, n->sublen, &huge[0], 1);
+		for (j = 0; j <= n->table->ncols; j++) {
+			uint32_t c = j < n->table->ncols
+					     ? n->table->cols[j].col + 1
+					     : 0;
+
+			edge_from(n->sub, n->sublen, &c, 1);
+		}
+	}
+	free(edge_walk);
+}
+END_TEST
+
+/* The same edges with the answers written out. */
+START_TEST(test_getnext_edges_exact)
+{
+	const uint32_t user_big[] = { 1, 1, 8, 1, 5, 2147483648u };
+	const uint32_t user_max[] = { 1, 1, 8, 1, 5, 4294967295u, 1, 2, 3 };
+	const uint32_t aor_big[] = { 1, 2, 1, 1, 3, 2147483648u };
+	const uint32_t aor_row_big[] = { 1, 2, 1, 1, 3, 1, 4294967295u };
+	const uint32_t alarm_big[] = { 1, 4, 1, 1, 2, 2147483648u };
+	const uint32_t proxy_big[] = { 1, 1, 1, 1, 2147483648u };
+	const uint32_t objects_big[] = { 1, 2147483648u };
+	const uint32_t user_next[] = { 1, 1, 8, 1, 6, 3 };
+	const uint32_t aor_next[] = { 1, 2, 1, 1, 4, 1, 0 };
+	const uint32_t aor_row_next[] = { 1, 2, 1, 1, 3, 2, 3 };
+	const uint32_t rate[] = { 1, 4, 3, 0 };
+	const uint32_t proxy_next[] = { 1, 1, 1, 2, 0 };
+	struct mib_oid o, next, want;
+	struct mib_value v;
+
+	oid_of(&o, user_big, 6);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, user_next, 6);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	oid_of(&o, user_max, 9);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	/* two indexes: (int)2147483648 once wrapped to the first binding */
+	oid_of(&o, aor_big, 6);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, aor_next, 7);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	oid_of(&o, aor_row_big, 7);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, aor_row_next, 7);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	/* no alarms: on to gwTrapRateLimit, the last object */
+	oid_of(&o, alarm_big, 6);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, rate, 4);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	oid_of(&o, proxy_big, 5);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, proxy_next, 5);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	oid_of(&o, objects_big, 2);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_subid_and_clamp)
+{
+	const uint32_t user3[] = { 1, 1, 8, 1, 5, 3 };
+	const uint32_t user10[] = { 1, 1, 8, 1, 5, 10 };
+	struct mib_oid o, next, want;
+	struct mib_value v;
+	uint32_t s = 7;
+	size_t i;
+
+	ck_assert_int_eq(agent_mib_subid(0, &s), 0);
+	ck_assert_uint_eq(s, 0);
+	ck_assert_int_eq(agent_mib_subid(4294967295u, &s), 0);
+	ck_assert_uint_eq(s, 4294967295u);
+	/* Net-SNMP's AgentX decoding of 2^31 and 2^32-1 */
+	ck_assert_int_eq(agent_mib_subid(0xffffffff80000000ull, &s), 0);
+	ck_assert_uint_eq(s, 2147483648u);
+	ck_assert_int_eq(agent_mib_subid(0xffffffffffffffffull, &s), 0);
+	ck_assert_uint_eq(s, 4294967295u);
+	s = 7;
+	ck_assert_int_eq(agent_mib_subid(0x100000000ull, &s), -ERANGE);
+	ck_assert_int_eq(agent_mib_subid(0xffffffff7fffffffull, &s), -ERANGE);
+	ck_assert_int_eq(agent_mib_subid(0x7fffffff80000000ull, &s), -ERANGE);
+	ck_assert_uint_eq(s, 7);
+
+	/* col.3.<beyond 32 bits>: the next row */
+	oid_of(&o, user3, 6);
+	agent_mib_oid_clamp(&o, 1);
+	ck_assert_uint_eq(o.len, MIB_MAX_OID);
+	ck_assert_uint_eq(o.v[16], 4294967295u);
+	ck_assert_uint_eq(o.v[MIB_MAX_OID - 1], 4294967295u);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, user10, 6);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	/* col.3.1.1.1...(longer than MIB_MAX_OID): the next row too */
+	oid_of(&o, user3, 6);
+	for (i = o.len; i < MIB_MAX_OID; i++)
+		o.v[i] = 1;
+	o.len = MIB_MAX_OID;
+	agent_mib_oid_clamp(&o, 0);
+	ck_assert_uint_eq(o.len, MIB_MAX_OID);
+	ck_assert_uint_eq(o.v[MIB_MAX_OID - 1], 1);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
 }
 END_TEST
 
@@ -613,6 +846,9 @@ mib_suite(void)
 	tcase_add_test(tc, test_get_scalars_and_columns);
 	tcase_add_test(tc, test_getnext_walks_everything_in_order);
 	tcase_add_test(tc, test_getnext_inside_tables);
+	tcase_add_test(tc, test_getnext_edges_every_table_and_group);
+	tcase_add_test(tc, test_getnext_edges_exact);
+	tcase_add_test(tc, test_subid_and_clamp);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("set");
 	tcase_add_checked_fixture(tc, setup, teardown);
