@@ -56,6 +56,13 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "snmp:v3_auth_pass", AS_SECRET, OFF(v3_auth_pass), 8, 0 },
 	{ "snmp:v3_priv_pass", AS_SECRET, OFF(v3_priv_pass), 8, 0 },
 	{ "snmp:persist_dir", AS_PATH, OFF(persist_dir), 0, 0 },
+	{ "snmp:sys_contact", AS_STR, OFF(sys_contact), 0, 0 },
+	{ "snmp:sys_name", AS_STR, OFF(sys_name), 0, 0 },
+	{ "snmp:sys_location", AS_STR, OFF(sys_location), 0, 0 },
+	{ "snmp:sys_writable", AS_BOOL, OFF(sys_writable), 0, 0 },
+	{ "snmp:agentx_listen", AS_STR, OFF(agentx_listen), 0, 0 },
+	{ "snmp:bad_community_log_interval", AS_UINT,
+	  OFF(bad_community_log_interval), 1, 86400 },
 	{ "sip:bind_address", AS_ADDR, OFF(bind_address), 0, 0 },
 	{ "sip:udp_port", AS_PORT, OFF(udp_port), 0, 65535 },
 	{ "sip:tcp_port", AS_PORT, OFF(tcp_port), 0, 65535 },
@@ -71,6 +78,12 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	  86400 },
 	{ "traps:sink", AS_STR, OFF(trap_sink), 0, 0 },
 	{ "traps:community", AS_STR, OFF(trap_community), 0, 0 },
+	{ "traps:inform", AS_BOOL, OFF(trap_inform), 0, 0 },
+	{ "traps:retries", AS_UINT, OFF(trap_retries), 0, 20 },
+	{ "traps:timeout", AS_UINT, OFF(trap_timeout), 1, 300 },
+	{ "traps:v3_user", AS_STR, OFF(trap_v3_user), 0, 0 },
+	{ "traps:v3_auth_pass", AS_SECRET, OFF(trap_v3_auth_pass), 8, 0 },
+	{ "traps:v3_priv_pass", AS_SECRET, OFF(trap_v3_priv_pass), 8, 0 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
@@ -139,6 +152,9 @@ agent_settings_init(struct agent_settings *s)
 	s->tcp_idle_timeout = 120;
 	s->trap_rate_limit = 10;
 	s->trap_summary_interval = 60;
+	s->bad_community_log_interval = 60;
+	s->trap_retries = 3;
+	s->trap_timeout = 5;
 	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
 	s->listen = strdup("udp:127.0.0.1:161");
 	s->rocommunity = strdup("public");
@@ -361,6 +377,18 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 		 (s->v3_auth_pass == NULL || s->v3_priv_pass == NULL))
 		why = "[snmp] v3_user: needs v3_auth_pass and v3_priv_pass "
 		      "(authPriv)";
+	else if ((s->trap_v3_auth_pass != NULL ||
+		  s->trap_v3_priv_pass != NULL) &&
+		 s->trap_v3_user == NULL)
+		why = "[traps] v3_user: must be set with v3_auth_pass and "
+		      "v3_priv_pass";
+	else if (s->trap_v3_user != NULL &&
+		 (s->trap_v3_auth_pass == NULL || s->trap_v3_priv_pass == NULL))
+		why = "[traps] v3_user: needs v3_auth_pass and v3_priv_pass "
+		      "(authPriv)";
+	else if (s->trap_sink != NULL && s->trap_v3_user == NULL &&
+		 s->trap_community == NULL)
+		why = "[traps] sink: needs a community or v3_user";
 	else if ((s->tls_cert == NULL) != (s->tls_key == NULL))
 		why = "[sip] tls_cert and tls_key: set both or neither";
 	else if (s->tcp_port != 0 && s->tcp_port == s->tls_port)
