@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,15 +279,28 @@ static void
 gwagentd_snmp_sink(const struct agent_settings *s, char lines[][512],
 		   const char **cl, int *n)
 {
+	const char *eid = s->trap_v3_engine_id;
+
+	if (eid != NULL && strncasecmp(eid, "0x", 2) == 0)
+		eid += 2;
+	if (s->trap_v3_user != NULL && s->trap_inform && eid == NULL)
+		log_warnx("snmp",
+			  "[traps] v3 informs without v3_engine_id: while %s "
+			  "does not answer, discovering its engine ID stalls "
+			  "gwagentd up to %u s per notification",
+			  s->trap_sink,
+			  (s->trap_retries + 1) * s->trap_timeout);
 	if (s->trap_v3_user != NULL)
-		gwagentd_snmp_line(lines, cl, n,
-				   "trapsess %s -r %u -t %u -v 3 -u \"%s\" "
-				   "-l authPriv -a SHA -A \"%s\" -x AES "
-				   "-X \"%s\" %s",
-				   s->trap_inform ? "-Ci" : "", s->trap_retries,
-				   s->trap_timeout, s->trap_v3_user,
-				   s->trap_v3_auth_pass, s->trap_v3_priv_pass,
-				   s->trap_sink);
+		gwagentd_snmp_line(
+			lines, cl, n,
+			"trapsess %s -r %u -t %u -v 3 %s%s -u \"%s\" "
+			"-l authPriv -a SHA -A \"%s\" -x AES "
+			"-X \"%s\" %s",
+			s->trap_inform ? "-Ci" : "", s->trap_retries,
+			s->trap_timeout, eid != NULL ? "-e " : "",
+			eid != NULL ? eid : "", s->trap_v3_user,
+			s->trap_v3_auth_pass, s->trap_v3_priv_pass,
+			s->trap_sink);
 	else
 		gwagentd_snmp_line(lines, cl, n,
 				   "trapsess %s -r %u -t %u -v 2c -c \"%s\" %s",

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -84,6 +85,7 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "traps:v3_user", AS_STR, OFF(trap_v3_user), 0, 0 },
 	{ "traps:v3_auth_pass", AS_SECRET, OFF(trap_v3_auth_pass), 8, 0 },
 	{ "traps:v3_priv_pass", AS_SECRET, OFF(trap_v3_priv_pass), 8, 0 },
+	{ "traps:v3_engine_id", AS_STR, OFF(trap_v3_engine_id), 0, 0 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
@@ -358,6 +360,23 @@ agent_settings_entry(struct agent_settings *s, const char *path,
 	return rc;
 }
 
+/* An snmpEngineID in hex, "0x" optional: 5 to 32 octets (RFC 3411). */
+static int
+agent_settings_engine_id_ok(const char *v)
+{
+	size_t n;
+
+	if (strncasecmp(v, "0x", 2) == 0)
+		v += 2;
+	n = strlen(v);
+	if (n % 2 != 0 || n < 10 || n > 64)
+		return 0;
+	for (; *v != '\0'; v++)
+		if (!isxdigit((unsigned char)*v))
+			return 0;
+	return 1;
+}
+
 /* What the keys cannot say alone. */
 static int
 agent_settings_check(const struct agent_settings *s, const char *path,
@@ -386,6 +405,11 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 		 (s->trap_v3_auth_pass == NULL || s->trap_v3_priv_pass == NULL))
 		why = "[traps] v3_user: needs v3_auth_pass and v3_priv_pass "
 		      "(authPriv)";
+	else if (s->trap_v3_engine_id != NULL &&
+		 !agent_settings_engine_id_ok(s->trap_v3_engine_id))
+		why = "[traps] v3_engine_id: not 5 to 32 octets in hex";
+	else if (s->trap_v3_engine_id != NULL && s->trap_v3_user == NULL)
+		why = "[traps] v3_engine_id: only with v3_user";
 	else if (s->trap_sink != NULL && s->trap_v3_user == NULL &&
 		 s->trap_community == NULL)
 		why = "[traps] sink: needs a community or v3_user";

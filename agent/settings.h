@@ -12,7 +12,8 @@
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
  *            tls_ca, user_agent, pace_rate, tcp_idle_timeout
  *   [traps]  rate_limit, summary_interval, sink, community, inform,
- *            retries, timeout, v3_user, v3_auth_pass, v3_priv_pass
+ *            retries, timeout, v3_user, v3_auth_pass, v3_priv_pass,
+ *            v3_engine_id
  */
 #ifndef GWAGENT_SETTINGS_H
 #define GWAGENT_SETTINGS_H
@@ -72,6 +73,8 @@ struct agent_settings {
 	char *trap_v3_user;    /**< sink as SNMPv3 USM user, SHA/AES authPriv */
 	char *trap_v3_auth_pass; /**< secret, at least 8 characters */
 	char *trap_v3_priv_pass; /**< secret, at least 8 characters */
+	char *trap_v3_engine_id; /**< the sink's snmpEngineID in hex: no
+				    discovery before an inform [NULL] */
 };
 
 /**

@@ -157,7 +157,8 @@ static const char full[] = "; gwagentd settings\n"
 			   "timeout = 2\n"
 			   "v3_user = gwtrap\n"
 			   "v3_auth_pass = trap-auth-1\n"
-			   "v3_priv_pass = trap-priv-2\n";
+			   "v3_priv_pass = trap-priv-2\n"
+			   "v3_engine_id = 0x80001F8804676C6162\n";
 
 START_TEST(test_full)
 {
@@ -200,6 +201,7 @@ START_TEST(test_full)
 	ck_assert_str_eq(g_s.trap_v3_user, "gwtrap");
 	ck_assert_str_eq(g_s.trap_v3_auth_pass, "trap-auth-1");
 	ck_assert_str_eq(g_s.trap_v3_priv_pass, "trap-priv-2");
+	ck_assert_str_eq(g_s.trap_v3_engine_id, "0x80001F8804676C6162");
 
 	/* A reload replaces everything: back to defaults where unset. */
 	ck_assert_int_eq(load("[snmp]\nmaster = off\nrocommunity =\n", 0600),
@@ -253,6 +255,14 @@ START_TEST(test_bad_values)
 	      -EINVAL, "[traps] v3_user: must be set");
 	fails("[traps]\nsink = 192.0.2.1:162\ncommunity =\n", -EINVAL,
 	      "needs a community or v3_user");
+	fails("[traps]\nv3_engine_id = 80001f8804\n", -EINVAL,
+	      "[traps] v3_engine_id: only with v3_user");
+	fails("[traps]\nv3_user = t\nv3_auth_pass = 12345678\n"
+	      "v3_priv_pass = 12345678\nv3_engine_id = 0x80001f88\n",
+	      -EINVAL, "not 5 to 32 octets in hex");
+	fails("[traps]\nv3_user = t\nv3_auth_pass = 12345678\n"
+	      "v3_priv_pass = 12345678\nv3_engine_id = 80001f880g\n",
+	      -EINVAL, "not 5 to 32 octets in hex");
 
 	/* A failed load leaves the settings untouched. */
 	ck_assert_uint_eq(g_s.udp_port, 5060);
