@@ -316,6 +316,71 @@ def v3_informs_to_snmptrapd():
                                "gwAgentStarted as a v3 inform")
         check_eq(found[0]["user"], user, "sent by the v3 user")
         check(auth not in gw.output() and priv not in gw.output(), "no pass phrase in the log")
+        check("v3 informs without v3_engine_id" in gw.output(),
+              "a warning that engine ID discovery may stall")
+
+
+class EngineSnmptrapd(Snmptrapd):
+    """The lab's snmptrapd with a known snmpEngineID, engineID TEXT:
+    0x80001f8804 followed by the text (RFC 3411 format 4, Net-SNMP's
+    enterprise 8072)."""
+
+    TEXT = "gwlabtrapd"
+    ENGINE_ID = "0x80001f8804" + TEXT.encode().hex()
+
+    def start(self, timeout=10.0):
+        exe = which_or_none("snmptrapd")
+        self.port = self.port or free_port("udp")
+        t_user, t_auth, t_priv = V3_TRAP
+        with open(self.conf, "w") as f:
+            f.write('createUser %s SHA "%s" AES "%s"\n' % (t_user, t_auth, t_priv))
+            f.write("authUser log %s priv\n" % t_user)
+            f.write("engineID %s\n" % self.TEXT)
+            f.write("doNotRetainNotificationLogs yes\n")
+            f.write("format2 TRAP\\t%u\\t%b\\t%v\\n\n")
+        os.chmod(self.conf, 0o600)
+        env = {"SNMP_PERSISTENT_DIR": self.dir, "MIBS": "", "MIBDIRS": "/nonexistent",
+               "SNMPCONFPATH": self.dir}
+        argv = [exe, "-f", "-C", "-c", self.conf, "-On", "-A", "-Lf", self.logfile,
+                "-p", self.pidfile, "udp:%s:%d" % (HOST, self.port)]
+        self.proc = self.lab.spawn("snmptrapd", argv, cwd=self.dir, env=env)
+        wait_until(lambda: self._ready(), timeout, "snmptrapd on udp:%d" % self.port)
+        return self
+
+
+def started_delay(gw):
+    """Seconds between gwAgentStarted leaving and the "started" line."""
+    stamps = {}
+    for line in gw.output().splitlines():
+        for key, pat in (("notif", "[snmp] notification 6 "), ("started", "[main] gwagentd ")):
+            if pat in line and key not in stamps:
+                h, m, sec = line.split()[0].split("T")[1].split(":")
+                stamps[key] = int(h) * 3600 + int(m) * 60 + float(sec)
+    return stamps["started"] - stamps["notif"]
+
+
+@t.case
+def v3_inform_with_the_sink_engine_id_does_not_stall():
+    """With [traps] v3_engine_id there is no engine ID discovery: the
+    daemon goes on at once although the sink is down, and the inform gets
+    there by its retries once it is up."""
+    need_daemon()
+    with Lab() as lab:
+        trapd = EngineSnmptrapd(lab)
+        trapd.port = free_port("udp")
+        user, auth, priv = V3_TRAP
+        gw, a = master(lab, traps={"sink": "%s:%d" % (HOST, trapd.port), "inform": "yes",
+                                   "v3_user": user, "v3_auth_pass": auth,
+                                   "v3_priv_pass": priv, "v3_engine_id": trapd.ENGINE_ID,
+                                   "retries": "8", "timeout": "1"})
+        gw.start()
+        check(started_delay(gw) < 0.5, "no stall after the inform: %.3f s" % started_delay(gw))
+        wait_answers(a)
+        time.sleep(2.5)
+        trapd.start()
+        found = trapd.wait_for(lambda n: n["trap_oid"] == NOTIF_STARTED, 12,
+                               "gwAgentStarted as a retried v3 inform")
+        check_eq(found[0]["user"], user, "sent by the v3 user")
 
 
 def inform_retry_case(inform):
@@ -358,7 +423,10 @@ def bad_trap_settings_refused():
     with Lab() as lab:
         for traps, why in (({"sink": "127.0.0.1:162", "v3_user": "x"}, "needs v3_auth_pass"),
                            ({"retries": "99"}, "not a number in range"),
-                           ({"timeout": "0"}, "not a number in range")):
+                           ({"timeout": "0"}, "not a number in range"),
+                           ({"sink": "127.0.0.1:162", "v3_user": "x", "v3_auth_pass": "12345678",
+                             "v3_priv_pass": "12345678", "v3_engine_id": "0x12"},
+                            "not 5 to 32 octets")):
             gw, _ = master(lab, traps=traps)
             p = subprocess.run(gw.argv() + ["-n"], capture_output=True, text=True, timeout=30)
             check(p.returncode != 0 and why in p.stderr,
