@@ -214,6 +214,21 @@ def only_the_configured_listeners():
 
 
 @t.case
+def agentx_only_when_asked():
+    need_daemon()
+    if os.geteuid() != 0 or which_or_none("unshare") is None or which_or_none("ip") is None:
+        raise Skip("needs root, unshare and ip for a private network namespace")
+    with Lab() as lab:
+        gw = NetnsGwagentd(lab, master="udp:127.0.0.1:1161",
+                           settings={"sip": {"udp_port": "5060"},
+                                     "snmp": {"agentx_listen": "tcp:127.0.0.1:7050"}})
+        gw.start()
+        check_eq(sorted(proc_net_listeners(gw.proc.pid)),
+                 [("tcp", "127.0.0.1:7050"), ("udp", "127.0.0.1:1161"),
+                  ("udp", "127.0.0.1:5060")], "sockets with agentx_listen")
+
+
+@t.case
 def v2c_off_without_a_community():
     need_daemon()
     with Lab() as lab:
