@@ -170,6 +170,11 @@ agent_snmp_setup_library(const struct agent_snmp_conf *conf)
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 				       NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE,
 				       1);
+		/* agent_snmp_destroy() sets it; the library outlives us. */
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+				       NETSNMP_DS_LIB_DONT_PERSIST_STATE, 0);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+				       NETSNMP_DS_LIB_DONT_READ_CONFIGS, 0);
 	} else {
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 				       NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
