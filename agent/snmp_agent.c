@@ -303,11 +303,11 @@ agent_snmp_system_group(const struct agent_snmp_conf *conf)
 	if (conf->sys_contact != NULL)
 		agent_snmp_config("%ssysContact %s", p, conf->sys_contact);
 	else if (!conf->sys_writable)
-		agent_snmp_config("sysContact \"\"");
+		agent_snmp_config("sysContact ");
 	if (conf->sys_location != NULL)
 		agent_snmp_config("%ssysLocation %s", p, conf->sys_location);
 	else if (!conf->sys_writable)
-		agent_snmp_config("sysLocation \"\"");
+		agent_snmp_config("sysLocation ");
 }
 
 static int
