@@ -120,6 +120,22 @@ def system_group_and_sysortable():
 
 
 @t.case
+def system_group_defaults():
+    need_daemon()
+    with Lab() as lab:
+        gw, a = master(lab)
+        gw.start()
+        wait_answers(a)
+        check_eq(snmpget(a, SYS_CONTACT), ("", '""'), "sysContact empty by default")
+        check_eq(snmpget(a, SYS_NAME)[1], '"%s"' % socket.gethostname(),
+                 "sysName is the host name by default")
+        check_eq(snmpget(a, SYS_LOCATION), ("", '""'), "sysLocation empty by default")
+        rc, _, err = snmpset(a, [(SYS_LOCATION, "s", "x")], version="3", user=V3_RW[0],
+                             check=False)
+        check(rc != 0 and "notWritable" in err, "still notWritable: %s" % err.strip())
+
+
+@t.case
 def system_group_writable_when_asked():
     need_daemon()
     with Lab() as lab:
