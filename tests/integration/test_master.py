@@ -147,6 +147,11 @@ def system_group_writable_when_asked():
                              user=V3_RW[0], check=False)
         check_eq(rc, 0, "SET sysLocation with sys_writable = yes: %s" % err)
         check_eq(v3get(a, SYS_LOCATION)[1], '"second floor"', "sysLocation after the SET")
+        check_eq(gw.stop(), 0, "gwagentd exit status")
+        gw.start()
+        wait_answers(a)
+        # the settings file stays the source of truth
+        check_eq(v3get(a, SYS_LOCATION)[1], '"first floor"', "sysLocation after a restart")
 
 
 @t.case
