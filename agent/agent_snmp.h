@@ -25,6 +25,14 @@ struct agent_snmp_conf {
 	const char *const *
 		config_lines; /* master: snmpd.conf-style lines, NULL-terminated */
 	const char *debug_tokens; /* Net-SNMP -D tokens, NULL = none */
+	/* master mode only: */
+	const char *sys_contact;      /* sysContact.0, NULL = empty */
+	const char *sys_name;	      /* sysName.0, NULL = the host name */
+	const char *sys_location;     /* sysLocation.0, NULL = empty */
+	int sys_writable;	      /* 1: the three are writable over SNMP */
+	const char *agentx_listen;    /* AgentX master socket, NULL = none */
+	unsigned bad_community_log_s; /* seconds between wrong-community
+					 counts in the log, 0 = 60 */
 };
 
 /**
@@ -46,6 +54,13 @@ int agent_snmp_connected(const struct agent_snmp *s);
 struct agent_varbind;
 int agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
 		      void *arg);
+/**
+ * agent_snmp_notify(), then hand Net-SNMP's new timeouts to the event
+ * loop: an inform waiting for its response is retried on time even when
+ * no SNMP packet arrives.  The agent_notify_h the daemon installs.
+ */
+int agent_snmp_notify_send(uint32_t n, const struct agent_varbind *vb,
+			   size_t nvb, void *arg);
 /** Net-SNMP's version string. */
 const char *agent_snmp_version(void);
 

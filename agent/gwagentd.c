@@ -11,9 +11,11 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -274,13 +276,67 @@ gwagentd_load_gateway(struct gwagent *g)
 }
 
 #ifdef USE_SNMP
+#define GWAGENTD_SNMP_LINES 8
+
+/* Append one snmpd.conf-style line to @p lines (secrets are wiped by the
+ * caller). */
+static void __attribute__((format(printf, 4, 5)))
+gwagentd_snmp_line(char lines[][512], const char **cl, int *n, const char *fmt,
+		   ...)
+{
+	va_list ap;
+
+	if (*n >= GWAGENTD_SNMP_LINES)
+		fatalx("snmp", "too many SNMP configuration lines");
+	va_start(ap, fmt);
+	vsnprintf(lines[*n], 512, fmt, ap);
+	va_end(ap);
+	cl[*n] = lines[*n];
+	(*n)++;
+}
+
+/* The notification sink: v2c or SNMPv3 authPriv, traps or informs. */
+static void
+gwagentd_snmp_sink(const struct agent_settings *s, char lines[][512],
+		   const char **cl, int *n)
+{
+	const char *eid = s->trap_v3_engine_id;
+
+	if (eid != NULL && strncasecmp(eid, "0x", 2) == 0)
+		eid += 2;
+	if (s->trap_v3_user != NULL && s->trap_inform && eid == NULL)
+		log_warnx("snmp",
+			  "[traps] v3 informs without v3_engine_id: while %s "
+			  "does not answer, discovering its engine ID stalls "
+			  "gwagentd up to %u s per notification",
+			  s->trap_sink,
+			  (s->trap_retries + 1) * s->trap_timeout);
+	if (s->trap_v3_user != NULL)
+		gwagentd_snmp_line(
+			lines, cl, n,
+			"trapsess %s -r %u -t %u -v 3 %s%s -u \"%s\" "
+			"-l authPriv -a SHA -A \"%s\" -x AES "
+			"-X \"%s\" %s",
+			s->trap_inform ? "-Ci" : "", s->trap_retries,
+			s->trap_timeout, eid != NULL ? "-e " : "",
+			eid != NULL ? eid : "", s->trap_v3_user,
+			s->trap_v3_auth_pass, s->trap_v3_priv_pass,
+			s->trap_sink);
+	else
+		gwagentd_snmp_line(lines, cl, n,
+				   "trapsess %s -r %u -t %u -v 2c -c \"%s\" %s",
+				   s->trap_inform ? "-Ci" : "", s->trap_retries,
+				   s->trap_timeout, s->trap_community,
+				   s->trap_sink);
+}
+
 static int
 gwagentd_start_snmp(struct gwagent *g)
 {
 	const struct agent_settings *s = &gwagentd_settings;
 	struct agent_snmp_conf sc = { 0 };
-	char lines[5][512];
-	const char *cl[6] = { NULL };
+	char lines[GWAGENTD_SNMP_LINES][512];
+	const char *cl[GWAGENTD_SNMP_LINES + 1] = { NULL };
 	int n = 0, rc;
 
 	sc.master = g->opts.master;
@@ -288,38 +344,34 @@ gwagentd_start_snmp(struct gwagent *g)
 	sc.listen = g->opts.listen;
 	sc.debug_tokens = g->opts.snmp_debug;
 	if (sc.master) {
-		/* Reads with v2c; writes need the v3 authPriv user. */
-		snprintf(lines[n], sizeof(lines[n]), "rocommunity %s",
-			 s->rocommunity ? s->rocommunity : "public");
-		cl[n] = lines[n];
-		n++;
-		if (s->rwcommunity != NULL) {
-			snprintf(lines[n], sizeof(lines[n]), "rwcommunity %s",
-				 s->rwcommunity);
-			cl[n] = lines[n];
-			n++;
-		}
+		/* Reads with v2c, only when a community is configured;
+		 * writes need rwcommunity or the v3 authPriv user. */
+		if (s->rocommunity != NULL)
+			gwagentd_snmp_line(lines, cl, &n, "rocommunity %s",
+					   s->rocommunity);
+		if (s->rwcommunity != NULL)
+			gwagentd_snmp_line(lines, cl, &n, "rwcommunity %s",
+					   s->rwcommunity);
 		if (s->v3_user && s->v3_auth_pass && s->v3_priv_pass) {
-			snprintf(lines[n], sizeof(lines[n]),
-				 "createUser %s SHA \"%s\" AES \"%s\"",
-				 s->v3_user, s->v3_auth_pass, s->v3_priv_pass);
-			cl[n] = lines[n];
-			n++;
-			snprintf(lines[n], sizeof(lines[n]), "rwuser %s priv",
-				 s->v3_user);
-			cl[n] = lines[n];
-			n++;
+			gwagentd_snmp_line(
+				lines, cl, &n,
+				"createUser %s SHA \"%s\" AES \"%s\"",
+				s->v3_user, s->v3_auth_pass, s->v3_priv_pass);
+			gwagentd_snmp_line(lines, cl, &n, "rwuser %s priv",
+					   s->v3_user);
 		}
-		if (s->trap_sink != NULL) {
-			snprintf(lines[n], sizeof(lines[n]), "trap2sink %s %s",
-				 s->trap_sink, s->trap_community);
-			cl[n] = lines[n];
-			n++;
-		}
+		if (s->trap_sink != NULL)
+			gwagentd_snmp_sink(s, lines, cl, &n);
 		sc.config_lines = cl;
 		sc.persist_dir = s->persist_dir;
 		if (s->persist_dir != NULL)
 			mkdir(s->persist_dir, 0700);
+		sc.sys_contact = s->sys_contact;
+		sc.sys_name = s->sys_name;
+		sc.sys_location = s->sys_location;
+		sc.sys_writable = s->sys_writable;
+		sc.agentx_listen = s->agentx_listen;
+		sc.bad_community_log_s = s->bad_community_log_interval;
 	}
 	rc = agent_snmp_create(&g->snmp, g->ev, &sc);
 	OPENSSL_cleanse(lines, sizeof(lines));
@@ -364,7 +416,8 @@ gwagentd_start(struct gwagent *g)
 	if (gwagentd_start_snmp(g) < 0 && g->opts.master)
 		fatalx("main", "cannot start the embedded master agent");
 #ifdef USE_SNMP
-	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify, NULL) < 0)
+	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify_send, NULL) <
+	    0)
 #else
 	if (agent_alarms_create(&g->alarms, g, NULL, NULL) < 0)
 #endif

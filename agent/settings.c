@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -57,6 +58,13 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "snmp:v3_auth_pass", AS_SECRET, OFF(v3_auth_pass), 8, 0 },
 	{ "snmp:v3_priv_pass", AS_SECRET, OFF(v3_priv_pass), 8, 0 },
 	{ "snmp:persist_dir", AS_PATH, OFF(persist_dir), 0, 0 },
+	{ "snmp:sys_contact", AS_STR, OFF(sys_contact), 0, 0 },
+	{ "snmp:sys_name", AS_STR, OFF(sys_name), 0, 0 },
+	{ "snmp:sys_location", AS_STR, OFF(sys_location), 0, 0 },
+	{ "snmp:sys_writable", AS_BOOL, OFF(sys_writable), 0, 0 },
+	{ "snmp:agentx_listen", AS_STR, OFF(agentx_listen), 0, 0 },
+	{ "snmp:bad_community_log_interval", AS_UINT,
+	  OFF(bad_community_log_interval), 1, 86400 },
 	{ "sip:bind_address", AS_ADDR, OFF(bind_address), 0, 0 },
 	{ "sip:udp_port", AS_PORT, OFF(udp_port), 0, 65535 },
 	{ "sip:tcp_port", AS_PORT, OFF(tcp_port), 0, 65535 },
@@ -76,6 +84,13 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "agent:ini_dir", AS_PATH, OFF(ini_dir), 0, 0 },
 	{ "agent:fetch_netrc", AS_PATH, OFF(fetch_netrc), 0, 0 },
 	{ "agent:fetch_allow", AS_STR, OFF(fetch_allow), 0, 0 },
+	{ "traps:inform", AS_BOOL, OFF(trap_inform), 0, 0 },
+	{ "traps:retries", AS_UINT, OFF(trap_retries), 0, 20 },
+	{ "traps:timeout", AS_UINT, OFF(trap_timeout), 1, 300 },
+	{ "traps:v3_user", AS_STR, OFF(trap_v3_user), 0, 0 },
+	{ "traps:v3_auth_pass", AS_SECRET, OFF(trap_v3_auth_pass), 8, 0 },
+	{ "traps:v3_priv_pass", AS_SECRET, OFF(trap_v3_priv_pass), 8, 0 },
+	{ "traps:v3_engine_id", AS_STR, OFF(trap_v3_engine_id), 0, 0 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
@@ -144,6 +159,9 @@ agent_settings_init(struct agent_settings *s)
 	s->tcp_idle_timeout = 120;
 	s->trap_rate_limit = 10;
 	s->trap_summary_interval = 60;
+	s->bad_community_log_interval = 60;
+	s->trap_retries = 3;
+	s->trap_timeout = 5;
 	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
 	s->listen = strdup("udp:127.0.0.1:161");
 	s->rocommunity = strdup("public");
@@ -377,6 +395,23 @@ agent_settings_check_fetch(const struct agent_settings *s, const char *path,
 	return rc;
 }
 
+/* An snmpEngineID in hex, "0x" optional: 5 to 32 octets (RFC 3411). */
+static int
+agent_settings_engine_id_ok(const char *v)
+{
+	size_t n;
+
+	if (strncasecmp(v, "0x", 2) == 0)
+		v += 2;
+	n = strlen(v);
+	if (n % 2 != 0 || n < 10 || n > 64)
+		return 0;
+	for (; *v != '\0'; v++)
+		if (!isxdigit((unsigned char)*v))
+			return 0;
+	return 1;
+}
+
 /* What the keys cannot say alone. */
 static int
 agent_settings_check(const struct agent_settings *s, const char *path,
@@ -396,6 +431,23 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 		 (s->v3_auth_pass == NULL || s->v3_priv_pass == NULL))
 		why = "[snmp] v3_user: needs v3_auth_pass and v3_priv_pass "
 		      "(authPriv)";
+	else if ((s->trap_v3_auth_pass != NULL ||
+		  s->trap_v3_priv_pass != NULL) &&
+		 s->trap_v3_user == NULL)
+		why = "[traps] v3_user: must be set with v3_auth_pass and "
+		      "v3_priv_pass";
+	else if (s->trap_v3_user != NULL &&
+		 (s->trap_v3_auth_pass == NULL || s->trap_v3_priv_pass == NULL))
+		why = "[traps] v3_user: needs v3_auth_pass and v3_priv_pass "
+		      "(authPriv)";
+	else if (s->trap_v3_engine_id != NULL &&
+		 !agent_settings_engine_id_ok(s->trap_v3_engine_id))
+		why = "[traps] v3_engine_id: not 5 to 32 octets in hex";
+	else if (s->trap_v3_engine_id != NULL && s->trap_v3_user == NULL)
+		why = "[traps] v3_engine_id: only with v3_user";
+	else if (s->trap_sink != NULL && s->trap_v3_user == NULL &&
+		 s->trap_community == NULL)
+		why = "[traps] sink: needs a community or v3_user";
 	else if ((s->tls_cert == NULL) != (s->tls_key == NULL))
 		why = "[sip] tls_cert and tls_key: set both or neither";
 	else if (s->tcp_port != 0 && s->tcp_port == s->tls_port)

@@ -6,10 +6,14 @@
  *
  *   [agent]  gateway_ini, log_level, ini_dir, fetch_netrc, fetch_allow
  *   [snmp]   agentx_socket, master, listen, rocommunity, rwcommunity,
- *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir
+ *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir,
+ *            sys_contact, sys_name, sys_location, sys_writable,
+ *            agentx_listen, bad_community_log_interval
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
  *            tls_ca, user_agent, pace_rate, tcp_idle_timeout
- *   [traps]  rate_limit, summary_interval, sink, community
+ *   [traps]  rate_limit, summary_interval, sink, community, inform,
+ *            retries, timeout, v3_user, v3_auth_pass, v3_priv_pass,
+ *            v3_engine_id
  */
 #ifndef GWAGENT_SETTINGS_H
 #define GWAGENT_SETTINGS_H
@@ -40,6 +44,13 @@ struct agent_settings {
 	char *v3_auth_pass;  /**< secret, at least 8 characters */
 	char *v3_priv_pass;  /**< secret, at least 8 characters */
 	char *persist_dir;   /**< Net-SNMP state [AGENT_SETTINGS_PERSIST_DIR] */
+	char *sys_contact;   /**< master: sysContact.0 [NULL: empty] */
+	char *sys_name;	     /**< master: sysName.0 [NULL: host name] */
+	char *sys_location;  /**< master: sysLocation.0 [NULL: empty] */
+	int sys_writable;    /**< master: the three above SNMP-writable [0] */
+	char *agentx_listen; /**< master: also serve AgentX here [NULL: no] */
+	unsigned bad_community_log_interval; /**< seconds between the
+						counts of wrong communities [60] */
 	/* [sip] */
 	char *bind_address; /**< numeric local address ["0.0.0.0"] */
 	uint16_t udp_port;  /**< [5060]; 0: any free port */
@@ -55,14 +66,23 @@ struct agent_settings {
 	/* [traps] */
 	unsigned trap_rate_limit;	/**< notifications per second [10] */
 	unsigned trap_summary_interval; /**< seconds between summaries [60] */
-	char *trap_sink;      /**< master mode: host:port of a v2c trap sink */
-	char *trap_community; /**< its community ["public"] */
 	/* [agent] INI loads by URI (gwIniLoadUri) */
 	char *ini_dir;	   /**< file: loads only beneath it
 			      [AGENT_SETTINGS_INI_DIR] */
 	char *fetch_netrc; /**< http(s) credentials, a 0600 netrc [NULL] */
 	char *fetch_allow; /**< addresses/networks http(s) may reach
 			      [NULL: any] */
+	/* [traps], continued */
+	char *trap_sink;       /**< master mode: host:port of a v2c trap sink */
+	char *trap_community;  /**< its community ["public"] */
+	int trap_inform;       /**< send informs, not traps [0] */
+	unsigned trap_retries; /**< inform retries [3] */
+	unsigned trap_timeout; /**< seconds before an inform is retried [5] */
+	char *trap_v3_user;    /**< sink as SNMPv3 USM user, SHA/AES authPriv */
+	char *trap_v3_auth_pass; /**< secret, at least 8 characters */
+	char *trap_v3_priv_pass; /**< secret, at least 8 characters */
+	char *trap_v3_engine_id; /**< the sink's snmpEngineID in hex: no
+				    discovery before an inform [NULL] */
 };
 
 /**

@@ -18,6 +18,11 @@ struct agent_snmp {
 	int nfds;
 	struct agent_timer timer; /* Net-SNMP's next timeout */
 	int registered_or;	  /* sysORTable entry added */
+	char *persist_dir;	  /* Net-SNMP state dir, NULL = none */
+	/* wrong communities, counted and logged once per interval */
+	struct agent_timer badcomm_timer;
+	unsigned badcomm_s;
+	unsigned badcomm_last; /* snmpInBadCommunityNames at the last log */
 };
 
 /* snmp_mib.c */

@@ -41,6 +41,12 @@ AC_DEFUN([gw_CHECK_SNMP], [
       AS_IF([test "x$gw_snmp_found" = xyes], [
         AC_CHECK_FUNCS([netsnmp_enable_subagent snmp_select_info2], [],
           [gw_snmp_found=no])
+        # the embedded master's SNMPv2-MIB and SNMP-FRAMEWORK-MIB modules
+        # come from libnetsnmpmibs
+        AS_IF([test "x$gw_snmp_found" = xyes], [
+          AC_CHECK_FUNCS([init_system_mib init_snmp_mib init_snmpEngine], [],
+            [gw_snmp_found=no])
+        ])
       ])
       CFLAGS="$save_CFLAGS"; LIBS="$save_LIBS"
     ])

@@ -87,6 +87,19 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(g_s.tcp_idle_timeout, 120);
 	ck_assert_uint_eq(g_s.trap_rate_limit, 10);
 	ck_assert_uint_eq(g_s.trap_summary_interval, 60);
+	/* The embedded master's system group, listeners and notifications. */
+	ck_assert_ptr_null(g_s.sys_contact);
+	ck_assert_ptr_null(g_s.sys_name);
+	ck_assert_ptr_null(g_s.sys_location);
+	ck_assert_int_eq(g_s.sys_writable, 0);
+	ck_assert_ptr_null(g_s.agentx_listen);
+	ck_assert_uint_eq(g_s.bad_community_log_interval, 60);
+	ck_assert_ptr_null(g_s.trap_sink);
+	ck_assert_str_eq(g_s.trap_community, "public");
+	ck_assert_int_eq(g_s.trap_inform, 0);
+	ck_assert_uint_eq(g_s.trap_retries, 3);
+	ck_assert_uint_eq(g_s.trap_timeout, 5);
+	ck_assert_ptr_null(g_s.trap_v3_user);
 
 	/* An empty file keeps every default. */
 	ck_assert_int_eq(load("", 0644), 0);
@@ -115,6 +128,12 @@ static const char full[] = "; gwagentd settings\n"
 			   "v3_auth_pass = \"auth pass 1\"\n"
 			   "v3_priv_pass = privpass2 # a comment\n"
 			   "persist_dir = /tmp/lab/snmp\n"
+			   "sys_contact = noc@example.net\n"
+			   "sys_name = gw-1\n"
+			   "sys_location = \"rack 4, row B\"\n"
+			   "sys_writable = yes\n"
+			   "agentx_listen = unix:/tmp/lab/agentx\n"
+			   "bad_community_log_interval = 300\n"
 			   "\n"
 			   "[SIP]\n"
 			   "Bind_Address = ::1\n"
@@ -130,7 +149,16 @@ static const char full[] = "; gwagentd settings\n"
 			   "\n"
 			   "[traps]\n"
 			   "rate_limit = 5\n"
-			   "summary_interval = 30\n";
+			   "summary_interval = 30\n"
+			   "sink = 192.0.2.10:162\n"
+			   "community = labtrap\n"
+			   "inform = yes\n"
+			   "retries = 7\n"
+			   "timeout = 2\n"
+			   "v3_user = gwtrap\n"
+			   "v3_auth_pass = trap-auth-1\n"
+			   "v3_priv_pass = trap-priv-2\n"
+			   "v3_engine_id = 0x80001F8804676C6162\n";
 
 START_TEST(test_full)
 {
@@ -159,6 +187,21 @@ START_TEST(test_full)
 	ck_assert_uint_eq(g_s.tcp_idle_timeout, 30);
 	ck_assert_uint_eq(g_s.trap_rate_limit, 5);
 	ck_assert_uint_eq(g_s.trap_summary_interval, 30);
+	ck_assert_str_eq(g_s.sys_contact, "noc@example.net");
+	ck_assert_str_eq(g_s.sys_name, "gw-1");
+	ck_assert_str_eq(g_s.sys_location, "rack 4, row B");
+	ck_assert_int_eq(g_s.sys_writable, 1);
+	ck_assert_str_eq(g_s.agentx_listen, "unix:/tmp/lab/agentx");
+	ck_assert_uint_eq(g_s.bad_community_log_interval, 300);
+	ck_assert_str_eq(g_s.trap_sink, "192.0.2.10:162");
+	ck_assert_str_eq(g_s.trap_community, "labtrap");
+	ck_assert_int_eq(g_s.trap_inform, 1);
+	ck_assert_uint_eq(g_s.trap_retries, 7);
+	ck_assert_uint_eq(g_s.trap_timeout, 2);
+	ck_assert_str_eq(g_s.trap_v3_user, "gwtrap");
+	ck_assert_str_eq(g_s.trap_v3_auth_pass, "trap-auth-1");
+	ck_assert_str_eq(g_s.trap_v3_priv_pass, "trap-priv-2");
+	ck_assert_str_eq(g_s.trap_v3_engine_id, "0x80001F8804676C6162");
 
 	/* A reload replaces everything: back to defaults where unset. */
 	ck_assert_int_eq(load("[snmp]\nmaster = off\nrocommunity =\n", 0600),
@@ -200,6 +243,26 @@ START_TEST(test_bad_values)
 	fails("[snmp]\nv3_auth_pass = 12345678\nv3_priv_pass = 12345678\n",
 	      -EINVAL, "v3_user");
 	fails("[agent]\nlog_level\n", -EINVAL, "syntax error");
+	fails("[snmp]\nsys_writable = maybe\n", -EINVAL, "sys_writable");
+	fails("[snmp]\nbad_community_log_interval = 0\n", -EINVAL,
+	      "bad_community_log_interval");
+	fails("[traps]\ninform = sometimes\n", -EINVAL, "inform");
+	fails("[traps]\nretries = 21\n", -EINVAL, "retries");
+	fails("[traps]\ntimeout = 0\n", -EINVAL, "timeout");
+	fails("[traps]\nv3_user = gwtrap\nv3_auth_pass = 12345678\n", -EINVAL,
+	      "[traps] v3_user: needs v3_auth_pass and v3_priv_pass");
+	fails("[traps]\nv3_auth_pass = 12345678\nv3_priv_pass = 12345678\n",
+	      -EINVAL, "[traps] v3_user: must be set");
+	fails("[traps]\nsink = 192.0.2.1:162\ncommunity =\n", -EINVAL,
+	      "needs a community or v3_user");
+	fails("[traps]\nv3_engine_id = 80001f8804\n", -EINVAL,
+	      "[traps] v3_engine_id: only with v3_user");
+	fails("[traps]\nv3_user = t\nv3_auth_pass = 12345678\n"
+	      "v3_priv_pass = 12345678\nv3_engine_id = 0x80001f88\n",
+	      -EINVAL, "not 5 to 32 octets in hex");
+	fails("[traps]\nv3_user = t\nv3_auth_pass = 12345678\n"
+	      "v3_priv_pass = 12345678\nv3_engine_id = 80001f880g\n",
+	      -EINVAL, "not 5 to 32 octets in hex");
 
 	/* A failed load leaves the settings untouched. */
 	ck_assert_uint_eq(g_s.udp_port, 5060);
@@ -218,6 +281,10 @@ START_TEST(test_secret_never_shown)
 	/* iniparser echoes a bad line; the message must not. */
 	fails("[snmp]\nv3_priv_pass topsecret99\n", -EINVAL, "syntax error");
 	ck_assert_ptr_null(strstr(g_err, "topsecret99"));
+	fails("[traps]\nv3_user = t\nv3_auth_pass = trapshort\n"
+	      "v3_priv_pass = tiny\n",
+	      -EINVAL, "[traps] v3_priv_pass: shorter than 8");
+	ck_assert_ptr_null(strstr(g_err, "tiny"));
 }
 END_TEST
 
