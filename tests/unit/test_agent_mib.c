@@ -659,8 +659,7 @@ resync(void)
  * takes the alarm without a restored notification. */
 START_TEST(test_unusable_binding)
 {
-	const uint32_t pi_rs[] = { 1, 1, 5, 1, 5, 0 };
-	const uint32_t pi_addr[] = { 1, 1, 5, 1, 2, 0 };
+	const uint32_t ig_set[] = { 1, 1, 6, 1, 4, 1 };
 	const uint32_t ac_rs[] = { 1, 1, 8, 1, 11, 10 };
 	const uint32_t state[] = { 1, 2, 1, 1, 4, 2, 3 };
 	const uint32_t lasterr[] = { 1, 2, 1, 1, 10, 2, 3 };
@@ -676,8 +675,9 @@ START_TEST(test_unusable_binding)
 	/* register works while the configuration is good */
 	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_OK);
-	/* proxy set 0 loses its only address */
-	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+	/* IP group 1 loses its proxy set (destroying the only address of
+	 * a proxy set in use is refused: ini_conf_check) */
+	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, -1, NULL, &bad),
 			 MIB_OK);
 	resync();
 	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
@@ -686,24 +686,25 @@ START_TEST(test_unusable_binding)
 	get_ok(state, 7, &v);
 	ck_assert_int_eq(v.num, 9); /* failed */
 	get_ok(lasterr, 7, &v);
-	ck_assert_uint_eq(v.len, strlen("proxy set 0 has no address"));
-	ck_assert_int_eq(memcmp(v.str, "proxy set 0 has no address", v.len), 0);
-	/* gateway and both accounts: three alarms, three notifications */
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
-	ck_assert_uint_eq(notified[1], 3);
+	ck_assert_uint_eq(v.len, strlen("IP group 1 has no proxy set"));
+	ck_assert_int_eq(memcmp(v.str, "IP group 1 has no proxy set", v.len),
+			 0);
+	/* both accounts: two alarms, two notifications */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
+	ck_assert_uint_eq(notified[1], 2);
 	for (seq = 0; (al = agent_alarms_next(g.alarms, seq)) != NULL;
 	     seq = (long)al->seq) {
 		ck_assert_str_eq(al->name, "gwRegistrationFailed");
 		ck_assert_int_eq(al->cause, 7); /* configuration */
 		ck_assert_int_eq(al->event_type, 3);
 		ck_assert_ptr_nonnull(
-			strstr(al->text, "proxy set 0 has no address"));
+			strstr(al->text, "IP group 1 has no proxy set"));
 		ck_assert_ptr_null(strstr(al->text, "-pw"));
 	}
 	/* the same again: nothing new */
 	resync();
-	ck_assert_uint_eq(notified[1], 3);
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+	ck_assert_uint_eq(notified[1], 2);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
 	/* register and refresh refused, unregister a no-op, all accepted */
 	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_ERR_INCONSISTENTVALUE);
@@ -714,19 +715,17 @@ START_TEST(test_unusable_binding)
 	ck_assert_int_eq(set1(allaction, 5, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_OK);
 	get_ok(lasterr, 7, &v);
-	ck_assert_int_eq(memcmp(v.str, "proxy set 0 has no address", v.len), 0);
+	ck_assert_int_eq(memcmp(v.str, "IP group 1 has no proxy set", v.len),
+			 0);
 	/* account 10 destroyed: its alarm goes, nothing says "restored" */
 	ck_assert_int_eq(set1(ac_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
 			 MIB_OK);
 	resync();
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
 	ck_assert_uint_eq(notified[2], 0);
-	/* the address is back: the bindings can run again */
-	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 4, NULL, &bad),
+	/* the proxy set is back: the bindings can run again */
+	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, 0, NULL, &bad),
 			 MIB_OK);
-	ck_assert_int_eq(
-		set1(pi_addr, 6, MIB_ASN_OCTET_STR, 0, "127.0.0.1:5999", &bad),
-		MIB_OK);
 	resync();
 	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
 				 g.bindings, AGENT_BINDING_ACCOUNT, 3)),
@@ -742,7 +741,7 @@ END_TEST
  * same row, updated, and notified again. */
 START_TEST(test_alarm_cause_changes_in_place)
 {
-	const uint32_t pi_rs[] = { 1, 1, 5, 1, 5, 0 };
+	const uint32_t ig_set[] = { 1, 1, 6, 1, 4, 1 };
 	struct agent_binding *ab =
 		agent_bindings_find(g.bindings, AGENT_BINDING_ACCOUNT, 3);
 	const struct agent_alarm *al;
@@ -762,16 +761,16 @@ START_TEST(test_alarm_cause_changes_in_place)
 	seq = al->seq;
 	agent_notify_binding(ab, &st, &g); /* the same fault: no news */
 	ck_assert_uint_eq(notified[1], 1);
-	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, -1, NULL, &bad),
 			 MIB_OK);
 	resync();
 	al = agent_alarms_find(g.alarms, seq);
 	ck_assert_ptr_nonnull(al);
 	ck_assert_int_eq(al->cause, 7);
-	ck_assert_ptr_nonnull(strstr(al->text, "proxy set 0 has no address"));
-	/* account 3 updated, gateway and account 10 raised */
-	ck_assert_uint_eq(notified[1], 4);
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+	ck_assert_ptr_nonnull(strstr(al->text, "IP group 1 has no proxy set"));
+	/* account 3 updated, account 10 raised */
+	ck_assert_uint_eq(notified[1], 3);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
 }
 END_TEST
 
@@ -800,11 +799,12 @@ START_TEST(test_counter_discontinuity)
 			 MIB_OK);
 	ck_assert_int_eq(set1(ac_cols[1], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_OK);
-	ck_assert_int_eq(set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
-			 MIB_OK);
+	/* the AOR user first: a registering account needs one */
 	ck_assert_int_eq(
 		set1(ac_cols[3], 6, MIB_ASN_OCTET_STR, 0, "carol", &bad),
 		MIB_OK);
+	ck_assert_int_eq(set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
 	resync();
 	get_ok(disc20, 7, &v);
 	ck_assert_int_eq(v.num, 1);
@@ -827,8 +827,8 @@ START_TEST(test_counter_discontinuity)
 				 MIB_OK);
 		set1(ac_cols[0], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
 		set1(ac_cols[1], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
-		set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
 		set1(ac_cols[3], 6, MIB_ASN_OCTET_STR, 0, "carol", &bad);
+		set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
 		resync();
 		get_ok(disc20, 7, &v);
 		ck_assert_int_eq(v.num, 1234);

@@ -93,7 +93,7 @@ START_TEST(test_scalars)
 	ck_assert_int_eq(load(NULL,
 			      "REGISTRATIONTIME = 300\nproxyname = "
 			      "'sbc.example.net'\nRegistrarIP = "
-			      "\"10.0.0.1:5070\"\nUserName = bare user\n",
+			      "\"10.0.0.1:5070\"\nCnonce = bare cnonce\n",
 			      INI_APPLY_FULL, &conf),
 			 0);
 	ck_assert_uint_eq(ini_diags_count(dg), 0);
@@ -102,7 +102,7 @@ START_TEST(test_scalars)
 			 "sbc.example.net");
 	ck_assert_str_eq(ini_conf_get_str(conf, INI_P_REGISTRAR_IP),
 			 "10.0.0.1:5070");
-	ck_assert_str_eq(ini_conf_get_str(conf, INI_P_USER_NAME), "bare user");
+	ck_assert_str_eq(ini_conf_get_str(conf, INI_P_CNONCE), "bare cnonce");
 	ck_assert_int_eq(ini_conf_get_int(conf, INI_P_HOT_SWAP_RTX), 3);
 }
 END_TEST
@@ -150,7 +150,8 @@ START_TEST(test_scalar_errors)
 	expect_diag(2, INI_SEV_ERROR, 3,
 		    "Cnonce: value is 16 bytes long, limit 15");
 	expect_diag(3, INI_SEV_ERROR, 4,
-		    "ProxyIP: 'a b' is not an IP address or host name[:port]");
+		    "ProxyIP: 'a b' is not an IP address or host name[:port]: "
+		    "space at offset 1");
 }
 END_TEST
 
@@ -184,7 +185,7 @@ START_TEST(test_quoted_fields)
 	ck_assert_int_eq(load(NULL,
 			      "[ IPGroup ]\nFORMAT IPGroup_Index = "
 			      "IPGroup_Description, IPGroup_ProxySetId, "
-			      "IPGroup_ContactUser;\n"
+			      "IPGroup_MediaRealm;\n"
 			      "IPGroup 1 = \"a, b; c\", \"\", 'x\"y';\n"
 			      "[ \\IPGroup ]\n",
 			      INI_APPLY_FULL, &conf),
@@ -192,7 +193,7 @@ START_TEST(test_quoted_fields)
 	ck_assert_str_eq(row_str(conf, INI_P_IPGROUP_DESCRIPTION, 1),
 			 "a, b; c");
 	ck_assert_int_eq(row_int(conf, INI_P_IPGROUP_PROXY_SET_ID, 1), 0);
-	ck_assert_str_eq(row_str(conf, INI_P_IPGROUP_CONTACT_USER, 1), "x\"y");
+	ck_assert_str_eq(row_str(conf, INI_P_IPGROUP_MEDIA_REALM, 1), "x\"y");
 }
 END_TEST
 
@@ -500,7 +501,7 @@ START_TEST(test_sample_broken_values)
 	expect_diag(
 		7, INI_SEV_ERROR, 12,
 		"ProxyIp_IpAddress: 'bad host name' is not an IP address or "
-		"host name[:port]");
+		"host name[:port]: space at offset 3");
 	expect_diag(8, INI_SEV_ERROR, 13,
 		    "ProxyIp_TransportType: 7 is not one of -1, 0, 1 or 2");
 	ck_assert_uint_eq(ini_diags_count(dg), 9);

@@ -48,8 +48,32 @@ rnd_text(const struct ini_param *p, char *buf)
 	size_t max = ini_param_maxlen(p), n = 0, len = rnd((unsigned)max + 1);
 	char q = rnd(2) ? '\'' : '"';
 
+	static const char *const host[] = { "10.0.0.1", "sbc.example.net",
+					    "[2001:db8::7]", "h-1.example",
+					    "x" };
+	static const char *const user[] = {
+		"a", "Z", "9", "-", "_", ".", "!", "~", "*", "'",  "(",
+		")", "&", "=", "+", "$", ",", ";", "?", "/", "%20"
+	};
+
 	if (ini_param_type(p) == INI_TYPE_ADDR) {
 		strcpy(buf, addr[rnd(6)]);
+		return;
+	}
+	if (ini_param_type(p) == INI_TYPE_HOST) {
+		strcpy(buf, host[rnd(5)]);
+		return;
+	}
+	if (ini_param_type(p) == INI_TYPE_USER) {
+		while (n < len) {
+			const char *s = user[rnd(21)];
+
+			if (n + strlen(s) > len)
+				break;
+			memcpy(buf + n, s, strlen(s));
+			n += strlen(s);
+		}
+		buf[n] = '\0';
 		return;
 	}
 	while (n < len) {
@@ -357,7 +381,7 @@ START_TEST(test_device_style)
 	char *buf, *p;
 	size_t len, i;
 
-	ck_assert_int_eq(ini_conf_set_str(c, INI_P_PROXY_NAME, "it's"), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_CNONCE, "it's"), 0);
 	ck_assert_int_eq(ini_conf_row_set_str(c, INI_P_ACCOUNT_USERNAME, 4,
 					      "say \"hi\""),
 			 0);
@@ -368,7 +392,7 @@ START_TEST(test_device_style)
 	ck_assert_int_eq(strncmp(buf, ";**************\r\n;** Ini File **", 31),
 			 0);
 	ck_assert_ptr_nonnull(strstr(buf, "\r\n[SIP Params]\r\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "\r\nProxyName = \"it's\"\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\r\nCnonce = \"it's\"\r\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\r\nRegistrationTime = 180\r\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\r\n[ ProxySet ]\r\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\r\n[ \\Account ]\r\n"));
