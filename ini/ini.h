@@ -215,7 +215,7 @@ enum ini_type {
 			    *   (1..65535), or a bare IPv6 literal */
 	INI_TYPE_PASSWORD, /**< text; "$1$..." is read as obfuscated */
 	/* New members go here, at the end (the fuzz corpus keeps them). */
-	INI_TYPE_HOST, /**< IPv4, [IPv6] or RFC 1123 host name, no port */
+	INI_TYPE_HOST, /**< IPv4, IPv6 or RFC 1123 host name, no port */
 	INI_TYPE_USER, /**< RFC 3261 SIP URI user part (%HH escapes) */
 };
 

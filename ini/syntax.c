@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Typed syntaxes of text values, as the SIP engine uses them:
- *  - host: IPv4 dotted quad, [IPv6] literal, or RFC 1123 host name
+ *  - host: IPv4 dotted quad, IPv6 literal (bare or in brackets; the
+ *    engine brackets a bare one in URIs), or RFC 1123 host name
  *    (labels 1..63 of [A-Za-z0-9-], not starting or ending with '-',
  *    253 bytes at most, one trailing dot allowed, last label not all
  *    digits);
@@ -190,6 +191,8 @@ host_ok(const char *s, size_t n, size_t base, struct synerr *e)
 			return bad(e, "'[' without ']'", base, 0);
 		return ipv6_ok(s + 1, n - 2, base + 1, e);
 	}
+	if (memchr(s, ':', n) != NULL) /* bare IPv6: URIs bracket it */
+		return ipv6_ok(s, n, base, e);
 	for (i = 0; i < n; i++)
 		if (!isdigit((unsigned char)s[i]) && s[i] != '.')
 			numeric = false;

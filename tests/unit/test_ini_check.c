@@ -63,6 +63,11 @@ END_TEST
 START_TEST(test_proxyip_set)
 {
 	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_PROXYIP, 0), 0);
+	expect_one("ProxyIp 0: no address (ProxyIp_IpAddress is empty)");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_row_set_str(c, INI_P_PROXYIP_IP_ADDRESS, 0,
+					      "10.0.0.1"),
+			 0);
 	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* set 0 exists */
 	ck_assert_int_eq(
 		ini_conf_row_set_int(c, INI_P_PROXYIP_PROXY_SET_ID, 0, 3), 0);
@@ -80,6 +85,9 @@ START_TEST(test_five_addresses)
 				 0);
 		ck_assert_int_eq(ini_conf_row_set_int(
 					 c, INI_P_PROXYIP_PROXY_SET_ID, i, 1),
+				 0);
+		ck_assert_int_eq(ini_conf_row_set_str(
+					 c, INI_P_PROXYIP_IP_ADDRESS, i, "x"),
 				 0);
 		if (i == 4)
 			ck_assert_int_eq(ini_conf_check(c, NULL, NULL), 0);

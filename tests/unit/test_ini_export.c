@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,11 +150,22 @@ gen_proxies(struct ini_conf *c)
 {
 	unsigned n = rnd(6), i, per[32] = { 0 };
 	long idx, set;
+	const char *addr;
 
 	for (i = 0; i < n; i++)
 		random_row(c, INI_TABLE_PROXYSET, (long)i * 3 + rnd(3));
 	for (i = 0, idx = 0; i < rnd(12); i++, idx += 1 + rnd(5)) {
 		random_row(c, INI_TABLE_PROXYIP, idx);
+		/* a ProxyIp row needs its address (ini_conf_check) */
+		ck_assert_int_eq(ini_conf_row_get_str(c,
+						      INI_P_PROXYIP_IP_ADDRESS,
+						      idx, &addr),
+				 0);
+		if (*addr == '\0')
+			ck_assert_int_eq(ini_conf_row_set_str(
+						 c, INI_P_PROXYIP_IP_ADDRESS,
+						 idx, "10.0.0.2:5062"),
+					 0);
 		set_ref(c, INI_P_PROXYIP_PROXY_SET_ID, idx, INI_TABLE_PROXYSET,
 			false);
 		ck_assert_int_eq(
@@ -224,6 +236,34 @@ gen_accounts(struct ini_conf *c)
 	}
 }
 
+/* IP groups on a proxy set without address go to "no proxy set". */
+static void
+no_empty_sets(struct ini_conf *c)
+{
+	long g = LONG_MIN, set, a, s;
+	bool found;
+
+	while (ini_conf_row_next(c, INI_TABLE_IPGROUP, g, &g) == 0) {
+		ck_assert_int_eq(
+			ini_conf_row_get_int(c, INI_P_IPGROUP_PROXY_SET_ID, g,
+					     &set),
+			0);
+		found = set <= 0;
+		for (a = LONG_MIN;
+		     !found &&
+		     ini_conf_row_next(c, INI_TABLE_PROXYIP, a, &a) == 0;)
+			found = ini_conf_row_get_int(c,
+						     INI_P_PROXYIP_PROXY_SET_ID,
+						     a, &s) == 0 &&
+				s == set;
+		if (!found)
+			ck_assert_int_eq(
+				ini_conf_row_set_int(
+					c, INI_P_IPGROUP_PROXY_SET_ID, g, -1),
+				0);
+	}
+}
+
 static struct ini_conf *
 generate(void)
 {
@@ -237,6 +277,13 @@ generate(void)
 	gen_proxies(c);
 	gen_groups(c);
 	gen_accounts(c);
+	/* a proxy set a binding registers through needs an address: the
+	 * legacy ProxyIP gives set 0 one, other sets may be empty */
+	if (ini_conf_check(c, NULL, NULL) != 0)
+		ck_assert_int_eq(
+			ini_conf_set_str(c, INI_P_PROXY_IP, "10.0.0.1"), 0);
+	if (ini_conf_check(c, NULL, NULL) != 0)
+		no_empty_sets(c);
 	ck_assert_int_eq(ini_conf_check(c, NULL, NULL), 0);
 	return c;
 }

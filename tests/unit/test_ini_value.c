@@ -194,10 +194,12 @@ START_TEST(test_host)
 		"1a",
 		"x.y.z.",
 		"xn--caf-dma.example",
+		"::1",
+		"2001:db8::7",
 	};
 	static const char *const bad[] = {
 		"bad name",	"gw.example:5060",
-		"[::1]:5060",	"::1",
+		"[::1]:5060",	"::1:5060:x",
 		"gw@example",	"gw;x",
 		"gw'example",	"\"gw\"",
 		"gw_1.example", "-gw",
