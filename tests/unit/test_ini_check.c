@@ -153,6 +153,120 @@ START_TEST(test_account_refs)
 }
 END_TEST
 
+/* Destroying a row that others reference. */
+START_TEST(test_destroy_referenced)
+{
+	ck_assert_int_eq(ini_conf_row_delete(c, INI_TABLE_PROXYSET, 1), 0);
+	expect_one("IPGroup 1: IPGroup_ProxySetId 1 refers to a missing "
+		   "ProxySet row");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_PROXYSET, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_delete(c, INI_TABLE_TRUNKGROUPSETTINGS, 0), 0);
+	expect_one("Account 0: Account_ServedTrunkGroup 4 refers to a missing "
+		   "TrunkGroupSettings row");
+}
+END_TEST
+
+static void
+add_addr(long row, long set)
+{
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_PROXYIP, row), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_PROXYIP_PROXY_SET_ID, row, set),
+		0);
+	ck_assert_int_eq(ini_conf_row_set_str(c, INI_P_PROXYIP_IP_ADDRESS, row,
+					      "10.0.0.1:5060"),
+			 0);
+}
+
+/* The gateway registers through proxy set 0 (no RegistrarIP and
+ * IsProxyUsed=1): the set needs an address. */
+START_TEST(test_gateway_set_needs_address)
+{
+	static const char msg[] = "proxy set 0 has no address, but the gateway "
+				  "registers through it (IsRegisterNeeded=1, "
+				  "IsProxyUsed=1, no RegistrarIP)";
+
+	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 1), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* IsProxyUsed=0 */
+	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_PROXY_USED, 1), 0);
+	expect_one(msg);
+	ini_diags_clear(dg);
+	/* the legacy ProxyIP stands for set 0 */
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_PROXY_IP, "10.0.0.9"), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_PROXY_IP, ""), 0);
+	add_addr(0, 0);
+	add_addr(1, 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(ini_conf_row_delete(c, INI_TABLE_PROXYIP, 0), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	/* removing the last address */
+	ck_assert_int_eq(ini_conf_row_delete(c, INI_TABLE_PROXYIP, 1), 0);
+	expect_one(msg);
+	ini_diags_clear(dg);
+	/* moving it to another set is the same */
+	add_addr(1, 1);
+	expect_one(msg);
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_REGISTRAR_IP, "10.0.0.5"),
+			 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_REGISTRAR_IP, ""), 0);
+	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 0), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+}
+END_TEST
+
+/* A registering account goes through its serving IP group's set. */
+START_TEST(test_account_set_needs_address)
+{
+	static const char msg[] = "Account 0: registers through IP group 1, "
+				  "whose proxy set 1 has no address";
+
+	ck_assert_int_eq(ini_conf_row_set_int(c, INI_P_ACCOUNT_REGISTER, 0, 1),
+			 0);
+	/* trunk group 4 registers per gateway (mode 1): no binding */
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TGS_REGISTRATION_MODE, 0, 5), 0);
+	expect_one(msg);
+	ini_diags_clear(dg);
+	add_addr(7, 1);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(ini_conf_row_delete(c, INI_TABLE_PROXYIP, 7), 0);
+	expect_one(msg);
+	ini_diags_clear(dg);
+	/* a served IP group registers whatever the trunk group says */
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TGS_REGISTRATION_MODE, 0, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_ACCOUNT_SERVED_IP_GROUP, 0, 1),
+		0);
+	expect_one(msg);
+	ini_diags_clear(dg);
+	/* no proxy set, or not registering: nothing to check */
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_IPGROUP_PROXY_SET_ID, 1, -1), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_IPGROUP_PROXY_SET_ID, 1, 1), 0);
+	ck_assert_int_eq(ini_conf_row_set_int(c, INI_P_ACCOUNT_REGISTER, 0, 0),
+			 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	/* set 0 through the legacy ProxyIP */
+	ck_assert_int_eq(ini_conf_row_set_int(c, INI_P_ACCOUNT_REGISTER, 0, 1),
+			 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_IPGROUP_PROXY_SET_ID, 1, 0), 0);
+	expect_one("Account 0: registers through IP group 1, whose proxy set 0 "
+		   "has no address");
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_PROXY_IP, "gw.example"), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, NULL), 0);
+}
+END_TEST
+
 static Suite *
 check_suite(void)
 {
@@ -167,6 +281,9 @@ check_suite(void)
 	tcase_add_test(tc, test_tgs_refs);
 	tcase_add_test(tc, test_tgs_unique);
 	tcase_add_test(tc, test_account_refs);
+	tcase_add_test(tc, test_destroy_referenced);
+	tcase_add_test(tc, test_gateway_set_needs_address);
+	tcase_add_test(tc, test_account_set_needs_address);
 	suite_add_tcase(s, tc);
 	return s;
 }
