@@ -185,8 +185,18 @@ check_gateway_set(struct cctx *cx)
 {
 	const struct ini_val *sc = cx->conf->sc;
 
-	if (sc[INI_P_IS_REGISTER_NEEDED].i != 1 ||
-	    sc[INI_P_REGISTRAR_IP].s != NULL ||
+	if (sc[INI_P_IS_REGISTER_NEEDED].i != 1)
+		return;
+	if (sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
+	    sc[INI_P_USER_NAME].s == NULL) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "the gateway registers "
+				      "(IsRegisterNeeded=1) but has no user: "
+				      "set GWRegistrationName or UserName");
+	}
+	if (sc[INI_P_REGISTRAR_IP].s != NULL ||
 	    sc[INI_P_IS_PROXY_USED].i != 1 || set_has_addr(cx, 0))
 		return;
 	cx->nerr++;
@@ -227,6 +237,24 @@ check_account_sets(struct cctx *cx, const long *owner)
 		g = ipg < 0 ? NULL
 			    : ini_conf_find_row(cx->conf, INI_TABLE_IPGROUP,
 						ipg);
+		if ((colstr(r, INI_P_ACCOUNT_CONTACT_USER) == NULL &&
+		     (g == NULL ||
+		      colstr(g, INI_P_IPGROUP_CONTACT_USER) == NULL)) ||
+		    (colstr(r, INI_P_ACCOUNT_HOST_NAME) == NULL &&
+		     (g == NULL ||
+		      colstr(g, INI_P_IPGROUP_SIP_GROUP_NAME) == NULL))) {
+			cx->nerr++;
+			if (cx->diags != NULL)
+				ini_diags_add(
+					cx->diags, cx->file, r->line,
+					INI_SEV_ERROR,
+					"Account %ld: registers without AOR "
+					"user or host (Account_ContactUser, "
+					"Account_HostName and the serving IP "
+					"group's ContactUser, SIPGroupName are "
+					"empty)",
+					r->index);
+		}
 		if (g == NULL)
 			continue;
 		set = col(g, INI_P_IPGROUP_PROXY_SET_ID);

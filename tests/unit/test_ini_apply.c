@@ -265,17 +265,19 @@ START_TEST(test_used_set_at_line)
 		"UserName = gw\n"	 /* 3 */
 		"[ ProxyIp ]\n"		 /* 4 */
 		"FORMAT ProxyIp_Index = ProxyIp_IpAddress, "
-		"ProxyIp_ProxySetId;\n"			       /* 5 */
-		"ProxyIp 0 = \"10.0.0.1\", 1;\n"	       /* 6 */
-		"ProxyIp 1 = \"\", 1;\n"		       /* 7 */
-		"[ \\ProxyIp ]\n"			       /* 8 */
-		"[ ProxySet ]\n"			       /* 9 */
-		"FORMAT ProxySet_Index = ProxySet_SRD;\n"      /* 10 */
-		"ProxySet 1 = 0;\nProxySet 2 = 0;\n"	       /* 11-12 */
-		"[ \\ProxySet ]\n"			       /* 13 */
-		"[ IPGroup ]\n"				       /* 14 */
-		"FORMAT IPGroup_Index = IPGroup_ProxySetId;\n" /* 15 */
-		"IPGroup 1 = 1;\nIPGroup 2 = 2;\n"	       /* 16-17 */
+		"ProxyIp_ProxySetId;\n"			  /* 5 */
+		"ProxyIp 0 = \"10.0.0.1\", 1;\n"	  /* 6 */
+		"ProxyIp 1 = \"\", 1;\n"		  /* 7 */
+		"[ \\ProxyIp ]\n"			  /* 8 */
+		"[ ProxySet ]\n"			  /* 9 */
+		"FORMAT ProxySet_Index = ProxySet_SRD;\n" /* 10 */
+		"ProxySet 1 = 0;\nProxySet 2 = 0;\n"	  /* 11-12 */
+		"[ \\ProxySet ]\n"			  /* 13 */
+		"[ IPGroup ]\n"				  /* 14 */
+		"FORMAT IPGroup_Index = IPGroup_ProxySetId, "
+		"IPGroup_SIPGroupName, IPGroup_ContactUser;\n" /* 15 */
+		"IPGroup 1 = 1, pbx.example, u;\n"	       /* 16 */
+		"IPGroup 2 = 2, pbx, u;\n"		       /* 17 */
 		"[ \\IPGroup ]\n"			       /* 18 */
 		"[ Account ]\n"				       /* 19 */
 		"FORMAT Account_Index = Account_ServedIPGroup, "

@@ -189,6 +189,10 @@ START_TEST(test_gateway_set_needs_address)
 				  "IsProxyUsed=1, no RegistrarIP)";
 
 	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 1), 0);
+	expect_one("the gateway registers (IsRegisterNeeded=1) but has no "
+		   "user: set GWRegistrationName or UserName");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_USER_NAME, "gw"), 0);
 	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* IsProxyUsed=0 */
 	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_PROXY_USED, 1), 0);
 	expect_one(msg);
@@ -226,6 +230,12 @@ START_TEST(test_account_set_needs_address)
 				  "whose proxy set 1 has no address";
 
 	ck_assert_int_eq(ini_conf_row_set_int(c, INI_P_ACCOUNT_REGISTER, 0, 1),
+			 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_str(c, INI_P_ACCOUNT_CONTACT_USER, 0, "alice"),
+		0);
+	ck_assert_int_eq(ini_conf_row_set_str(c, INI_P_IPGROUP_SIP_GROUP_NAME,
+					      1, "pbx.example"),
 			 0);
 	/* trunk group 4 registers per gateway (mode 1): no binding */
 	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
@@ -267,6 +277,39 @@ START_TEST(test_account_set_needs_address)
 }
 END_TEST
 
+/* A registering account needs an AOR user and host, its own or its
+ * serving IP group's. */
+START_TEST(test_account_needs_aor)
+{
+	static const char msg[] = "Account 0: registers without AOR user or "
+				  "host (Account_ContactUser, "
+				  "Account_HostName and the serving IP group's "
+				  "ContactUser, SIPGroupName are empty)";
+
+	add_addr(0, 1);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_ACCOUNT_SERVED_IP_GROUP, 0, 1),
+		0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* Register=0 */
+	ck_assert_int_eq(ini_conf_row_set_int(c, INI_P_ACCOUNT_REGISTER, 0, 1),
+			 0);
+	expect_one(msg);
+	ini_diags_clear(dg);
+	ck_assert_int_eq(
+		ini_conf_row_set_str(c, INI_P_IPGROUP_CONTACT_USER, 1, "trunk"),
+		0);
+	expect_one(msg); /* still no host */
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_row_set_str(c, INI_P_ACCOUNT_HOST_NAME, 0,
+					      "h.example"),
+			 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_str(c, INI_P_IPGROUP_CONTACT_USER, 1, ""), 0);
+	expect_one(msg);
+}
+END_TEST
+
 static Suite *
 check_suite(void)
 {
@@ -284,6 +327,7 @@ check_suite(void)
 	tcase_add_test(tc, test_destroy_referenced);
 	tcase_add_test(tc, test_gateway_set_needs_address);
 	tcase_add_test(tc, test_account_set_needs_address);
+	tcase_add_test(tc, test_account_needs_aor);
 	suite_add_tcase(s, tc);
 	return s;
 }

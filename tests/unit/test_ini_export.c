@@ -264,6 +264,25 @@ no_empty_sets(struct ini_conf *c)
 	}
 }
 
+/* Whoever registers gets a user (and an account an AOR host). */
+static void
+registering_names(struct ini_conf *c)
+{
+	long a = LONG_MIN;
+
+	if (*ini_conf_get_str(c, INI_P_USER_NAME) == '\0')
+		ck_assert_int_eq(ini_conf_set_str(c, INI_P_USER_NAME, "gw"), 0);
+	while (ini_conf_row_next(c, INI_TABLE_ACCOUNT, a, &a) == 0) {
+		ck_assert_int_eq(ini_conf_row_set_str(
+					 c, INI_P_ACCOUNT_CONTACT_USER, a, "u"),
+				 0);
+		ck_assert_int_eq(ini_conf_row_set_str(c,
+						      INI_P_ACCOUNT_HOST_NAME,
+						      a, "h.example"),
+				 0);
+	}
+}
+
 static struct ini_conf *
 generate(void)
 {
@@ -284,6 +303,8 @@ generate(void)
 			ini_conf_set_str(c, INI_P_PROXY_IP, "10.0.0.1"), 0);
 	if (ini_conf_check(c, NULL, NULL) != 0)
 		no_empty_sets(c);
+	if (ini_conf_check(c, NULL, NULL) != 0)
+		registering_names(c);
 	ck_assert_int_eq(ini_conf_check(c, NULL, NULL), 0);
 	return c;
 }
