@@ -196,8 +196,18 @@ check_gateway_set(struct cctx *cx)
 				      "(IsRegisterNeeded=1) but has no user: "
 				      "set GWRegistrationName or UserName");
 	}
-	if (sc[INI_P_REGISTRAR_IP].s != NULL ||
-	    sc[INI_P_IS_PROXY_USED].i != 1 || set_has_addr(cx, 0))
+	if (sc[INI_P_REGISTRAR_IP].s == NULL &&
+	    sc[INI_P_IS_PROXY_USED].i != 1) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "the gateway registers "
+				      "(IsRegisterNeeded=1) but has no "
+				      "registrar: set RegistrarIP or "
+				      "IsProxyUsed=1");
+		return;
+	}
+	if (sc[INI_P_REGISTRAR_IP].s != NULL || set_has_addr(cx, 0))
 		return;
 	cx->nerr++;
 	if (cx->diags != NULL)

@@ -188,12 +188,19 @@ START_TEST(test_gateway_set_needs_address)
 				  "registers through it (IsRegisterNeeded=1, "
 				  "IsProxyUsed=1, no RegistrarIP)";
 
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_REGISTRAR_IP, "10.0.0.5"),
+			 0);
 	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 1), 0);
 	expect_one("the gateway registers (IsRegisterNeeded=1) but has no "
 		   "user: set GWRegistrationName or UserName");
 	ini_diags_clear(dg);
 	ck_assert_int_eq(ini_conf_set_str(c, INI_P_USER_NAME, "gw"), 0);
-	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* IsProxyUsed=0 */
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_REGISTRAR_IP, ""), 0);
+	/* IsProxyUsed=0 and no RegistrarIP: nowhere to register */
+	expect_one("the gateway registers (IsRegisterNeeded=1) but has no "
+		   "registrar: set RegistrarIP or IsProxyUsed=1");
+	ini_diags_clear(dg);
 	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_PROXY_USED, 1), 0);
 	expect_one(msg);
 	ini_diags_clear(dg);
@@ -216,6 +223,8 @@ START_TEST(test_gateway_set_needs_address)
 	ini_diags_clear(dg);
 	ck_assert_int_eq(ini_conf_set_str(c, INI_P_REGISTRAR_IP, "10.0.0.5"),
 			 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_PROXY_USED, 0), 0);
 	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
 	ck_assert_int_eq(ini_conf_set_str(c, INI_P_REGISTRAR_IP, ""), 0);
 	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 0), 0);

@@ -272,6 +272,9 @@ registering_names(struct ini_conf *c)
 
 	if (*ini_conf_get_str(c, INI_P_USER_NAME) == '\0')
 		ck_assert_int_eq(ini_conf_set_str(c, INI_P_USER_NAME, "gw"), 0);
+	if (ini_conf_get_int(c, INI_P_IS_PROXY_USED) == 0)
+		ck_assert_int_eq(
+			ini_conf_set_str(c, INI_P_REGISTRAR_IP, "10.0.0.3"), 0);
 	while (ini_conf_row_next(c, INI_TABLE_ACCOUNT, a, &a) == 0) {
 		ck_assert_int_eq(ini_conf_row_set_str(
 					 c, INI_P_ACCOUNT_CONTACT_USER, a, "u"),
