@@ -102,7 +102,7 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	       USER, 15, ""),
 	P_ENUM(INI_P_AUTHENTICATION_MODE, "AuthenticationMode", NT, REREG, 1, 0,
 	       1, 3),
-	P_TEXT(INI_P_USER_NAME, "UserName", NT, REREG, USER, 50, ""),
+	P_TEXT(INI_P_USER_NAME, "UserName", NT, REREG, STR, 50, ""),
 	P_TEXT(INI_P_PASSWORD, "Password", NT, REREG, PWD, 50,
 	       "Default_Passwd"),
 	P_TEXT(INI_P_CNONCE, "Cnonce", NT, NOW, STR, 15, "Default_Cnonce"),

@@ -184,6 +184,7 @@ static void
 check_gateway_set(struct cctx *cx)
 {
 	const struct ini_val *sc = cx->conf->sc;
+	char err[INI_ERRLEN];
 
 	if (sc[INI_P_IS_REGISTER_NEEDED].i != 1)
 		return;
@@ -195,6 +196,19 @@ check_gateway_set(struct cctx *cx)
 				      "the gateway registers "
 				      "(IsRegisterNeeded=1) but has no user: "
 				      "set GWRegistrationName or UserName");
+	}
+	/* UserName is digest text, and the AOR user when GWRegistrationName
+	 * is empty */
+	if (sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
+	    sc[INI_P_USER_NAME].s != NULL &&
+	    ini_syntax_check(INI_TYPE_USER, sc[INI_P_USER_NAME].s, err,
+			     sizeof(err)) != 0) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "UserName is the AOR user "
+				      "(GWRegistrationName is empty): %s",
+				      err);
 	}
 	if (sc[INI_P_REGISTRAR_IP].s == NULL &&
 	    sc[INI_P_IS_PROXY_USED].i != 1) {

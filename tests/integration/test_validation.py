@@ -37,7 +37,7 @@ COLUMNS = (
     ("gwRegistrarIP", OBJ + ".1.2.2.0", ADDR, 49),
     ("gwRegistrarName", OBJ + ".1.2.3.0", HOST, 100),
     ("gwGWRegistrationName", OBJ + ".1.2.11.0", USER, 15),
-    ("gwUserName", OBJ + ".1.2.13.0", USER, 50),
+    ("gwUserName", OBJ + ".1.2.13.0", TEXT, 50),  # digest user: any text
     ("gwPassword", OBJ + ".1.2.14.0", PASSWORD, 50),
     ("gwCnonce", OBJ + ".1.2.15.0", TEXT, 15),
     ("gwSIPGatewayName", OBJ + ".1.3.1.0", HOST, 49),
@@ -180,6 +180,9 @@ def destroying_what_bindings_use_is_inconsistent():
         check_eq(error_of(rc, err), "inconsistentValue", "empty ProxyIp 0 address")
         rc, _, err = w.set([(OBJ + ".1.5.1.4.1", "u", 0)])
         check_eq(error_of(rc, err), "inconsistentValue", "ProxyIp 1 moved to set 0")
+        # UserName is the AOR user once GWRegistrationName is empty
+        rc, _, err = w.set([(OBJ + ".1.2.11.0", "s", ""), (OBJ + ".1.2.13.0", "s", "gw@x")])
+        check_eq(error_of(rc, err), "inconsistentValue", "UserName 'gw@x' as AOR user")
         check(w.ini_bytes() == before, "gateway INI byte-identical after refused SETs")
         # a new address and the old one destroyed in one request is fine
         rc, _, err = w.set([(OBJ + ".1.5.1.5.9", "i", 4),

@@ -562,6 +562,25 @@ START_TEST(test_catalog_matches_engine)
 }
 END_TEST
 
+/* UserName is the digest user: any text, until it is the AOR user. */
+START_TEST(test_user_name_digest_text)
+{
+	struct ini_conf *c = conf_from(BASE "UserName = 'gw user@example'\n");
+	char buf[512];
+
+	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0,
+						buf, sizeof(buf)),
+			 1);
+	ck_assert_ptr_nonnull(strstr(buf, "auth=gw user@example "));
+	force_str(c, INI_P_GW_REGISTRATION_NAME, -1, "");
+	ck_assert_int_eq(ini_conf_check(c, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0,
+						buf, sizeof(buf)),
+			 -EINVAL);
+	ini_conf_destroy(c);
+}
+END_TEST
+
 /* A bare or bracketed IPv6 registrar: the URI host gets brackets. */
 START_TEST(test_ipv6_registrar)
 {
@@ -590,6 +609,7 @@ bindings_suite(void)
 	tcase_add_loop_test(tc, test_catalog_matches_engine, 0,
 			    (int)(sizeof(targets) / sizeof(targets[0])));
 	tcase_add_test(tc, test_ipv6_registrar);
+	tcase_add_test(tc, test_user_name_digest_text);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sync");
 	tcase_add_test(tc, test_sync_only_affected);

@@ -512,7 +512,6 @@ static const struct {
 	{ { 1, 1, 2, 2, 0 }, 5, INI_TYPE_ADDR },    /* RegistrarIP */
 	{ { 1, 1, 2, 3, 0 }, 5, INI_TYPE_HOST },    /* RegistrarName */
 	{ { 1, 1, 2, 11, 0 }, 5, INI_TYPE_USER },   /* GWRegistrationName */
-	{ { 1, 1, 2, 13, 0 }, 5, INI_TYPE_USER },   /* UserName */
 	{ { 1, 1, 3, 1, 0 }, 5, INI_TYPE_HOST },    /* SIPGatewayName */
 	{ { 1, 1, 5, 1, 2, 0 }, 6, INI_TYPE_ADDR }, /* ProxyIp_IpAddress */
 	{ { 1, 1, 6, 1, 5, 1 }, 6, INI_TYPE_HOST }, /* IPGroup_SIPGroupName */
@@ -573,10 +572,10 @@ START_TEST(test_set_hostile_strings)
 	ck_assert_int_eq(set1(strcols[0].sub, 5, MIB_ASN_OCTET_STR, 0,
 			      "proxy.example", &bad),
 			 MIB_OK);
-	ck_assert_int_eq(set1(strcols[9].sub, 6, MIB_ASN_OCTET_STR, 0,
+	ck_assert_int_eq(set1(strcols[8].sub, 6, MIB_ASN_OCTET_STR, 0,
 			      "a;b=c%20d", &bad),
 			 MIB_OK);
-	ck_assert_int_eq(set1(strcols[7].sub, 6, MIB_ASN_OCTET_STR, 0,
+	ck_assert_int_eq(set1(strcols[6].sub, 6, MIB_ASN_OCTET_STR, 0,
 			      "[2001:db8::1]:5070", &bad),
 			 MIB_OK);
 	ck_assert(!ini_conf_equal(before, agent_config_conf(g.config)));
@@ -599,6 +598,9 @@ START_TEST(test_set_cross_row)
 	};
 	const struct vb no_user[] = {
 		{ { 1, 1, 8, 1, 9, 3 }, 6, MIB_ASN_OCTET_STR, 0, "" },
+	};
+	const struct vb aor_user[] = {
+		{ { 1, 1, 2, 13, 0 }, 5, MIB_ASN_OCTET_STR, 0, "gw@x" },
 	};
 	const struct vb move_pi0[] = {
 		{ { 1, 1, 5, 1, 4, 0 }, 6, MIB_ASN_UNSIGNED, 0, NULL },
@@ -628,6 +630,8 @@ START_TEST(test_set_cross_row)
 	ck_assert_int_eq(setv(empty_addr, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
 	/* an account left without AOR user */
 	ck_assert_int_eq(setv(no_user, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
+	/* UserName is the AOR user here (no GWRegistrationName) */
+	ck_assert_int_eq(setv(aor_user, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
 	/* moving the address to a new set leaves set 0 empty */
 	ck_assert_int_eq(setv(move_pi0, 3, &bad), MIB_ERR_INCONSISTENTVALUE);
 	ck_assert(ini_conf_equal(before, agent_config_conf(g.config)));

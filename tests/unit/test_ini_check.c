@@ -319,6 +319,28 @@ START_TEST(test_account_needs_aor)
 }
 END_TEST
 
+/* UserName is digest text; it must be a SIP user only when it is the
+ * AOR user too (GWRegistrationName empty). */
+START_TEST(test_user_name_as_aor_user)
+{
+	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 1), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_REGISTRAR_IP, "10.0.0.5"),
+			 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_GW_REGISTRATION_NAME, "gw"),
+			 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_USER_NAME, "gw@example.com"),
+			 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_GW_REGISTRATION_NAME, ""),
+			 0);
+	expect_one("UserName is the AOR user (GWRegistrationName is empty): "
+		   "'gw@example.com' is not a SIP user part: '@' at offset 2");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 0), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+}
+END_TEST
+
 static Suite *
 check_suite(void)
 {
@@ -337,6 +359,7 @@ check_suite(void)
 	tcase_add_test(tc, test_gateway_set_needs_address);
 	tcase_add_test(tc, test_account_set_needs_address);
 	tcase_add_test(tc, test_account_needs_aor);
+	tcase_add_test(tc, test_user_name_as_aor_user);
 	suite_add_tcase(s, tc);
 	return s;
 }

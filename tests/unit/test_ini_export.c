@@ -270,8 +270,10 @@ registering_names(struct ini_conf *c)
 {
 	long a = LONG_MIN;
 
-	if (*ini_conf_get_str(c, INI_P_USER_NAME) == '\0')
-		ck_assert_int_eq(ini_conf_set_str(c, INI_P_USER_NAME, "gw"), 0);
+	if (*ini_conf_get_str(c, INI_P_GW_REGISTRATION_NAME) == '\0')
+		ck_assert_int_eq(
+			ini_conf_set_str(c, INI_P_GW_REGISTRATION_NAME, "gw"),
+			0);
 	if (ini_conf_get_int(c, INI_P_IS_PROXY_USED) == 0)
 		ck_assert_int_eq(
 			ini_conf_set_str(c, INI_P_REGISTRAR_IP, "10.0.0.3"), 0);
