@@ -932,6 +932,11 @@ agent_binding_describe(const struct ini_conf *conf, int type, long id,
 	if (sp == NULL)
 		return -ENOMEM;
 	rc = agent_spec_derive(sp, conf, type, id, err, sizeof(err));
+	if (rc == 0) { /* what sipreg_binding_add() would refuse */
+		agent_spec_link(sp);
+		if (sipreg_binding_cfg_check(&sp->cfg, err, sizeof(err)) < 0)
+			rc = -EINVAL;
+	}
 	if (rc == -ENOENT) {
 		snprintf(buf, len, "none");
 	} else if (rc < 0) {

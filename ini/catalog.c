@@ -60,10 +60,12 @@
 #define STR   INI_TYPE_STRING
 #define ADDR  INI_TYPE_ADDR
 #define PWD   INI_TYPE_PASSWORD
+#define HOST  INI_TYPE_HOST
+#define USER  INI_TYPE_USER
 
 const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_ENUM(INI_P_IS_PROXY_USED, "IsProxyUsed", NT, REREG, 0, 0, 1),
-	P_TEXT(INI_P_PROXY_NAME, "ProxyName", NT, REREG, STR, 49, ""),
+	P_TEXT(INI_P_PROXY_NAME, "ProxyName", NT, REREG, HOST, 49, ""),
 	P_TEXT(INI_P_PROXY_IP, "ProxyIP", NT, REREG, ADDR, 49, ""),
 	P_ENUM(INI_P_ENABLE_PROXY_KEEP_ALIVE, "EnableProxyKeepAlive", NT, NOW,
 	       0, 0, 1, 2),
@@ -81,7 +83,7 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_ENUM(INI_P_IS_REGISTER_NEEDED, "IsRegisterNeeded", NT, REREG, 0, 0,
 	       1),
 	P_TEXT(INI_P_REGISTRAR_IP, "RegistrarIP", NT, REREG, ADDR, 49, ""),
-	P_TEXT(INI_P_REGISTRAR_NAME, "RegistrarName", NT, REREG, STR, 100, ""),
+	P_TEXT(INI_P_REGISTRAR_NAME, "RegistrarName", NT, REREG, HOST, 100, ""),
 	P_ENUM(INI_P_REGISTRAR_TRANSPORT_TYPE, "RegistrarTransportType", NT,
 	       REREG, -1, -1, 0, 1, 2),
 	P_INT(INI_P_REGISTRATION_TIME, "RegistrationTime", NT, REREG, 10,
@@ -96,8 +98,8 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	      NT, NOW, 0, 3000000, 0),
 	P_ENUM(INI_P_REREGISTER_ON_CONNECTION_FAILURE,
 	       "ReRegisterOnConnectionFailure", NT, NOW, 0, 0, 1),
-	P_TEXT(INI_P_GW_REGISTRATION_NAME, "GWRegistrationName", NT, REREG, STR,
-	       15, ""),
+	P_TEXT(INI_P_GW_REGISTRATION_NAME, "GWRegistrationName", NT, REREG,
+	       USER, 15, ""),
 	P_ENUM(INI_P_AUTHENTICATION_MODE, "AuthenticationMode", NT, REREG, 1, 0,
 	       1, 3),
 	P_TEXT(INI_P_USER_NAME, "UserName", NT, REREG, STR, 50, ""),
@@ -106,7 +108,7 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_TEXT(INI_P_CNONCE, "Cnonce", NT, NOW, STR, 15, "Default_Cnonce"),
 	P_ENUM(INI_P_UNREGISTRATION_MODE, "UnregistrationMode", NT, NOW, 0, 0,
 	       1),
-	P_TEXT(INI_P_SIP_GATEWAY_NAME, "SIPGatewayName", NT, REREG, STR, 49,
+	P_TEXT(INI_P_SIP_GATEWAY_NAME, "SIPGatewayName", NT, REREG, HOST, 49,
 	       ""),
 	P_ENUM(INI_P_SIP_TRANSPORT_TYPE, "SIPTransportType", NT, REREG, 0, 0, 1,
 	       2),
@@ -145,9 +147,9 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_INT(INI_P_IPGROUP_PROXY_SET_ID, "IPGroup_ProxySetId", IG, REREG, -1,
 	      INI_PROXYSET_MAX, 0),
 	P_TEXT(INI_P_IPGROUP_SIP_GROUP_NAME, "IPGroup_SIPGroupName", IG, REREG,
-	       STR, 49, ""),
+	       HOST, 49, ""),
 	P_TEXT(INI_P_IPGROUP_CONTACT_USER, "IPGroup_ContactUser", IG, REREG,
-	       STR, 50, ""),
+	       USER, 50, ""),
 	P_ENUM(INI_P_IPGROUP_ENABLE_SURVIVABILITY,
 	       "IPGroup_EnableSurvivability", IG, NOW, 0, 0, 1, 2),
 	P_INT(INI_P_IPGROUP_SERVING_IP_GROUP, "IPGroup_ServingIPGroup", IG,
@@ -171,9 +173,9 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_ENUM(INI_P_TGS_REGISTRATION_MODE,
 	       "TrunkGroupSettings_RegistrationMode", TG, REREG, 1, 0, 1, 4, 5),
 	P_TEXT(INI_P_TGS_GATEWAY_NAME, "TrunkGroupSettings_GatewayName", TG,
-	       REREG, STR, 49, ""),
+	       REREG, HOST, 49, ""),
 	P_TEXT(INI_P_TGS_CONTACT_USER, "TrunkGroupSettings_ContactUser", TG,
-	       REREG, STR, 50, ""),
+	       REREG, USER, 50, ""),
 	P_INT(INI_P_TGS_SERVING_IP_GROUP, "TrunkGroupSettings_ServingIPGroup",
 	      TG, REREG, -1, INI_IPGROUP_MAX, -1),
 
@@ -187,11 +189,11 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	       ""),
 	P_TEXT(INI_P_ACCOUNT_PASSWORD, "Account_Password", AC, REREG, PWD, 50,
 	       ""),
-	P_TEXT(INI_P_ACCOUNT_HOST_NAME, "Account_HostName", AC, REREG, STR, 49,
+	P_TEXT(INI_P_ACCOUNT_HOST_NAME, "Account_HostName", AC, REREG, HOST, 49,
 	       ""),
 	P_ENUM(INI_P_ACCOUNT_REGISTER, "Account_Register", AC, REREG, 0, 0, 1),
 	P_TEXT(INI_P_ACCOUNT_CONTACT_USER, "Account_ContactUser", AC, REREG,
-	       STR, 50, ""),
+	       USER, 50, ""),
 	P_ENUM(INI_P_ACCOUNT_APPLICATION_TYPE, "Account_ApplicationType", AC,
 	       REREG, 0, 0, 2),
 };
@@ -281,7 +283,8 @@ bool
 ini_param_is_text(const struct ini_param *p)
 {
 	return p->type == INI_TYPE_STRING || p->type == INI_TYPE_ADDR ||
-	       p->type == INI_TYPE_PASSWORD;
+	       p->type == INI_TYPE_PASSWORD || p->type == INI_TYPE_HOST ||
+	       p->type == INI_TYPE_USER;
 }
 
 int

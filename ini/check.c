@@ -39,6 +39,15 @@ col(const struct ini_row *r, enum ini_param_id id)
 	return r->v[id - ini_tables[p->table].first].i;
 }
 
+/* A text column; NULL when empty. */
+static const char *
+colstr(const struct ini_row *r, enum ini_param_id id)
+{
+	const struct ini_param *p = &ini_catalog[id];
+
+	return r->v[id - ini_tables[p->table].first].s;
+}
+
 /* -1 means "none"; proxy set 0 is the default proxy and always exists. */
 static bool
 ref_ok(const struct cctx *cx, enum ini_table t, long v)
@@ -73,6 +82,15 @@ check_proxyip(struct cctx *cx)
 
 		check_ref(cx, INI_TABLE_PROXYIP, r, INI_P_PROXYIP_PROXY_SET_ID,
 			  INI_TABLE_PROXYSET);
+		if (colstr(r, INI_P_PROXYIP_IP_ADDRESS) == NULL) {
+			cx->nerr++;
+			if (cx->diags != NULL)
+				ini_diags_add(cx->diags, cx->file, r->line,
+					      INI_SEV_ERROR,
+					      "ProxyIp %ld: no address "
+					      "(ProxyIp_IpAddress is empty)",
+					      r->index);
+		}
 		if (++count[set] != MAX_ADDRS_PER_SET + 1)
 			continue;
 		cx->nerr++;
@@ -146,6 +164,136 @@ check_account(struct cctx *cx, const long *owner)
 	}
 }
 
+/* Whether proxy set @p set has an address: a ProxyIp row, or for set
+ * 0 the legacy ProxyIP scalar. */
+static bool
+set_has_addr(const struct cctx *cx, long set)
+{
+	const struct ini_tab *tab = &cx->conf->t[INI_TABLE_PROXYIP];
+	size_t i;
+
+	for (i = 0; i < tab->n; i++)
+		if (col(tab->rows[i], INI_P_PROXYIP_PROXY_SET_ID) == set)
+			return true;
+	return set == 0 && cx->conf->sc[INI_P_PROXY_IP].s != NULL;
+}
+
+/* The gateway binding registers through proxy set 0 when it has no
+ * RegistrarIP and IsProxyUsed=1 (agent/bindings.c agent_spec_gateway). */
+static void
+check_gateway_set(struct cctx *cx)
+{
+	const struct ini_val *sc = cx->conf->sc;
+	char err[INI_ERRLEN];
+
+	if (sc[INI_P_IS_REGISTER_NEEDED].i != 1)
+		return;
+	if (sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
+	    sc[INI_P_USER_NAME].s == NULL) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "the gateway registers "
+				      "(IsRegisterNeeded=1) but has no user: "
+				      "set GWRegistrationName or UserName");
+	}
+	/* UserName is digest text, and the AOR user when GWRegistrationName
+	 * is empty */
+	if (sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
+	    sc[INI_P_USER_NAME].s != NULL &&
+	    ini_syntax_check(INI_TYPE_USER, sc[INI_P_USER_NAME].s, err,
+			     sizeof(err)) != 0) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "UserName is the AOR user "
+				      "(GWRegistrationName is empty): %s",
+				      err);
+	}
+	if (sc[INI_P_REGISTRAR_IP].s == NULL &&
+	    sc[INI_P_IS_PROXY_USED].i != 1) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "the gateway registers "
+				      "(IsRegisterNeeded=1) but has no "
+				      "registrar: set RegistrarIP or "
+				      "IsProxyUsed=1");
+		return;
+	}
+	if (sc[INI_P_REGISTRAR_IP].s != NULL || set_has_addr(cx, 0))
+		return;
+	cx->nerr++;
+	if (cx->diags != NULL)
+		ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+			      "proxy set 0 has no address, but the gateway "
+			      "registers through it (IsRegisterNeeded=1, "
+			      "IsProxyUsed=1, no RegistrarIP)");
+}
+
+/* A registering account goes through its serving IP group's proxy set
+ * (agent/bindings.c agent_account_registers, agent_spec_account). */
+static void
+check_account_sets(struct cctx *cx, const long *owner)
+{
+	const struct ini_tab *tab = &cx->conf->t[INI_TABLE_ACCOUNT];
+	const struct ini_row *g, *tr;
+	long tg, ipg, set;
+	size_t i;
+
+	for (i = 0; i < tab->n; i++) {
+		const struct ini_row *r = tab->rows[i];
+
+		if (col(r, INI_P_ACCOUNT_REGISTER) != 1)
+			continue;
+		tg = col(r, INI_P_ACCOUNT_SERVED_TRUNK_GROUP);
+		if (col(r, INI_P_ACCOUNT_SERVED_IP_GROUP) < 0) {
+			if (tg < 0 || owner[tg] < 0)
+				continue;
+			tr = ini_conf_find_row(cx->conf,
+					       INI_TABLE_TRUNKGROUPSETTINGS,
+					       owner[tg]);
+			if (tr == NULL ||
+			    col(tr, INI_P_TGS_REGISTRATION_MODE) != 5)
+				continue;
+		}
+		ipg = col(r, INI_P_ACCOUNT_SERVING_IP_GROUP);
+		g = ipg < 0 ? NULL
+			    : ini_conf_find_row(cx->conf, INI_TABLE_IPGROUP,
+						ipg);
+		if ((colstr(r, INI_P_ACCOUNT_CONTACT_USER) == NULL &&
+		     (g == NULL ||
+		      colstr(g, INI_P_IPGROUP_CONTACT_USER) == NULL)) ||
+		    (colstr(r, INI_P_ACCOUNT_HOST_NAME) == NULL &&
+		     (g == NULL ||
+		      colstr(g, INI_P_IPGROUP_SIP_GROUP_NAME) == NULL))) {
+			cx->nerr++;
+			if (cx->diags != NULL)
+				ini_diags_add(
+					cx->diags, cx->file, r->line,
+					INI_SEV_ERROR,
+					"Account %ld: registers without AOR "
+					"user or host (Account_ContactUser, "
+					"Account_HostName and the serving IP "
+					"group's ContactUser, SIPGroupName are "
+					"empty)",
+					r->index);
+		}
+		if (g == NULL)
+			continue;
+		set = col(g, INI_P_IPGROUP_PROXY_SET_ID);
+		if (set < 0 || set_has_addr(cx, set))
+			continue;
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, r->line,
+				      INI_SEV_ERROR,
+				      "Account %ld: registers through IP group "
+				      "%ld, whose proxy set %ld has no address",
+				      r->index, ipg, set);
+	}
+}
+
 int
 ini_conf_check(const struct ini_conf *conf, const char *file,
 	       struct ini_diags *diags)
@@ -162,5 +310,7 @@ ini_conf_check(const struct ini_conf *conf, const char *file,
 	check_ipgroup(&cx);
 	check_tgs(&cx, owner);
 	check_account(&cx, owner);
+	check_gateway_set(&cx);
+	check_account_sets(&cx, owner);
 	return cx.nerr == 0 ? 0 : -EINVAL;
 }

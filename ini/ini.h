@@ -211,8 +211,12 @@ enum ini_type {
 	INI_TYPE_INT,	   /**< decimal integer within [min, max] */
 	INI_TYPE_ENUM,	   /**< decimal integer from a fixed list */
 	INI_TYPE_STRING,   /**< UTF-8 text, no control characters */
-	INI_TYPE_ADDR,	   /**< IPv4, [IPv6] or host name, optional :port */
+	INI_TYPE_ADDR,	   /**< IPv4, [IPv6] or host name, optional :port
+			    *   (1..65535), or a bare IPv6 literal */
 	INI_TYPE_PASSWORD, /**< text; "$1$..." is read as obfuscated */
+	/* New members go here, at the end (the fuzz corpus keeps them). */
+	INI_TYPE_HOST, /**< IPv4, IPv6 or RFC 1123 host name, no port */
+	INI_TYPE_USER, /**< RFC 3261 SIP URI user part (%HH escapes) */
 };
 
 /** What a change of the parameter needs from the daemon. */
@@ -273,7 +277,9 @@ const char *ini_param_default_str(const struct ini_param *p);
 /**
  * Check one value given as text, as it would come from a file or an
  * SNMP SET.  Numbers are decimal; a PASSWORD of the form "$1$..." must
- * decode.
+ * decode; HOST, ADDR and USER values must follow their syntax (the
+ * empty string, "not set", always passes).  A value this accepts is a
+ * value the SIP engine takes.
  * @param err  optional buffer for a message such as
  *             "70 is out of range 5..2000000".
  * @return 0 if valid; -EINVAL wrong syntax or type, -ERANGE out of
@@ -281,6 +287,17 @@ const char *ini_param_default_str(const struct ini_param *p);
  */
 int ini_param_check(const struct ini_param *p, const char *text, char *err,
 		    size_t errlen);
+
+/**
+ * Check text against one syntax (INI_TYPE_HOST, _ADDR or _USER; other
+ * types always pass), without any length limit.
+ * @param err optional buffer for a message such as
+ *            "'bad name' is not a host name or IP address: space at
+ *            offset 3".
+ * @return 0 if valid or empty, -EINVAL otherwise.
+ */
+int ini_syntax_check(enum ini_type type, const char *text, char *err,
+		     size_t errlen);
 
 /** @return the INI name of a table (static), or NULL. */
 const char *ini_table_name(enum ini_table t);

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,101 +70,6 @@ check_number(const struct ini_param *p, const char *text, long *out, char *err,
 	return 0;
 }
 
-static bool
-valid_port(const char *s)
-{
-	long v;
-
-	return ini_parse_long(s, strlen(s), &v) == 0 && isdigit(*s) && v >= 1 &&
-	       v <= 65535;
-}
-
-static bool
-valid_ipv4(const char *s, size_t n)
-{
-	unsigned parts = 0;
-	size_t i = 0;
-
-	while (i < n) {
-		size_t start = i;
-		long v = 0;
-
-		while (i < n && isdigit((unsigned char)s[i]) && i - start < 3)
-			v = v * 10 + (s[i++] - '0');
-		if (i == start || v > 255)
-			return false;
-		parts++;
-		if (i < n && s[i++] != '.')
-			return false;
-		if (i == n && s[n - 1] == '.')
-			return false;
-	}
-	return parts == 4;
-}
-
-static bool
-valid_hostname(const char *s, size_t n)
-{
-	size_t i, label = 0;
-	bool alpha = false;
-
-	if (n == 0 || n > 253)
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return false;
-			label = 0;
-			continue;
-		}
-		if (!isalnum(c) && c != '-' && c != '_')
-			return false;
-		if ((c == '-' && label == 0) || ++label > 63)
-			return false;
-		alpha |= !isdigit(c);
-	}
-	return label > 0 && s[n - 1] != '-' && alpha;
-}
-
-static bool
-valid_ipv6(const char *s, size_t n)
-{
-	size_t i, colons = 0;
-
-	if (n < 2)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (s[i] == ':')
-			colons++;
-		else if (!isxdigit((unsigned char)s[i]) && s[i] != '.')
-			return false;
-	}
-	return colons >= 2 && colons <= 7;
-}
-
-/* IPv4, [IPv6] or host name, each with an optional :port. */
-static bool
-valid_addr(const char *s)
-{
-	const char *colon, *end;
-
-	if (*s == '\0')
-		return true;
-	if (*s == '[') {
-		if ((end = strchr(s, ']')) == NULL ||
-		    !valid_ipv6(s + 1, end - s - 1))
-			return false;
-		return end[1] == '\0' || (end[1] == ':' && valid_port(end + 2));
-	}
-	colon = strchr(s, ':');
-	if (colon != NULL && !valid_port(colon + 1))
-		return false;
-	end = colon != NULL ? colon : s + strlen(s);
-	return valid_ipv4(s, end - s) || valid_hostname(s, end - s);
-}
-
 static int
 check_chars(const struct ini_param *p, const char *s, char *err, size_t errlen)
 {
@@ -184,11 +88,7 @@ check_chars(const struct ini_param *p, const char *s, char *err, size_t errlen)
 	if (n > p->maxlen)
 		return fail(-E2BIG, err, errlen,
 			    "value is %zu bytes long, limit %zu", n, p->maxlen);
-	if (p->type == INI_TYPE_ADDR && !valid_addr(s))
-		return fail(-EINVAL, err, errlen,
-			    "'%.60s' is not an IP address or host name[:port]",
-			    s);
-	return 0;
+	return ini_syntax_check(p->type, s, err, errlen);
 }
 
 static int

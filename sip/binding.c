@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,43 +43,133 @@ static const struct sip_tx_ops register_ops;
 
 /* ---- configuration ---------------------------------------------------- */
 
-/* Characters allowed in users and hosts we print into headers. */
-static bool
-safe_token(const char *s, bool host)
-{
-	static const char user_extra[] = "-_.!~*'()&=+$,;?/%";
-	static const char host_extra[] = "-.:[]";
+/* ---- what goes into a URI ---------------------------------------------- */
 
-	if (s == NULL || *s == '\0' || strlen(s) > 128)
+#define TOKEN_MAX 128
+
+/* RFC 3261 user: unreserved, user-unreserved and %HH escapes. */
+static bool
+user_ok(const char *s)
+{
+	static const char extra[] = "-_.!~*'()&=+$,;?/";
+	size_t i, n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > TOKEN_MAX)
 		return false;
-	for (; *s != '\0'; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9'))
+	for (i = 0; i < n; i++) {
+		if (isalnum((unsigned char)s[i]) || strchr(extra, s[i]) != NULL)
 			continue;
-		if (strchr(host ? host_extra : user_extra, *s) == NULL)
+		if (s[i] != '%' || i + 2 >= n ||
+		    !isxdigit((unsigned char)s[i + 1]) ||
+		    !isxdigit((unsigned char)s[i + 2]))
 			return false;
+		i += 2;
 	}
 	return true;
 }
 
-/* Why a string of the configuration cannot go into a header. */
 static bool
-bad_token(const char *what, const char *s, bool host, char *why, size_t len)
+ipv6_ok(const char *s, size_t n)
 {
-	if (safe_token(s, host))
+	char buf[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a;
+
+	if (n == 0 || n >= sizeof(buf) ||
+	    strspn(s, "0123456789abcdefABCDEF:.") < n)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
+/* A dotted quad without leading zeros. */
+static bool
+ipv4_ok(const char *s, size_t n)
+{
+	unsigned parts = 0, v, d;
+	size_t i = 0;
+
+	while (i < n && parts < 4) {
+		for (v = 0, d = 0;
+		     i < n && isdigit((unsigned char)s[i]) && d < 4; i++, d++)
+			v = v * 10 + (unsigned)(s[i] - '0');
+		if (d == 0 || d > 3 || v > 255 || (d > 1 && s[i - d] == '0'))
+			return false;
+		if (++parts < 4 && (i >= n || s[i++] != '.'))
+			return false;
+	}
+	return parts == 4 && i == n;
+}
+
+/* RFC 1123: labels of 1..63 [A-Za-z0-9-], no '-' at either end, a
+ * last label that is not all digits, one trailing dot allowed. */
+static bool
+hostname_ok(const char *s, size_t n)
+{
+	size_t i, label = 0, last = 0;
+	bool digits = true;
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			last = i + 1;
+			continue;
+		}
+		if ((!isalnum((unsigned char)s[i]) && s[i] != '-') ||
+		    (s[i] == '-' && label == 0) || ++label > 63)
+			return false;
+	}
+	for (i = last; i < n; i++)
+		digits = digits && isdigit((unsigned char)s[i]);
+	return label > 0 && s[n - 1] != '-' && !digits;
+}
+
+/* A host: IPv4, IPv6 (bare, or in brackets when uri), or a name. */
+static bool
+host_ok(const char *s, bool uri)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > TOKEN_MAX)
+		return false;
+	if (s[0] == '[')
+		return uri && n > 2 && s[n - 1] == ']' && ipv6_ok(s + 1, n - 2);
+	if (strchr(s, ':') != NULL)
+		return ipv6_ok(s, n);
+	if (strspn(s, "0123456789.") == n)
+		return ipv4_ok(s, n);
+	return hostname_ok(s, n);
+}
+
+/* Why a string of the configuration cannot go into a header. */
+enum tok_kind { TOK_USER, TOK_URI_HOST, TOK_ADDR_HOST };
+
+static bool
+bad_token(const char *what, const char *s, enum tok_kind kind, char *why,
+	  size_t len)
+{
+	if (kind == TOK_USER ? user_ok(s) : host_ok(s, kind == TOK_URI_HOST))
 		return false;
 	if (s == NULL || *s == '\0')
 		snprintf(why, len, "%s is empty", what);
-	else if (strlen(s) > 128)
+	else if (strlen(s) > TOKEN_MAX)
 		snprintf(why, len,
 			 "%s '%.32s...' is not valid: longer than "
 			 "128 characters",
 			 what, s);
 	else
 		snprintf(why, len, "%s '%.48s' is not valid: %s", what, s,
-			 host ? "only letters, digits and -.:[] are allowed"
-			      : "it holds a character not allowed in a SIP "
-				"user");
+			 kind != TOK_USER
+				 ? "not an IPv4 or IPv6 address or an RFC "
+				   "1123 host name"
+				 : "not a SIP user (letters, digits, "
+				   "-_.!~*'()&=+$,;?/ and %HH escapes)");
 	return true;
 }
 
@@ -90,8 +182,8 @@ check_cfg_why(const struct sipreg_binding_cfg *cfg, char *why, size_t len)
 		snprintf(why, len, "no configuration");
 		return -EINVAL;
 	}
-	if (bad_token("user", cfg->aor_user, false, why, len) ||
-	    bad_token("host name", cfg->aor_host, true, why, len))
+	if (bad_token("user", cfg->aor_user, TOK_USER, why, len) ||
+	    bad_token("host name", cfg->aor_host, TOK_URI_HOST, why, len))
 		return -EINVAL;
 	if (cfg->naddrs == 0 || cfg->naddrs > SIPREG_MAX_ADDRS) {
 		snprintf(why, len, "%zu proxy addresses (1 to %d allowed)",
@@ -103,13 +195,14 @@ check_cfg_why(const struct sipreg_binding_cfg *cfg, char *why, size_t len)
 		snprintf(why, len, "unknown keep-alive or redundancy mode");
 		return -EINVAL;
 	}
-	if ((cfg->registrar &&
-	     bad_token("registrar name", cfg->registrar, true, why, len)) ||
+	if ((cfg->registrar && bad_token("registrar name", cfg->registrar,
+					 TOK_URI_HOST, why, len)) ||
 	    (cfg->contact_user &&
-	     bad_token("contact user", cfg->contact_user, false, why, len)))
+	     bad_token("contact user", cfg->contact_user, TOK_USER, why, len)))
 		return -EINVAL;
 	for (i = 0; i < cfg->naddrs; i++) {
-		if (bad_token("host name", cfg->addrs[i].host, true, why, len))
+		if (bad_token("host name", cfg->addrs[i].host, TOK_ADDR_HOST,
+			      why, len))
 			return -EINVAL;
 		if ((unsigned)cfg->addrs[i].transport > SIPREG_TP_TLS) {
 			snprintf(why, len, "unknown transport %u",
@@ -154,16 +247,28 @@ replace_str(char **dst, const char *src)
 	return 0;
 }
 
+/* A URI host: a bare IPv6 address gets its brackets. */
+static int
+replace_host(char **dst, const char *src)
+{
+	char buf[TOKEN_MAX + 3];
+
+	if (src[0] == '[' || strchr(src, ':') == NULL)
+		return replace_str(dst, src);
+	snprintf(buf, sizeof(buf), "[%s]", src);
+	return replace_str(dst, buf);
+}
+
 static int
 apply_strings(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 {
 	int rc;
 
 	if ((rc = replace_str(&b->aor_user, cfg->aor_user)) != 0 ||
-	    (rc = replace_str(&b->aor_host, cfg->aor_host)) != 0)
+	    (rc = replace_host(&b->aor_host, cfg->aor_host)) != 0)
 		return rc;
-	if ((rc = replace_str(&b->ruri, cfg->registrar ? cfg->registrar
-						       : cfg->aor_host)) != 0)
+	if ((rc = replace_host(&b->ruri, cfg->registrar ? cfg->registrar
+							: cfg->aor_host)) != 0)
 		return rc;
 	return replace_str(&b->contact_user, cfg->contact_user
 						     ? cfg->contact_user

@@ -348,7 +348,11 @@ int sipreg_binding_add(struct sipreg_engine *e,
  * Check a binding configuration as sipreg_binding_add() does, without an
  * engine: what the engine would refuse, in words ("host name 'x y' is not
  * valid: ...") for the operator.  The password is never checked nor
- * quoted.  Host names are not looked up here.
+ * quoted.  Host names are not looked up here.  aor_user and
+ * contact_user must be RFC 3261 URI users (%HH escapes); aor_host and
+ * registrar an IPv4 address, an IPv6 address (bare or in brackets; the
+ * engine adds the brackets in URIs) or an RFC 1123 host name, without
+ * port; addresses the same without brackets.
  * @param why receives the reason ("" when valid); may be NULL
  * @return 0 or -EINVAL
  */

@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char base_ini[] =
 	"RegistrationTime = 300\r\n"
 	"IsRegisterNeeded = 1\r\n"
+	"RegistrarIP = '10.0.0.9'\r\n" /* somewhere to register */
 	"UserName = 'gw'\r\n"
 	"Password = 'secret'\r\n"
 	"[ ProxySet ]\r\n"

@@ -115,11 +115,22 @@ class World:
             check(pw not in text, "a password in a notification or alarm")
 
 
-def empty_proxy_set_for_bob():
-    """Proxy set 2 without an address, IP group 2 on it, bob served there."""
+def proxy_set_2_for_bob():
+    """Proxy set 2, IP group 2 on it, bob served there (the same request
+    must give set 2 an address: ini_conf_check refuses a proxy set in use
+    without one)."""
     return [("%s.7.2" % PROXYSET, "i", 4),
             ("%s.7.2" % IPGROUP, "i", 4),
             ("%s.4.2" % IPGROUP, "i", 2),
+            ("%s.5.2" % IPGROUP, "s", "gw.test"),
+            ("%s.4.1" % ACCOUNT, "i", 2)]
+
+
+def no_proxy_set_for_bob():
+    """IP group 2 without a proxy set (-1), bob served there: accepted,
+    but the binding cannot run."""
+    return [("%s.7.2" % IPGROUP, "i", 4),
+            ("%s.4.2" % IPGROUP, "i", -1),
             ("%s.5.2" % IPGROUP, "s", "gw.test"),
             ("%s.4.1" % ACCOUNT, "i", 2)]
 
@@ -130,34 +141,36 @@ def unusable_configuration_fails_with_alarm_and_trap_then_clears():
         w = World(lab)
         w.wait_state(1, STATE_REGISTERED)
         ok_before = w.counter(OK, 1)
-        w.must_set(empty_proxy_set_for_bob(), "bob onto an empty proxy set")
+        w.must_set(no_proxy_set_for_bob(), "bob onto an IP group without proxy set")
         w.wait_state(1, STATE_FAILED)
-        check_eq(w.val(LASTERROR, 2, 1), '"proxy set 2 has no address"', "gwRegLastError")
+        check_eq(w.val(LASTERROR, 2, 1), '"IP group 2 has no proxy set"', "gwRegLastError")
         row = w.alarm_of("Account#1")
         check(row is not None, "an active alarm row for account 1: %r" % w.alarms())
         check_eq(row[2], '"gwRegistrationFailed"', "alarm name")
         check_eq(row[7], CAUSE_CONFIGURATION, "alarm probable cause")
-        check("proxy set 2 has no address" in row[3], "alarm text: %s" % row[3])
+        check("IP group 2 has no proxy set" in row[3], "alarm text: %s" % row[3])
         traps = w.trapd.wait_for(
             lambda n: n in w.traps_of(FAILED, "Account#1"), 15, "gwRegistrationFailed of bob")
         vb = traps[-1]["vars"]
         check_eq(vb.get(ALARM_VB + "4.0"), "INTEGER: 7", "probable cause in the trap")
-        check("proxy set 2 has no address" in vb.get(ALARM_VB + "6.0", ""),
+        check("IP group 2 has no proxy set" in vb.get(ALARM_VB + "6.0", ""),
               "reason in the trap text: %r" % vb)
-        check_eq(vb.get("%s.10.2.1" % REG_STATUS), 'STRING: "proxy set 2 has no address"',
+        check_eq(vb.get("%s.10.2.1" % REG_STATUS), 'STRING: "IP group 2 has no proxy set"',
                  "gwRegLastError in the trap")
         # register and refresh refused, the reason still readable
         for action in (1, 3):
             rc, _, err = w.set([("%s.%d.2.1" % (REG_STATUS, ACTION), "i", action)])
             check(rc != 0 and "inconsistentValue" in err,
                   "gwRegAction %d on the failed binding: %s" % (action, err))
-        check_eq(w.val(LASTERROR, 2, 1), '"proxy set 2 has no address"',
+        check_eq(w.val(LASTERROR, 2, 1), '"IP group 2 has no proxy set"',
                  "gwRegLastError after the refused action")
         # device-wide register skips it and succeeds
         w.must_set([(REG_ALL, "i", 1)], "gwRegAllAction register")
         w.wait_state(0, STATE_REGISTERED)
-        # fixed: an address in proxy set 2
-        w.must_set([("%s.5.5" % PROXYIP, "i", 4),
+        # fixed: proxy set 2 with an address, IP group 2 on it
+        w.must_set([("%s.7.2" % PROXYSET, "i", 4),
+                    ("%s.4.2" % IPGROUP, "i", 2),
+                    ("%s.5.5" % PROXYIP, "i", 4),
                     ("%s.2.5" % PROXYIP, "s", "127.0.0.1:%d" % w.k.udp_port),
                     ("%s.3.5" % PROXYIP, "i", 0),
                     ("%s.4.5" % PROXYIP, "u", 2)], "an address for proxy set 2")
@@ -180,7 +193,7 @@ def removing_a_proxy_set_or_account_in_alarm_sends_no_restored():
         w = World(lab)
         w.wait_state(1, STATE_REGISTERED)
         dead = free_port("udp")  # nothing answers there
-        w.must_set(empty_proxy_set_for_bob() + [
+        w.must_set(proxy_set_2_for_bob() + [
             ("%s.5.5" % PROXYIP, "i", 4),
             ("%s.2.5" % PROXYIP, "s", "127.0.0.1:%d" % dead),
             ("%s.3.5" % PROXYIP, "i", 0),

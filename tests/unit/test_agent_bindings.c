@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/event.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
+#include "ini/ini_int.h"
 #include "tests/unit/gwtest.h"
 
 static struct ini_conf *
@@ -120,7 +122,12 @@ START_TEST(test_describe_gateway)
 	ck_assert_str_eq(buf, "none");
 	ini_conf_destroy(c);
 
-	c = conf_from("IsRegisterNeeded = 1\nUserName = 'u'\n");
+	/* ini_conf_check() refuses this configuration (no registrar); the
+	 * setters alone do not, so build it with them */
+	ck_assert_int_eq(ini_conf_create(&c), 0);
+	ck_assert_int_eq(ini_conf_set_int(c, INI_P_IS_REGISTER_NEEDED, 1), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_USER_NAME, "u"), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0,
 						buf, sizeof(buf)),
 			 -EINVAL);
@@ -393,6 +400,202 @@ START_TEST(test_describe_reasons)
 }
 END_TEST
 
+/* ---- the catalog accepts a value  <=>  the binding it feeds works ---- */
+
+/* Store a text value bypassing the catalog, as nothing else can. */
+static void
+force_str(struct ini_conf *c, enum ini_param_id id, long row, const char *v)
+{
+	const struct ini_param *p = ini_param_get(id);
+	struct ini_val *val;
+	struct ini_row *r;
+
+	if (row >= 0) {
+		r = ini_conf_find_row(c, ini_param_table(p), row);
+		ck_assert_ptr_nonnull(r);
+		val = &r->v[id - ini_tables[ini_param_table(p)].first];
+	} else {
+		val = &c->sc[id];
+	}
+	free(val->s);
+	val->s = NULL;
+	if (*v != '\0')
+		ck_assert_ptr_nonnull(val->s = strdup(v));
+}
+
+struct target {
+	enum ini_param_id id;
+	long row; /* -1: a scalar */
+	int type; /* the binding it feeds */
+	long bid; /* its id */
+	int prep; /* PREP_* */
+};
+
+enum { PREP_NONE, PREP_NO_GWNAME, PREP_NO_SET0_ROWS };
+
+static const struct target targets[] = {
+	{ INI_P_PROXY_NAME, -1, AGENT_BINDING_GATEWAY, 0, PREP_NONE },
+	{ INI_P_REGISTRAR_NAME, -1, AGENT_BINDING_GATEWAY, 0, PREP_NONE },
+	{ INI_P_SIP_GATEWAY_NAME, -1, AGENT_BINDING_GATEWAY, 0, PREP_NONE },
+	{ INI_P_GW_REGISTRATION_NAME, -1, AGENT_BINDING_GATEWAY, 0, PREP_NONE },
+	{ INI_P_USER_NAME, -1, AGENT_BINDING_GATEWAY, 0, PREP_NO_GWNAME },
+	{ INI_P_PROXY_IP, -1, AGENT_BINDING_GATEWAY, 0, PREP_NO_SET0_ROWS },
+	{ INI_P_REGISTRAR_IP, -1, AGENT_BINDING_GATEWAY, 0, PREP_NONE },
+	{ INI_P_PROXYIP_IP_ADDRESS, 0, AGENT_BINDING_GATEWAY, 0, PREP_NONE },
+	{ INI_P_PROXYIP_IP_ADDRESS, 1, AGENT_BINDING_ACCOUNT, 0, PREP_NONE },
+	{ INI_P_ACCOUNT_HOST_NAME, 0, AGENT_BINDING_ACCOUNT, 0, PREP_NONE },
+	{ INI_P_ACCOUNT_CONTACT_USER, 0, AGENT_BINDING_ACCOUNT, 0, PREP_NONE },
+	{ INI_P_IPGROUP_SIP_GROUP_NAME, 1, AGENT_BINDING_ACCOUNT, 0,
+	  PREP_NONE },
+	{ INI_P_IPGROUP_CONTACT_USER, 1, AGENT_BINDING_ACCOUNT, 1, PREP_NONE },
+};
+
+/* Hostile and valid values for every target: hosts, addresses, users. */
+static const char *const values[] = {
+	"gw.example",
+	"GW-1.Example.COM",
+	"x.y.",
+	"localhost",
+	"10.0.0.7",
+	"[2001:db8::1]",
+	"2001:db8::1",
+	"gw.example:5060",
+	"10.0.0.7:5070",
+	"[2001:db8::1]:5061",
+	"",
+	"bad name",
+	" gw",
+	"gw ",
+	"gw@example",
+	"gw:x",
+	"gw:0",
+	"gw:65536",
+	"a:b:c",
+	"gw;x",
+	"'gw'",
+	"\"gw\"",
+	"gw'x",
+	"caf\xc3\xa9",
+	"-gw",
+	"gw-",
+	"gw_1",
+	"gw..x",
+	"1.2.3.4.5",
+	"256.1.1.1",
+	"010.0.0.1",
+	"%41b",
+	"%zz",
+	"a%2",
+	"alice",
+	"a;b=c",
+	"a&b",
+	"[::1]x",
+	"gw.123",
+	"a\tb",
+	"sip:gw",
+	"<gw>",
+	"gw,x",
+	"gw/x",
+	"gw?x",
+	"gw#x",
+	"[fe80::1%eth0]",
+	"a%20b",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
+};
+
+/* The catalog is stricter than agent_addr_parse() here: a bracketed
+ * IPv4 address, which the agent would unbracket. */
+static const char *const stricter[] = { "[10.0.0.1]", "[10.0.0.1]:5060" };
+
+static struct ini_conf *
+target_conf(const struct target *t, const char *v)
+{
+	struct ini_conf *c = conf_from(BASE ACCOUNTS);
+
+	if (t->prep == PREP_NO_GWNAME)
+		force_str(c, INI_P_GW_REGISTRATION_NAME, -1, "");
+	if (t->prep == PREP_NO_SET0_ROWS)
+		ck_assert_int_eq(ini_conf_row_delete(c, INI_TABLE_PROXYIP, 0),
+				 0);
+	force_str(c, t->id, t->row, v);
+	return c;
+}
+
+START_TEST(test_catalog_matches_engine)
+{
+	const struct target *t = &targets[_i];
+	const struct ini_param *p = ini_param_get(t->id);
+	struct ini_conf *c;
+	char buf[512], err[160];
+	int rc, accepted, works;
+	size_t i, checked = 0;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		rc = ini_param_check(p, values[i], err, sizeof(err));
+		if (rc == -E2BIG)
+			continue; /* a length limit of the column */
+		c = target_conf(t, values[i]);
+		accepted = rc == 0 && ini_conf_check(c, NULL, NULL) == 0;
+		works = agent_binding_describe(c, t->type, t->bid, buf,
+					       sizeof(buf)) == 1;
+		ck_assert_msg(accepted == works,
+			      "%s = '%s': catalog %s (%s), binding %s",
+			      ini_param_name(p), values[i],
+			      accepted ? "accepts" : "refuses",
+			      rc ? err : "conf check", buf);
+		ini_conf_destroy(c);
+		checked++;
+	}
+	ck_assert_uint_ge(checked, 30);
+	if (ini_param_type(p) != INI_TYPE_ADDR)
+		return;
+	for (i = 0; i < sizeof(stricter) / sizeof(stricter[0]); i++) {
+		ck_assert_int_eq(ini_param_check(p, stricter[i], NULL, 0),
+				 -EINVAL);
+		c = target_conf(t, stricter[i]);
+		ck_assert_int_eq(agent_binding_describe(c, t->type, t->bid, buf,
+							sizeof(buf)),
+				 1);
+		ini_conf_destroy(c);
+	}
+}
+END_TEST
+
+/* UserName is the digest user: any text, until it is the AOR user. */
+START_TEST(test_user_name_digest_text)
+{
+	struct ini_conf *c = conf_from(BASE "UserName = 'gw user@example'\n");
+	char buf[512];
+
+	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0,
+						buf, sizeof(buf)),
+			 1);
+	ck_assert_ptr_nonnull(strstr(buf, "auth=gw user@example "));
+	force_str(c, INI_P_GW_REGISTRATION_NAME, -1, "");
+	ck_assert_int_eq(ini_conf_check(c, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0,
+						buf, sizeof(buf)),
+			 -EINVAL);
+	ini_conf_destroy(c);
+}
+END_TEST
+
+/* A bare or bracketed IPv6 registrar: the URI host gets brackets. */
+START_TEST(test_ipv6_registrar)
+{
+	struct ini_conf *c =
+		conf_from(BASE "RegistrarIP = '[2001:db8::9]:5080'\n");
+	char buf[512];
+
+	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0,
+						buf, sizeof(buf)),
+			 1);
+	ck_assert_ptr_nonnull(strstr(buf, "addrs=2001:db8::9:5080/udp"));
+	ini_conf_destroy(c);
+}
+END_TEST
+
 static Suite *
 bindings_suite(void)
 {
@@ -403,6 +606,10 @@ bindings_suite(void)
 	tcase_add_test(tc, test_describe_accounts);
 	tcase_add_test(tc, test_addr_parse);
 	tcase_add_test(tc, test_describe_reasons);
+	tcase_add_loop_test(tc, test_catalog_matches_engine, 0,
+			    (int)(sizeof(targets) / sizeof(targets[0])));
+	tcase_add_test(tc, test_ipv6_registrar);
+	tcase_add_test(tc, test_user_name_digest_text);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sync");
 	tcase_add_test(tc, test_sync_only_affected);

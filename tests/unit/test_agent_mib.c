@@ -464,6 +464,187 @@ set1(const uint32_t *sub, size_t n, int type, long long num, const char *s,
 	return e;
 }
 
+struct vb {
+	uint32_t sub[8];
+	size_t n;
+	int type;
+	long long num;
+	const char *s;
+};
+
+/* One SET request of several varbinds. */
+static enum mib_err
+setv(const struct vb *vbs, size_t count, size_t *bad)
+{
+	struct agent_mib_txn *t = agent_mib_txn_begin(&g);
+	struct mib_oid o;
+	struct mib_value v;
+	enum mib_err e = MIB_OK;
+	size_t i;
+
+	for (i = 0; i < count && e == MIB_OK; i++) {
+		oid_of(&o, vbs[i].sub, vbs[i].n);
+		memset(&v, 0, sizeof(v));
+		v.type = vbs[i].type;
+		v.num = vbs[i].num;
+		if (vbs[i].s != NULL) {
+			v.len = strlen(vbs[i].s);
+			memcpy(v.str, vbs[i].s, v.len);
+		}
+		e = agent_mib_txn_add(t, &o, &v);
+	}
+	if (e == MIB_OK)
+		e = agent_mib_txn_prepare(t, bad);
+	if (e == MIB_OK)
+		agent_mib_txn_commit(t);
+	agent_mib_txn_free(t);
+	return e;
+}
+
+/* Every writable string of GWAGENT-MIB that feeds a SIP URI. */
+static const struct {
+	uint32_t sub[6];
+	size_t n;
+	enum ini_type type;
+} strcols[] = {
+	{ { 1, 1, 1, 2, 0 }, 5, INI_TYPE_HOST },    /* ProxyName */
+	{ { 1, 1, 1, 3, 0 }, 5, INI_TYPE_ADDR },    /* ProxyIP */
+	{ { 1, 1, 2, 2, 0 }, 5, INI_TYPE_ADDR },    /* RegistrarIP */
+	{ { 1, 1, 2, 3, 0 }, 5, INI_TYPE_HOST },    /* RegistrarName */
+	{ { 1, 1, 2, 11, 0 }, 5, INI_TYPE_USER },   /* GWRegistrationName */
+	{ { 1, 1, 3, 1, 0 }, 5, INI_TYPE_HOST },    /* SIPGatewayName */
+	{ { 1, 1, 5, 1, 2, 0 }, 6, INI_TYPE_ADDR }, /* ProxyIp_IpAddress */
+	{ { 1, 1, 6, 1, 5, 1 }, 6, INI_TYPE_HOST }, /* IPGroup_SIPGroupName */
+	{ { 1, 1, 6, 1, 6, 1 }, 6, INI_TYPE_USER }, /* IPGroup_ContactUser */
+	{ { 1, 1, 8, 1, 7, 3 }, 6, INI_TYPE_HOST }, /* Account_HostName */
+	{ { 1, 1, 8, 1, 9, 3 }, 6, INI_TYPE_USER }, /* Account_ContactUser */
+};
+
+/* Hostile SET values answer wrongValue (wrongLength when too long) and
+ * leave the configuration as it was. */
+START_TEST(test_set_hostile_strings)
+{
+	static const char *const common[] = {
+		"bad name", "x@y",  "a\"b", "caf\xc3\xa9", "a<b>",
+		"a b@c:d",  "a\\b", "a%zz", "sip:x@y",	   "a#b",
+	};
+	static const char *const hosts[] = { "gw;x",	 "gw:x:y:z", "'gw'",
+					     "-gw",	 "gw..x",    "gw_1",
+					     "1.2.3.4.5" };
+	static const char *const addrs[] = { "gw:0", "gw:65536", "[::1",
+					     "[::1]:x", "gw;transport=tcp" };
+	static const char *const users[] = { "a:b", "a[b]", "a%2" };
+	struct ini_conf *before;
+	size_t i, j, bad;
+	char label64[80];
+
+	memset(label64, 'a', 64);
+	label64[64] = '\0';
+	ck_assert_int_eq(ini_conf_dup(agent_config_conf(g.config), &before), 0);
+	for (i = 0; i < sizeof(strcols) / sizeof(strcols[0]); i++) {
+		const char *const *extra =
+			strcols[i].type == INI_TYPE_HOST   ? hosts
+			: strcols[i].type == INI_TYPE_ADDR ? addrs
+							   : users;
+		size_t nextra = strcols[i].type == INI_TYPE_HOST   ? 7
+				: strcols[i].type == INI_TYPE_ADDR ? 5
+								   : 3;
+
+		for (j = 0; j < sizeof(common) / sizeof(common[0]); j++)
+			ck_assert_msg(set1(strcols[i].sub, strcols[i].n,
+					   MIB_ASN_OCTET_STR, 0, common[j],
+					   &bad) == MIB_ERR_WRONGVALUE,
+				      "column %zu '%s'", i, common[j]);
+		for (j = 0; j < nextra; j++)
+			ck_assert_msg(set1(strcols[i].sub, strcols[i].n,
+					   MIB_ASN_OCTET_STR, 0, extra[j],
+					   &bad) == MIB_ERR_WRONGVALUE,
+				      "column %zu '%s'", i, extra[j]);
+		ck_assert_int_eq(set1(strcols[i].sub, strcols[i].n,
+				      MIB_ASN_OCTET_STR, 0, label64, &bad),
+				 strcols[i].sub[2] == 2 &&
+						 strcols[i].sub[3] == 3
+					 ? MIB_ERR_WRONGVALUE /* 100 long */
+					 : MIB_ERR_WRONGLENGTH);
+		ck_assert(ini_conf_equal(before, agent_config_conf(g.config)));
+	}
+	/* and good values go through */
+	ck_assert_int_eq(set1(strcols[0].sub, 5, MIB_ASN_OCTET_STR, 0,
+			      "proxy.example", &bad),
+			 MIB_OK);
+	ck_assert_int_eq(set1(strcols[8].sub, 6, MIB_ASN_OCTET_STR, 0,
+			      "a;b=c%20d", &bad),
+			 MIB_OK);
+	ck_assert_int_eq(set1(strcols[6].sub, 6, MIB_ASN_OCTET_STR, 0,
+			      "[2001:db8::1]:5070", &bad),
+			 MIB_OK);
+	ck_assert(!ini_conf_equal(before, agent_config_conf(g.config)));
+	ini_conf_destroy(before);
+}
+END_TEST
+
+/* Cross-row rules answer inconsistentValue and change nothing; the same
+ * change done in one request that keeps the rules goes through. */
+START_TEST(test_set_cross_row)
+{
+	const struct vb destroy_pi0[] = {
+		{ { 1, 1, 5, 1, 5, 0 }, 6, MIB_ASN_INTEGER, 6, NULL },
+	};
+	const struct vb destroy_ig1[] = {
+		{ { 1, 1, 6, 1, 7, 1 }, 6, MIB_ASN_INTEGER, 6, NULL },
+	};
+	const struct vb empty_addr[] = {
+		{ { 1, 1, 5, 1, 2, 0 }, 6, MIB_ASN_OCTET_STR, 0, "" },
+	};
+	const struct vb no_user[] = {
+		{ { 1, 1, 8, 1, 9, 3 }, 6, MIB_ASN_OCTET_STR, 0, "" },
+	};
+	const struct vb aor_user[] = {
+		{ { 1, 1, 2, 13, 0 }, 5, MIB_ASN_OCTET_STR, 0, "gw@x" },
+	};
+	const struct vb move_pi0[] = {
+		{ { 1, 1, 5, 1, 4, 0 }, 6, MIB_ASN_UNSIGNED, 0, NULL },
+		{ { 1, 1, 4, 1, 7, 2 }, 6, MIB_ASN_INTEGER, 4, NULL },
+		{ { 1, 1, 5, 1, 4, 0 }, 6, MIB_ASN_UNSIGNED, 2, NULL },
+	};
+	const struct vb replace_pi0[] = {
+		{ { 1, 1, 5, 1, 5, 7 }, 6, MIB_ASN_INTEGER, 4, NULL },
+		{ { 1, 1, 5, 1, 2, 7 },
+		  6,
+		  MIB_ASN_OCTET_STR,
+		  0,
+		  "proxy2.example:5070" },
+		{ { 1, 1, 5, 1, 5, 0 }, 6, MIB_ASN_INTEGER, 6, NULL },
+	};
+	struct ini_conf *before;
+	size_t bad = 99;
+
+	ck_assert_int_eq(ini_conf_dup(agent_config_conf(g.config), &before), 0);
+	/* the last address of proxy set 0, which the gateway and both
+	 * accounts (through IP group 1) register through */
+	ck_assert_int_eq(setv(destroy_pi0, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
+	ck_assert_uint_eq(bad, 0);
+	/* an IP group accounts use */
+	ck_assert_int_eq(setv(destroy_ig1, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
+	/* a ProxyIp row without address */
+	ck_assert_int_eq(setv(empty_addr, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
+	/* an account left without AOR user */
+	ck_assert_int_eq(setv(no_user, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
+	/* UserName is the AOR user here (no GWRegistrationName) */
+	ck_assert_int_eq(setv(aor_user, 1, &bad), MIB_ERR_INCONSISTENTVALUE);
+	/* moving the address to a new set leaves set 0 empty */
+	ck_assert_int_eq(setv(move_pi0, 3, &bad), MIB_ERR_INCONSISTENTVALUE);
+	ck_assert(ini_conf_equal(before, agent_config_conf(g.config)));
+	/* a new address and the old one destroyed in one request */
+	ck_assert_int_eq(setv(replace_pi0, 3, &bad), MIB_OK);
+	ck_assert(!ini_conf_row_exists(agent_config_conf(g.config),
+				       INI_TABLE_PROXYIP, 0));
+	ck_assert(ini_conf_row_exists(agent_config_conf(g.config),
+				      INI_TABLE_PROXYIP, 7));
+	ini_conf_destroy(before);
+}
+END_TEST
+
 START_TEST(test_set_error_codes)
 {
 	const uint32_t regtime[] = { 1, 1, 2, 5, 0 };
@@ -659,8 +840,7 @@ resync(void)
  * takes the alarm without a restored notification. */
 START_TEST(test_unusable_binding)
 {
-	const uint32_t pi_rs[] = { 1, 1, 5, 1, 5, 0 };
-	const uint32_t pi_addr[] = { 1, 1, 5, 1, 2, 0 };
+	const uint32_t ig_set[] = { 1, 1, 6, 1, 4, 1 };
 	const uint32_t ac_rs[] = { 1, 1, 8, 1, 11, 10 };
 	const uint32_t state[] = { 1, 2, 1, 1, 4, 2, 3 };
 	const uint32_t lasterr[] = { 1, 2, 1, 1, 10, 2, 3 };
@@ -676,8 +856,9 @@ START_TEST(test_unusable_binding)
 	/* register works while the configuration is good */
 	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_OK);
-	/* proxy set 0 loses its only address */
-	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+	/* IP group 1 loses its proxy set (destroying the only address of
+	 * a proxy set in use is refused: ini_conf_check) */
+	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, -1, NULL, &bad),
 			 MIB_OK);
 	resync();
 	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
@@ -686,24 +867,25 @@ START_TEST(test_unusable_binding)
 	get_ok(state, 7, &v);
 	ck_assert_int_eq(v.num, 9); /* failed */
 	get_ok(lasterr, 7, &v);
-	ck_assert_uint_eq(v.len, strlen("proxy set 0 has no address"));
-	ck_assert_int_eq(memcmp(v.str, "proxy set 0 has no address", v.len), 0);
-	/* gateway and both accounts: three alarms, three notifications */
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
-	ck_assert_uint_eq(notified[1], 3);
+	ck_assert_uint_eq(v.len, strlen("IP group 1 has no proxy set"));
+	ck_assert_int_eq(memcmp(v.str, "IP group 1 has no proxy set", v.len),
+			 0);
+	/* both accounts: two alarms, two notifications */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
+	ck_assert_uint_eq(notified[1], 2);
 	for (seq = 0; (al = agent_alarms_next(g.alarms, seq)) != NULL;
 	     seq = (long)al->seq) {
 		ck_assert_str_eq(al->name, "gwRegistrationFailed");
 		ck_assert_int_eq(al->cause, 7); /* configuration */
 		ck_assert_int_eq(al->event_type, 3);
 		ck_assert_ptr_nonnull(
-			strstr(al->text, "proxy set 0 has no address"));
+			strstr(al->text, "IP group 1 has no proxy set"));
 		ck_assert_ptr_null(strstr(al->text, "-pw"));
 	}
 	/* the same again: nothing new */
 	resync();
-	ck_assert_uint_eq(notified[1], 3);
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+	ck_assert_uint_eq(notified[1], 2);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
 	/* register and refresh refused, unregister a no-op, all accepted */
 	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_ERR_INCONSISTENTVALUE);
@@ -714,19 +896,17 @@ START_TEST(test_unusable_binding)
 	ck_assert_int_eq(set1(allaction, 5, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_OK);
 	get_ok(lasterr, 7, &v);
-	ck_assert_int_eq(memcmp(v.str, "proxy set 0 has no address", v.len), 0);
+	ck_assert_int_eq(memcmp(v.str, "IP group 1 has no proxy set", v.len),
+			 0);
 	/* account 10 destroyed: its alarm goes, nothing says "restored" */
 	ck_assert_int_eq(set1(ac_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
 			 MIB_OK);
 	resync();
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
 	ck_assert_uint_eq(notified[2], 0);
-	/* the address is back: the bindings can run again */
-	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 4, NULL, &bad),
+	/* the proxy set is back: the bindings can run again */
+	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, 0, NULL, &bad),
 			 MIB_OK);
-	ck_assert_int_eq(
-		set1(pi_addr, 6, MIB_ASN_OCTET_STR, 0, "127.0.0.1:5999", &bad),
-		MIB_OK);
 	resync();
 	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
 				 g.bindings, AGENT_BINDING_ACCOUNT, 3)),
@@ -742,7 +922,7 @@ END_TEST
  * same row, updated, and notified again. */
 START_TEST(test_alarm_cause_changes_in_place)
 {
-	const uint32_t pi_rs[] = { 1, 1, 5, 1, 5, 0 };
+	const uint32_t ig_set[] = { 1, 1, 6, 1, 4, 1 };
 	struct agent_binding *ab =
 		agent_bindings_find(g.bindings, AGENT_BINDING_ACCOUNT, 3);
 	const struct agent_alarm *al;
@@ -762,16 +942,16 @@ START_TEST(test_alarm_cause_changes_in_place)
 	seq = al->seq;
 	agent_notify_binding(ab, &st, &g); /* the same fault: no news */
 	ck_assert_uint_eq(notified[1], 1);
-	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, -1, NULL, &bad),
 			 MIB_OK);
 	resync();
 	al = agent_alarms_find(g.alarms, seq);
 	ck_assert_ptr_nonnull(al);
 	ck_assert_int_eq(al->cause, 7);
-	ck_assert_ptr_nonnull(strstr(al->text, "proxy set 0 has no address"));
-	/* account 3 updated, gateway and account 10 raised */
-	ck_assert_uint_eq(notified[1], 4);
-	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+	ck_assert_ptr_nonnull(strstr(al->text, "IP group 1 has no proxy set"));
+	/* account 3 updated, account 10 raised */
+	ck_assert_uint_eq(notified[1], 3);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
 }
 END_TEST
 
@@ -800,11 +980,12 @@ START_TEST(test_counter_discontinuity)
 			 MIB_OK);
 	ck_assert_int_eq(set1(ac_cols[1], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_OK);
-	ck_assert_int_eq(set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
-			 MIB_OK);
+	/* the AOR user first: a registering account needs one */
 	ck_assert_int_eq(
 		set1(ac_cols[3], 6, MIB_ASN_OCTET_STR, 0, "carol", &bad),
 		MIB_OK);
+	ck_assert_int_eq(set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
 	resync();
 	get_ok(disc20, 7, &v);
 	ck_assert_int_eq(v.num, 1);
@@ -827,8 +1008,8 @@ START_TEST(test_counter_discontinuity)
 				 MIB_OK);
 		set1(ac_cols[0], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
 		set1(ac_cols[1], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
-		set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
 		set1(ac_cols[3], 6, MIB_ASN_OCTET_STR, 0, "carol", &bad);
+		set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
 		resync();
 		get_ok(disc20, 7, &v);
 		ck_assert_int_eq(v.num, 1234);
@@ -853,6 +1034,8 @@ mib_suite(void)
 	tc = tcase_create("set");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_set_error_codes);
+	tcase_add_test(tc, test_set_hostile_strings);
+	tcase_add_test(tc, test_set_cross_row);
 	tcase_add_test(tc, test_set_is_atomic_and_creates_rows);
 	tcase_add_test(tc, test_set_ini_line);
 	tcase_add_test(tc, test_ini_uri_password_write_only);

@@ -93,7 +93,7 @@ START_TEST(test_scalars)
 	ck_assert_int_eq(load(NULL,
 			      "REGISTRATIONTIME = 300\nproxyname = "
 			      "'sbc.example.net'\nRegistrarIP = "
-			      "\"10.0.0.1:5070\"\nUserName = bare user\n",
+			      "\"10.0.0.1:5070\"\nCnonce = bare cnonce\n",
 			      INI_APPLY_FULL, &conf),
 			 0);
 	ck_assert_uint_eq(ini_diags_count(dg), 0);
@@ -102,7 +102,7 @@ START_TEST(test_scalars)
 			 "sbc.example.net");
 	ck_assert_str_eq(ini_conf_get_str(conf, INI_P_REGISTRAR_IP),
 			 "10.0.0.1:5070");
-	ck_assert_str_eq(ini_conf_get_str(conf, INI_P_USER_NAME), "bare user");
+	ck_assert_str_eq(ini_conf_get_str(conf, INI_P_CNONCE), "bare cnonce");
 	ck_assert_int_eq(ini_conf_get_int(conf, INI_P_HOT_SWAP_RTX), 3);
 }
 END_TEST
@@ -150,7 +150,8 @@ START_TEST(test_scalar_errors)
 	expect_diag(2, INI_SEV_ERROR, 3,
 		    "Cnonce: value is 16 bytes long, limit 15");
 	expect_diag(3, INI_SEV_ERROR, 4,
-		    "ProxyIP: 'a b' is not an IP address or host name[:port]");
+		    "ProxyIP: 'a b' is not an IP address or host name[:port]: "
+		    "space at offset 1");
 }
 END_TEST
 
@@ -184,7 +185,7 @@ START_TEST(test_quoted_fields)
 	ck_assert_int_eq(load(NULL,
 			      "[ IPGroup ]\nFORMAT IPGroup_Index = "
 			      "IPGroup_Description, IPGroup_ProxySetId, "
-			      "IPGroup_ContactUser;\n"
+			      "IPGroup_MediaRealm;\n"
 			      "IPGroup 1 = \"a, b; c\", \"\", 'x\"y';\n"
 			      "[ \\IPGroup ]\n",
 			      INI_APPLY_FULL, &conf),
@@ -192,7 +193,114 @@ START_TEST(test_quoted_fields)
 	ck_assert_str_eq(row_str(conf, INI_P_IPGROUP_DESCRIPTION, 1),
 			 "a, b; c");
 	ck_assert_int_eq(row_int(conf, INI_P_IPGROUP_PROXY_SET_ID, 1), 0);
-	ck_assert_str_eq(row_str(conf, INI_P_IPGROUP_CONTACT_USER, 1), "x\"y");
+	ck_assert_str_eq(row_str(conf, INI_P_IPGROUP_MEDIA_REALM, 1), "x\"y");
+}
+END_TEST
+
+/* Typed values in a file: every bad one at its FILE:LINE, with what is
+ * wrong and where. */
+START_TEST(test_syntax_errors_at_line)
+{
+	char line[256];
+
+	ck_assert_int_eq(
+		load(NULL,
+		     "ProxyName = 'bad name'\n"		/* 1 */
+		     "SIPGatewayName = gw@example\n"	/* 2 */
+		     "GWRegistrationName = 'a:b'\n"	/* 3 */
+		     "RegistrarIP = '10.0.0.1:65536'\n" /* 4 */
+		     "[ IPGroup ]\n"			/* 5 */
+		     "FORMAT IPGroup_Index = IPGroup_SIPGroupName, "
+		     "IPGroup_ContactUser;\n"		      /* 6 */
+		     "IPGroup 1 = \"pbx.example\", 'x\"y';\n" /* 7 */
+		     "IPGroup 2 = \"-pbx\", \"ok\";\n"	      /* 8 */
+		     "[ \\IPGroup ]\n"			      /* 9 */
+		     "[ Account ]\n"			      /* 10 */
+		     "FORMAT Account_Index = Account_HostName, "
+		     "Account_ContactUser;\n"			       /* 11 */
+		     "Account 0 = \"h.example;x\", \"caf\xc3\xa9\";\n" /* 12 */
+		     "[ \\Account ]\n",
+		     INI_APPLY_FULL, &conf),
+		-EINVAL);
+	ck_assert_ptr_null(conf);
+	ini_diags_sort(dg);
+	expect_diag(0, INI_SEV_ERROR, 1,
+		    "ProxyName: 'bad name' is not a host name or IP address: "
+		    "space at offset 3");
+	expect_diag(1, INI_SEV_ERROR, 2,
+		    "SIPGatewayName: 'gw@example' is not a host name or IP "
+		    "address: '@' at offset 2");
+	expect_diag(2, INI_SEV_ERROR, 3,
+		    "GWRegistrationName: 'a:b' is not a SIP user part: ':' at "
+		    "offset 1");
+	expect_diag(3, INI_SEV_ERROR, 4,
+		    "RegistrarIP: '10.0.0.1:65536' is not an IP address or "
+		    "host name[:port]: port out of range 1..65535 at offset 9");
+	expect_diag(4, INI_SEV_ERROR, 7,
+		    "IPGroup_ContactUser: 'x\"y' is not a SIP user part: '\"' "
+		    "at offset 1");
+	expect_diag(5, INI_SEV_ERROR, 8,
+		    "IPGroup_SIPGroupName: '-pbx' is not a host name or IP "
+		    "address: label starts with '-' at offset 0");
+	expect_diag(6, INI_SEV_ERROR, 12,
+		    "Account_HostName: 'h.example;x' is not a host name or IP "
+		    "address: ';' at offset 9");
+	expect_diag(
+		7, INI_SEV_ERROR, 12,
+		"Account_ContactUser: 'caf\xc3\xa9' is not a SIP user part: "
+		"non-ASCII byte 0xc3 at offset 3");
+	ck_assert_uint_eq(ini_diags_count(dg), 8);
+	ini_diag_format(ini_diags_get(dg, 0), line, sizeof(line));
+	ck_assert_str_eq(line, "t.ini:1: error: ProxyName: 'bad name' is not a "
+			       "host name or IP address: space at offset 3");
+}
+END_TEST
+
+/* Cross-row rules of a file: at the line of the row that breaks them. */
+START_TEST(test_used_set_at_line)
+{
+	static const char ini[] =
+		"IsRegisterNeeded = 1\n" /* 1 */
+		"IsProxyUsed = 1\n"	 /* 2 */
+		"UserName = gw\n"	 /* 3 */
+		"[ ProxyIp ]\n"		 /* 4 */
+		"FORMAT ProxyIp_Index = ProxyIp_IpAddress, "
+		"ProxyIp_ProxySetId;\n"			  /* 5 */
+		"ProxyIp 0 = \"10.0.0.1\", 1;\n"	  /* 6 */
+		"ProxyIp 1 = \"\", 1;\n"		  /* 7 */
+		"[ \\ProxyIp ]\n"			  /* 8 */
+		"[ ProxySet ]\n"			  /* 9 */
+		"FORMAT ProxySet_Index = ProxySet_SRD;\n" /* 10 */
+		"ProxySet 1 = 0;\nProxySet 2 = 0;\n"	  /* 11-12 */
+		"[ \\ProxySet ]\n"			  /* 13 */
+		"[ IPGroup ]\n"				  /* 14 */
+		"FORMAT IPGroup_Index = IPGroup_ProxySetId, "
+		"IPGroup_SIPGroupName, IPGroup_ContactUser;\n" /* 15 */
+		"IPGroup 1 = 1, pbx.example, u;\n"	       /* 16 */
+		"IPGroup 2 = 2, pbx, u;\n"		       /* 17 */
+		"[ \\IPGroup ]\n"			       /* 18 */
+		"[ Account ]\n"				       /* 19 */
+		"FORMAT Account_Index = Account_ServedIPGroup, "
+		"Account_ServingIPGroup, Account_Register;\n"  /* 20 */
+		"Account 0 = 1, 1, 1;\nAccount 1 = 2, 2, 1;\n" /* 21-22 */
+		"Account 2 = 2, 2, 0;\n"		       /* 23 */
+		"[ \\Account ]\n";
+
+	ck_assert_int_eq(load(NULL, ini, INI_APPLY_FULL, &conf), -EINVAL);
+	ck_assert_ptr_null(conf);
+	ini_diags_sort(dg);
+	expect_diag(0, INI_SEV_ERROR, 0,
+		    "proxy set 0 has no address, but the gateway registers "
+		    "through it (IsRegisterNeeded=1, IsProxyUsed=1, no "
+		    "RegistrarIP)");
+	ck_assert_str_eq(ini_diag_file(ini_diags_get(dg, 0)), "t.ini");
+	expect_diag(1, INI_SEV_ERROR, 7,
+		    "ProxyIp 1: no address (ProxyIp_IpAddress is empty)");
+	expect_diag(
+		2, INI_SEV_ERROR, 22,
+		"Account 1: registers through IP group 2, whose proxy set 2 "
+		"has no address");
+	ck_assert_uint_eq(ini_diags_count(dg), 3);
 }
 END_TEST
 
@@ -500,10 +608,13 @@ START_TEST(test_sample_broken_values)
 	expect_diag(
 		7, INI_SEV_ERROR, 12,
 		"ProxyIp_IpAddress: 'bad host name' is not an IP address or "
-		"host name[:port]");
-	expect_diag(8, INI_SEV_ERROR, 13,
+		"host name[:port]: space at offset 3");
+	/* the row stays without address: the cross-row check says so */
+	expect_diag(8, INI_SEV_ERROR, 12,
+		    "ProxyIp 0: no address (ProxyIp_IpAddress is empty)");
+	expect_diag(9, INI_SEV_ERROR, 13,
 		    "ProxyIp_TransportType: 7 is not one of -1, 0, 1 or 2");
-	ck_assert_uint_eq(ini_diags_count(dg), 9);
+	ck_assert_uint_eq(ini_diags_count(dg), 10);
 }
 END_TEST
 
@@ -648,6 +759,8 @@ apply_suite(void)
 	tcase_add_test(sc, test_scalar_errors);
 	tcase_add_test(tb, test_subset_format_any_order);
 	tcase_add_test(tb, test_quoted_fields);
+	tcase_add_test(tb, test_syntax_errors_at_line);
+	tcase_add_test(tb, test_used_set_at_line);
 	tcase_add_test(tb, test_unknown_table_warning);
 	tcase_add_test(tb, test_table_errors);
 	tcase_add_test(tb, test_syntax_error_rejects);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,32 @@ rnd_text(const struct ini_param *p, char *buf)
 	size_t max = ini_param_maxlen(p), n = 0, len = rnd((unsigned)max + 1);
 	char q = rnd(2) ? '\'' : '"';
 
+	static const char *const host[] = { "10.0.0.1", "sbc.example.net",
+					    "[2001:db8::7]", "h-1.example",
+					    "x" };
+	static const char *const user[] = {
+		"a", "Z", "9", "-", "_", ".", "!", "~", "*", "'",  "(",
+		")", "&", "=", "+", "$", ",", ";", "?", "/", "%20"
+	};
+
 	if (ini_param_type(p) == INI_TYPE_ADDR) {
 		strcpy(buf, addr[rnd(6)]);
+		return;
+	}
+	if (ini_param_type(p) == INI_TYPE_HOST) {
+		strcpy(buf, host[rnd(5)]);
+		return;
+	}
+	if (ini_param_type(p) == INI_TYPE_USER) {
+		while (n < len) {
+			const char *s = user[rnd(21)];
+
+			if (n + strlen(s) > len)
+				break;
+			memcpy(buf + n, s, strlen(s));
+			n += strlen(s);
+		}
+		buf[n] = '\0';
 		return;
 	}
 	while (n < len) {
@@ -125,11 +150,22 @@ gen_proxies(struct ini_conf *c)
 {
 	unsigned n = rnd(6), i, per[32] = { 0 };
 	long idx, set;
+	const char *addr;
 
 	for (i = 0; i < n; i++)
 		random_row(c, INI_TABLE_PROXYSET, (long)i * 3 + rnd(3));
 	for (i = 0, idx = 0; i < rnd(12); i++, idx += 1 + rnd(5)) {
 		random_row(c, INI_TABLE_PROXYIP, idx);
+		/* a ProxyIp row needs its address (ini_conf_check) */
+		ck_assert_int_eq(ini_conf_row_get_str(c,
+						      INI_P_PROXYIP_IP_ADDRESS,
+						      idx, &addr),
+				 0);
+		if (*addr == '\0')
+			ck_assert_int_eq(ini_conf_row_set_str(
+						 c, INI_P_PROXYIP_IP_ADDRESS,
+						 idx, "10.0.0.2:5062"),
+					 0);
 		set_ref(c, INI_P_PROXYIP_PROXY_SET_ID, idx, INI_TABLE_PROXYSET,
 			false);
 		ck_assert_int_eq(
@@ -200,6 +236,58 @@ gen_accounts(struct ini_conf *c)
 	}
 }
 
+/* IP groups on a proxy set without address go to "no proxy set". */
+static void
+no_empty_sets(struct ini_conf *c)
+{
+	long g = LONG_MIN, set, a, s;
+	bool found;
+
+	while (ini_conf_row_next(c, INI_TABLE_IPGROUP, g, &g) == 0) {
+		ck_assert_int_eq(
+			ini_conf_row_get_int(c, INI_P_IPGROUP_PROXY_SET_ID, g,
+					     &set),
+			0);
+		found = set <= 0;
+		for (a = LONG_MIN;
+		     !found &&
+		     ini_conf_row_next(c, INI_TABLE_PROXYIP, a, &a) == 0;)
+			found = ini_conf_row_get_int(c,
+						     INI_P_PROXYIP_PROXY_SET_ID,
+						     a, &s) == 0 &&
+				s == set;
+		if (!found)
+			ck_assert_int_eq(
+				ini_conf_row_set_int(
+					c, INI_P_IPGROUP_PROXY_SET_ID, g, -1),
+				0);
+	}
+}
+
+/* Whoever registers gets a user (and an account an AOR host). */
+static void
+registering_names(struct ini_conf *c)
+{
+	long a = LONG_MIN;
+
+	if (*ini_conf_get_str(c, INI_P_GW_REGISTRATION_NAME) == '\0')
+		ck_assert_int_eq(
+			ini_conf_set_str(c, INI_P_GW_REGISTRATION_NAME, "gw"),
+			0);
+	if (ini_conf_get_int(c, INI_P_IS_PROXY_USED) == 0)
+		ck_assert_int_eq(
+			ini_conf_set_str(c, INI_P_REGISTRAR_IP, "10.0.0.3"), 0);
+	while (ini_conf_row_next(c, INI_TABLE_ACCOUNT, a, &a) == 0) {
+		ck_assert_int_eq(ini_conf_row_set_str(
+					 c, INI_P_ACCOUNT_CONTACT_USER, a, "u"),
+				 0);
+		ck_assert_int_eq(ini_conf_row_set_str(c,
+						      INI_P_ACCOUNT_HOST_NAME,
+						      a, "h.example"),
+				 0);
+	}
+}
+
 static struct ini_conf *
 generate(void)
 {
@@ -213,6 +301,15 @@ generate(void)
 	gen_proxies(c);
 	gen_groups(c);
 	gen_accounts(c);
+	/* a proxy set a binding registers through needs an address: the
+	 * legacy ProxyIP gives set 0 one, other sets may be empty */
+	if (ini_conf_check(c, NULL, NULL) != 0)
+		ck_assert_int_eq(
+			ini_conf_set_str(c, INI_P_PROXY_IP, "10.0.0.1"), 0);
+	if (ini_conf_check(c, NULL, NULL) != 0)
+		no_empty_sets(c);
+	if (ini_conf_check(c, NULL, NULL) != 0)
+		registering_names(c);
 	ck_assert_int_eq(ini_conf_check(c, NULL, NULL), 0);
 	return c;
 }
@@ -357,7 +454,7 @@ START_TEST(test_device_style)
 	char *buf, *p;
 	size_t len, i;
 
-	ck_assert_int_eq(ini_conf_set_str(c, INI_P_PROXY_NAME, "it's"), 0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_CNONCE, "it's"), 0);
 	ck_assert_int_eq(ini_conf_row_set_str(c, INI_P_ACCOUNT_USERNAME, 4,
 					      "say \"hi\""),
 			 0);
@@ -368,7 +465,7 @@ START_TEST(test_device_style)
 	ck_assert_int_eq(strncmp(buf, ";**************\r\n;** Ini File **", 31),
 			 0);
 	ck_assert_ptr_nonnull(strstr(buf, "\r\n[SIP Params]\r\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "\r\nProxyName = \"it's\"\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\r\nCnonce = \"it's\"\r\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\r\nRegistrationTime = 180\r\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\r\n[ ProxySet ]\r\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\r\n[ \\Account ]\r\n"));

@@ -171,24 +171,27 @@ END_TEST
 
 START_TEST(test_scalar_quoting)
 {
-	const char *in = "ProxyName = 'a'\nUserName = \"u\"\n"
-			 "SIPGatewayName = gw\nRegistrarName = x\n"
-			 "RegistrationTime = '60'\nGWRegistrationName =\n";
+	/* host and user names (gwagent.ini(5)) never need quotes; the digest
+	 * user and Cnonce are free text */
+	const char *in = "GWRegistrationName = 'a'\nUserName = \"u\"\n"
+			 "Cnonce = gw\nRegistrarName = x\n"
+			 "RegistrationTime = '60'\nSIPGatewayName =\n";
 	struct ini_conf *to = conf_of(in);
 
-	ck_assert_int_eq(ini_conf_set_str(to, INI_P_PROXY_NAME, "it's"), 0);
+	ck_assert_int_eq(
+		ini_conf_set_str(to, INI_P_GW_REGISTRATION_NAME, "it's"), 0);
 	ck_assert_int_eq(ini_conf_set_str(to, INI_P_USER_NAME, "say \"hi\""),
 			 0);
-	ck_assert_int_eq(ini_conf_set_str(to, INI_P_SIP_GATEWAY_NAME, " gw2"),
-			 0);
-	ck_assert_int_eq(ini_conf_set_str(to, INI_P_REGISTRAR_NAME, "a'b"), 0);
+	ck_assert_int_eq(ini_conf_set_str(to, INI_P_CNONCE, " gw2"), 0);
+	ck_assert_int_eq(
+		ini_conf_set_str(to, INI_P_REGISTRAR_NAME, "b.example"), 0);
 	ck_assert_int_eq(ini_conf_set_int(to, INI_P_REGISTRATION_TIME, 90), 0);
-	ck_assert_int_eq(ini_conf_set_str(to, INI_P_GW_REGISTRATION_NAME, "g"),
-			 0);
+	ck_assert_int_eq(
+		ini_conf_set_str(to, INI_P_SIP_GATEWAY_NAME, "g.example"), 0);
 	expect(in, to,
-	       "ProxyName = \"it's\"\nUserName = 'say \"hi\"'\n"
-	       "SIPGatewayName = ' gw2'\nRegistrarName = a'b\n"
-	       "RegistrationTime = 90\nGWRegistrationName = g\n",
+	       "GWRegistrationName = \"it's\"\nUserName = 'say \"hi\"'\n"
+	       "Cnonce = ' gw2'\nRegistrarName = b.example\n"
+	       "RegistrationTime = 90\nSIPGatewayName = g.example\n",
 	       6, 0, 0);
 	ini_conf_destroy(to);
 }
@@ -232,14 +235,16 @@ START_TEST(test_scalar_added_after_catalog)
 			 "ProxyName = 'p'\nENABLEHOLD = 1\n\n[Other]\nBar=2\n";
 	struct ini_conf *to = conf_of(in);
 
+	/* IsRegisterNeeded=1 needs a registrar: RegistrarIP */
 	ck_assert_int_eq(ini_conf_set_int(to, INI_P_IS_REGISTER_NEEDED, 1), 0);
+	ck_assert_int_eq(ini_conf_set_str(to, INI_P_REGISTRAR_IP, "r"), 0);
 	ck_assert_int_eq(ini_conf_set_str(to, INI_P_USER_NAME, "u"), 0);
 	expect(in, to,
 	       "[System]\nFoo = 1\nIsProxyUsed = 0\n\n"
 	       "[SIP Params]\nRegistrationTime = 60\nProxyName = 'p'\n"
-	       "IsRegisterNeeded = 1\nUserName = 'u'\n"
+	       "IsRegisterNeeded = 1\nRegistrarIP = 'r'\nUserName = 'u'\n"
 	       "ENABLEHOLD = 1\n\n[Other]\nBar=2\n",
-	       0, 2, 0);
+	       0, 3, 0);
 	ini_conf_destroy(to);
 }
 END_TEST
@@ -386,6 +391,10 @@ START_TEST(test_row_create_destroy)
 					      "127.0.0.7"),
 			 0);
 	ck_assert_int_eq(ini_conf_row_create(to, INI_TABLE_PROXYIP, 5), 0);
+	/* a ProxyIp row needs its address (ini_conf_check) */
+	ck_assert_int_eq(ini_conf_row_set_str(to, INI_P_PROXYIP_IP_ADDRESS, 5,
+					      "127.0.0.5"),
+			 0);
 	/* new rows follow the spacing of the block's last row, before the
 	 * closing line */
 	expect(tab_doc, to,
@@ -396,7 +405,7 @@ START_TEST(test_row_create_destroy)
 	       "ProxyIp_TransportType;\n"
 	       "ProxyIp  1 = 'localhost',  -1;\n"
 	       "; keep me\n"
-	       "ProxyIp  5 = \"\",  -1;\n"
+	       "ProxyIp  5 = \"127.0.0.5\",  -1;\n"
 	       "ProxyIp  7 = \"127.0.0.7\",  -1;\n"
 	       "[ \\ProxyIp ]\n",
 	       0, 2, 1);
@@ -731,6 +740,9 @@ other_value(const struct ini_param *p, const char *cur_s, long cur_i, char *buf,
 					    "host.example.org" };
 	static const char *const pwd[] = { "n'ew", "b'o\"th", "$1$lit",
 					   "clear" };
+	static const char *const host[] = { "host.example.org", "10.0.0.2",
+					    "[::1]" };
+	static const char *const user[] = { "u;x=1", "it's", "a%20b" };
 	char *enc;
 	long lo, hi;
 	size_t i;
@@ -751,6 +763,16 @@ other_value(const struct ini_param *p, const char *cur_s, long cur_i, char *buf,
 		snprintf(buf, len, "%s", addr[variant % 3]);
 		if (strcmp(buf, cur_s) == 0)
 			snprintf(buf, len, "%s", addr[(variant + 1) % 3]);
+		break;
+	case INI_TYPE_HOST:
+		snprintf(buf, len, "%s", host[variant % 3]);
+		if (strcmp(buf, cur_s) == 0)
+			snprintf(buf, len, "%s", host[(variant + 1) % 3]);
+		break;
+	case INI_TYPE_USER:
+		snprintf(buf, len, "%s", user[variant % 3]);
+		if (strcmp(buf, cur_s) == 0)
+			snprintf(buf, len, "%s", user[(variant + 1) % 3]);
 		break;
 	case INI_TYPE_PASSWORD:
 		if (strcmp(pwd[variant % 4], cur_s) == 0)

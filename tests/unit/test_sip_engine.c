@@ -576,8 +576,8 @@ START_TEST(test_cfg_check_why)
 	c.aor_host = "x y";
 	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
 			 -EINVAL);
-	ck_assert_str_eq(why, "host name 'x y' is not valid: only letters, "
-			      "digits and -.:[] are allowed");
+	ck_assert_str_eq(why, "host name 'x y' is not valid: not an IPv4 or "
+			      "IPv6 address or an RFC 1123 host name");
 	base_cfg(&c, 1);
 	c.addrs[0].host = "bad host";
 	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
@@ -597,6 +597,65 @@ START_TEST(test_cfg_check_why)
 	ck_assert_int_eq(sipreg_binding_cfg_check(&c, NULL, 0), -EINVAL);
 	ck_assert_int_eq(sipreg_binding_cfg_check(NULL, why, sizeof(why)),
 			 -EINVAL);
+}
+END_TEST
+
+/* What goes into a URI: users with %HH escapes only, hosts without
+ * port, bare IPv6 hosts bracketed in the URIs. */
+START_TEST(test_add_uri_parts)
+{
+	static const char *const bad_users[] = { "a%zz",       "a%2", "%",
+						 "al@ice",     "a:b", "a\"b",
+						 "caf\xc3\xa9" };
+	static const char *const bad_hosts[] = {
+		"-gw.example", "gw-.example",	  "gw..example",  "1.2.3.4.5",
+		"256.0.0.1",   "gw.example:5060", "gw_1.example", "[::1]x",
+		"[gw]",	       "gw.123"
+	};
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b = NULL;
+	const struct sip_fake_msg *m;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_users) / sizeof(bad_users[0]); i++) {
+		base_cfg(&c, 1);
+		c.aor_user = bad_users[i];
+		ck_assert_msg(sipreg_binding_cfg_check(&c, NULL, 0) == -EINVAL,
+			      "%s", bad_users[i]);
+		base_cfg(&c, 1);
+		c.contact_user = bad_users[i];
+		ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
+	}
+	for (i = 0; i < sizeof(bad_hosts) / sizeof(bad_hosts[0]); i++) {
+		base_cfg(&c, 1);
+		c.aor_host = bad_hosts[i];
+		ck_assert_msg(sipreg_binding_cfg_check(&c, NULL, 0) == -EINVAL,
+			      "%s", bad_hosts[i]);
+		base_cfg(&c, 1);
+		c.registrar = bad_hosts[i];
+		ck_assert_int_eq(sipreg_binding_cfg_check(&c, NULL, 0),
+				 -EINVAL);
+		base_cfg(&c, 1);
+		c.addrs[0].host = bad_hosts[i];
+		ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), -EINVAL);
+	}
+	base_cfg(&c, 1);
+	c.addrs[0].host = "[::1]"; /* addresses come without brackets */
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, NULL, 0), -EINVAL);
+	base_cfg(&c, 1);
+	c.aor_user = "a%20b;x=1";
+	c.aor_host = "2001:db8::5";
+	c.registrar = "2001:db8::9";
+	ck_assert_int_eq(sipreg_binding_cfg_check(NULL, NULL, 0), -EINVAL);
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, NULL, 0), 0);
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	ck_assert_int_eq(sipreg_binding_register(b), 0);
+	m = sip_fake_last(f);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(strncmp(m->buf, "REGISTER sip:[2001:db8::9] SIP/2.0\r\n",
+			      36) == 0,
+		      "%.60s", m->buf);
+	ck_assert_str_eq(hdr("To"), "<sip:a%20b;x=1@[2001:db8::5]>");
 }
 END_TEST
 
@@ -1311,6 +1370,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_remove_in_callback);
 	tcase_add_test(tc, test_add_invalid);
 	tcase_add_test(tc, test_cfg_check_why);
+	tcase_add_test(tc, test_add_uri_parts);
 	tcase_add_test(tc, test_update);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stream");
