@@ -96,20 +96,49 @@ agent_config_swap(struct agent_config *c, struct ini_conf *next)
 }
 
 int
+agent_config_prepare(const struct agent_config *c, const char *buf, size_t len,
+		     const char *name, enum ini_apply_mode mode,
+		     struct ini_conf **next, struct ini_changes **changes,
+		     struct ini_diags *diags)
+{
+	struct ini_doc *doc = NULL;
+	int rc;
+
+	if (c == NULL || buf == NULL || next == NULL)
+		return -EINVAL;
+	rc = ini_doc_parse(buf, len, name, &doc, diags);
+	if (rc < 0)
+		return rc;
+	rc = ini_conf_apply(c->conf, doc, mode, next, changes, diags);
+	ini_doc_destroy(doc);
+	return rc;
+}
+
+int
+agent_config_install(struct agent_config *c, struct ini_conf *next)
+{
+	int rc;
+
+	if (c == NULL || next == NULL)
+		return -EINVAL;
+	rc = agent_config_save_conf(c, next);
+	if (rc < 0)
+		return rc;
+	ini_conf_destroy(c->conf);
+	c->conf = next;
+	return 0;
+}
+
+int
 agent_config_load_buffer(struct agent_config *c, const char *buf, size_t len,
 			 const char *name, enum ini_apply_mode mode,
 			 struct ini_changes **changes, struct ini_diags *diags)
 {
-	struct ini_doc *doc = NULL;
 	struct ini_conf *next = NULL;
 	struct ini_changes *chg = NULL;
 	int rc;
 
-	rc = ini_doc_parse(buf, len, name, &doc, diags);
-	if (rc < 0)
-		return rc;
-	rc = ini_conf_apply(c->conf, doc, mode, &next, &chg, diags);
-	ini_doc_destroy(doc);
+	rc = agent_config_prepare(c, buf, len, name, mode, &next, &chg, diags);
 	if (rc < 0)
 		return rc;
 	ini_conf_destroy(c->conf);
@@ -143,15 +172,18 @@ agent_config_load_file(struct agent_config *c, const char *file,
 }
 
 int
-agent_config_save(const struct agent_config *c)
+agent_config_save_conf(const struct agent_config *c,
+		       const struct ini_conf *conf)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int rc;
 
+	if (c == NULL || conf == NULL)
+		return -EINVAL;
 	if (c->path == NULL)
 		return 0;
-	rc = ini_conf_export(c->conf, INI_EXPORT_CLEAR_SECRETS, &buf, &len);
+	rc = ini_conf_export(conf, INI_EXPORT_CLEAR_SECRETS, &buf, &len);
 	if (rc < 0)
 		return rc;
 	rc = agent_persist_write(c->path, buf, len);
@@ -163,6 +195,14 @@ agent_config_save(const struct agent_config *c)
 	else
 		log_debug("persist", "wrote %s", c->path);
 	return rc;
+}
+
+int
+agent_config_save(const struct agent_config *c)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return agent_config_save_conf(c, c->conf);
 }
 
 void

@@ -204,7 +204,9 @@ enum mib_err
 agent_mib_txn_action(struct agent_mib_txn *t)
 {
 	enum mib_err e;
+	char why[300];
 	size_t i;
+	int rc;
 
 	if (!t->prepared || t->acted)
 		return MIB_OK;
@@ -214,7 +216,11 @@ agent_mib_txn_action(struct agent_mib_txn *t)
 	if (t->staged != NULL) {
 		t->old = agent_config_swap(t->g->config, t->staged);
 		t->staged = NULL;
-		if (agent_config_save(t->g->config) < 0) {
+		if ((rc = agent_config_save(t->g->config)) < 0) {
+			snprintf(why, sizeof(why), "cannot save %s: %s",
+				 agent_config_path(t->g->config),
+				 strerror(-rc));
+			mib_ini_line_failed(t, why);
 			t->staged = agent_config_swap(t->g->config, t->old);
 			t->old = NULL;
 			t->prepared = 0;
