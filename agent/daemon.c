@@ -174,10 +174,11 @@ gwagent_ini_result(struct gwagent *g, int ok, const struct ini_diags *d,
 		agent_config_diags_text(d, g->ini.diags + used,
 					sizeof(g->ini.diags) - used);
 	}
-	log_info("ini", "%s of %s: %s%s%s",
+	/* One log line: the INI diagnostics were logged one by one. */
+	log_info("ini", "%s of %s: %s%s%.*s",
 		 g->ini.running_mode == 3 ? "dry run" : "load", g->ini.running,
 		 ok ? "success" : "failed", g->ini.diags[0] ? ": " : "",
-		 g->ini.diags);
+		 (int)strcspn(g->ini.diags, "\n"), g->ini.diags);
 	agent_notify_ini_result(g, ok);
 }
 
