@@ -175,9 +175,9 @@ def need_daemon():
 
 
 def ini_tool():
-    p = os.path.join(os.environ.get("top_builddir", ""), "ini", "gwagent-ini")
+    p = os.path.join(os.environ.get("top_builddir", ""), "agent", "gwagent-ini")
     if not os.access(p, os.X_OK):
-        raise LabError("gwagent-ini is not built ($top_builddir/ini/gwagent-ini)")
+        raise LabError("gwagent-ini is not built ($top_builddir/agent/gwagent-ini)")
     return p
 
 
