@@ -305,6 +305,8 @@ gwagent_ini_save(struct gwagent *g)
 {
 	int rc = agent_config_save(g->config);
 
+	if (g->ini.status == 1) /* a load runs: its status stays */
+		return rc;
 	g->ini.status = rc == 0 ? 2 : 3;
 	g->ini.when = (int64_t)time(NULL);
 	snprintf(g->ini.diags, sizeof(g->ini.diags), "%s",

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/fetch.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
 #include "agent/mib_int.h"
@@ -922,7 +923,8 @@ mib_misc_prepare(struct agent_mib_txn *t, const struct mib_op *op)
 	case W_INI_ACTION:
 		if (op->v.num == 1 && !mib_txn_has_uri(t))
 			return MIB_ERR_INCONSISTENTVALUE;
-		if (op->v.num == 1 && t->g->ini.status == 1) {
+		if (op->v.num == 1 &&
+		    (t->g->ini.status == 1 || agent_fetch_busy(t->g->fetch))) {
 			/* One at a time; the running load's status and
 			 * diagnostics stay as they are. */
 			mib_ini_load_refused(t->g);

@@ -427,6 +427,11 @@ START_TEST(test_set_load_while_loading)
 			 MIB_ERR_INCONSISTENTVALUE);
 	ck_assert_int_eq(g.ini.status, 1);
 	ck_assert_str_eq(g.ini.diags, "load running since x");
+	/* a save meanwhile is answered but leaves the load's objects */
+	ck_assert_int_eq(set1(action, 4, MIB_ASN_INTEGER, 2, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(g.ini.status, 1);
+	ck_assert_str_eq(g.ini.diags, "load running since x");
 }
 END_TEST
 
