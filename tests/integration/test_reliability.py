@@ -744,7 +744,8 @@ def secrets_never_leak_and_files_holding_them_are_0600():
             check(len(got) > 100, "%s returned %d objects" % (label, len(got)))
             seen[label] = len(got)
             check_eq(_leaks(repr(got), secrets), [], "passwords in the %s of GWAGENT-MIB" % label)
-        for oid in (GW_PASSWORD, "%s.6.0" % ACCOUNT, "%s.6.%d" % (ACCOUNT, row), INI_DIAG):
+        for oid in (GW_PASSWORD, "%s.6.0" % ACCOUNT, "%s.6.%d" % (ACCOUNT, row), INI_DIAG,
+                    INI + ".9.0"):          # gwIniLineDiagnostics
             for kw in ({}, {"version": "3", "user": V3_RW[0]}):
                 v = w.get(oid, **kw)
                 check_eq(_leaks(repr(v), secrets), [], "passwords in GET %s" % oid)
