@@ -25,7 +25,6 @@ from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
 ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
 OBJ = ROOT + ".1"
-REG_STATUS = OBJ + ".2.1.1"                 # gwRegStatusEntry
 REG_ALL = OBJ + ".2.3.1.0"
 BINDING_COUNT = OBJ + ".2.3.2.0"            # gwRegBindingCount
 REGISTERED_COUNT = OBJ + ".2.3.3.0"         # gwRegRegisteredCount
@@ -36,7 +35,6 @@ INI_LINE, INI_STATUS, INI_DIAG, INI_TIME = (INI + ".4.0", INI + ".5.0",
                                             INI + ".6.0", INI + ".7.0")
 LINE_STATUS, LINE_DIAG, LINE_TIME = INI + ".8.0", INI + ".9.0", INI + ".10.0"
 N_INI_RESULT = ROOT + ".0.5"
-ALARM_TEXT = OBJ + ".4.1.1.3"               # gwAlarmTextualDescription (prefix)
 MODE_FULL, MODE_INCREMENTAL, MODE_VALIDATE = 1, 2, 3
 IN_PROGRESS, SUCCESS, FAILED = "1", "2", "3"
 
@@ -320,6 +318,24 @@ def ini_line_takes_exactly_one_line_and_has_its_own_status():
         check('"carol"' in w.gw.read_ini(), "the row was saved")
         check(USERS["carol"] not in unquote(w.value(LINE_DIAG)), "password in diagnostics")
         check_eq(unquote(w.value(INI_DIAG)), load_diag, "gwIniActionDiagnostics still kept")
+
+
+@t.case
+def sighup_reload_logs_the_summary_and_keeps_the_file():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_registered(3)
+        text = w.ini_text.replace("RegistrationTime = 60", "RegistrationTime = 63")
+        w.gw.write_ini(text)
+        written = w.gw.read_ini()
+        os.kill(w.gw.proc.pid, 1)           # SIGHUP
+        want = "SIGHUP: reloaded %s: added 0, removed 0, re-registered 3 bindings; " \
+            "1 parameter changed" % w.gw.ini_path
+        wait_until(lambda: want in w.gw.output(), 10, "the reload's summary in the log")
+        check_eq(w.value(REG_TIME), "63", "RegistrationTime after the reload")
+        check_eq(w.gw.read_ini(), written, "the operator's file is not rewritten")
+        w.wait_registered(3)
 
 
 class SlowIni(http.server.BaseHTTPRequestHandler):
