@@ -296,6 +296,24 @@ alarm_reg_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
 	alarm_send(a, kind, vb, n, 1);
 }
 
+/* X.733 fields of a binding's failure: a configuration that cannot work,
+ * rejected credentials, or the network. */
+static void
+alarm_reg_cause(const struct agent_binding *ab, const struct sipreg_status *st,
+		int *event_type, int *cause)
+{
+	if (!agent_binding_usable(ab)) {
+		*event_type = 3; /* processingErrorAlarm */
+		*cause = 7;	 /* configurationOrCustomizationError */
+		return;
+	}
+	*event_type = 1; /* communicationsAlarm */
+	*cause = st->last_code == 401 || st->last_code == 403 ||
+				 st->last_code == 407
+			 ? 58 /* authenticationFailure */
+			 : 6; /* communicationsSubsystemFailure */
+}
+
 void
 agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
 		     void *arg)
@@ -307,25 +325,35 @@ agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
 	long id = agent_binding_id(ab);
 	struct agent_alarm *al;
 	struct agent_alarm cleared;
+	char text[sizeof(al->text)];
+	int event_type, cause;
 
 	if (a == NULL)
 		return;
-	if (!*failed &&
-	    (st->state == SIPREG_BACKOFF || st->state == SIPREG_FAILED)) {
-		al = alarm_add(a, N_REG_FAILED, type, id);
-		if (al == NULL)
+	if (st->state == SIPREG_BACKOFF || st->state == SIPREG_FAILED) {
+		alarm_reg_cause(ab, st, &event_type, &cause);
+		snprintf(text, sizeof(text), "registration of %s failed: %s",
+			 agent_binding_aor(ab),
+			 st->last_error[0] ? st->last_error : st->last_reason);
+		al = *failed ? alarm_find_key(a, N_REG_FAILED, type, id) : NULL;
+		if (*failed && al == NULL)
+			return;
+		/* A raised alarm changes only between a configuration fault
+		 * and the others, or to another configuration fault: the row
+		 * is updated and the notification sent again. */
+		if (al != NULL && (al->cause == 7) == (cause == 7) &&
+		    (cause != 7 || strcmp(text, al->text) == 0))
+			return;
+		if (al == NULL &&
+		    (al = alarm_add(a, N_REG_FAILED, type, id)) == NULL)
 			return;
 		*failed = 1;
-		al->severity = 4;   /* major */
-		al->event_type = 1; /* communicationsAlarm */
-		al->cause = st->last_code == 401 || st->last_code == 403 ||
-					    st->last_code == 407
-				    ? 58 /* authenticationFailure */
-				    : 6; /* communicationsSubsystemFailure */
+		al->severity = 4; /* major */
+		al->event_type = event_type;
+		al->cause = cause;
+		al->when = (int64_t)time(NULL);
 		alarm_binding_source(al->source, sizeof(al->source), type, id);
-		snprintf(al->text, sizeof(al->text),
-			 "registration of %s failed: %s", agent_binding_aor(ab),
-			 st->last_error[0] ? st->last_error : st->last_reason);
+		snprintf(al->text, sizeof(al->text), "%s", text);
 		log_warnx("sip", "%s", al->text);
 		alarm_reg_send(a, N_REG_FAILED, al, al->severity, st);
 	} else if (*failed && (st->state == SIPREG_REGISTERED ||
@@ -344,11 +372,11 @@ agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
 	}
 }
 
+/* A binding that no longer exists takes its alarm row with it, without a
+ * notification: nothing was restored. */
 void
 agent_alarms_prune(struct agent_alarms *a)
 {
-	struct sipreg_status st;
-	struct agent_alarm cleared;
 	size_t i = 0;
 
 	while (a != NULL && i < a->n) {
@@ -359,14 +387,9 @@ agent_alarms_prune(struct agent_alarms *a)
 			i++;
 			continue;
 		}
-		cleared = *al;
+		log_info("sip", "%s: binding removed, its alarm goes with it",
+			 al->source);
 		alarm_remove(a, al);
-		cleared.when = (int64_t)time(NULL);
-		snprintf(cleared.text, sizeof(cleared.text),
-			 "%s: binding removed", cleared.source);
-		memset(&st, 0, sizeof(st));
-		st.state = SIPREG_UNREGISTERED;
-		alarm_reg_send(a, N_REG_RESTORED, &cleared, 0, &st);
 	}
 }
 
@@ -403,12 +426,15 @@ alarm_set_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
 	alarm_send(a, kind, vb, vb_x733(vb, al, severity), 1);
 }
 
+/* lost: raise; 0: restored; -1: no binding uses the set any more (it or
+ * its bindings were removed or cannot register): the row goes away
+ * without a notification, since nothing was restored. */
 static void
 alarm_set_change(struct agent_alarms *a, int set, int lost)
 {
 	struct agent_alarm *al, cleared;
 
-	if (lost) {
+	if (lost > 0) {
 		al = alarm_add(a, N_SET_LOST, 0, set);
 		if (al == NULL)
 			return;
@@ -428,6 +454,14 @@ alarm_set_change(struct agent_alarms *a, int set, int lost)
 	al = alarm_find_key(a, N_SET_LOST, 0, set);
 	if (al == NULL)
 		return;
+	if (lost < 0) {
+		log_info("sip",
+			 "proxy set %d: no binding uses it any more, its "
+			 "alarm goes away",
+			 set);
+		alarm_remove(a, al);
+		return;
+	}
 	cleared = *al;
 	alarm_remove(a, al);
 	cleared.when = (int64_t)time(NULL);
@@ -450,7 +484,8 @@ agent_alarms_check_sets(struct agent_alarms *a)
 		const struct agent_binding *ab = agent_bindings_at(bs, i);
 
 		set = agent_binding_proxyset(ab);
-		if (set < 0 || set >= ALARM_MAX_SETS)
+		if (set < 0 || set >= ALARM_MAX_SETS ||
+		    !agent_binding_usable(ab))
 			continue;
 		nb[set]++;
 		nreach[set] += (unsigned)alarm_binding_reach(ab, &tried);
@@ -461,8 +496,10 @@ agent_alarms_check_sets(struct agent_alarms *a)
 
 		if (lost && a->set_alarm[set] == 0)
 			alarm_set_change(a, set, 1);
-		else if (!lost && a->set_alarm[set] != 0)
+		else if (a->set_alarm[set] != 0 && nreach[set] > 0)
 			alarm_set_change(a, set, 0);
+		else if (a->set_alarm[set] != 0 && nb[set] == 0)
+			alarm_set_change(a, set, -1);
 	}
 }
 

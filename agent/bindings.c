@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,11 +52,14 @@ struct agent_binding {
 	int type; /* AGENT_BINDING_GATEWAY or _ACCOUNT */
 	long id;  /* 0, or the account index */
 	int proxyset;
-	struct sipreg_binding *b; /* NULL: the engine refused it */
+	struct sipreg_binding *b; /* NULL: unusable configuration */
 	unsigned char digest[16];
 	char aor[264]; /* sip:user@host */
 	char error[96];
 	int failed; /* registration-failed alarm raised */
+	/* what earlier engine bindings of this row counted */
+	struct sipreg_counters base;
+	uint32_t disc; /* TimeTicks since start when counting began */
 	struct agent_bindings *owner;
 };
 
@@ -66,12 +70,22 @@ struct agent_bindings {
 	agent_binding_h *h;
 	void *arg;
 	struct agent_sync_stats last; /* what the last sync did */
+	struct agent_event *ev;
+	uint64_t start_ms; /* clock at create: TimeTicks 0 */
+	unsigned nsync;	   /* syncs done */
 };
 
+static int agent_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static int
-agent_fail(char *err, size_t errlen, const char *msg)
+agent_fail(char *err, size_t errlen, const char *fmt, ...)
 {
-	snprintf(err, errlen, "%s", msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 	return -EINVAL;
 }
 
@@ -149,7 +163,7 @@ agent_spec_addr(struct agent_spec *sp, const struct ini_conf *conf,
 /* The ProxyIp rows of a set, in index order. */
 static int
 agent_spec_proxyset(struct agent_spec *sp, const struct ini_conf *conf,
-		    long set)
+		    long set, char *err, size_t errlen)
 {
 	long idx = LONG_MIN, ps, tp;
 	const char *addr;
@@ -164,13 +178,17 @@ agent_spec_proxyset(struct agent_spec *sp, const struct ini_conf *conf,
 		ini_conf_row_get_int(conf, INI_P_PROXYIP_TRANSPORT_TYPE, idx,
 				     &tp);
 		if (agent_spec_addr(sp, conf, addr, tp) < 0)
-			return -EINVAL;
+			return agent_fail(err, errlen,
+					  "proxy set %ld: address '%.48s' is "
+					  "not valid",
+					  set, addr);
 	}
 	/* The legacy ProxyIP scalar stands for set 0 when it has no rows. */
-	if (sp->cfg.naddrs == 0 && set == 0 &&
-	    *ini_conf_get_str(conf, INI_P_PROXY_IP) != '\0')
-		return agent_spec_addr(
-			sp, conf, ini_conf_get_str(conf, INI_P_PROXY_IP), -1);
+	addr = ini_conf_get_str(conf, INI_P_PROXY_IP);
+	if (sp->cfg.naddrs == 0 && set == 0 && *addr != '\0' &&
+	    agent_spec_addr(sp, conf, addr, -1) < 0)
+		return agent_fail(err, errlen, "ProxyIP '%.48s' is not valid",
+				  addr);
 	return 0;
 }
 
@@ -288,12 +306,14 @@ agent_spec_gateway(struct agent_spec *sp, const struct ini_conf *conf,
 			    sp, conf, rip,
 			    ini_conf_get_int(
 				    conf, INI_P_REGISTRAR_TRANSPORT_TYPE)) < 0)
-			return agent_fail(err, errlen, "bad RegistrarIP");
+			return agent_fail(err, errlen,
+					  "RegistrarIP '%.48s' is not valid",
+					  rip);
 		agent_spec_proxyset_policy(sp, conf, -1); /* the globals */
 	} else if (ini_conf_get_int(conf, INI_P_IS_PROXY_USED)) {
 		sp->proxyset = 0;
-		if (agent_spec_proxyset(sp, conf, 0) < 0)
-			return agent_fail(err, errlen, "bad proxy address");
+		if (agent_spec_proxyset(sp, conf, 0, err, errlen) < 0)
+			return -EINVAL;
 		agent_spec_proxyset_policy(sp, conf, 0);
 	}
 	/* Request-URI host: RegistrarName, RegistrarIP, ProxyName, proxy. */
@@ -305,6 +325,8 @@ agent_spec_gateway(struct agent_spec *sp, const struct ini_conf *conf,
 	if (sp->aor_user[0] == '\0')
 		return agent_fail(err, errlen,
 				  "no GWRegistrationName/UserName");
+	if (sp->cfg.naddrs == 0 && sp->proxyset == 0)
+		return agent_fail(err, errlen, "proxy set 0 has no address");
 	if (sp->cfg.naddrs == 0)
 		return agent_fail(
 			err, errlen,
@@ -343,6 +365,7 @@ agent_spec_account(struct agent_spec *sp, const struct ini_conf *conf, long idx,
 {
 	const char *cu, *host, *user, *pw, *gcu = "", *gname = "";
 	long ipg = -1, set = -1;
+	int group = 0;
 
 	if (!agent_account_registers(conf, idx))
 		return -ENOENT;
@@ -352,6 +375,7 @@ agent_spec_account(struct agent_spec *sp, const struct ini_conf *conf, long idx,
 	ini_conf_row_get_str(conf, INI_P_ACCOUNT_USERNAME, idx, &user);
 	ini_conf_row_get_str(conf, INI_P_ACCOUNT_PASSWORD, idx, &pw);
 	if (ipg >= 0 && ini_conf_row_exists(conf, INI_TABLE_IPGROUP, ipg)) {
+		group = 1;
 		ini_conf_row_get_int(conf, INI_P_IPGROUP_PROXY_SET_ID, ipg,
 				     &set);
 		ini_conf_row_get_str(conf, INI_P_IPGROUP_CONTACT_USER, ipg,
@@ -366,14 +390,28 @@ agent_spec_account(struct agent_spec *sp, const struct ini_conf *conf, long idx,
 	agent_spec_copy(sp->registrar, sp->aor_host);
 	agent_spec_timers(sp, conf);
 	sp->proxyset = (int)set;
-	if (set >= 0 && agent_spec_proxyset(sp, conf, set) < 0)
-		return agent_fail(err, errlen, "bad proxy address");
+	if (set >= 0 && agent_spec_proxyset(sp, conf, set, err, errlen) < 0)
+		return -EINVAL;
 	agent_spec_proxyset_policy(sp, conf, set);
-	if (sp->aor_user[0] == '\0' || sp->aor_host[0] == '\0')
-		return agent_fail(err, errlen, "no AOR user or host");
-	if (sp->cfg.naddrs == 0)
+	if (ipg < 0)
+		return agent_fail(err, errlen, "no serving IP group");
+	if (!group)
 		return agent_fail(err, errlen,
-				  "serving IP group has no proxy address");
+				  "serving IP group %ld does not exist", ipg);
+	if (set < 0)
+		return agent_fail(err, errlen, "IP group %ld has no proxy set",
+				  ipg);
+	if (sp->cfg.naddrs == 0)
+		return agent_fail(err, errlen, "proxy set %ld has no address",
+				  set);
+	if (sp->aor_user[0] == '\0')
+		return agent_fail(err, errlen,
+				  "no contact user (Account_ContactUser or "
+				  "the IP group's ContactUser)");
+	if (sp->aor_host[0] == '\0')
+		return agent_fail(err, errlen,
+				  "no host name (Account_HostName or the IP "
+				  "group's SIPGroupName)");
 	return 0;
 }
 
@@ -492,6 +530,8 @@ agent_bindings_create(struct agent_bindings **out, struct agent_event *ev,
 		return -ENOMEM;
 	bs->h = h;
 	bs->arg = arg;
+	bs->ev = ev;
+	bs->start_ms = agent_event_now(ev);
 	rc = agent_sip_create(&bs->sip, ev, conf, agent_bindings_status_cb, bs);
 	if (rc < 0) {
 		free(bs);
@@ -527,29 +567,78 @@ agent_bindings_destroy(struct agent_bindings *bs)
 	free(bs);
 }
 
+static void
+agent_counters_add(struct sipreg_counters *to, const struct sipreg_counters *c)
+{
+	to->sent += c->sent;
+	to->ok += c->ok;
+	to->challenged += c->challenged;
+	to->failed += c->failed;
+	to->timeouts += c->timeouts;
+	to->transport += c->transport;
+}
+
+/* Remove the engine binding, keeping what it counted for the row. */
+static void
+agent_binding_drop(struct agent_binding *ab, int unregister)
+{
+	struct sipreg_status st;
+
+	if (ab->b == NULL)
+		return;
+	if (sipreg_binding_status(ab->b, &st) == 0)
+		agent_counters_add(&ab->base, &st.counters);
+	sipreg_binding_remove(ab->b, unregister != 0);
+	ab->b = NULL;
+}
+
+/* The binding cannot run with this configuration: state failed, the
+ * reason in its last error, and the handler raises the alarm. */
+static void
+agent_binding_refuse(struct agent_bindings *bs, struct agent_binding *ab,
+		     const char *why)
+{
+	struct sipreg_status st;
+	int was_usable = ab->b != NULL;
+	int same = strcmp(ab->error, why) == 0;
+
+	agent_binding_drop(ab, 1);
+	memset(ab->digest, 0, sizeof(ab->digest));
+	snprintf(ab->error, sizeof(ab->error), "%s", why);
+	if (!was_usable && same && ab->failed)
+		return; /* already reported */
+	log_warnx("config", "%s %ld cannot register: %s",
+		  ab->type == AGENT_BINDING_GATEWAY ? "gateway" : "account",
+		  ab->id, ab->error);
+	if (bs->h != NULL && agent_binding_status(ab, &st) == 0)
+		bs->h(ab, &st, bs->arg);
+}
+
 /* Bring one binding in line with its spec (rc: the derivation result). */
 static void
 agent_binding_apply(struct agent_bindings *bs, struct agent_binding *ab,
 		    struct agent_spec *sp, int rc, const char *err, int start)
 {
 	unsigned char dg[16];
+	char why[96];
 	int r;
 
 	ab->proxyset = sp->proxyset;
 	snprintf(ab->aor, sizeof(ab->aor), "sip:%s@%s", sp->aor_user,
 		 sp->aor_host);
 	if (rc < 0) {
-		if (ab->b != NULL)
-			sipreg_binding_remove(ab->b, true);
-		ab->b = NULL;
-		snprintf(ab->error, sizeof(ab->error), "%s", err);
-		memset(ab->digest, 0, sizeof(ab->digest));
+		agent_binding_refuse(bs, ab, err);
 		return;
 	}
 	agent_spec_link(sp);
 	agent_spec_digest(sp, dg);
 	if (ab->b != NULL && memcmp(dg, ab->digest, sizeof(dg)) == 0)
 		return; /* unaffected by this change */
+	/* What the engine would refuse, in words, before asking it. */
+	if (sipreg_binding_cfg_check(&sp->cfg, why, sizeof(why)) < 0) {
+		agent_binding_refuse(bs, ab, why);
+		return;
+	}
 	memcpy(ab->digest, dg, sizeof(dg));
 	ab->error[0] = '\0';
 	if (ab->b != NULL) {
@@ -557,8 +646,7 @@ agent_binding_apply(struct agent_bindings *bs, struct agent_binding *ab,
 		r = sipreg_binding_update(ab->b, &sp->cfg);
 		if (r == 0)
 			return;
-		sipreg_binding_remove(ab->b, true);
-		ab->b = NULL;
+		agent_binding_drop(ab, 1);
 	} else {
 		bs->last.added++;
 		r = sipreg_binding_add(agent_sip_engine(bs->sip), &sp->cfg, ab,
@@ -568,15 +656,12 @@ agent_binding_apply(struct agent_bindings *bs, struct agent_binding *ab,
 	}
 	if (r < 0) {
 		ab->b = NULL;
-		memset(ab->digest, 0, sizeof(ab->digest));
-		snprintf(ab->error, sizeof(ab->error), "%s",
-			 r == -ENOTSUP ? "address needs DNS or an unsupported "
-					 "transport"
-				       : "engine refused the binding");
-		log_warnx("sip", "%s %ld: %s",
-			  ab->type == AGENT_BINDING_GATEWAY ? "gateway"
-							    : "account",
-			  ab->id, ab->error);
+		snprintf(why, sizeof(why), "%s",
+			 r == -ENOTSUP	? "address needs DNS or an unsupported "
+					  "transport"
+			 : r == -ENOMEM ? "out of memory"
+					: "the SIP engine refused the binding");
+		agent_binding_refuse(bs, ab, why);
 	}
 }
 
@@ -591,6 +676,13 @@ agent_binding_new(struct agent_bindings *bs, int type, long id)
 	ab->id = id;
 	ab->proxyset = -1;
 	ab->owner = bs;
+	/* Counters start now: at the agent's start, or later (TimeTicks,
+	 * never 0 then, so that a manager sees the discontinuity). */
+	if (bs->nsync > 0) {
+		uint64_t ticks = (agent_event_now(bs->ev) - bs->start_ms) / 10;
+
+		ab->disc = ticks == 0 ? 1 : (uint32_t)ticks;
+	}
 	return ab;
 }
 
@@ -673,6 +765,7 @@ agent_bindings_sync(struct agent_bindings *bs, const struct ini_conf *conf,
 	bs->v = nv;
 	bs->n = nn;
 	bs->cap = total;
+	bs->nsync++;
 	(void)sipreg_engine_set_dns_refresh(
 		agent_sip_engine(bs->sip),
 		(unsigned)ini_conf_get_int(conf,
@@ -696,8 +789,8 @@ agent_binding_action(struct agent_binding *ab, int action)
 {
 	int rc = -ENOENT;
 
-	if (ab->b == NULL)
-		return -ENOENT;
+	if (ab->b == NULL) /* unusable: nothing registered to undo */
+		return action == AGENT_ACTION_UNREGISTER ? 0 : -ENOENT;
 	switch (action) {
 	case AGENT_ACTION_REGISTER:
 		rc = sipreg_binding_register(ab->b);
@@ -729,9 +822,14 @@ agent_bindings_action_all(struct agent_bindings *bs, int action)
 int
 agent_binding_status(const struct agent_binding *ab, struct sipreg_status *st)
 {
-	if (ab->b != NULL)
-		return sipreg_binding_status(ab->b, st);
+	if (ab->b != NULL) {
+		if (sipreg_binding_status(ab->b, st) < 0)
+			return -EINVAL;
+		agent_counters_add(&st->counters, &ab->base);
+		return 0;
+	}
 	memset(st, 0, sizeof(*st));
+	st->counters = ab->base;
 	st->state = SIPREG_FAILED;
 	st->addr_index = -1;
 	st->refresh_in = -1;
@@ -788,6 +886,18 @@ int *
 agent_binding_alarm_flag(struct agent_binding *ab)
 {
 	return &ab->failed;
+}
+
+int
+agent_binding_usable(const struct agent_binding *ab)
+{
+	return ab->b != NULL;
+}
+
+uint32_t
+agent_binding_discontinuity(const struct agent_binding *ab)
+{
+	return ab->disc;
 }
 
 struct agent_sip *
@@ -898,10 +1008,17 @@ agent_plan_run(const struct agent_plan_old *old, size_t nold,
 		} else if (rc == 0) {
 			agent_spec_link(sp);
 			agent_spec_digest(sp, dg);
-			if (o == NULL || !o->live)
-				st.added++;
-			else if (memcmp(dg, o->digest, sizeof(dg)) != 0)
-				st.updated++;
+			/* unaffected ones, and those refused before the
+			 * engine (its check), are not counted */
+			if ((o == NULL || !o->live ||
+			     memcmp(dg, o->digest, sizeof(dg)) != 0) &&
+			    sipreg_binding_cfg_check(&sp->cfg, err,
+						     sizeof(err)) == 0) {
+				if (o == NULL || !o->live)
+					st.added++;
+				else
+					st.updated++;
+			}
 		}
 		/* rc < 0 otherwise: the binding stays, in error, uncounted */
 		more = ini_conf_row_next(conf, INI_TABLE_ACCOUNT, idx, &idx) ==
@@ -952,10 +1069,12 @@ agent_plan_old_add(struct agent_plan_old *old, size_t *n, struct agent_spec *sp,
 		return;
 	old[*n].type = type;
 	old[*n].id = id;
-	old[*n].live = rc == 0; /* the engine assumed to accept it */
 	if (rc == 0) {
 		agent_spec_link(sp);
 		agent_spec_digest(sp, old[*n].digest);
+		/* the engine assumed to accept what passes its check */
+		old[*n].live = sipreg_binding_cfg_check(&sp->cfg, err,
+							sizeof(err)) == 0;
 	}
 	(*n)++;
 }

@@ -4,6 +4,13 @@
  * (never edited in place), loaded from INI text through the same
  * validation whatever the source (start-up, SIGHUP, SNMP upload, one INI
  * line), and written back to the gateway INI file atomically.
+ *
+ * The file is the operator's document of record: next to the running
+ * configuration we keep its text as it is on disk (as read at start-up or
+ * SIGHUP, or as uploaded by a full load), and every save patches that
+ * text (ini_doc_patch()) so that only the lines carrying changed values
+ * change; comments, unknown parameters and tables, order, BOM and line
+ * ends stay as the operator wrote them.
  */
 #include "config.h"
 
@@ -22,7 +29,34 @@
 struct agent_config {
 	char *path;	       /* gateway INI file, NULL: none */
 	struct ini_conf *conf; /* running configuration */
+	char *doc;	       /* document of record (may hold passwords) */
+	size_t doclen;	       /* NULL doc: none yet, saves start empty */
 };
+
+/* Take @p text over as the document of record. */
+static void
+agent_config_set_doc(struct agent_config *c, char *text, size_t len)
+{
+	if (c->doc != NULL) {
+		OPENSSL_cleanse(c->doc, c->doclen);
+		free(c->doc);
+	}
+	c->doc = text;
+	c->doclen = len;
+}
+
+static int
+agent_config_copy_doc(struct agent_config *c, const char *buf, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	agent_config_set_doc(c, copy, len);
+	return 0;
+}
 
 int
 agent_config_create(struct agent_config **out, const char *path)
@@ -49,6 +83,7 @@ agent_config_destroy(struct agent_config *c)
 	if (c == NULL)
 		return;
 	ini_conf_destroy(c->conf);
+	agent_config_set_doc(c, NULL, 0);
 	free(c->path);
 	free(c);
 }
@@ -115,21 +150,6 @@ agent_config_prepare(const struct agent_config *c, const char *buf, size_t len,
 }
 
 int
-agent_config_install(struct agent_config *c, struct ini_conf *next)
-{
-	int rc;
-
-	if (c == NULL || next == NULL)
-		return -EINVAL;
-	rc = agent_config_save_conf(c, next);
-	if (rc < 0)
-		return rc;
-	ini_conf_destroy(c->conf);
-	c->conf = next;
-	return 0;
-}
-
-int
 agent_config_load_buffer(struct agent_config *c, const char *buf, size_t len,
 			 const char *name, enum ini_apply_mode mode,
 			 struct ini_changes **changes, struct ini_diags *diags)
@@ -139,8 +159,14 @@ agent_config_load_buffer(struct agent_config *c, const char *buf, size_t len,
 	int rc;
 
 	rc = agent_config_prepare(c, buf, len, name, mode, &next, &chg, diags);
-	if (rc < 0)
+	/* a full load makes the file as given the document of record */
+	if (rc == 0 && mode == INI_APPLY_FULL)
+		rc = agent_config_copy_doc(c, buf, len);
+	if (rc < 0) {
+		ini_conf_destroy(next);
+		ini_changes_destroy(chg);
 		return rc;
+	}
 	ini_conf_destroy(c->conf);
 	c->conf = next;
 	if (changes != NULL)
@@ -171,38 +197,112 @@ agent_config_load_file(struct agent_config *c, const char *file,
 	return rc;
 }
 
+/* @p conf patched into @p record (NULL: the document of record). */
+static int
+agent_config_render_on(const struct agent_config *c, const char *record,
+		       size_t reclen, const struct ini_conf *conf, char **out,
+		       size_t *len)
+{
+	struct ini_doc *doc = NULL;
+	int rc;
+
+	if (record == NULL) {
+		record = c->doc != NULL ? c->doc : "";
+		reclen = c->doclen;
+	}
+	rc = ini_doc_parse(record, reclen, c->path, &doc, NULL);
+	if (rc < 0)
+		return rc;
+	rc = ini_doc_patch(doc, conf, out, len, NULL);
+	ini_doc_destroy(doc);
+	return rc;
+}
+
 int
-agent_config_save_conf(const struct agent_config *c,
-		       const struct ini_conf *conf)
+agent_config_render(const struct agent_config *c, const struct ini_conf *conf,
+		    char **out, size_t *len)
+{
+	return agent_config_render_on(c, NULL, 0, conf, out, len);
+}
+
+/* Patch @p conf into @p record (NULL: the document of record) and write
+ * it; on success the written text becomes the document of record. */
+static int
+agent_config_write(struct agent_config *c, const struct ini_conf *conf,
+		   const char *record, size_t reclen)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int rc;
 
-	if (c == NULL || conf == NULL)
-		return -EINVAL;
 	if (c->path == NULL)
-		return 0;
-	rc = ini_conf_export(conf, INI_EXPORT_CLEAR_SECRETS, &buf, &len);
-	if (rc < 0)
+		return record != NULL ? agent_config_copy_doc(c, record, reclen)
+				      : 0;
+	rc = agent_config_render_on(c, record, reclen, conf, &buf, &len);
+	if (rc < 0) {
+		log_warnx("persist", "cannot patch %s: %s", c->path,
+			  strerror(-rc));
 		return rc;
+	}
 	rc = agent_persist_write(c->path, buf, len);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	if (rc < 0)
+	if (rc < 0) {
+		OPENSSL_cleanse(buf, len);
+		free(buf);
 		log_warnx("persist", "cannot write %s: %s", c->path,
 			  strerror(-rc));
-	else
-		log_debug("persist", "wrote %s", c->path);
-	return rc;
+		return rc;
+	}
+	agent_config_set_doc(c, buf, len);
+	log_debug("persist", "wrote %s", c->path);
+	return 0;
 }
 
 int
-agent_config_save(const struct agent_config *c)
+agent_config_save(struct agent_config *c)
 {
 	if (c == NULL)
 		return -EINVAL;
-	return agent_config_save_conf(c, c->conf);
+	return agent_config_write(c, c->conf, NULL, 0);
+}
+
+int
+agent_config_save_conf(struct agent_config *c, const struct ini_conf *conf)
+{
+	if (c == NULL || conf == NULL)
+		return -EINVAL;
+	return agent_config_write(c, conf, NULL, 0);
+}
+
+int
+agent_config_install(struct agent_config *c, struct ini_conf *next,
+		     const char *record, size_t reclen)
+{
+	int rc;
+
+	if (c == NULL || next == NULL)
+		return -EINVAL;
+	rc = agent_config_write(c, next, record, reclen);
+	if (rc < 0)
+		return rc;
+	ini_conf_destroy(c->conf);
+	c->conf = next;
+	return 0;
+}
+
+int
+agent_config_adopt(struct agent_config *c, struct ini_conf *next,
+		   const char *record, size_t reclen)
+{
+	int rc;
+
+	if (c == NULL || next == NULL)
+		return -EINVAL;
+	if (record != NULL &&
+	    (rc = agent_config_copy_doc(c, record, reclen)) < 0)
+		return rc;
+	ini_conf_destroy(c->conf);
+	c->conf = next;
+	return 0;
 }
 
 void

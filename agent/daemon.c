@@ -25,6 +25,7 @@ gwagent_run_actions(struct gwagent *g)
 {
 	struct agent_binding *ab;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < g->nactions; i++) {
 		const struct agent_action *a = &g->actions[i];
@@ -34,9 +35,15 @@ gwagent_run_actions(struct gwagent *g)
 			continue;
 		}
 		ab = agent_bindings_find(g->bindings, a->type, a->id);
-		if (ab == NULL || agent_binding_action(ab, a->action) < 0)
-			log_warnx("snmp", "action %d on binding %d.%ld: gone",
-				  a->action, a->type, a->id);
+		rc = ab != NULL ? agent_binding_action(ab, a->action) : -ENOENT;
+		if (rc < 0)
+			log_warnx("snmp", "action %d on binding %d.%ld: %s",
+				  a->action, a->type, a->id,
+				  ab == NULL ? "gone"
+				  : !agent_binding_usable(ab)
+					  ? "its configuration does not let "
+					    "it run"
+					  : strerror(-rc));
 	}
 	g->nactions = 0;
 }
@@ -131,27 +138,6 @@ gwagent_load_summary(char *buf, size_t len, const struct agent_sync_stats *st,
 	return 0;
 }
 
-int
-gwagent_uri_redact(const char *uri, char *buf, size_t len)
-{
-	const char *scheme, *auth, *end, *at, *colon;
-
-	if (uri == NULL || buf == NULL || len == 0)
-		return -EINVAL;
-	scheme = strstr(uri, "://");
-	auth = scheme ? scheme + 3 : NULL;
-	end = auth ? auth + strcspn(auth, "/?#") : NULL;
-	at = auth ? memchr(auth, '@', (size_t)(end - auth)) : NULL;
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon == NULL) {
-		snprintf(buf, len, "%s", uri);
-		return 0;
-	}
-	/* scheme://user:password@host/... -> scheme://user@host/... */
-	snprintf(buf, len, "%.*s%s", (int)(colon - uri), uri, at);
-	return 0;
-}
-
 /* Record the end of a load: status, time, diagnostics (first line msg,
  * then the INI diagnostics), the log line and the notification. */
 static void
@@ -219,10 +205,17 @@ gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
 	}
 	/* Save before apply: a configuration that cannot be written is not
 	 * run, or it would be lost at the next restart. */
-	if (save)
-		rc = agent_config_install(g->config, next);
+	if (save) /* a full load's text becomes the document of record */
+		rc = agent_config_install(g->config, next,
+					  mode == 1 ? buf : NULL, len);
 	else /* SIGHUP: the file is the source, already on disk */
-		ini_conf_destroy(agent_config_swap(g->config, next));
+		rc = agent_config_adopt(g->config, next, mode == 1 ? buf : NULL,
+					len);
+	if (rc < 0 && !save) {
+		ini_conf_destroy(next);
+		snprintf(msg, msglen, "%s", strerror(-rc));
+		return rc;
+	}
 	if (rc < 0) {
 		ini_conf_destroy(next);
 		snprintf(msg, msglen, "cannot save %s: %s; nothing applied",
@@ -265,6 +258,14 @@ gwagent_fetched(int rc, const char *buf, size_t len, const char *errmsg,
 		gwagent_ini_result(g, 0, NULL, errmsg ? errmsg : strerror(-rc));
 		return;
 	}
+	/* Anything else (/etc/shadow) is never quoted, not even by count. */
+	rc = agent_fetch_is_gateway_ini(buf, len);
+	if (rc <= 0) {
+		gwagent_ini_result(g, 0, NULL,
+				   rc == 0 ? "not a gateway INI file"
+					   : "out of memory");
+		return;
+	}
 	if (ini_diags_create(&d) < 0) {
 		gwagent_ini_result(g, 0, NULL, "out of memory");
 		return;
@@ -283,7 +284,7 @@ gwagent_ini_load(struct gwagent *g)
 	time_t now = time(NULL);
 	int rc;
 
-	gwagent_uri_redact(g->ini.uri, g->ini.running, sizeof(g->ini.running));
+	agent_uri_redact(g->ini.uri, g->ini.running, sizeof(g->ini.running));
 	g->ini.started = (int64_t)now;
 	g->ini.running_mode = g->ini.mode;
 	gmtime_r(&now, &tm);

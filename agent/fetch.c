@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -41,9 +42,12 @@ struct agent_fetch {
 	int busy;
 	int werr; /* why the write callback refused data */
 	long connect_ms, total_ms;
+	char *ini_dir;			 /* file: loads only beneath it */
+	char *netrc;			 /* http(s) credentials file */
+	struct agent_fetch_allow *allow; /* NULL: any address */
+	int denied; /* a socket was refused by the allow-list */
 	agent_fetch_h *done;
 	void *arg;
-	char errbuf[CURL_ERROR_SIZE];
 };
 
 static void agent_fetch_check(struct agent_fetch *f);
@@ -186,8 +190,49 @@ agent_fetch_destroy(struct agent_fetch *f)
 	while (f->nfds > 0)
 		agent_fetch_unwatch(f, f->fds[0]);
 	agent_timer_stop(&f->curl_timer);
+	free(f->ini_dir);
+	free(f->netrc);
+	agent_fetch_allow_destroy(f->allow);
 	free(f);
 	curl_global_cleanup();
+}
+
+static int
+agent_fetch_set_str(char **field, const char *v)
+{
+	char *copy = NULL;
+
+	if (v != NULL && (copy = strdup(v)) == NULL)
+		return -ENOMEM;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+int
+agent_fetch_set_ini_dir(struct agent_fetch *f, const char *dir)
+{
+	if (f == NULL || (dir != NULL && *dir != '/'))
+		return -EINVAL;
+	return agent_fetch_set_str(&f->ini_dir, dir);
+}
+
+int
+agent_fetch_set_netrc(struct agent_fetch *f, const char *path)
+{
+	if (f == NULL || (path != NULL && *path != '/'))
+		return -EINVAL;
+	return agent_fetch_set_str(&f->netrc, path);
+}
+
+int
+agent_fetch_set_allow(struct agent_fetch *f, struct agent_fetch_allow *allow)
+{
+	if (f == NULL)
+		return -EINVAL;
+	agent_fetch_allow_destroy(f->allow);
+	f->allow = allow;
+	return 0;
 }
 
 int
@@ -209,7 +254,7 @@ agent_fetch_reset(struct agent_fetch *f)
 	free(f->path);
 	f->buf = f->path = NULL;
 	f->len = f->cap = 0;
-	f->busy = f->werr = 0;
+	f->busy = f->werr = f->denied = 0;
 	f->done = NULL;
 	f->arg = NULL;
 }
@@ -264,9 +309,9 @@ static void
 agent_fetch_errmsg(int rc, size_t max, char *msg, size_t len)
 {
 	if (rc == -EFBIG)
-		snprintf(msg, len, "larger than %zu bytes", max);
+		snprintf(msg, len, "too large (over %zu bytes)", max);
 	else
-		snprintf(msg, len, "%s", strerror(-rc));
+		snprintf(msg, len, "%s", agent_fetch_strerror(rc));
 }
 
 static void
@@ -278,7 +323,7 @@ agent_fetch_file_run(void *arg)
 	size_t len;
 	int rc;
 
-	rc = agent_persist_read(f->path, f->max, &buf, &len);
+	rc = agent_fetch_read_beneath(f->ini_dir, f->path, f->max, &buf, &len);
 	if (rc < 0) {
 		agent_fetch_errmsg(rc, f->max, msg, sizeof(msg));
 		agent_fetch_complete(f, rc, msg);
@@ -345,7 +390,21 @@ agent_fetch_http_rc(long code)
 	}
 }
 
-/* Map the outcome of a finished curl transfer to an errno and a text. */
+/* Whether the transfer got as far as a connected socket. */
+static int
+agent_fetch_connected(struct agent_fetch *f)
+{
+	curl_off_t t = 0;
+
+	curl_easy_getinfo(f->easy, CURLINFO_CONNECT_TIME_T, &t);
+	return t > 0;
+}
+
+/*
+ * Map the outcome of a finished curl transfer to an errno and a class of
+ * failure.  curl's own text names addresses and timings ("after 0 ms"),
+ * which would make the agent a port scanner: only the class is told.
+ */
 static int
 agent_fetch_curl_rc(struct agent_fetch *f, CURLcode res, char *msg, size_t len)
 {
@@ -354,8 +413,14 @@ agent_fetch_curl_rc(struct agent_fetch *f, CURLcode res, char *msg, size_t len)
 	curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (res == CURLE_OK && code >= 200 && code < 300)
 		return 0;
+	if (res != CURLE_OK)
+		log_debug("fetch", "curl: %s", curl_easy_strerror(res));
+	if (f->denied) {
+		snprintf(msg, len, "not allowed");
+		return -EPERM;
+	}
 	if (res == CURLE_OK || res == CURLE_HTTP_RETURNED_ERROR) {
-		snprintf(msg, len, "HTTP %ld", code);
+		snprintf(msg, len, "HTTP status %ld", code);
 		return agent_fetch_http_rc(code);
 	}
 	if (res == CURLE_FILESIZE_EXCEEDED ||
@@ -363,16 +428,32 @@ agent_fetch_curl_rc(struct agent_fetch *f, CURLcode res, char *msg, size_t len)
 		agent_fetch_errmsg(-EFBIG, f->max, msg, len);
 		return -EFBIG;
 	}
-	snprintf(msg, len, "%s",
-		 f->errbuf[0] != '\0' ? f->errbuf : curl_easy_strerror(res));
-	if (res == CURLE_WRITE_ERROR && f->werr < 0)
-		return f->werr;
-	if (res == CURLE_OPERATION_TIMEDOUT)
-		return -ETIMEDOUT;
-	if (res == CURLE_OUT_OF_MEMORY)
+	if (res == CURLE_OUT_OF_MEMORY ||
+	    (res == CURLE_WRITE_ERROR && f->werr == -ENOMEM)) {
+		snprintf(msg, len, "out of memory");
 		return -ENOMEM;
-	if (res == CURLE_UNSUPPORTED_PROTOCOL)
+	}
+	if (res == CURLE_OPERATION_TIMEDOUT && agent_fetch_connected(f)) {
+		snprintf(msg, len, "timeout");
+		return -ETIMEDOUT;
+	}
+	switch (res) {
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		snprintf(msg, len, "connection closed early");
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+		snprintf(msg, len, "too many redirects");
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		snprintf(msg, len, "redirect to an unsupported scheme");
 		return -EPROTONOSUPPORT;
+	default: /* DNS, refused, unreachable, TLS, connect timeout */
+		snprintf(msg, len, "cannot connect");
+		break;
+	}
 	return -EIO;
 }
 
@@ -395,6 +476,36 @@ agent_fetch_check(struct agent_fetch *f)
 	}
 }
 
+/* Every socket curl opens, after DNS and on each redirect. */
+static curl_socket_t
+agent_fetch_opensocket(void *arg, curlsocktype purpose,
+		       struct curl_sockaddr *addr)
+{
+	struct agent_fetch *f = arg;
+
+	(void)purpose;
+	if (f->allow != NULL &&
+	    !agent_fetch_allow_match(f->allow, &addr->addr)) {
+		f->denied = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype | SOCK_CLOEXEC,
+		      addr->protocol);
+}
+
+/* Where the credentials may come from besides the URI. */
+static CURLcode
+agent_fetch_easy_auth(struct agent_fetch *f, CURL *e)
+{
+	CURLcode c;
+
+	if (f->netrc == NULL)
+		return CURLE_OK;
+	if ((c = curl_easy_setopt(e, CURLOPT_NETRC_FILE, f->netrc)) != CURLE_OK)
+		return c;
+	return curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+}
+
 static CURLcode
 agent_fetch_easy_opts(struct agent_fetch *f, CURL *e, const char *uri)
 {
@@ -404,8 +515,6 @@ agent_fetch_easy_opts(struct agent_fetch *f, CURL *e, const char *uri)
 	    (c = curl_easy_setopt(e, CURLOPT_WRITEFUNCTION,
 				  agent_fetch_write)) != CURLE_OK ||
 	    (c = curl_easy_setopt(e, CURLOPT_WRITEDATA, f)) != CURLE_OK ||
-	    (c = curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf)) !=
-		    CURLE_OK ||
 	    (c = curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L)) != CURLE_OK ||
 	    (c = curl_easy_setopt(e, CURLOPT_FAILONERROR, 1L)) != CURLE_OK ||
 	    (c = curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L)) != CURLE_OK ||
@@ -428,7 +537,11 @@ agent_fetch_easy_opts(struct agent_fetch *f, CURL *e, const char *uri)
 	    (c = curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->total_ms)) !=
 		    CURLE_OK ||
 	    (c = curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-				  (curl_off_t)f->max)) != CURLE_OK)
+				  (curl_off_t)f->max)) != CURLE_OK ||
+	    (c = curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION,
+				  agent_fetch_opensocket)) != CURLE_OK ||
+	    (c = curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, f)) != CURLE_OK ||
+	    (c = agent_fetch_easy_auth(f, e)) != CURLE_OK)
 		return c;
 	return curl_easy_setopt(e, CURLOPT_USERAGENT,
 				PACKAGE_NAME "d/" PACKAGE_VERSION);
@@ -443,7 +556,6 @@ agent_fetch_start_http(struct agent_fetch *f, const char *uri)
 	e = curl_easy_init();
 	if (e == NULL)
 		return -ENOMEM;
-	f->errbuf[0] = '\0';
 	c = agent_fetch_easy_opts(f, e, uri);
 	if (c != CURLE_OK) {
 		curl_easy_cleanup(e);

@@ -152,22 +152,45 @@ int agent_config_prepare(const struct agent_config *c, const char *buf,
 			 struct ini_conf **next, struct ini_changes **changes,
 			 struct ini_diags *diags);
 /**
- * Save before apply: write @p next to the gateway INI, and only when
- * that worked make it the running configuration (taken over).  On a
- * write error (-EROFS, -ENOSPC, -EACCES, ...) nothing changes, neither
- * the file nor the running configuration, and @p next stays the
- * caller's.  @return 0 or -errno.
+ * Save before apply: write @p next to the gateway INI, patched into
+ * @p record (the text of a full load, which becomes the document of
+ * record; NULL: the current document of record), and only when that
+ * worked make it the running configuration (taken over).  On a write
+ * error (-EROFS, -ENOSPC, -EACCES, ...) nothing changes, neither the
+ * file, the document of record nor the running configuration, and
+ * @p next stays the caller's.  @return 0 or -errno.
  */
-int agent_config_install(struct agent_config *c, struct ini_conf *next);
+int agent_config_install(struct agent_config *c, struct ini_conf *next,
+			 const char *record, size_t reclen);
+/**
+ * Make @p next (taken over) running without writing anything (SIGHUP:
+ * the file is the source); @p record (copied; NULL: kept) becomes the
+ * document of record.  @return 0, -EINVAL or -ENOMEM (nothing changed).
+ */
+int agent_config_adopt(struct agent_config *c, struct ini_conf *next,
+		       const char *record, size_t reclen);
 int agent_config_load_file(struct agent_config *c, const char *file,
 			   enum ini_apply_mode mode,
 			   struct ini_changes **changes,
 			   struct ini_diags *diags);
-/** Write the running configuration, secrets in clear, to its file. */
-int agent_config_save(const struct agent_config *c);
-/** Write @p conf (borrowed), secrets in clear, to the gateway INI. */
-int agent_config_save_conf(const struct agent_config *c,
-			   const struct ini_conf *conf);
+/**
+ * Write the running configuration to its file by patching the document
+ * of record (only the lines of changed values change); on success the
+ * written text becomes the document of record.  @return 0 or -errno.
+ */
+int agent_config_save(struct agent_config *c);
+/**
+ * Write @p conf (borrowed, not yet running) as agent_config_save() does:
+ * the caller swaps it in only once this succeeded.  @return 0 or -errno.
+ */
+int agent_config_save_conf(struct agent_config *c, const struct ini_conf *conf);
+/**
+ * The text the gateway INI would hold for @p conf: the document of
+ * record patched.  *out is malloc'd and may hold passwords: the caller
+ * cleanses and frees it.  @return 0, -EINVAL or -ENOMEM.
+ */
+int agent_config_render(const struct agent_config *c,
+			const struct ini_conf *conf, char **out, size_t *len);
 /** Log every diagnostic under the "ini" token. */
 void agent_config_log_diags(const struct ini_diags *d);
 /** Diagnostics as "FILE:LINE: error: ..." lines; @return bytes used. */
@@ -264,6 +287,20 @@ const struct sipreg_binding *
 agent_binding_engine(const struct agent_binding *ab);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
 /**
+ * Whether the binding can register: 0 when its configuration is unusable
+ * (state failed, the reason in its last error; register and refresh
+ * actions are refused).
+ */
+int agent_binding_usable(const struct agent_binding *ab);
+/**
+ * When the binding's counters started, in hundredths of a second since
+ * the bindings were created (the agent's start): 0 for bindings there
+ * since the first sync, never 0 for later ones.  Counters are kept when
+ * the binding's configuration changes (GWAGENT-MIB
+ * gwRegCounterDiscontinuityTime).
+ */
+uint32_t agent_binding_discontinuity(const struct agent_binding *ab);
+/**
  * What binding (type, id) of @p conf would be, as one line of text
  * ("aor=... ruri=... addrs=..."), for logs and tests.  Never shows the
  * password.  @return 1 if it exists, 0 if not ("none"), -EINVAL if it
@@ -305,8 +342,6 @@ int gwagent_load_summary(char *buf, size_t len,
  * a row added or removed.
  */
 size_t gwagent_params_changed(const struct ini_changes *chg);
-/** @p uri without the password of its user part.  @return 0/-EINVAL. */
-int gwagent_uri_redact(const char *uri, char *buf, size_t len);
 
 /* iniline.c */
 /**

@@ -22,6 +22,7 @@
 
 #include "agent/agent_snmp.h"
 #include "agent/event.h"
+#include "agent/fetch.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
 #include "agent/settings.h"
@@ -239,6 +240,26 @@ gwagentd_settings_load(struct gwagent *g)
 	g->trap_summary_s = s->trap_summary_interval;
 	if (g->opts.debug == 0)
 		log_level(s->log_level);
+	if (s->fetch_netrc != NULL &&
+	    agent_fetch_netrc_check(s->fetch_netrc, err, sizeof(err)) < 0)
+		fatalx("config", "[agent] fetch_netrc: %s", err);
+}
+
+/* Where INI loads by URI may read from and connect to. */
+static void
+gwagentd_start_fetch(struct gwagent *g)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	struct agent_fetch_allow *a = NULL;
+
+	if (s->fetch_allow != NULL &&
+	    agent_fetch_allow_create(&a, s->fetch_allow) < 0)
+		fatalx("config", "[agent] fetch_allow: bad list");
+	if (agent_fetch_set_ini_dir(g->fetch, s->ini_dir) < 0 ||
+	    agent_fetch_set_netrc(g->fetch, s->fetch_netrc) < 0 ||
+	    agent_fetch_set_allow(g->fetch, a) < 0)
+		fatalx("main", "out of memory");
+	log_debug("config", "file: loads beneath %s", s->ini_dir);
 }
 
 /* Load the gateway INI; a file that does not exist yet means defaults. */
@@ -351,6 +372,7 @@ gwagentd_start(struct gwagent *g)
 	if ((rc = gwagent_init(g, &sc)) < 0)
 		fatalx("main", "cannot start the SIP engine on %s:%u: %s",
 		       s->bind_address, s->udp_port, strerror(-rc));
+	gwagentd_start_fetch(g);
 	if (gwagentd_load_gateway(g) < 0)
 		fatalx("config", "the gateway configuration has errors");
 	if (gwagentd_start_snmp(g) < 0 && g->opts.master)

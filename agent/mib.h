@@ -23,6 +23,7 @@ struct gwagent;
 #define MIB_ASN_OCTET_STR 0x04
 #define MIB_ASN_COUNTER	  0x41
 #define MIB_ASN_UNSIGNED  0x42 /* Gauge32 and Unsigned32 */
+#define MIB_ASN_TIMETICKS 0x43
 
 /* SNMP error-status values (RFC 3416). */
 enum mib_err {

@@ -340,6 +340,7 @@ enum {
 	RS_TIMEOUTS,
 	RS_TRANSPORT,
 	RS_ACTION,
+	RS_DISCONTINUITY,
 };
 
 static int
@@ -436,6 +437,10 @@ mib_rs_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	case RS_TRANSPORT:
 		mib_rs_counter(v, st.counters.transport);
 		break;
+	case RS_DISCONTINUITY:
+		mib_set_int(v, MIB_ASN_TIMETICKS,
+			    agent_binding_discontinuity(ab));
+		break;
 	default: /* RS_ACTION */
 		mib_set_int(v, INT, 0);
 		break;
@@ -453,14 +458,25 @@ mib_check_action(const struct mib_value *v)
 	return MIB_OK;
 }
 
+/* Register and refresh need a binding its configuration lets run: one
+ * that cannot is inconsistentValue, its reason in gwRegLastError.
+ * Unregister is accepted (nothing is registered: a no-op). */
 static enum mib_err
 mib_rs_check_action(struct gwagent *g, const struct mib_column *c,
 		    const long *idx, const struct mib_value *v)
 {
+	struct agent_binding *ab =
+		agent_bindings_find(g->bindings, (int)idx[0], idx[1]);
+	enum mib_err e;
+
 	(void)c;
-	if (!mib_rs_exists(g, idx))
+	if (ab == NULL)
 		return MIB_ERR_NOCREATION;
-	return mib_check_action(v);
+	if ((e = mib_check_action(v)) != MIB_OK)
+		return e;
+	if (v->num != AGENT_ACTION_UNREGISTER && !agent_binding_usable(ab))
+		return MIB_ERR_INCONSISTENTVALUE;
+	return MIB_OK;
 }
 
 static enum mib_err
@@ -508,6 +524,7 @@ static const struct mib_column mib_rs_cols[] = {
 	  .check = mib_rs_check_action,
 	  .prepare = mib_rs_prepare_action,
 	  .commit = mib_rs_commit_action },
+	RSC(RS_DISCONTINUITY, MIB_ASN_TIMETICKS),
 };
 
 static const struct mib_table mib_rs = {
@@ -811,6 +828,8 @@ enum {
 static int
 mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
 {
+	char uri[sizeof(g->ini.uri)];
+
 	switch (s->what) {
 	case W_COUNT:
 		mib_set_int(v, UNS,
@@ -820,8 +839,9 @@ mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
 		mib_set_int(v, UNS,
 			    (long long)agent_bindings_registered(g->bindings));
 		break;
-	case W_INI_URI:
-		mib_set_str(v, g->ini.uri);
+	case W_INI_URI: /* the password of the userinfo is write-only */
+		agent_uri_redact(g->ini.uri, uri, sizeof(uri));
+		mib_set_str(v, uri);
 		break;
 	case W_INI_MODE:
 		mib_set_int(v, INT, g->ini.mode);
@@ -960,6 +980,7 @@ mib_misc_commit(struct agent_mib_txn *t, const struct mib_op *op)
 		gwagent_queue_action(g, 0, -1, (int)op->v.num);
 		break;
 	case W_INI_URI:
+		explicit_bzero(g->ini.uri, sizeof(g->ini.uri));
 		memcpy(g->ini.uri, op->v.str, op->v.len);
 		g->ini.uri[op->v.len] = '\0';
 		break;

@@ -21,6 +21,7 @@
 
 #include <iniparser.h>
 
+#include "agent/fetch.h"
 #include "agent/settings.h"
 
 enum agent_settings_type {
@@ -71,6 +72,10 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	  86400 },
 	{ "traps:sink", AS_STR, OFF(trap_sink), 0, 0 },
 	{ "traps:community", AS_STR, OFF(trap_community), 0, 0 },
+	/* INI loads by URI */
+	{ "agent:ini_dir", AS_PATH, OFF(ini_dir), 0, 0 },
+	{ "agent:fetch_netrc", AS_PATH, OFF(fetch_netrc), 0, 0 },
+	{ "agent:fetch_allow", AS_STR, OFF(fetch_allow), 0, 0 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
@@ -146,9 +151,11 @@ agent_settings_init(struct agent_settings *s)
 	s->persist_dir = strdup(AGENT_SETTINGS_PERSIST_DIR);
 	s->bind_address = strdup("0.0.0.0");
 	s->user_agent = strdup(PACKAGE_NAME "/" PACKAGE_VERSION);
+	s->ini_dir = strdup(AGENT_SETTINGS_INI_DIR);
 	if (s->gateway_ini == NULL || s->listen == NULL ||
 	    s->rocommunity == NULL || s->persist_dir == NULL ||
-	    s->bind_address == NULL || s->user_agent == NULL) {
+	    s->bind_address == NULL || s->user_agent == NULL ||
+	    s->ini_dir == NULL) {
 		agent_settings_free(s);
 		return -ENOMEM;
 	}
@@ -342,6 +349,34 @@ agent_settings_entry(struct agent_settings *s, const char *path,
 	return rc;
 }
 
+/* The INI load keys: an allow-list must parse. */
+static int
+agent_settings_check_fetch(const struct agent_settings *s, const char *path,
+			   char *err, size_t len)
+{
+	struct agent_fetch_allow *a = NULL;
+	int rc;
+
+	if (s->ini_dir == NULL) {
+		agent_settings_err(err, len, "%s: [agent] ini_dir: must be set",
+				   path);
+		return -EINVAL;
+	}
+	if (s->fetch_allow == NULL)
+		return 0;
+	rc = agent_fetch_allow_create(&a, s->fetch_allow);
+	agent_fetch_allow_destroy(a);
+	if (rc == -EINVAL)
+		agent_settings_err(err, len,
+				   "%s: [agent] fetch_allow: '%s': not a list "
+				   "of numeric addresses or address/prefix "
+				   "networks",
+				   path, s->fetch_allow);
+	else if (rc < 0)
+		agent_settings_err(err, len, "%s: %s", path, strerror(-rc));
+	return rc;
+}
+
 /* What the keys cannot say alone. */
 static int
 agent_settings_check(const struct agent_settings *s, const char *path,
@@ -366,7 +401,7 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 	else if (s->tcp_port != 0 && s->tcp_port == s->tls_port)
 		why = "[sip] tcp_port and tls_port: must differ";
 	if (why == NULL)
-		return 0;
+		return agent_settings_check_fetch(s, path, err, len);
 	agent_settings_err(err, len, "%s: %s", path, why);
 	return -EINVAL;
 }

@@ -4,7 +4,7 @@
  * INI lives, how to reach or be the SNMP master, the SIP socket, trap
  * limits.  Read with iniparser; see gwagentd(8) and examples/gwagentd.conf.
  *
- *   [agent]  gateway_ini, log_level
+ *   [agent]  gateway_ini, log_level, ini_dir, fetch_netrc, fetch_allow
  *   [snmp]   agentx_socket, master, listen, rocommunity, rwcommunity,
  *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
@@ -20,6 +20,7 @@
 #define AGENT_SETTINGS_FILE	   "/etc/gwagent/gwagentd.conf"
 #define AGENT_SETTINGS_GATEWAY_INI "/etc/gwagent/gateway.ini"
 #define AGENT_SETTINGS_PERSIST_DIR "/var/lib/gwagent"
+#define AGENT_SETTINGS_INI_DIR	   "/var/lib/gwagent/ini"
 
 /**
  * Every setting, defaults filled in.  Strings are owned by the structure
@@ -56,6 +57,12 @@ struct agent_settings {
 	unsigned trap_summary_interval; /**< seconds between summaries [60] */
 	char *trap_sink;      /**< master mode: host:port of a v2c trap sink */
 	char *trap_community; /**< its community ["public"] */
+	/* [agent] INI loads by URI (gwIniLoadUri) */
+	char *ini_dir;	   /**< file: loads only beneath it
+			      [AGENT_SETTINGS_INI_DIR] */
+	char *fetch_netrc; /**< http(s) credentials, a 0600 netrc [NULL] */
+	char *fetch_allow; /**< addresses/networks http(s) may reach
+			      [NULL: any] */
 };
 
 /**

@@ -63,6 +63,7 @@ agent_snmp_value_out(netsnmp_variable_list *vb, const struct mib_value *v)
 		break;
 	case MIB_ASN_UNSIGNED:
 	case MIB_ASN_COUNTER:
+	case MIB_ASN_TIMETICKS:
 		u = (u_long)v->num;
 		snmp_set_var_typed_value(vb, (u_char)v->type, &u, sizeof(u));
 		break;

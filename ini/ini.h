@@ -648,4 +648,33 @@ enum ini_export_flags {
 int ini_conf_export(const struct ini_conf *conf, unsigned flags, char **out,
 		    size_t *len);
 
+/* ---------------------------------------------------------------- */
+/* Patching (patch.c)                                               */
+/* ---------------------------------------------------------------- */
+
+/** What ini_doc_patch() changed, in lines. */
+struct ini_patch_stats {
+	size_t rewritten; /**< lines replaced in place */
+	size_t added;	  /**< lines inserted (headers and blanks included) */
+	size_t removed;	  /**< lines removed (destroyed rows) */
+};
+
+/**
+ * Rewrite the document of record @p doc so that applying the result in
+ * full (INI_APPLY_FULL) gives exactly @p to, changing only the lines that
+ * carry values that differ.  @p doc must apply in full without error.
+ * Every other byte (comments, blank lines, unknown parameters and
+ * tables, BOM, each line's own end of line) is kept; new lines use the
+ * document's most common end of line, CRLF when it has none.  @p to
+ * must be a valid configuration (ini_conf_check()), else the result
+ * will not apply.  Layout rules: gwagent.ini(5), "PRESERVING WRITES".
+ * @param out receives a malloc'd NUL-terminated buffer (it may hold
+ *            passwords: the caller cleanses and frees it).
+ * @param len receives its length without the NUL; may be NULL.
+ * @param stats optional: lines rewritten, added, removed.
+ * @return 0, -EINVAL (bad arguments, or @p doc does not apply) or -ENOMEM.
+ */
+int ini_doc_patch(const struct ini_doc *doc, const struct ini_conf *to,
+		  char **out, size_t *len, struct ini_patch_stats *stats);
+
 #endif

@@ -60,28 +60,86 @@ safe_token(const char *s, bool host)
 	return true;
 }
 
+/* Why a string of the configuration cannot go into a header. */
+static bool
+bad_token(const char *what, const char *s, bool host, char *why, size_t len)
+{
+	if (safe_token(s, host))
+		return false;
+	if (s == NULL || *s == '\0')
+		snprintf(why, len, "%s is empty", what);
+	else if (strlen(s) > 128)
+		snprintf(why, len,
+			 "%s '%.32s...' is not valid: longer than "
+			 "128 characters",
+			 what, s);
+	else
+		snprintf(why, len, "%s '%.48s' is not valid: %s", what, s,
+			 host ? "only letters, digits and -.:[] are allowed"
+			      : "it holds a character not allowed in a SIP "
+				"user");
+	return true;
+}
+
 static int
-check_cfg(const struct sipreg_binding_cfg *cfg)
+check_cfg_why(const struct sipreg_binding_cfg *cfg, char *why, size_t len)
 {
 	size_t i;
 
-	if (cfg == NULL || !safe_token(cfg->aor_user, false) ||
-	    !safe_token(cfg->aor_host, true) || cfg->naddrs == 0 ||
-	    cfg->naddrs > SIPREG_MAX_ADDRS)
+	if (cfg == NULL) {
+		snprintf(why, len, "no configuration");
 		return -EINVAL;
+	}
+	if (bad_token("user", cfg->aor_user, false, why, len) ||
+	    bad_token("host name", cfg->aor_host, true, why, len))
+		return -EINVAL;
+	if (cfg->naddrs == 0 || cfg->naddrs > SIPREG_MAX_ADDRS) {
+		snprintf(why, len, "%zu proxy addresses (1 to %d allowed)",
+			 cfg->naddrs, SIPREG_MAX_ADDRS);
+		return -EINVAL;
+	}
 	if ((unsigned)cfg->keepalive > SIPREG_KA_REGISTER ||
-	    (unsigned)cfg->redundancy > SIPREG_HOMING)
+	    (unsigned)cfg->redundancy > SIPREG_HOMING) {
+		snprintf(why, len, "unknown keep-alive or redundancy mode");
 		return -EINVAL;
-	if ((cfg->registrar && !safe_token(cfg->registrar, true)) ||
-	    (cfg->contact_user && !safe_token(cfg->contact_user, false)))
+	}
+	if ((cfg->registrar &&
+	     bad_token("registrar name", cfg->registrar, true, why, len)) ||
+	    (cfg->contact_user &&
+	     bad_token("contact user", cfg->contact_user, false, why, len)))
 		return -EINVAL;
 	for (i = 0; i < cfg->naddrs; i++) {
-		if (!safe_token(cfg->addrs[i].host, true))
+		if (bad_token("host name", cfg->addrs[i].host, true, why, len))
 			return -EINVAL;
-		if ((unsigned)cfg->addrs[i].transport > SIPREG_TP_TLS)
+		if ((unsigned)cfg->addrs[i].transport > SIPREG_TP_TLS) {
+			snprintf(why, len, "unknown transport %u",
+				 (unsigned)cfg->addrs[i].transport);
 			return -EINVAL;
+		}
 	}
 	return 0;
+}
+
+static int
+check_cfg(const struct sipreg_binding_cfg *cfg)
+{
+	char why[8];
+
+	return check_cfg_why(cfg, why, sizeof(why));
+}
+
+int
+sipreg_binding_cfg_check(const struct sipreg_binding_cfg *cfg, char *why,
+			 size_t len)
+{
+	char tmp[8];
+
+	if (why == NULL || len == 0) {
+		why = tmp;
+		len = sizeof(tmp);
+	}
+	why[0] = '\0';
+	return check_cfg_why(cfg, why, len);
 }
 
 static int
@@ -378,6 +436,9 @@ send_now(struct sipreg_binding *b)
 		return;
 	}
 	if (rc == -EHOSTUNREACH) { /* the name does not resolve */
+		/* tried in this cycle: the failover goes on to the others
+		 * and ends, never back and forth between two dead names */
+		b->tried |= 1u << b->cur;
 		b->addrs[b->cur].online = false;
 		b->addrs[b->cur].last_code = -1;
 		b->addrs[b->cur].last_ms = sip_engine_now(b->e);

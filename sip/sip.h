@@ -345,6 +345,17 @@ int sipreg_binding_add(struct sipreg_engine *e,
 		       struct sipreg_binding **out);
 
 /**
+ * Check a binding configuration as sipreg_binding_add() does, without an
+ * engine: what the engine would refuse, in words ("host name 'x y' is not
+ * valid: ...") for the operator.  The password is never checked nor
+ * quoted.  Host names are not looked up here.
+ * @param why receives the reason ("" when valid); may be NULL
+ * @return 0 or -EINVAL
+ */
+int sipreg_binding_cfg_check(const struct sipreg_binding_cfg *cfg, char *why,
+			     size_t len);
+
+/**
  * Replace a binding's configuration.  Call-ID and CSeq are kept; cached
  * challenges are dropped when the credentials change.  A registered
  * binding is re-registered with the new settings.

@@ -17,7 +17,7 @@ PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
  libsnmp-dev libosip2-dev libssl-dev libcurl4-openssl-dev libiniparser-dev check
  libc-ares-dev
  snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester
- openssl python3 procps clang-format valgrind clang libclang-rt-14-dev"
+ openssl python3 procps iproute2 util-linux clang-format valgrind clang libclang-rt-14-dev"
 
 install_deps() {
 	[ "${GW_NO_INSTALL:-0}" = 1 ] && return 0

@@ -327,11 +327,13 @@ def crash_safety_kill9_at_random_moments():
     t0 = time.monotonic()
     with Lab() as lab:
         w = World(lab)
-        # gwIniAction save: the file holds every parameter from now on.  The
-        # save runs at COMMIT, which a subagent sees (AgentX CleanupSet) only
-        # after snmpd has answered: wait for the file.
-        check_eq(w.set([(INI_ACTION, "i", 2)])[0], 0, "gwIniAction save")
-        wait_until(lambda: "ProxyKeepAliveTime" in w.gw.read_ini(), 5, "the saved INI")
+        # A save patches the document: a scalar gets a line once it differs
+        # from its default, and keeps it (rewritten in place) from then on.
+        # Give every crash key its line now.
+        check_eq(w.set([(oid, "u", low + 1) for oid, _, low in CRASH_SCALARS])[0], 0,
+                 "the crash keys set")
+        wait_until(lambda: all(re.search(r"^%s = " % name, w.gw.read_ini(), re.M)
+                               for _, name, _ in CRASH_SCALARS), 5, "the saved INI")
         model.want = ini_state(w.gw.read_ini())
         check_eq(snmp_state(w), model.want, "the crash keys through snmpd and in the file")
         for it in range(1, iterations + 1):
@@ -596,12 +598,13 @@ def ini_upload_unreadable_truncated_or_garbage_changes_nothing():
         with open(garbage, "wb") as f:
             for _ in range(64):
                 f.write(rng.randbytes(1 << 20))
-        cases.append(("file://" + garbage, "garbage.bin:1:"))
+        # not INI at all: never quoted back (agent/fetch_safe.c)
+        cases.append(("file://" + garbage, "not a gateway INI file"))
         big = lab.path("garbage-big.bin")
         shutil.copyfile(garbage, big)
         with open(big, "ab") as f:
             f.write(b"x")
-        cases.append(("file://" + big, "larger than"))
+        cases.append(("file://" + big, "too large"))
         for uri, want in cases:
             for mode in (1, 2):
                 t0 = time.monotonic()

@@ -46,7 +46,10 @@ class Gwagentd:
         self.proc = None
         self.returncode = None
         self.settings = {
-            "agent": {"gateway_ini": self.ini_path, "log_level": "debug"},
+            # file: uploads are confined to ini_dir: the tests write theirs
+            # into the lab directory.
+            "agent": {"gateway_ini": self.ini_path, "log_level": "debug",
+                      "ini_dir": lab.dir},
             "snmp": {"persist_dir": os.path.join(self.dir, "snmp")},
             "sip": {"bind_address": "127.0.0.1", "udp_port": "0", "pace_rate": "0"},
             "traps": {"rate_limit": "100"},

@@ -270,6 +270,129 @@ START_TEST(test_sync_only_affected)
 }
 END_TEST
 
+static unsigned refused_calls;
+
+static void
+on_status(struct agent_binding *ab, const struct sipreg_status *st, void *arg)
+{
+	(void)arg;
+	if (st->state == SIPREG_FAILED && !agent_binding_usable(ab)) {
+		refused_calls++;
+		*agent_binding_alarm_flag(ab) = 1; /* as the alarm code does */
+	}
+}
+
+static struct sipreg_status
+bstatus(struct agent_bindings *bs, long id)
+{
+	struct sipreg_status st;
+	struct agent_binding *ab =
+		agent_bindings_find(bs, AGENT_BINDING_ACCOUNT, id);
+
+	ck_assert_ptr_nonnull(ab);
+	ck_assert_int_eq(agent_binding_status(ab, &st), 0);
+	return st;
+}
+
+/* A binding the configuration breaks stays, failed with the reason, and
+ * keeps its counters; fixed, it runs again and counts on from there. */
+START_TEST(test_sync_refused_keeps_counters)
+{
+	struct agent_event *ev;
+	struct agent_bindings *bs;
+	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
+	struct ini_conf *c1 = conf_from(BASE ACCOUNTS), *c2;
+	struct sipreg_status st;
+	uint64_t sent;
+	char err[128];
+
+	log_register(quiet);
+	refused_calls = 0;
+	ck_assert_int_eq(agent_event_create(&ev), 0);
+	ck_assert_int_eq(agent_bindings_create(&bs, ev, &sc, on_status, NULL),
+			 0);
+	ck_assert_int_eq(agent_bindings_sync(bs, c1, 1), 0);
+	st = bstatus(bs, 0);
+	sent = st.counters.sent;
+	ck_assert_uint_ge(sent, 1); /* the first REGISTER went out */
+	ck_assert_uint_eq(agent_binding_discontinuity(agent_bindings_find(
+				  bs, AGENT_BINDING_ACCOUNT, 0)),
+			  0);
+
+	/* proxy set 1 loses both addresses */
+	ck_assert_int_eq(ini_conf_dup(c1, &c2), 0);
+	ck_assert_int_eq(ini_conf_row_delete(c2, INI_TABLE_PROXYIP, 1), 0);
+	ck_assert_int_eq(ini_conf_row_delete(c2, INI_TABLE_PROXYIP, 2), 0);
+	ck_assert_int_eq(agent_bindings_sync(bs, c2, 1), 0);
+	ck_assert_uint_eq(agent_bindings_count(bs), 3);
+	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
+				 bs, AGENT_BINDING_ACCOUNT, 0)),
+			 0);
+	st = bstatus(bs, 0);
+	ck_assert_int_eq(st.state, SIPREG_FAILED);
+	ck_assert_str_eq(st.last_error, "proxy set 1 has no address");
+	ck_assert_uint_eq(st.counters.sent, sent);
+	ck_assert_uint_eq(refused_calls, 2); /* alice and bob */
+	ck_assert_int_eq(
+		agent_binding_action(
+			agent_bindings_find(bs, AGENT_BINDING_ACCOUNT, 0),
+			AGENT_ACTION_REGISTER),
+		-ENOENT);
+	/* the same configuration again: reported once only */
+	ck_assert_int_eq(agent_bindings_sync(bs, c2, 1), 0);
+	ck_assert_uint_eq(refused_calls, 2);
+
+	/* another reason for alice is news */
+	ck_assert_int_eq(ini_conf_row_set(c2, INI_P_ACCOUNT_SERVING_IP_GROUP, 0,
+					  "-1", err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(agent_bindings_sync(bs, c2, 1), 0);
+	st = bstatus(bs, 0);
+	ck_assert_str_eq(st.last_error, "no serving IP group");
+	ck_assert_uint_eq(st.counters.sent, sent);
+	ck_assert_uint_eq(refused_calls, 3);
+
+	/* fixed: a new engine binding, the counters carry on */
+	ck_assert_int_eq(agent_bindings_sync(bs, c1, 1), 0);
+	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
+				 bs, AGENT_BINDING_ACCOUNT, 0)),
+			 1);
+	st = bstatus(bs, 0);
+	ck_assert_str_eq(st.last_error, "");
+	ck_assert_uint_ge(st.counters.sent, sent + 1);
+	ck_assert_uint_eq(agent_binding_discontinuity(agent_bindings_find(
+				  bs, AGENT_BINDING_ACCOUNT, 0)),
+			  0);
+
+	agent_bindings_destroy(bs);
+	agent_event_destroy(ev);
+	ini_conf_destroy(c1);
+	ini_conf_destroy(c2);
+	log_register(NULL);
+}
+END_TEST
+
+START_TEST(test_describe_reasons)
+{
+	struct ini_conf *c = conf_from(BASE ACCOUNTS);
+	char buf[512], err[128];
+
+	ck_assert_int_eq(ini_conf_row_set(c, INI_P_ACCOUNT_SERVING_IP_GROUP, 0,
+					  "-1", err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_ACCOUNT, 0,
+						buf, sizeof(buf)),
+			 -EINVAL);
+	ck_assert_str_eq(buf, "error: no serving IP group");
+	ck_assert_int_eq(ini_conf_row_delete(c, INI_TABLE_PROXYIP, 0), 0);
+	ck_assert_int_eq(agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0,
+						buf, sizeof(buf)),
+			 -EINVAL);
+	ck_assert_str_eq(buf, "error: proxy set 0 has no address");
+	ini_conf_destroy(c);
+}
+END_TEST
+
 /* Plan c, then sync c: the plan is exactly what the sync did. */
 static void
 plan_then_sync(struct agent_bindings *bs, const struct ini_conf *c,
@@ -295,7 +418,8 @@ START_TEST(test_plan_matches_sync)
 	struct agent_event *ev;
 	struct agent_bindings *bs;
 	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
-	struct ini_conf *full = conf_from(BASE ACCOUNTS), *c2, *empty, *broken;
+	struct ini_conf *full = conf_from(BASE ACCOUNTS), *c2, *empty, *broken,
+			*bad_addr;
 	struct agent_sync_stats plan;
 	char err[128];
 
@@ -324,6 +448,14 @@ START_TEST(test_plan_matches_sync)
 	plan_then_sync(bs, broken, 0, 2, 0);
 	/* from the error back to a working gateway: added again */
 	plan_then_sync(bs, full, 3, 0, 0);
+	/* what the engine's own check refuses is not counted either, and
+	 * comes back as added */
+	ck_assert_int_eq(ini_conf_dup(full, &bad_addr), 0);
+	ck_assert_int_eq(ini_conf_row_set(bad_addr, INI_P_ACCOUNT_CONTACT_USER,
+					  0, "not a token", err, sizeof(err)),
+			 0);
+	plan_then_sync(bs, bad_addr, 0, 0, 0);
+	plan_then_sync(bs, full, 1, 0, 0);
 
 	/* between two configurations, no engine */
 	ck_assert_int_eq(agent_bindings_plan_confs(full, empty, &plan), 0);
@@ -348,6 +480,7 @@ START_TEST(test_plan_matches_sync)
 	ini_conf_destroy(c2);
 	ini_conf_destroy(empty);
 	ini_conf_destroy(broken);
+	ini_conf_destroy(bad_addr);
 	log_register(NULL);
 }
 END_TEST
@@ -361,10 +494,12 @@ bindings_suite(void)
 	tcase_add_test(tc, test_describe_gateway);
 	tcase_add_test(tc, test_describe_accounts);
 	tcase_add_test(tc, test_addr_parse);
+	tcase_add_test(tc, test_describe_reasons);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sync");
 	tcase_add_test(tc, test_sync_only_affected);
 	tcase_add_test(tc, test_plan_matches_sync);
+	tcase_add_test(tc, test_sync_refused_keeps_counters);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -47,6 +47,15 @@ quiet(int prio, const char *msg)
 	(void)msg;
 }
 
+static uint64_t fake_now = 1000000;
+
+static uint64_t
+fake_clock(void *arg)
+{
+	(void)arg;
+	return fake_now;
+}
+
 static void
 setup(void)
 {
@@ -55,6 +64,8 @@ setup(void)
 
 	log_register(quiet);
 	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(agent_event_create(&g.ev), 0);
+	agent_event_set_clock(g.ev, fake_clock, NULL);
 	ck_assert_int_eq(gwagent_init(&g, &sc), 0);
 	ck_assert_int_eq(ini_diags_create(&d), 0);
 	ck_assert_int_eq(agent_config_load_buffer(g.config, FIXTURE,
@@ -160,7 +171,7 @@ START_TEST(test_getnext_walks_everything_in_order)
 		ck_assert_int_lt(++n, 10000);
 	}
 	ck_assert_uint_eq(accounts, 2 * 10); /* two rows, ten columns */
-	ck_assert_uint_eq(status, 3 * 16);   /* three bindings */
+	ck_assert_uint_eq(status, 3 * 17);   /* three bindings */
 	ck_assert_uint_gt(n, 100);
 	/* past the last object, and from an OID after the MIB */
 	o.len = 1;
@@ -339,6 +350,31 @@ START_TEST(test_set_ini_line)
 }
 END_TEST
 
+/* gwIniLoadUri: the password of the userinfo is write-only. */
+START_TEST(test_ini_uri_password_write_only)
+{
+	const uint32_t uri[] = { 1, 3, 1, 0 };
+	struct mib_oid o;
+	struct mib_value v;
+	size_t bad = 0;
+
+	ck_assert_int_eq(set1(uri, 4, MIB_ASN_OCTET_STR, 0,
+			      "http://gw:S3cr3tPW@[::1]:8080/a.ini", &bad),
+			 MIB_OK);
+	ck_assert_str_eq(g.ini.uri, "http://gw:S3cr3tPW@[::1]:8080/a.ini");
+	oid_of(&o, uri, 4);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_uint_eq(v.len, strlen("http://gw@[::1]:8080/a.ini"));
+	ck_assert_int_eq(memcmp(v.str, "http://gw@[::1]:8080/a.ini", v.len), 0);
+	/* A shorter URI leaves nothing of the old one behind. */
+	ck_assert_int_eq(set1(uri, 4, MIB_ASN_OCTET_STR, 0, "file:///x", &bad),
+			 MIB_OK);
+	ck_assert_ptr_null(memmem(g.ini.uri, sizeof(g.ini.uri), "S3cr3tPW", 8));
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_int_eq(memcmp(v.str, "file:///x", v.len), 0);
+}
+END_TEST
+
 /* gwIniLine takes one line: blocks, headers, FORMAT, comments, CR/LF
  * are wrongValue and change nothing; its result has its own objects. */
 START_TEST(test_set_ini_line_one_line_only)
@@ -453,6 +489,217 @@ START_TEST(test_dateandtime)
 }
 END_TEST
 
+static unsigned notified[8]; /* notifications sent, by number */
+
+static int
+count_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb, void *arg)
+{
+	(void)vb;
+	(void)nvb;
+	(void)arg;
+	if (n < 8)
+		notified[n]++;
+	return 0;
+}
+
+static void
+get_ok(const uint32_t *sub, size_t n, struct mib_value *v)
+{
+	struct mib_oid o;
+
+	oid_of(&o, sub, n);
+	ck_assert_int_eq(agent_mib_get(&g, &o, v), 0);
+}
+
+static void
+resync(void)
+{
+	agent_bindings_sync(g.bindings, agent_config_conf(g.config), 0);
+	agent_alarms_prune(g.alarms);
+}
+
+/* A binding its configuration does not let run: failed with the reason,
+ * an alarm with the configuration cause, actions refused; removing it
+ * takes the alarm without a restored notification. */
+START_TEST(test_unusable_binding)
+{
+	const uint32_t pi_rs[] = { 1, 1, 5, 1, 5, 0 };
+	const uint32_t pi_addr[] = { 1, 1, 5, 1, 2, 0 };
+	const uint32_t ac_rs[] = { 1, 1, 8, 1, 11, 10 };
+	const uint32_t state[] = { 1, 2, 1, 1, 4, 2, 3 };
+	const uint32_t lasterr[] = { 1, 2, 1, 1, 10, 2, 3 };
+	const uint32_t action[] = { 1, 2, 1, 1, 18, 2, 3 };
+	const uint32_t allaction[] = { 1, 2, 3, 1, 0 };
+	const struct agent_alarm *al;
+	struct mib_value v;
+	size_t bad = 0;
+	long seq;
+
+	memset(notified, 0, sizeof(notified));
+	agent_alarms_set_notify(g.alarms, count_notify, NULL);
+	/* register works while the configuration is good */
+	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
+	/* proxy set 0 loses its only address */
+	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+			 MIB_OK);
+	resync();
+	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
+				 g.bindings, AGENT_BINDING_ACCOUNT, 3)),
+			 0);
+	get_ok(state, 7, &v);
+	ck_assert_int_eq(v.num, 9); /* failed */
+	get_ok(lasterr, 7, &v);
+	ck_assert_uint_eq(v.len, strlen("proxy set 0 has no address"));
+	ck_assert_int_eq(memcmp(v.str, "proxy set 0 has no address", v.len), 0);
+	/* gateway and both accounts: three alarms, three notifications */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+	ck_assert_uint_eq(notified[1], 3);
+	for (seq = 0; (al = agent_alarms_next(g.alarms, seq)) != NULL;
+	     seq = (long)al->seq) {
+		ck_assert_str_eq(al->name, "gwRegistrationFailed");
+		ck_assert_int_eq(al->cause, 7); /* configuration */
+		ck_assert_int_eq(al->event_type, 3);
+		ck_assert_ptr_nonnull(
+			strstr(al->text, "proxy set 0 has no address"));
+		ck_assert_ptr_null(strstr(al->text, "-pw"));
+	}
+	/* the same again: nothing new */
+	resync();
+	ck_assert_uint_eq(notified[1], 3);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+	/* register and refresh refused, unregister a no-op, all accepted */
+	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_ERR_INCONSISTENTVALUE);
+	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 3, NULL, &bad),
+			 MIB_ERR_INCONSISTENTVALUE);
+	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 2, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(set1(allaction, 5, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
+	get_ok(lasterr, 7, &v);
+	ck_assert_int_eq(memcmp(v.str, "proxy set 0 has no address", v.len), 0);
+	/* account 10 destroyed: its alarm goes, nothing says "restored" */
+	ck_assert_int_eq(set1(ac_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+			 MIB_OK);
+	resync();
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
+	ck_assert_uint_eq(notified[2], 0);
+	/* the address is back: the bindings can run again */
+	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 4, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(
+		set1(pi_addr, 6, MIB_ASN_OCTET_STR, 0, "127.0.0.1:5999", &bad),
+		MIB_OK);
+	resync();
+	ck_assert_int_eq(agent_binding_usable(agent_bindings_find(
+				 g.bindings, AGENT_BINDING_ACCOUNT, 3)),
+			 1);
+	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
+	get_ok(lasterr, 7, &v);
+	ck_assert_uint_eq(v.len, 0);
+}
+END_TEST
+
+/* A communications alarm that turns into a configuration fault is the
+ * same row, updated, and notified again. */
+START_TEST(test_alarm_cause_changes_in_place)
+{
+	const uint32_t pi_rs[] = { 1, 1, 5, 1, 5, 0 };
+	struct agent_binding *ab =
+		agent_bindings_find(g.bindings, AGENT_BINDING_ACCOUNT, 3);
+	const struct agent_alarm *al;
+	struct sipreg_status st;
+	size_t bad = 0;
+	uint32_t seq;
+
+	memset(notified, 0, sizeof(notified));
+	agent_alarms_set_notify(g.alarms, count_notify, NULL);
+	memset(&st, 0, sizeof(st));
+	st.state = SIPREG_BACKOFF;
+	snprintf(st.last_error, sizeof(st.last_error), "no answer");
+	agent_notify_binding(ab, &st, &g);
+	al = agent_alarms_next(g.alarms, 0);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_int_eq(al->cause, 6);
+	seq = al->seq;
+	agent_notify_binding(ab, &st, &g); /* the same fault: no news */
+	ck_assert_uint_eq(notified[1], 1);
+	ck_assert_int_eq(set1(pi_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+			 MIB_OK);
+	resync();
+	al = agent_alarms_find(g.alarms, seq);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_int_eq(al->cause, 7);
+	ck_assert_ptr_nonnull(strstr(al->text, "proxy set 0 has no address"));
+	/* account 3 updated, gateway and account 10 raised */
+	ck_assert_uint_eq(notified[1], 4);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 3);
+}
+END_TEST
+
+START_TEST(test_counter_discontinuity)
+{
+	const uint32_t disc3[] = { 1, 2, 1, 1, 19, 2, 3 };
+	const uint32_t disc20[] = { 1, 2, 1, 1, 19, 2, 20 };
+	const uint32_t ac_rs[] = { 1, 1, 8, 1, 11, 20 };
+	const uint32_t ac_cols[][6] = {
+		{ 1, 1, 8, 1, 3, 20 }, /* served IP group */
+		{ 1, 1, 8, 1, 4, 20 }, /* serving IP group */
+		{ 1, 1, 8, 1, 8, 20 }, /* register */
+		{ 1, 1, 8, 1, 9, 20 }, /* contact user */
+	};
+	const uint32_t regtime[] = { 1, 1, 2, 5, 0 };
+	struct mib_value v;
+	size_t bad = 0;
+
+	get_ok(disc3, 7, &v);
+	ck_assert_int_eq(v.type, MIB_ASN_TIMETICKS);
+	ck_assert_int_eq(v.num, 0); /* since the agent started */
+	/* a new account, at once: still not 0 */
+	ck_assert_int_eq(set1(ac_rs, 6, MIB_ASN_INTEGER, 4, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(set1(ac_cols[0], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(set1(ac_cols[1], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(
+		set1(ac_cols[3], 6, MIB_ASN_OCTET_STR, 0, "carol", &bad),
+		MIB_OK);
+	resync();
+	get_ok(disc20, 7, &v);
+	ck_assert_int_eq(v.num, 1);
+	/* a change that re-derives every binding keeps the times */
+	fake_now += 12340;
+	ck_assert_int_eq(set1(regtime, 5, MIB_ASN_UNSIGNED, 600, NULL, &bad),
+			 MIB_OK);
+	resync();
+	ck_assert_uint_eq(agent_bindings_last_sync(g.bindings)->updated, 4);
+	get_ok(disc3, 7, &v);
+	ck_assert_int_eq(v.num, 0);
+	get_ok(disc20, 7, &v);
+	ck_assert_int_eq(v.num, 1);
+	{
+		/* destroyed and created again: a new time, 12.34 s later */
+		ck_assert_int_eq(set1(ac_rs, 6, MIB_ASN_INTEGER, 6, NULL, &bad),
+				 MIB_OK);
+		resync();
+		ck_assert_int_eq(set1(ac_rs, 6, MIB_ASN_INTEGER, 4, NULL, &bad),
+				 MIB_OK);
+		set1(ac_cols[0], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
+		set1(ac_cols[1], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
+		set1(ac_cols[2], 6, MIB_ASN_INTEGER, 1, NULL, &bad);
+		set1(ac_cols[3], 6, MIB_ASN_OCTET_STR, 0, "carol", &bad);
+		resync();
+		get_ok(disc20, 7, &v);
+		ck_assert_int_eq(v.num, 1234);
+	}
+}
+END_TEST
+
 static Suite *
 mib_suite(void)
 {
@@ -471,6 +718,13 @@ mib_suite(void)
 	tcase_add_test(tc, test_set_ini_line);
 	tcase_add_test(tc, test_set_ini_line_one_line_only);
 	tcase_add_test(tc, test_set_load_while_loading);
+	tcase_add_test(tc, test_ini_uri_password_write_only);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bindings");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_unusable_binding);
+	tcase_add_test(tc, test_alarm_cause_changes_in_place);
+	tcase_add_test(tc, test_counter_discontinuity);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("types");
 	tcase_add_test(tc, test_dateandtime);

@@ -286,6 +286,31 @@ START_TEST(test_example)
 }
 END_TEST
 
+/* The INI-load keys (ini_dir, fetch_netrc, fetch_allow). */
+START_TEST(test_fetch_keys)
+{
+	ck_assert_str_eq(g_s.ini_dir, "/var/lib/gwagent/ini");
+	ck_assert_ptr_null(g_s.fetch_netrc);
+	ck_assert_ptr_null(g_s.fetch_allow);
+	ck_assert_int_eq(load("[agent]\nini_dir = /srv/ini\n"
+			      "fetch_netrc = /etc/gwagent/netrc\n"
+			      "fetch_allow = 127.0.0.1, ::1, 10.0.0.0/8\n",
+			      0644),
+			 0);
+	ck_assert_str_eq(g_s.ini_dir, "/srv/ini");
+	ck_assert_str_eq(g_s.fetch_netrc, "/etc/gwagent/netrc");
+	ck_assert_str_eq(g_s.fetch_allow, "127.0.0.1, ::1, 10.0.0.0/8");
+	fails("[agent]\nini_dir = relative/ini\n", -EINVAL, "ini_dir");
+	fails("[agent]\nini_dir =\n", -EINVAL, "ini_dir: must be set");
+	fails("[agent]\nfetch_netrc = netrc\n", -EINVAL, "fetch_netrc");
+	fails("[agent]\nfetch_allow = gw.example.com\n", -EINVAL,
+	      "fetch_allow: 'gw.example.com'");
+	fails("[agent]\nfetch_allow = 10.0.0.0/40\n", -EINVAL, "fetch_allow");
+	/* the failed loads left the good values */
+	ck_assert_str_eq(g_s.ini_dir, "/srv/ini");
+}
+END_TEST
+
 static Suite *
 settings_suite(void)
 {
@@ -301,6 +326,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_file_mode);
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_example);
+	tcase_add_test(tc, test_fetch_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -563,6 +563,43 @@ START_TEST(test_add_invalid)
 }
 END_TEST
 
+/* What the engine refuses, in words, for the operator. */
+START_TEST(test_cfg_check_why)
+{
+	struct sipreg_binding_cfg c;
+	char why[96];
+
+	base_cfg(&c, 1);
+	c.password = "se cret\"'";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "");
+	c.aor_host = "x y";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_str_eq(why, "host name 'x y' is not valid: only letters, "
+			      "digits and -.:[] are allowed");
+	base_cfg(&c, 1);
+	c.addrs[0].host = "bad host";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "host name 'bad host' is not"));
+	base_cfg(&c, 1);
+	c.contact_user = "a<b";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "contact user 'a<b' is not valid"));
+	base_cfg(&c, 0);
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_str_eq(why, "0 proxy addresses (1 to 5 allowed)");
+	base_cfg(&c, 1);
+	c.aor_user = "";
+	ck_assert_int_eq(sipreg_binding_cfg_check(&c, NULL, 0), -EINVAL);
+	ck_assert_int_eq(sipreg_binding_cfg_check(NULL, why, sizeof(why)),
+			 -EINVAL);
+}
+END_TEST
+
 START_TEST(test_update)
 {
 	struct sipreg_binding_cfg c;
@@ -578,6 +615,9 @@ START_TEST(test_update)
 	ck_assert_str_eq(hdr("Expires"), "600");
 	ck_assert_str_eq(hdr("CSeq"), "2 REGISTER");
 	ck_assert_str_eq(status(b).addr, "127.0.0.1:5060");
+	/* the counters go on across the update */
+	ck_assert_uint_eq(status(b).counters.sent, 2);
+	ck_assert_uint_eq(status(b).counters.ok, 1);
 	c.addrs[1].transport = (enum sipreg_transport)7;
 	ck_assert_int_eq(sipreg_binding_update(b, &c), -EINVAL);
 }
@@ -859,6 +899,29 @@ START_TEST(test_dns_names)
 	advance(30000);
 	ck_assert_uint_eq(f->nsent, 2);
 	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5070);
+}
+END_TEST
+
+/* Every name unresolvable: one failover pass, then backoff (it used to
+ * recurse between the names until the stack overflowed). */
+START_TEST(test_dns_all_unresolvable)
+{
+	struct sipreg_binding_cfg c;
+	struct sipreg_binding *b;
+	struct sipreg_status st;
+
+	base_cfg(&c, 3);
+	c.addrs[0].host = "nosuch-a.invalid";
+	c.addrs[1].host = "nosuch-b.invalid";
+	c.addrs[2].host = "nosuch-c.invalid";
+	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
+	sipreg_binding_register(b);
+	pump_while(b, SIPREG_REGISTERING);
+	st = status(b);
+	ck_assert_int_eq(st.state, SIPREG_BACKOFF);
+	ck_assert_uint_eq(f->nsent, 0);
+	ck_assert(strncmp(st.last_error, "cannot resolve nosuch-", 22) == 0);
+	ck_assert_int_eq(st.refresh_in, 30);
 }
 END_TEST
 
@@ -1247,6 +1310,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_remove_unregisters);
 	tcase_add_test(tc, test_remove_in_callback);
 	tcase_add_test(tc, test_add_invalid);
+	tcase_add_test(tc, test_cfg_check_why);
 	tcase_add_test(tc, test_update);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stream");
@@ -1272,6 +1336,7 @@ engine_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_dns_names);
+	tcase_add_test(tc, test_dns_all_unresolvable);
 	tcase_add_test(tc, test_dns_refresh_period);
 	suite_add_tcase(s, tc);
 	return s;
