@@ -100,6 +100,13 @@ agent_config_path(const struct agent_config *c)
 	return c->path;
 }
 
+const char *
+agent_config_doc(const struct agent_config *c, size_t *len)
+{
+	*len = c->doc != NULL ? c->doclen : 0;
+	return c->doc;
+}
+
 int
 agent_config_replace(struct agent_config *c, struct ini_conf *next,
 		     struct ini_changes **changes)

@@ -184,6 +184,9 @@ int agent_config_save(struct agent_config *c);
  * the caller swaps it in only once this succeeded.  @return 0 or -errno.
  */
 int agent_config_save_conf(struct agent_config *c, const struct ini_conf *conf);
+/** The document of record (borrowed until the next save or load; NULL:
+ * none yet) and its length. */
+const char *agent_config_doc(const struct agent_config *c, size_t *len);
 /**
  * The text the gateway INI would hold for @p conf: the document of
  * record patched.  *out is malloc'd and may hold passwords: the caller
@@ -355,6 +358,14 @@ size_t gwagent_params_changed(const struct ini_changes *chg);
  */
 int agent_iniline_parse(const char *line, size_t len, struct ini_doc **out,
 			char *err, size_t errlen);
+/**
+ * agent_iniline_parse() for a row in the FORMAT its table has in
+ * @p record (the gateway INI's document of record, borrowed; NULL or no
+ * block of that table: the catalog's order, every column).
+ */
+int agent_iniline_parse_in(const char *line, size_t len, const char *record,
+			   size_t reclen, struct ini_doc **out, char *err,
+			   size_t errlen);
 
 /* alarm.c */
 /** One raised alarm: a row of gwActiveAlarmTable. */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * gwIniLine: exactly one INI line, a scalar assignment "Name = value" or
- * one row "T N = v, ...;" of a known table.  The device writes a row in
- * the FORMAT of its table's block; the agent keeps no document of record
- * with a FORMAT of its own, so a row gives every column in the catalog's
- * canonical order (the order gwagent-ini dump and the saved gateway INI
- * use), and is wrapped in that block before it is applied.
+ * one row "T N = v, ...;" of a known table.  A row is written in its
+ * table's current FORMAT: the FORMAT line of that table in the gateway
+ * INI's document of record; when the document has no block of that table
+ * (or there is no document), every column in the catalog's canonical
+ * order (the order gwagent-ini dump uses and ini_doc_patch() writes for
+ * a new block).  The row is wrapped in its block with that FORMAT before
+ * it is applied.
  */
 #include "config.h"
 
@@ -26,30 +28,67 @@ agent_iniline_fail(char *err, size_t errlen, const char *msg)
 	return -EINVAL;
 }
 
-/* "[ T ]", "FORMAT T_Index = c1, c2, ...;", the row, "[ \T ]". */
-static int
-agent_iniline_wrap(enum ini_table t, const char *line, size_t len,
-		   struct ini_doc **out, struct ini_diags *d)
+/* The FORMAT line of table t in @p record (borrowed from *keep, which
+ * the caller destroys), or NULL: none there. */
+static const struct ini_item *
+agent_iniline_format_of(enum ini_table t, const char *record, size_t reclen,
+			struct ini_doc **keep)
 {
-	const char *name = ini_table_name(t);
-	size_t i, cap = 256 + len, used;
+	const struct ini_item *it;
+	size_t i;
+
+	*keep = NULL;
+	if (record == NULL ||
+	    ini_doc_parse(record, reclen, NULL, keep, NULL) < 0)
+		return NULL;
+	for (i = 0; i < ini_doc_count(*keep); i++) {
+		it = ini_doc_item(*keep, i);
+		if (ini_item_kind(it) == INI_ITEM_FORMAT &&
+		    ini_table_lookup(ini_item_name(it)) == t &&
+		    ini_item_nfields(it) > 0)
+			return it;
+	}
+	return NULL;
+}
+
+/* "[ T ]", "FORMAT T_Index = c1, c2, ...;" (@p fmt, or the catalog's
+ * columns), the row, "[ \T ]". */
+static int
+agent_iniline_wrap(enum ini_table t, const struct ini_item *fmt,
+		   const char *line, size_t len, struct ini_doc **out,
+		   struct ini_diags *d)
+{
+	const char *name = ini_table_name(t), *raw = NULL;
+	size_t i, cap = 256 + len, used, rawlen = 0;
 	char *buf;
 	int rc;
 
-	for (i = 0; i < ini_table_ncolumns(t); i++)
+	if (fmt != NULL) {
+		raw = ini_item_raw(fmt, &rawlen);
+		cap += rawlen;
+	}
+	for (i = 0; fmt == NULL && i < ini_table_ncolumns(t); i++)
 		cap += strlen(ini_param_name(
 			       ini_param_get(ini_table_column(t, i)))) +
 		       2;
 	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;
-	used = (size_t)snprintf(buf, cap, "[ %s ]\nFORMAT %s_Index = ", name,
-				name);
-	for (i = 0; i < ini_table_ncolumns(t); i++)
-		used += (size_t)snprintf(
-			buf + used, cap - used, "%s%s", i ? ", " : "",
-			ini_param_name(ini_param_get(ini_table_column(t, i))));
-	used += (size_t)snprintf(buf + used, cap - used, ";\n%.*s\n[ \\%s ]\n",
+	used = (size_t)snprintf(buf, cap, "[ %s ]\n", name);
+	if (fmt != NULL) {
+		memcpy(buf + used, raw, rawlen);
+		used += rawlen;
+	} else {
+		used += (size_t)snprintf(buf + used, cap - used,
+					 "FORMAT %s_Index = ", name);
+		for (i = 0; i < ini_table_ncolumns(t); i++)
+			used += (size_t)snprintf(
+				buf + used, cap - used, "%s%s", i ? ", " : "",
+				ini_param_name(
+					ini_param_get(ini_table_column(t, i))));
+		buf[used++] = ';';
+	}
+	used += (size_t)snprintf(buf + used, cap - used, "\n%.*s\n[ \\%s ]\n",
 				 (int)len, line, name);
 	rc = ini_doc_parse(buf, used, "gwIniLine", out, d);
 	OPENSSL_cleanse(buf, cap);
@@ -61,9 +100,18 @@ int
 agent_iniline_parse(const char *line, size_t len, struct ini_doc **out,
 		    char *err, size_t errlen)
 {
+	return agent_iniline_parse_in(line, len, NULL, 0, out, err, errlen);
+}
+
+int
+agent_iniline_parse_in(const char *line, size_t len, const char *record,
+		       size_t reclen, struct ini_doc **out, char *err,
+		       size_t errlen)
+{
 	const struct ini_param *p;
-	const struct ini_item *it;
-	struct ini_doc *doc = NULL;
+	const struct ini_item *it, *fmt = NULL;
+	struct ini_doc *doc = NULL, *recdoc = NULL;
+	size_t want;
 	struct ini_diags *d = NULL;
 	enum ini_table t;
 	char msg[160];
@@ -107,17 +155,22 @@ agent_iniline_parse(const char *line, size_t len, struct ini_doc **out,
 			rc = agent_iniline_fail(err, errlen, msg);
 			goto out;
 		}
+		fmt = agent_iniline_format_of(t, record, reclen, &recdoc);
+		want = fmt != NULL ? ini_item_nfields(fmt)
+				   : ini_table_ncolumns(t);
 		if (ini_item_nindices(it) != 1 ||
-		    ini_item_nfields(it) != ini_table_ncolumns(t)) {
+		    ini_item_nfields(it) != want) {
 			snprintf(msg, sizeof(msg),
 				 "a %s row gives its index and %zu values in "
-				 "the catalog's column order",
-				 ini_table_name(t), ini_table_ncolumns(t));
+				 "%s",
+				 ini_table_name(t), want,
+				 fmt != NULL ? "the FORMAT of the gateway INI"
+					     : "the catalog's column order");
 			rc = agent_iniline_fail(err, errlen, msg);
 			goto out;
 		}
 		ini_diags_clear(d);
-		rc = agent_iniline_wrap(t, line, len, out, d);
+		rc = agent_iniline_wrap(t, fmt, line, len, out, d);
 		goto out;
 	case INI_ITEM_SECTION:
 	case INI_ITEM_TABLE_BEGIN:
@@ -146,6 +199,7 @@ agent_iniline_parse(const char *line, size_t len, struct ini_doc **out,
 			 "not a 'Name = value' line or a row");
 	rc = agent_iniline_fail(err, errlen, msg);
 out:
+	ini_doc_destroy(recdoc);
 	ini_doc_destroy(doc);
 	ini_diags_destroy(d);
 	return rc;

@@ -772,12 +772,15 @@ mib_prepare_ini_line(struct agent_mib_txn *t, const struct mib_op *op)
 	struct ini_diags *d = NULL;
 	struct ini_doc *doc = NULL;
 	char err[200], text[256];
+	const char *record;
+	size_t reclen;
 	int rc;
 
 	if (s == NULL || ini_diags_create(&d) < 0)
 		return MIB_ERR_RESOURCEUNAVAILABLE;
-	rc = agent_iniline_parse((const char *)op->v.str, op->v.len, &doc, err,
-				 sizeof(err));
+	record = agent_config_doc(t->g->config, &reclen);
+	rc = agent_iniline_parse_in((const char *)op->v.str, op->v.len, record,
+				    reclen, &doc, err, sizeof(err));
 	if (rc == -EINVAL) {
 		snprintf(text, sizeof(text), "gwIniLine: error: %s", err);
 		log_warnx("ini", "%s", text);

@@ -317,6 +317,15 @@ def ini_line_takes_exactly_one_line_and_has_its_own_status():
         wait_until(lambda: w.k.contacts("carol"), 20, "carol registered")
         check('"carol"' in w.gw.read_ini(), "the row was saved")
         check(USERS["carol"] not in unquote(w.value(LINE_DIAG)), "password in diagnostics")
+        # a row in the FORMAT the file gives its table: ProxySet lists 2 columns
+        rc, _, err = w.set([(INI_LINE, "s", "ProxySet 2 = 0, 1;")])
+        check_eq(rc, 0, "gwIniLine with a ProxySet row in the file's FORMAT: %s" % err)
+        check(re.search(r"ProxySet 2 = 0, 1;", w.gw.read_ini()) is not None,
+              "the ProxySet row was saved in its block")
+        rc, _, err = w.set([(INI_LINE, "s", "ProxySet 3 = 0, 60, 0, 1, -1, -1, -1;")])
+        check(rc != 0 and "wrongValue" in err, "a row in another FORMAT: rc %d %r" % (rc, err))
+        check("FORMAT of the gateway INI" in unquote(w.value(LINE_DIAG)),
+              "gwIniLineDiagnostics names the FORMAT: %r" % unquote(w.value(LINE_DIAG)))
         check_eq(unquote(w.value(INI_DIAG)), load_diag, "gwIniActionDiagnostics still kept")
 
 

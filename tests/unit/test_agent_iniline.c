@@ -99,6 +99,74 @@ START_TEST(test_refuses_everything_else)
 }
 END_TEST
 
+/* A row uses the FORMAT its table has in the document of record; the
+ * columns it leaves out keep their value. */
+START_TEST(test_row_in_the_records_format)
+{
+	const char *record =
+		"; operator's file\r\n"
+		"[ Account ]\r\n"
+		"FORMAT Account_Index = Account_Username, Account_Password, "
+		"Account_Register;\r\n"
+		"Account 1 = \"alice\", \"a-pw\", 1;\r\n"
+		"[ \\Account ]\r\n";
+	const char *row = "Account 1 = \"alicia\", \"new-pw\", 0;";
+	const char *full = "Account 1 = -1, -1, -1, \"x\", \"y\", \"\", 1, "
+			   "\"x\", 0;";
+	struct ini_doc *doc = NULL;
+	struct ini_conf *cur = NULL, *next = NULL;
+	struct ini_diags *d;
+	const char *v;
+	long reg = -1;
+	char err[160];
+
+	ck_assert_int_eq(ini_diags_create(&d), 0);
+	ck_assert_int_eq(
+		ini_doc_parse(record, strlen(record), "r.ini", &doc, d), 0);
+	ck_assert_int_eq(
+		ini_conf_apply(NULL, doc, INI_APPLY_FULL, &cur, NULL, d), 0);
+	ini_doc_destroy(doc);
+	ini_conf_row_set(cur, INI_P_ACCOUNT_HOST_NAME, 1, "h.example", err,
+			 sizeof(err));
+	/* three values, in the record's order */
+	ck_assert_int_eq(agent_iniline_parse_in(row, strlen(row), record,
+						strlen(record), &doc, err,
+						sizeof(err)),
+			 0);
+	ck_assert_int_eq(
+		ini_conf_apply(cur, doc, INI_APPLY_INCREMENTAL, &next, NULL, d),
+		0);
+	ini_conf_row_get_str(next, INI_P_ACCOUNT_USERNAME, 1, &v);
+	ck_assert_str_eq(v, "alicia");
+	ini_conf_row_get_int(next, INI_P_ACCOUNT_REGISTER, 1, &reg);
+	ck_assert_int_eq(reg, 0);
+	ini_conf_row_get_str(next, INI_P_ACCOUNT_HOST_NAME, 1, &v);
+	ck_assert_str_eq(v, "h.example"); /* not in the FORMAT: kept */
+	ini_conf_destroy(next);
+	ini_doc_destroy(doc);
+	/* the catalog's nine columns do not fit the record's FORMAT */
+	doc = NULL;
+	ck_assert_int_eq(agent_iniline_parse_in(full, strlen(full), record,
+						strlen(record), &doc, err,
+						sizeof(err)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "3 values in the FORMAT of the "
+					  "gateway INI"));
+	/* a table the record has no block of: the catalog's order */
+	ck_assert_int_eq(parse("ProxyIp 2 = \"127.0.0.1:5070\", 0, 1;", err,
+			       sizeof(err)),
+			 0);
+	ck_assert_int_eq(
+		agent_iniline_parse_in("ProxyIp 2 = \"127.0.0.1:5070\", 0, 1;",
+				       35, record, strlen(record), &doc, err,
+				       sizeof(err)),
+		0);
+	ini_doc_destroy(doc);
+	ini_conf_destroy(cur);
+	ini_diags_destroy(d);
+}
+END_TEST
+
 /* The reason never repeats a value (a password). */
 START_TEST(test_reason_has_no_value)
 {
@@ -119,6 +187,7 @@ iniline_suite(void)
 
 	tcase_add_test(tc, test_accepts_one_scalar_or_row);
 	tcase_add_test(tc, test_refuses_everything_else);
+	tcase_add_test(tc, test_row_in_the_records_format);
 	tcase_add_test(tc, test_reason_has_no_value);
 	suite_add_tcase(s, tc);
 	return s;

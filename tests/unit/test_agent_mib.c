@@ -416,13 +416,21 @@ START_TEST(test_set_ini_line_one_line_only)
 	ck_assert_int_eq(ini_conf_get_int(agent_config_conf(g.config),
 					  INI_P_REGISTRATION_TIME),
 			 180);
-	/* one row in the catalog's column order creates the account */
+	/* the catalog's nine columns do not fit the record's FORMAT */
 	ck_assert_int_eq(
 		set1(line, 4, MIB_ASN_OCTET_STR, 0,
 		     "Account 7 = -1, 1, 1, \"carol\", \"carol-pw\", \"\", 1, "
 		     "\"carol\", 0;",
 		     &bad),
-		MIB_OK);
+		MIB_ERR_WRONGVALUE);
+	ck_assert_ptr_nonnull(strstr(g.ini.line_diags,
+				     "6 values in the FORMAT of the gateway"));
+	/* one row in the FORMAT of the record (f.ini) creates the account */
+	ck_assert_int_eq(set1(line, 4, MIB_ASN_OCTET_STR, 0,
+			      "Account 7 = 1, 1, \"carol\", \"carol-pw\", 1, "
+			      "\"carol\";",
+			      &bad),
+			 MIB_OK);
 	ck_assert(ini_conf_row_exists(agent_config_conf(g.config),
 				      INI_TABLE_ACCOUNT, 7));
 	oid_of(&o, lstatus, 4);
