@@ -538,7 +538,8 @@ agent_notify_ini_result(struct gwagent *g, int ok)
 	al.event_type = 3;     /* processingErrorAlarm */
 	al.cause = ok ? 0 : 7; /* configurationOrCustomizationError */
 	snprintf(al.source, sizeof(al.source), "IniFile");
-	snprintf(al.text, sizeof(al.text), "INI load %s",
+	snprintf(al.text, sizeof(al.text), "INI %s %s",
+		 g->ini.running_mode == 3 ? "dry run" : "load",
 		 ok ? "succeeded" : "failed");
 	n = vb_x733(vb, &al, ok ? 0 : 4);
 	vb_oid(&vb[n], st, 4, NULL, 0);

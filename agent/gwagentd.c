@@ -130,26 +130,40 @@ gwagentd_sighandler(int sig)
 	errno = saved;
 }
 
+/* SIGHUP: the same pipeline as a load (validate, build the next
+ * configuration, swap, sync now), without the save: the file is where
+ * the configuration came from. */
 static void
 gwagentd_reload(struct gwagent *g)
 {
 	struct ini_diags *d = NULL;
 	const char *path = agent_config_path(g->config);
+	char *buf = NULL, msg[256];
+	size_t len = 0;
+	int rc;
 
 	if (path == NULL || ini_diags_create(&d) < 0) {
 		log_warnx("config", "SIGHUP: no gateway INI to reload");
 		return;
 	}
-	if (agent_config_load_file(g->config, path, INI_APPLY_FULL, NULL, d) ==
-	    0) {
-		log_info("config", "SIGHUP: reloaded %s", path);
-		g->work_sync = 1;
-		agent_timer_start(g->ev, &g->work, 0);
-	} else {
-		log_warnx("config", "SIGHUP: %s rejected, configuration kept",
-			  path);
+	rc = agent_persist_read(path, INI_MAX_FILE_SIZE, &buf, &len);
+	if (rc < 0) {
+		log_warnx("config",
+			  "SIGHUP: cannot read %s: %s, "
+			  "configuration kept",
+			  path, strerror(-rc));
+		ini_diags_destroy(d);
+		return;
 	}
-	agent_config_log_diags(d);
+	rc = gwagent_load_text(g, buf, len, path, 1, 0, d, msg, sizeof(msg));
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	if (rc == 0)
+		log_info("config", "SIGHUP: reloaded %s: %s", path, msg);
+	else
+		log_warnx("config",
+			  "SIGHUP: %s rejected, configuration kept%s%s", path,
+			  msg[0] ? ": " : "", msg);
 	ini_diags_destroy(d);
 }
 
