@@ -192,5 +192,104 @@ def snmptt_translates_every_notification_gwagentd_sends():
             check(pw not in text, "a password in snmptt's log")
 
 
+def scrape(port, target):
+    url = "http://%s:%d/snmp?target=%s&module=gwagent" % (HOST, port, target)
+    with urllib.request.urlopen(url, timeout=20) as r:
+        check_eq(r.status, 200, "scrape status")
+        text = r.read().decode()
+    series = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        m = re.fullmatch(r"([A-Za-z_:][A-Za-z0-9_:]*)(?:\{(.*)\})? (\S+)", line)
+        check(m is not None, "exposition line: %r" % line)
+        labels = dict(re.findall(r'([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(2) or ""))
+        series.setdefault(m.group(1), []).append((labels, float(m.group(3))))
+    return series, text
+
+
+def one(series, name, **labels):
+    found = [v for lb, v in series.get(name, [])
+             if all(lb.get(k) == str(x) for k, x in labels.items())]
+    check_eq(len(found), 1, "%s%r series" % (name, labels))
+    return found[0]
+
+
+@t.case
+def snmp_exporter_scrapes_bindings_counters_and_proxies():
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_state(1, 0, 4)
+        w.wait_state(2, 0, 4)
+        w.wait_state(2, 1, 4)
+        port = free_port("tcp")
+        conf = os.path.join(TOP, "contrib", "snmp_exporter", "snmp.yml")
+        exe = which_or_none("prometheus-snmp-exporter")
+        proc = lab.spawn("snmp_exporter", [exe, "--config.file=" + conf,
+                                           "--web.listen-address=%s:%d" % (HOST, port)])
+        wait_until(lambda: proc.check_alive() or _http_up(port), 10, "snmp_exporter")
+        s1, text = scrape(port, w.snmpd.address)
+        check("snmp_scrape_pdus_returned" in text, "the exporter's own series")
+        # gwRegState as a state set: one series per binding and state,
+        # 1 for the binding's state, labelled with its AOR
+        for btype, bid, aor in ((1, 0, "sip:gw@gw.test"), (2, 0, "sip:alice@gw.test"),
+                                (2, 1, "sip:bob@gw.test")):
+            states = [(lb["gwRegState"], v) for lb, v in s1["gwRegState"]
+                      if lb.get("gwRegBindingType") == str(btype) and
+                      lb.get("gwRegBindingId") == str(bid)]
+            check_eq(len(states), 9, "states of binding %d.%d" % (btype, bid))
+            check_eq(sorted(st for st, v in states if v == 1), ["registered"],
+                     "binding %d.%d state" % (btype, bid))
+            check_eq({lb["gwRegAor"] for lb, _ in s1["gwRegState"]
+                      if lb.get("gwRegBindingType") == str(btype) and
+                      lb.get("gwRegBindingId") == str(bid)}, {aor}, "AOR label")
+        check("# TYPE gwRegRegistersSent counter" in text, "gwRegRegistersSent is a counter")
+        sent1 = one(s1, "gwRegRegistersSent", gwRegBindingType=2, gwRegBindingId=0)
+        ok1 = one(s1, "gwRegSuccesses", gwRegBindingType=2, gwRegBindingId=0)
+        # proxies: set 0 over UDP, set 1 over TCP, both online and in use
+        for idx, pset in (("0", "0"), ("1", "1")):
+            check_eq(one(s1, "gwProxyStatusOnline", gwProxyStatusIndex=idx,
+                         gwProxyStatusOnline="online"), 1.0, "proxy %s online" % idx)
+            check_eq(one(s1, "gwProxyStatusOnline", gwProxyStatusIndex=idx,
+                         gwProxyStatusOnline="offline"), 0.0, "proxy %s not offline" % idx)
+            lb = [lb for lb, _ in s1["gwProxyStatusOnline"]
+                  if lb["gwProxyStatusIndex"] == idx][0]
+            check_eq(lb["gwProxyStatusProxySetId"], pset, "proxy set label")
+            check(lb["gwProxyStatusResolvedAddress"].startswith("127.0.0.1:"),
+                  "resolved address label: %r" % lb)
+        check_eq(one(s1, "gwRegRegisteredCount"), 3.0, "gwRegRegisteredCount")
+        # a refresh of every binding: the counters grow
+        w.set([(REG_ALL, "i", 3)])
+        wait_until(lambda: int((w.get(OBJ + ".2.1.1.13.2.0") or ("", "0"))[1]) > ok1, 10,
+                   "alice's refresh answered")
+        s2, _ = scrape(port, w.snmpd.address)
+        check(one(s2, "gwRegRegistersSent", gwRegBindingType=2, gwRegBindingId=0) > sent1,
+              "gwRegRegistersSent grew")
+        check(one(s2, "gwRegSuccesses", gwRegBindingType=2, gwRegBindingId=0) > ok1,
+              "gwRegSuccesses grew")
+        # a rejected binding shows in its state set and last code
+        w.k.remove_user("bob")
+        w.set([(OBJ + ".2.1.1.18.2.1", "i", 3)])
+        wait_until(lambda: (w.get("%s.2.1" % REG_STATE) or ("", ""))[1] in ("8", "9"), 10,
+                   "bob rejected")
+        s3, _ = scrape(port, w.snmpd.address)
+        bad = [lb["gwRegState"] for lb, v in s3["gwRegState"]
+               if lb.get("gwRegBindingId") == "1" and lb.get("gwRegBindingType") == "2" and v == 1]
+        check(bad in (["backoff"], ["failed"]), "bob's state: %r" % bad)
+        check(one(s3, "gwRegLastCode", gwRegBindingType=2, gwRegBindingId=1) >= 400,
+              "bob's last code")
+        for pw in USERS.values():
+            check(pw not in text, "a password in the scrape")
+
+
+def _http_up(port):
+    try:
+        with urllib.request.urlopen("http://%s:%d/" % (HOST, port), timeout=1) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 if __name__ == "__main__":
     sys.exit(t.run())
