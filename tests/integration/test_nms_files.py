@@ -8,7 +8,6 @@ snmp_exporter module resolves in GWAGENT-MIB and their value maps and
 state sets match the MIB's enumerations."""
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
