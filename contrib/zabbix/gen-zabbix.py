@@ -65,7 +65,7 @@ def build(mib):
     for name, n in mib.notifications():
         key = 'snmptrap["%s"]' % trap_regex(mib, name)
         item = {"uuid": uuid4("trap", name), "name": "Notification %s" % name,
-                "type": "SNMP_TRAP", "key": key, "delay": "0", "history": "30d",
+                "type": "SNMP_TRAP", "key": key, "history": "30d",
                 "trends": "0", "value_type": "LOG",
                 "description": n["description"]}
         if name == "gwAlarmsSuppressed":

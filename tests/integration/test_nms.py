@@ -8,7 +8,9 @@ snmpd with contrib/snmp_exporter/snmp.yml (one state set per binding,
 counters that grow after a refresh, proxies online)."""
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -20,6 +22,7 @@ from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import HOST, LabError, free_port, wait_until, which_or_none  # noqa: E402
 from lab.snmp import RO_COMMUNITY, Snmpd, snmpget, snmpset  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
+from test_nms_files import clean_env, install_mibs  # noqa: E402
 
 TOP = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "..", "..")
@@ -30,7 +33,7 @@ INI = OBJ + ".3"
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3"}
 SNMPTT = "/usr/sbin/snmptt"
 
-t = Suite(requires=["snmpd", "snmptrapd", "snmpget", "kamailio", "kamcmd", SNMPTT,
+t = Suite(requires=["snmpd", "snmptrapd", "snmpget", "snmptable", "kamailio", "kamcmd", SNMPTT,
                     "prometheus-snmp-exporter"])
 
 
@@ -209,6 +212,25 @@ def snmptt_translates_the_suppression_summary():
                             r"gwAlarmCount \d+")[0]
         held = int(re.search(r"gwAlarmCount (\d+)", line).group(1))
         check(held >= 1, "held back: %s" % line)
+
+
+@t.case
+def readme_mib_form_reads_the_status_table_silently():
+    """The README's snmptable with the installed MIB directory, as a fresh
+    operator (empty HOME, no MIBS/MIBDIRS): names, no stderr at all."""
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_state(2, 0, 4)
+        mibdir = install_mibs(os.path.join(lab.dir, "dest"))
+        home = tempfile.mkdtemp(dir=lab.dir)
+        p = subprocess.run(["snmptable", "-M", "+" + mibdir, "-m", "GWAGENT-MIB", "-v2c", "-c",
+                            RO_COMMUNITY, w.snmpd.address, "GWAGENT-MIB::gwRegStatusTable"],
+                           env=clean_env(home), capture_output=True, text=True, timeout=30)
+        check_eq(p.stderr, "", "snmptable stderr")
+        check_eq(p.returncode, 0, "snmptable exit")
+        check("gwRegState" in p.stdout and "sip:alice@gw.test" in p.stdout and
+              "registered" in p.stdout, "the table by name: %s" % p.stdout)
 
 
 def scrape(port, target):
