@@ -231,6 +231,15 @@ gwagentd_settings_load(struct gwagent *g)
 	g->trap_summary_s = s->trap_summary_interval;
 	if (g->opts.debug == 0)
 		log_level(s->log_level);
+}
+
+/* The netrc must be the running user's: checked after any drop. */
+static void
+gwagentd_netrc_check(void)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	char err[512];
+
 	if (s->fetch_netrc != NULL &&
 	    agent_fetch_netrc_check(s->fetch_netrc, err, sizeof(err)) < 0)
 		fatalx("config", "[agent] fetch_netrc: %s", err);
@@ -487,6 +496,7 @@ gwagentd_start(struct gwagent *g)
 	/* Root opened the sockets and read the operator's files; SNMP
 	 * requests, SIP traffic and uploads all come later, unprivileged. */
 	gwagentd_priv_drop(g);
+	gwagentd_netrc_check();
 #ifdef USE_SNMP
 	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify_send, NULL) <
 	    0)
@@ -569,6 +579,8 @@ gwagentd_main(int argc, char *argv[])
 	    agent_config_create(&g.config, g.opts.gateway_ini) < 0)
 		fatalx("main", "out of memory");
 	if (g.opts.check_only) {
+		if (!gwagentd_priv.drop)
+			gwagentd_netrc_check();
 		rc = gwagentd_check(&g);
 		agent_config_destroy(g.config);
 		agent_event_destroy(g.ev);

@@ -129,9 +129,15 @@ def root_drops_to_user_and_serves_low_ports():
     with Lab() as lab:
         snmp_port = low_port("udp")
         sip_port = low_port("udp", avoid=(snmp_port,))
-        gw = master_gw(lab, snmp_port, {"agent": {"user": USER, "group": GROUP},
+        # a netrc must be the user's, not root's (checked after the drop)
+        netrc = lab.path("netrc")
+        with open(netrc, "w") as f:
+            f.write("machine 127.0.0.1 login gw password netrc-secret-1\n")
+        os.chmod(netrc, 0o600)
+        gw = master_gw(lab, snmp_port, {"agent": {"user": USER, "group": GROUP,
+                                                  "fetch_netrc": netrc},
                                         "sip": {"udp_port": str(sip_port)}})
-        give_to_user(gw.dir, gw.ini_path)
+        give_to_user(gw.dir, gw.ini_path, netrc)
         os.chmod(gw.dir, 0o700)
         gw.start()
         agent = Agent(lab, snmp_port)
