@@ -445,6 +445,11 @@ gwagentd_priv_drop(struct gwagent *g)
 
 	if (!gwagentd_priv.drop)
 		return;
+	/* Net-SNMP saved its engine state as root: the user rewrites it. */
+	if (g->opts.master && s->persist_dir != NULL &&
+	    agent_priv_give(&gwagentd_priv, s->persist_dir, err, sizeof(err)) <
+		    0)
+		fatalx("main", "[snmp] persist_dir: %s", err);
 	if (agent_priv_drop(&gwagentd_priv, err, sizeof(err)) < 0)
 		fatalx("main", "cannot drop root to %s: %s", gwagentd_priv.user,
 		       err);

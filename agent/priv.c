@@ -8,7 +8,9 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -151,6 +153,74 @@ agent_priv_dir(const struct agent_priv *p, const char *dir, char *err,
 		return -e;
 	}
 	return 0;
+}
+
+/* chown root's entries beneath the directory open as @p fd (consumed). */
+static int
+agent_priv_give_fd(const struct agent_priv *p, int fd, const char *dir,
+		   int depth, char *err, size_t len)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	struct stat st;
+	int rc = 0, sub, e;
+
+	if (d == NULL) {
+		e = errno;
+		close(fd);
+		agent_priv_err(err, len, "%s: %s", dir, strerror(e));
+		return -e;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* gone meanwhile */
+		if (st.st_uid == 0 &&
+		    fchownat(dirfd(d), de->d_name, p->uid, p->gid,
+			     AT_SYMLINK_NOFOLLOW) < 0) {
+			e = errno;
+			agent_priv_err(err, len, "chown %s/%s: %s", dir,
+				       de->d_name, strerror(e));
+			rc = -e;
+		} else if (S_ISDIR(st.st_mode) && depth > 1) {
+			sub = openat(dirfd(d), de->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					     O_CLOEXEC);
+			if (sub >= 0)
+				rc = agent_priv_give_fd(p, sub, dir, depth - 1,
+							err, len);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+agent_priv_give(const struct agent_priv *p, const char *dir, char *err,
+		size_t errlen)
+{
+	struct stat st;
+	int fd, e;
+
+	if (p == NULL || dir == NULL)
+		return -EINVAL;
+	if (!p->drop)
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		agent_priv_err(err, errlen, "%s: %s", dir, strerror(e));
+		return -e;
+	}
+	if (st.st_uid != p->uid) {
+		close(fd);
+		return 0;
+	}
+	return agent_priv_give_fd(p, fd, dir, 2, err, errlen);
 }
 
 /* The ids are the user's everywhere and root stays out of reach. */

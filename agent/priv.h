@@ -50,6 +50,17 @@ int agent_priv_dir(const struct agent_priv *p, const char *dir, char *err,
 		   size_t errlen);
 
 /**
+ * Before the drop, after the libraries wrote their state as root: give
+ * the user what root created in directory @p dir (entries owned by uid 0,
+ * and those of its subdirectories, two levels deep, symbolic links not
+ * followed).  Does nothing unless @p p drops and @p dir itself belongs to
+ * the user, so a misconfigured path never hands out root's files.
+ * @return 0 or -errno (@p err names the entry).
+ */
+int agent_priv_give(const struct agent_priv *p, const char *dir, char *err,
+		    size_t errlen);
+
+/**
  * Drop root as @p p says (nothing when p->drop is 0): initgroups() with
  * the user's groups, setresgid(), setresuid(), umask 077; then check
  * that real, effective and saved ids are the user's and that neither

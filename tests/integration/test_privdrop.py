@@ -172,12 +172,14 @@ def root_drops_to_user_and_serves_low_ports():
         check_eq(gw.stop(), 0, "gwagentd exit status")
         # Net-SNMP's state written at exit belongs to the user too
         pdir = gw.settings["snmp"]["persist_dir"]
-        files = [n for n in os.listdir(pdir) if os.path.isfile(os.path.join(pdir, n))]
-        check(files, "no Net-SNMP state saved in %s" % pdir)
-        for name in files:
-            st = os.stat(os.path.join(pdir, name))
-            check_eq((st.st_uid, oct(st.st_mode & 0o077)), (uid, "0o0"),
-                     "%s owner and group/other bits" % name)
+        check("cannot save" not in gw.output(), "Net-SNMP's state not saved: %s" %
+              gw.output()[-500:])
+        check("gwagentd.conf" in os.listdir(pdir), "no Net-SNMP state saved in %s" % pdir)
+        for top, dirs, files in os.walk(pdir):
+            for name in dirs + files:
+                st = os.lstat(os.path.join(top, name))
+                check_eq((st.st_uid, oct(st.st_mode & 0o077)), (uid, "0o0"),
+                         "%s owner and group/other bits" % os.path.join(top, name))
 
 
 @t.case

@@ -270,6 +270,65 @@ START_TEST(test_drop_as_root)
 }
 END_TEST
 
+/* As root: root's entries in the user's directory become the user's,
+ * symbolic links are not followed, a directory not the user's is left. */
+START_TEST(test_give_as_root)
+{
+	char d[64], f[96], sub[96], subf[128], outside[64], link[96];
+	struct agent_priv p;
+	struct stat st;
+	FILE *fp;
+
+	if (geteuid() != 0)
+		return; /* chown needs root */
+	ck_assert_int_eq(agent_priv_plan(&p, 0, "nobody", "nogroup", 0, g_err,
+					 sizeof(g_err)),
+			 0);
+	snprintf(d, sizeof(d), "%s/state", g_dir);
+	snprintf(f, sizeof(f), "%s/engine.conf", d);
+	snprintf(sub, sizeof(sub), "%s/.store", d);
+	snprintf(subf, sizeof(subf), "%s/x.conf", sub);
+	snprintf(outside, sizeof(outside), "%s/root-file", g_dir);
+	snprintf(link, sizeof(link), "%s/link", d);
+	ck_assert_int_eq(mkdir(d, 0700), 0);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	ck_assert_ptr_nonnull(fp = fopen(f, "w"));
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(subf, "w"));
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(outside, "w"));
+	fclose(fp);
+	ck_assert_int_eq(symlink(outside, link), 0);
+	/* the directory is root's: nothing is given */
+	ck_assert_int_eq(agent_priv_give(&p, d, g_err, sizeof(g_err)), 0);
+	ck_assert_int_eq(stat(f, &st), 0);
+	ck_assert_uint_eq(st.st_uid, 0);
+	/* the user's directory: root's entries are handed over */
+	ck_assert_int_eq(chown(d, p.uid, p.gid), 0);
+	ck_assert_int_eq(agent_priv_give(&p, d, g_err, sizeof(g_err)), 0);
+	ck_assert_int_eq(stat(f, &st), 0);
+	ck_assert_uint_eq(st.st_uid, p.uid);
+	ck_assert_uint_eq(st.st_gid, p.gid);
+	ck_assert_int_eq(stat(sub, &st), 0);
+	ck_assert_uint_eq(st.st_uid, p.uid);
+	ck_assert_int_eq(stat(subf, &st), 0);
+	ck_assert_uint_eq(st.st_uid, p.uid);
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert_uint_eq(st.st_uid, p.uid);
+	ck_assert_int_eq(stat(outside, &st), 0);
+	ck_assert_uint_eq(st.st_uid, 0); /* the link's target stays root's */
+	/* no drop: nothing to give */
+	ck_assert_int_eq(agent_priv_plan(&p, 0, NULL, NULL, 1, NULL, 0), 0);
+	ck_assert_int_eq(agent_priv_give(&p, d, NULL, 0), 0);
+	ck_assert_int_eq(agent_priv_give(NULL, d, NULL, 0), -EINVAL);
+	unlink(link);
+	unlink(outside);
+	unlink(subf);
+	rmdir(sub);
+	unlink(f);
+}
+END_TEST
+
 static Suite *
 priv_suite(void)
 {
@@ -283,6 +342,7 @@ priv_suite(void)
 	tcase_add_test(tc, test_plan_not_root);
 	tcase_add_test(tc, test_dir);
 	tcase_add_test(tc, test_drop_as_root);
+	tcase_add_test(tc, test_give_as_root);
 	suite_add_tcase(s, tc);
 	return s;
 }
