@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <libgen.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -27,6 +28,7 @@
 #include "agent/fetch.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
+#include "agent/priv.h"
 #include "agent/settings.h"
 
 #define GWAGENTD_UNREG_DEADLINE_MS 5000
@@ -35,6 +37,7 @@
 struct gwagent *gwagent_ctx;
 
 static struct agent_settings gwagentd_settings;
+static struct agent_priv gwagentd_priv;
 
 static void
 gwagentd_usage(FILE *f)
@@ -242,6 +245,15 @@ gwagentd_settings_load(struct gwagent *g)
 	g->trap_summary_s = s->trap_summary_interval;
 	if (g->opts.debug == 0)
 		log_level(s->log_level);
+}
+
+/* The netrc must be the running user's: checked after any drop. */
+static void
+gwagentd_netrc_check(void)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	char err[512];
+
 	if (s->fetch_netrc != NULL &&
 	    agent_fetch_netrc_check(s->fetch_netrc, err, sizeof(err)) < 0)
 		fatalx("config", "[agent] fetch_netrc: %s", err);
@@ -403,6 +415,76 @@ gwagentd_start_snmp(struct gwagent *g)
 }
 #endif
 
+/* ---- running unprivileged (agent/priv.h) ------------------------------ */
+
+/* Whether and to whom root is dropped: refuses a root start without one. */
+static void
+gwagentd_priv_plan(void)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	uid_t euid = geteuid() == 0 || getuid() == 0 ? 0 : geteuid();
+	char err[512];
+
+	if (agent_priv_plan(&gwagentd_priv, euid, s->user, s->group,
+			    s->run_as_root, err, sizeof(err)) < 0)
+		fatalx("main", "%s", err);
+	if (euid != 0 && s->user != NULL && gwagentd_priv.uid != euid)
+		log_warnx("main",
+			  "not started as root: running as uid %u, not as "
+			  "[agent] user %s",
+			  (unsigned)euid, s->user);
+}
+
+/* Before the drop: the persistent directory the user will write. */
+static void
+gwagentd_priv_dirs(struct gwagent *g)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	char err[512];
+
+	if (g->opts.master && s->persist_dir != NULL &&
+	    agent_priv_dir(&gwagentd_priv, s->persist_dir, err, sizeof(err)) <
+		    0)
+		fatalx("main", "[snmp] persist_dir: %s", err);
+}
+
+/* The privileged sockets are open: become the user, warn about what the
+ * user cannot write. */
+static void
+gwagentd_priv_drop(struct gwagent *g)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	const char *path = agent_config_path(g->config);
+	char err[512], dir[4096];
+
+	if (!gwagentd_priv.drop)
+		return;
+	/* Net-SNMP saved its engine state as root: the user rewrites it. */
+	if (g->opts.master && s->persist_dir != NULL &&
+	    agent_priv_give(&gwagentd_priv, s->persist_dir, err, sizeof(err)) <
+		    0)
+		fatalx("main", "[snmp] persist_dir: %s", err);
+	if (agent_priv_drop(&gwagentd_priv, err, sizeof(err)) < 0)
+		fatalx("main", "cannot drop root to %s: %s", gwagentd_priv.user,
+		       err);
+	log_info("main", "running as %s (uid %u, gid %u)", gwagentd_priv.user,
+		 (unsigned)gwagentd_priv.uid, (unsigned)gwagentd_priv.gid);
+	if (path != NULL && strlen(path) < sizeof(dir)) {
+		memcpy(dir, path, strlen(path) + 1);
+		if (agent_priv_writable(dirname(dir)) < 0)
+			log_warnx("config",
+				  "%s is not writable by %s: committed SETs "
+				  "cannot be saved",
+				  dir, gwagentd_priv.user);
+	}
+	if (g->opts.master && s->persist_dir != NULL &&
+	    agent_priv_writable(s->persist_dir) < 0)
+		log_warnx("snmp",
+			  "%s is not writable by %s: Net-SNMP cannot save "
+			  "its state",
+			  s->persist_dir, gwagentd_priv.user);
+}
+
 static void
 gwagentd_start(struct gwagent *g)
 {
@@ -427,8 +509,13 @@ gwagentd_start(struct gwagent *g)
 	gwagentd_start_fetch(g);
 	if (gwagentd_load_gateway(g) < 0)
 		fatalx("config", "the gateway configuration has errors");
+	gwagentd_priv_dirs(g);
 	if (gwagentd_start_snmp(g) < 0 && g->opts.master)
 		fatalx("main", "cannot start the embedded master agent");
+	/* Root opened the sockets and read the operator's files; SNMP
+	 * requests, SIP traffic and uploads all come later, unprivileged. */
+	gwagentd_priv_drop(g);
+	gwagentd_netrc_check();
 #ifdef USE_SNMP
 	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify_send, NULL) <
 	    0)
@@ -506,10 +593,13 @@ gwagentd_main(int argc, char *argv[])
 	}
 	log_init(g.opts.debug + 1, 0, "gwagentd");
 	gwagentd_settings_load(&g);
+	gwagentd_priv_plan();
 	if (agent_event_create(&g.ev) < 0 ||
 	    agent_config_create(&g.config, g.opts.gateway_ini) < 0)
 		fatalx("main", "out of memory");
 	if (g.opts.check_only) {
+		if (!gwagentd_priv.drop)
+			gwagentd_netrc_check();
 		rc = gwagentd_check(&g);
 		agent_config_destroy(g.config);
 		agent_event_destroy(g.ev);
