@@ -737,6 +737,7 @@ on_result(struct sip_tx *tx)
 	struct sipreg_binding *b = SIP_CONTAINER(tx, struct sipreg_binding, tx);
 	struct sip_addr *a = &b->addrs[b->cur];
 	bool answered = tx->res.kind == SIP_RES_RESPONSE;
+	bool malformed = tx->res.kind == SIP_RES_MALFORMED;
 	/* a connection in use was reset (idle timeout of a NAT or of the
 	 * registrar): once per cycle, send again on a new one before
 	 * blaming the address, which stays as it was */
@@ -748,12 +749,23 @@ on_result(struct sip_tx *tx)
 		return;
 	disarm(b);
 	if (!resend) {
-		a->online = answered;
-		a->last_code = answered ? tx->res.code : -1;
+		a->online = answered || malformed;
+		a->last_code = answered || malformed ? tx->res.code : -1;
 		a->last_ms = sip_engine_now(b->e);
 	}
 	if (answered) {
 		on_response(b);
+	} else if (malformed) {
+		/* the registrar answered: no failover, the normal retry */
+		char why[96];
+
+		b->c.failed++;
+		b->last_code = tx->res.code;
+		copy_str(b->last_reason, sizeof(b->last_reason),
+			 tx->res.reason);
+		snprintf(why, sizeof(why), "malformed %d response",
+			 tx->res.code);
+		fail(b, false, why);
 	} else if (tx->res.kind == SIP_RES_TIMEOUT) {
 		b->c.timeouts++;
 		failover(b, "timeout");

@@ -190,12 +190,19 @@ struct sipreg_addr_status {
 
 /** Engine-wide counters. */
 struct sipreg_engine_stats {
-	uint64_t rx;	      /**< datagrams read */
-	uint64_t malformed;   /**< dropped: unparsable */
-	uint64_t stray;	      /**< dropped: no matching transaction */
-	uint64_t requests;    /**< dropped: requests (we are a client only) */
-	uint64_t paced;	      /**< starts delayed by the pacing limit */
-	uint64_t idle_closed; /**< TCP/TLS connections closed unused */
+	uint64_t rx;		/**< datagrams read */
+	uint64_t malformed;	/**< dropped: unparsable */
+	uint64_t stray;		/**< dropped: no matching transaction */
+	uint64_t requests;	/**< requests received (parsed) */
+	uint64_t paced;		/**< starts delayed by the pacing limit */
+	uint64_t idle_closed;	/**< TCP/TLS connections closed unused */
+	uint64_t options_ok;	/**< OPTIONS to our Contact answered 200 */
+	uint64_t req_rejected;	/**< requests answered with an error */
+	uint64_t acks;		/**< ACKs (never answered) */
+	uint64_t req_unsent;	/**< answers that could not be sent */
+	uint64_t bad_responses; /**< unparsable responses that ended their
+				     transaction as a failure */
+	uint64_t via_mismatch;	/**< dropped: Via not ours or not one */
 };
 
 /**
