@@ -591,10 +591,12 @@ succeed(struct sipreg_binding *b)
 		b->state = SIPREG_UNREGISTERED;
 		b->granted = 0;
 		b->pinned = false;
+		b->reg_until = 0;
 		return;
 	}
 	b->granted = sip_policy_granted(b->sent_expires, r->contact_expires,
 					r->header_expires);
+	b->reg_until = sip_engine_now(b->e) + (uint64_t)b->granted * 1000;
 	b->pinned = true;
 	b->last_success_ms = sip_engine_now(b->e);
 	b->last_success_time = (int64_t)time(NULL);
@@ -748,6 +750,15 @@ on_result(struct sip_tx *tx)
 	if (b->zombie && !b->remove_after)
 		return;
 	disarm(b);
+	/* no answer (or an unreadable 2xx): the registrar may have taken
+	 * the REGISTER */
+	if ((!answered && !malformed) ||
+	    (malformed && tx->res.code >= 200 && tx->res.code < 300)) {
+		uint64_t until = b->sent_ms + (uint64_t)b->sent_expires * 1000;
+
+		if (b->sent_expires > 0 && until > b->reg_until)
+			b->reg_until = until;
+	}
 	if (!resend) {
 		a->online = answered || malformed;
 		a->last_code = answered || malformed ? tx->res.code : -1;
@@ -855,6 +866,30 @@ sip_binding_give_up(struct sipreg_binding *b)
 	sip_binding_notify(b);
 	if (b->remove_after)
 		release(b);
+}
+
+bool
+sip_binding_may_be_registered(const struct sipreg_binding *b)
+{
+	if (sip_tx_busy(&b->tx) && b->sent_expires > 0)
+		return true;
+	return b->reg_until > sip_engine_now(b->e);
+}
+
+void
+sip_binding_stop(struct sipreg_binding *b)
+{
+	if (b->zombie)
+		return;
+	sip_ka_stop(b);
+	sip_tx_abort(&b->tx);
+	unqueue(b);
+	disarm(b);
+	b->want_unreg = true;
+	b->state = SIPREG_UNREGISTERED;
+	b->granted = 0;
+	b->dns_wait = false;
+	sip_binding_notify(b);
 }
 
 void

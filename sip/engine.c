@@ -590,8 +590,12 @@ sipreg_engine_unregister_all(struct sipreg_engine *e)
 		return -EINVAL;
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
-		if (!b->zombie)
+		if (b->zombie || b->state == SIPREG_UNREGISTERING)
+			continue;
+		if (sip_binding_may_be_registered(b))
 			sipreg_binding_unregister(b);
+		else if (b->state != SIPREG_UNREGISTERED)
+			sip_binding_stop(b);
 	}
 	return 0;
 }

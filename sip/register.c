@@ -196,6 +196,7 @@ sip_register_send(struct sipreg_binding *b, char *why, size_t size)
 		return -ENOMEM;
 	memcpy(raw, r.p, r.len + 1);
 	b->c.sent++;
+	b->sent_ms = sip_engine_now(e);
 	b->attempts++;
 	b->tried |= 1u << b->cur;
 	b->tkind = SIP_TMR_DEADLINE;

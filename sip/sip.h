@@ -317,7 +317,11 @@ int sipreg_engine_stats(const struct sipreg_engine *e,
 /** Register every binding (paced).  Returns 0. */
 int sipreg_engine_register_all(struct sipreg_engine *e);
 
-/** Unregister every registered binding (paced).  Returns 0. */
+/**
+ * Unregister every binding that is or may be registered (a 2xx not yet
+ * expired, or a REGISTER that got no answer), paced; the others stop
+ * without sending anything (state unregistered).  Returns 0.
+ */
 int sipreg_engine_unregister_all(struct sipreg_engine *e);
 
 /**

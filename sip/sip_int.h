@@ -465,6 +465,9 @@ struct sipreg_binding {
 	 * §19.1.4 comparison of the Contacts in its 2xx) */
 	char contact_host[SIPREG_ADDR_STRLEN];
 	uint16_t contact_port;
+	uint64_t sent_ms;   /* engine clock of the last REGISTER sent */
+	uint64_t reg_until; /* the registrar may hold our binding until then
+			       (engine ms); 0: it does not */
 	uint32_t cseq;
 	/* cycle */
 	enum sipreg_state state;
@@ -626,6 +629,12 @@ void sip_binding_addr_changed(struct sipreg_binding *b, size_t idx,
 			      bool online);
 /* The shutdown deadline passed: stop an un-REGISTER still running. */
 void sip_binding_give_up(struct sipreg_binding *b);
+/* Whether the registrar holds or may hold b's binding (a 2xx not yet
+ * expired, or a REGISTER whose outcome is unknown). */
+bool sip_binding_may_be_registered(const struct sipreg_binding *b);
+/* Stop b without sending anything: state unregistered (shutdown of a
+ * binding that is not registered). */
+void sip_binding_stop(struct sipreg_binding *b);
 /* Name lookup d finished: refresh addresses, resume a waiting cycle. */
 void sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d);
 

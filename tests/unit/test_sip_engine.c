@@ -1582,6 +1582,45 @@ START_TEST(test_unregister_deadline)
 }
 END_TEST
 
+START_TEST(test_shutdown_only_registered)
+{
+	struct sipreg_binding *b[4];
+	size_t i, sent;
+	char buf[64];
+
+	for (i = 0; i < 4; i++)
+		b[i] = add(1);
+	sipreg_binding_register(b[0]); /* no answer: may be registered */
+	advance(SIP_TR_TIMEOUT_MS);
+	ck_assert_int_eq(status(b[0]).state, SIPREG_BACKOFF);
+	sipreg_binding_register(b[1]); /* registered */
+	sip_fake_reply(e, f, 200, "OK", "");
+	sipreg_binding_register(b[2]); /* refused: never registered */
+	sip_fake_reply(e, f, 403, "Forbidden", "");
+	ck_assert_int_eq(status(b[2]).state, SIPREG_FAILED);
+	/* b[3] never asked to register */
+	sent = f->nsent;
+	ck_assert_int_eq(sipreg_engine_unregister_all_deadline(e, 4000), 0);
+	ck_assert_uint_eq(f->nsent, sent + 2);
+	for (i = sent; i < f->nsent; i++)
+		ck_assert_str_eq(sip_fake_header(&f->sent[i], "Expires", buf,
+						 sizeof(buf)),
+				 "0");
+	ck_assert_int_eq(status(b[0]).state, SIPREG_UNREGISTERING);
+	ck_assert_int_eq(status(b[1]).state, SIPREG_UNREGISTERING);
+	ck_assert_int_eq(status(b[2]).state, SIPREG_UNREGISTERED);
+	ck_assert_int_eq(status(b[3]).state, SIPREG_UNREGISTERED);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 2);
+	/* the stopped ones send nothing later either */
+	sip_fake_reply_msg(e, &f->sent[sent], 200, "OK", "");
+	sip_fake_reply_msg(e, &f->sent[sent + 1], 200, "OK", "");
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	sent = f->nsent;
+	advance(600000);
+	ck_assert_uint_eq(f->nsent, sent);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -1594,6 +1633,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_register_ok_refresh);
 	tcase_add_test(tc, test_zero_grant_is_request);
 	tcase_add_test(tc, test_unregister);
+	tcase_add_test(tc, test_shutdown_only_registered);
 	tcase_add_test(tc, test_unregister_deadline);
 	tcase_add_test(tc, test_pacing);
 	suite_add_tcase(s, tc);
