@@ -405,6 +405,35 @@ raw_branch(char *via)
 }
 
 /*
+ * Whether a message is whole: its header ends, and its body has the
+ * Content-Length it announces (RFC 3261 §18.3: a datagram cut short is
+ * discarded, not read).
+ */
+static bool
+raw_complete(const char *buf, size_t len)
+{
+	const char *end = NULL;
+	char cl[32], *e;
+	unsigned long want;
+	size_t i, body;
+
+	for (i = 0; i + 1 < len && end == NULL; i++) {
+		if (buf[i] == '\n' && buf[i + 1] == '\n')
+			end = buf + i + 2;
+		else if (buf[i] == '\n' && i + 2 < len && buf[i + 1] == '\r' &&
+			 buf[i + 2] == '\n')
+			end = buf + i + 3;
+	}
+	if (end == NULL)
+		return false;
+	body = len - (size_t)(end - buf);
+	if (!raw_header(buf, len, "Content-Length", "l", cl, sizeof(cl)))
+		return true;
+	want = strtoul(cl, &e, 10);
+	return e != cl && want <= body;
+}
+
+/*
  * A response libosip2 rejected: when its status code, top Via branch,
  * CSeq method and Call-ID can still be read, it ends its transaction as a
  * failure (the registrar did answer) rather than being taken for silence.
@@ -416,7 +445,7 @@ malformed_response(struct sipreg_engine *e, const char *buf, size_t len)
 	const char *branch;
 	long code;
 
-	if (!is_response(buf, len))
+	if (!is_response(buf, len) || !raw_complete(buf, len))
 		return false;
 	code = strtol(buf + 8, &end, 10);
 	if (end != buf + 11 || code < 100 || code > 699 ||

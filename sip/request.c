@@ -51,8 +51,7 @@ contact_known(struct sipreg_engine *e, osip_uri_t *u)
 		line = p->gvalue != NULL ? p->gvalue : "";
 	TAILQ_FOREACH(b, &e->bindings, entry)
 	{
-		if (b->zombie || b->state == SIPREG_IDLE ||
-		    b->state == SIPREG_UNREGISTERED)
+		if (b->zombie || !sip_binding_may_be_registered(b))
 			continue;
 		if (strcmp(b->contact_user, u->username) == 0 &&
 		    (line == NULL || strcmp(line, b->line) == 0))

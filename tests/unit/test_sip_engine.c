@@ -598,7 +598,7 @@ END_TEST
 /* A 401 libosip2 rejects (a broken From) whose Via, CSeq and Call-ID
  * can be read. */
 static void
-reply_malformed(int code)
+reply_malformed(int code, int clen)
 {
 	char resp[2048], via[256], to[256], cid[128], cseq[64];
 	int n;
@@ -610,8 +610,8 @@ reply_malformed(int code)
 	n = snprintf(resp, sizeof(resp),
 		     "SIP/2.0 %d Unauthorized\r\nVia: %s\r\nFrom: <sip:@@>;;;"
 		     "\r\nTo: %s;tag=x\r\nCall-ID: %s\r\nCSeq: %s\r\n" CHALLENGE
-		     "Content-Length: 0\r\n\r\n",
-		     code, via, to, cid, cseq);
+		     "Content-Length: %d\r\n\r\n",
+		     code, via, to, cid, cseq, clen);
 	ck_assert_ptr_null(osip_parse(resp, (size_t)n));
 	sip_engine_input(e, resp, (size_t)n);
 }
@@ -624,10 +624,16 @@ START_TEST(test_malformed_response)
 	struct sipreg_status s;
 
 	sipreg_binding_register(b);
-	reply_malformed(401);
+	/* cut short (its body missing): discarded (RFC 3261 §18.3) */
+	reply_malformed(401, 400);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.bad_responses, 0);
+	ck_assert_uint_eq(st.malformed, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	reply_malformed(401, 0);
 	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
 	ck_assert_uint_eq(st.bad_responses, 1);
-	ck_assert_uint_eq(st.malformed, 0);
+	ck_assert_uint_eq(st.malformed, 1);
 	s = status(b);
 	ck_assert_int_eq(s.state, SIPREG_BACKOFF);
 	ck_assert_str_eq(s.last_error, "malformed 401 response");
@@ -645,10 +651,10 @@ START_TEST(test_malformed_response)
 	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5060);
 	/* a broken response to no transaction of ours: unparsable */
 	sip_fake_reply(e, f, 200, "OK", "");
-	reply_malformed(401);
+	reply_malformed(401, 0);
 	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
 	ck_assert_uint_eq(st.bad_responses, 1);
-	ck_assert_uint_eq(st.malformed, 1);
+	ck_assert_uint_eq(st.malformed, 2);
 }
 END_TEST
 
