@@ -7,7 +7,10 @@ Contact with OPTIONS, INFO and an unknown method over UDP and over the
 engine's TCP connection; ACK and garbage sent to the engine's UDP socket;
 a 200 OK listing another device's Contact with the same user first; a
 401 libosip2 cannot parse; the same nonce twice (no resend of rejected
-credentials); a 200 OK with two Vias.  TAP output."""
+credentials); a 200 OK with two Vias.  With snmpd, snmptrapd and
+Kamailio: gwagentd answers an OPTIONS to its Contact, and at shutdown it
+un-REGISTERs only what is registered and sends no restored notification
+for a binding that never registered.  TAP output."""
 import os
 import re
 import socket
@@ -17,9 +20,13 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lab import Lab  # noqa: E402
-from lab.proc import wait_until  # noqa: E402
+from lab.gateway import gateway_ini  # noqa: E402
+from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
+from lab.kamailio import Kamailio  # noqa: E402
+from lab.proc import wait_until, which_or_none  # noqa: E402
 from lab.sipp import SippUas  # noqa: E402
-from lab.tap import Suite, check, check_eq  # noqa: E402
+from lab.snmp import Snmpd, Snmptrapd  # noqa: E402
+from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 from test_sip_engine import Client, last, run, uas_addr  # noqa: E402
 
 t = Suite(requires=["sipp"])
@@ -149,6 +156,82 @@ def response_with_two_vias_dropped():
         check(all(s.state != "registered" for s in c.statuses()), "%r" % c.statuses())
         check(int(stats["via_mismatch"]) >= 2, "dropped and counted: %r" % stats)
         check(len(uas.requests()) >= 2, "retransmitted")
+
+
+# -- gwagentd ----------------------------------------------------------------
+
+NOTIF = "1.3.6.1.4.1.8072.9999.9999.7.0."
+ALARM_SOURCE = "1.3.6.1.4.1.8072.9999.9999.7.1.4.2.5.0"
+FAILED, RESTORED = NOTIF + "1", NOTIF + "2"
+USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3"}
+
+
+def traps_of(trapd, trap_oid, source):
+    return [n for n in trapd.traps() if n["trap_oid"] == trap_oid
+            and n["vars"].get(ALARM_SOURCE) == 'STRING: "%s"' % source]
+
+
+def options_to(contact):
+    """An OPTIONS to a Contact URI over UDP; the answer's text or None."""
+    m = re.match(r"<?sip:[^@]+@([0-9.]+):(\d+)", contact)
+    if not m:
+        raise AssertionError("no host:port in %r" % contact)
+    host, port = m.group(1), int(m.group(2))
+    uri = contact.strip("<>")
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.settimeout(3.0)
+        s.bind(("127.0.0.1", 0))
+        me = s.getsockname()[1]
+        s.sendto(("OPTIONS %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;rport;"
+                  "branch=z9hG4bKgwlabopt\r\nFrom: <sip:probe@127.0.0.1>;tag=pr\r\n"
+                  "To: <%s>\r\nCall-ID: gwlab-probe\r\nCSeq: 5 OPTIONS\r\n"
+                  "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n" % (uri, me, uri)).encode(),
+                 (host, port))
+        try:
+            return s.recv(4096).decode(errors="replace")
+        except socket.timeout:
+            return None
+    finally:
+        s.close()
+
+
+@t.case
+def gwagentd_answers_options_and_stops_quietly():
+    missing = [p for p in ("snmpd", "snmptrapd", "kamailio", "kamcmd") if not which_or_none(p)]
+    if missing or gwagentd_path() is None:
+        raise Skip("needs %s" % (" ".join(missing) or "gwagentd"))
+    with Lab("gwlab-sipreq") as lab:
+        trapd = Snmptrapd(lab).start()
+        snmpd = Snmpd(lab, trap_sink=trapd).start()
+        k = Kamailio(lab, realm="gw.test", users=USERS).start()
+        wrong = dict(USERS, bob="not-bobs-password")
+        gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket,
+                      gateway_ini=gateway_ini(k.udp_port, ("alice", "bob"), wrong))
+        gw.start()
+        cs = k.wait_contacts("alice", 1, timeout=20)
+        trapd.wait_for(lambda n: n in traps_of(trapd, FAILED, "Account#1"), 30,
+                       "gwRegistrationFailed of bob")
+        answer = options_to(cs[0]["contact"])
+        check(answer is not None, "no answer to OPTIONS\n" + gw.output()[-2000:])
+        lines = answer.split("\r\n")
+        check_eq(lines[0], "SIP/2.0 200 OK", "status line")
+        check("CSeq: 5 OPTIONS" in lines, "CSeq copied: %r" % lines)
+        check(any(x.startswith("To: ") and ";tag=" in x for x in lines), "To tag: %r" % lines)
+        check("Allow: OPTIONS" in lines, "Allow: %r" % lines)
+        proc = gw.proc  # its output outlives stop()
+        check_eq(gw.stop(), 0, "exit code")
+        check_eq(k.contacts("alice"), [], "alice unregistered at shutdown")
+        time.sleep(1.5)
+        check_eq(traps_of(trapd, RESTORED, "Account#1"), [],
+                 "no gwRegistrationRestored for bob at shutdown")
+        out = proc.output()
+        check("shutting down" in out, "stopped by the signal:\n" + out[-2000:])
+        check("restored" not in out.split("shutting down")[-1],
+              "no restored at shutdown:\n" + out[-2000:])
+        check("OPTIONS answered 200: 1" in out, "counts logged at debug:\n" + out[-2000:])
+        for pw in USERS.values():
+            check(pw not in out, "a password in the log")
 
 
 if __name__ == "__main__":
