@@ -478,10 +478,14 @@ log_unparsable(struct sipreg_engine *e, size_t len)
 		e->unparsable_quiet++;
 		return;
 	}
-	sip_engine_log(e, SIP_LOG_INFO,
-		       "dropped %zu-byte message: unparsable (%llu more "
-		       "since the last report)",
-		       len, (unsigned long long)e->unparsable_quiet);
+	if (e->unparsable_quiet > 0)
+		sip_engine_log(e, SIP_LOG_INFO,
+			       "dropped %zu-byte message: unparsable (and %llu "
+			       "more since the last report)",
+			       len, (unsigned long long)e->unparsable_quiet);
+	else
+		sip_engine_log(e, SIP_LOG_INFO,
+			       "dropped %zu-byte message: unparsable", len);
 	e->unparsable_logged = true;
 	e->unparsable_log_ms = now;
 	e->unparsable_quiet = 0;

@@ -170,7 +170,7 @@ build(struct sipreg_engine *e, osip_message_t *req, int code,
 		put(r, "Allow: " SIP_REQ_ALLOW "\r\n");
 	if (code == 200) /* RFC 3261 §20.1: empty means no body accepted */
 		put(r, "Accept: \r\n");
-	put(r, "User-Agent: ");
+	put(r, "Server: "); /* §20.35: a response names its server */
 	put(r, e->user_agent);
 	put(r, "\r\nContent-Length: 0\r\n\r\n");
 	return r->overflow ? -ENOSPC : 0;

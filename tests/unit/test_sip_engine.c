@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the engine state machine (sip/engine.c, sip/binding.c,
- * sip/register.c) with a fake clock and an in-process fake transport.
+ * sip/register.c, sip/tx.c, sip/request.c) with a fake clock and an
+ * in-process fake transport.
  */
 #include "config.h"
 
@@ -45,6 +46,20 @@ on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 		sipreg_binding_remove(b, false);
 }
 
+static int unparsable_logs;
+static char last_unparsable[256];
+
+static void
+on_log(int level, const char *msg, void *arg)
+{
+	(void)level;
+	(void)arg;
+	if (strstr(msg, "unparsable") != NULL) {
+		unparsable_logs++;
+		snprintf(last_unparsable, sizeof(last_unparsable), "%s", msg);
+	}
+}
+
 static void
 setup_engine(unsigned pace_rate)
 {
@@ -54,11 +69,13 @@ setup_engine(unsigned pace_rate)
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
+	cfg.logh = on_log;
 	cfg.user_agent = "gwtest/1";
 	cfg.pace_rate = pace_rate;
 	cfg.pace_off = pace_rate == 0;
 	now_ms = 1000000;
 	notified = 0;
+	unparsable_logs = 0;
 	remove_in_cb = false;
 	f = sip_fake_new();
 	ck_assert_ptr_nonnull(f);
@@ -794,6 +811,8 @@ START_TEST(test_requests_answered)
 	ck_assert_str_eq(sip_fake_header(m, "Allow", buf, sizeof(buf)),
 			 "OPTIONS");
 	ck_assert(strstr(m->buf, "\r\nAccept: \r\n") != NULL);
+	ck_assert_str_eq(sip_fake_header(m, "Server", buf, sizeof(buf)),
+			 "gwtest/1");
 	ck_assert_str_eq(sip_fake_header(m, "Content-Length", buf, sizeof(buf)),
 			 "0");
 	ck_assert(strstr(m->buf, "\r\n\r\n")[4] == '\0'); /* no body */
@@ -849,6 +868,24 @@ START_TEST(test_requests_answered)
 	ck_assert_int_eq(status(b).state, SIPREG_UNREGISTERED);
 	request_from("OPTIONS", ruri, "");
 	ck_assert(strncmp(sip_fake_last(f)->buf, "SIP/2.0 404 ", 12) == 0);
+}
+END_TEST
+
+START_TEST(test_unparsable_log_rate_limited)
+{
+	static const char junk[] = "OPTIONS\r\n\x01\r\n\r\n";
+	int i;
+
+	for (i = 0; i < 3; i++)
+		sip_engine_input(e, junk, sizeof(junk) - 1);
+	ck_assert_int_eq(unparsable_logs, 1);
+	advance(9999);
+	sip_engine_input(e, junk, sizeof(junk) - 1);
+	ck_assert_int_eq(unparsable_logs, 1);
+	advance(1);
+	sip_engine_input(e, junk, sizeof(junk) - 1);
+	ck_assert_int_eq(unparsable_logs, 2);
+	ck_assert(strstr(last_unparsable, "and 3 more") != NULL);
 }
 END_TEST
 
@@ -1667,6 +1704,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_via_checked);
 	tcase_add_test(tc, test_sess_cnonce_per_nonce);
 	tcase_add_test(tc, test_requests_answered);
+	tcase_add_test(tc, test_unparsable_log_rate_limited);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bindings");
 	tcase_add_checked_fixture(tc, setup, teardown);
