@@ -328,7 +328,7 @@ agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
 	char text[sizeof(al->text)];
 	int event_type, cause;
 
-	if (a == NULL)
+	if (a == NULL || g->stopping)
 		return;
 	if (st->state == SIPREG_BACKOFF || st->state == SIPREG_FAILED) {
 		alarm_reg_cause(ab, st, &event_type, &cause);
@@ -480,6 +480,8 @@ agent_alarms_check_sets(struct agent_alarms *a)
 	size_t i;
 	int set, tried;
 
+	if (a->g->stopping)
+		return;
 	for (i = 0; i < agent_bindings_count(bs); i++) {
 		const struct agent_binding *ab = agent_bindings_at(bs, i);
 

@@ -80,6 +80,8 @@ struct gwagent {
 	struct agent_action *actions;
 	size_t nactions, capactions;
 	int sigpipe[2]; /* self-pipe: signal handlers write, the loop reads */
+	int stopping;	/* shutting down: binding changes raise or clear no
+			   alarm (nothing was restored) */
 };
 
 /* daemon.c */

@@ -535,6 +535,8 @@ gwagentd_unregister_all(struct gwagent *g)
 		agent_sip_engine(agent_bindings_sip(g->bindings));
 	uint64_t deadline = agent_event_now(g->ev) + GWAGENTD_UNREG_DEADLINE_MS;
 
+	/* No alarm follows the shutdown's state changes. */
+	g->stopping = 1;
 	/* The engine paces the un-REGISTERs and gives up at the deadline. */
 	sipreg_engine_unregister_all_deadline(e, GWAGENTD_UNREG_DEADLINE_MS);
 	agent_sip_sync(agent_bindings_sip(g->bindings));
