@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -171,6 +172,9 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	TAILQ_INIT(&e->pending);
 	e->max_inflight =
 		cfg->max_inflight > 0 ? cfg->max_inflight : SIP_DEF_INFLIGHT;
+	e->unreg_rate = cfg->unreg_pace_off   ? 0
+			: cfg->unreg_rate > 0 ? cfg->unreg_rate
+					      : SIPREG_UNREG_RATE;
 	e->conn_idle_ms =
 		(uint64_t)(cfg->conn_idle_s > 0 ? cfg->conn_idle_s : 120) *
 		1000;
@@ -708,6 +712,49 @@ sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms)
 		return -EINVAL;
 	sipreg_engine_unregister_all(e);
 	sip_engine_arm(e, &e->unreg_tmr, ms);
+	return 0;
+}
+
+unsigned
+sipreg_unregister_deadline_ms(size_t n, unsigned rate, unsigned max_ms)
+{
+	uint64_t ms = SIPREG_UNREG_SLACK_MS, q;
+
+	if (rate > 0) {
+		q = n / rate; /* whole seconds, then the rest rounded up */
+		if (q > UINT_MAX)
+			return max_ms;
+		ms += q * 1000 +
+		      ((uint64_t)(n % rate) * 1000 + rate - 1) / rate;
+	}
+	return ms < max_ms ? (unsigned)ms : max_ms;
+}
+
+int
+sipreg_engine_shutdown(struct sipreg_engine *e, unsigned max_ms,
+		       unsigned *deadline_ms, size_t *n_out)
+{
+	struct sipreg_binding *b;
+	unsigned ms;
+	size_t n = 0;
+
+	if (e == NULL)
+		return -EINVAL;
+	/* a full bucket: the un-REGISTERs start at once up to max_inflight */
+	sip_pacer_init(&e->pacer, e->unreg_rate, e->unreg_rate,
+		       sip_engine_now(e));
+	sipreg_engine_unregister_all(e);
+	TAILQ_FOREACH(b, &e->bindings, entry)
+	{
+		if (b->state == SIPREG_UNREGISTERING)
+			n++;
+	}
+	ms = sipreg_unregister_deadline_ms(n, e->unreg_rate, max_ms);
+	sip_engine_arm(e, &e->unreg_tmr, ms);
+	if (deadline_ms != NULL)
+		*deadline_ms = ms;
+	if (n_out != NULL)
+		*n_out = n;
 	return 0;
 }
 

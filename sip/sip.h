@@ -255,7 +255,17 @@ struct sipreg_engine_cfg {
 	/** ProxyIPListRefreshTime: host names are resolved again this
 	 *  often, seconds [60]. */
 	unsigned dns_refresh_s;
+	/** Un-REGISTERs per second during sipreg_engine_shutdown()
+	 *  [SIPREG_UNREG_RATE]; they do not share pace_rate. */
+	unsigned unreg_rate;
+	bool unreg_pace_off; /**< shutdown un-REGISTERs not paced at all */
 };
+
+/** Default un-REGISTERs per second at shutdown. */
+#define SIPREG_UNREG_RATE 500
+/** Time allowed past the paced sends for the last answers: two round
+ *  trips with a digest challenge and retransmissions (8 * T1), ms. */
+#define SIPREG_UNREG_SLACK_MS 4000
 
 /**
  * Create an engine and bind its UDP socket (non-blocking).
@@ -334,6 +344,31 @@ int sipreg_engine_unregister_all(struct sipreg_engine *e);
  * @return 0 or -EINVAL
  */
 int sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms);
+
+/**
+ * The shutdown deadline for @p n un-REGISTERs sent at @p rate per second
+ * (0: unpaced): the time the pacing takes, n * 1000 / rate rounded up,
+ * plus SIPREG_UNREG_SLACK_MS for the last answers, at most @p max_ms.
+ * @return milliseconds
+ */
+unsigned sipreg_unregister_deadline_ms(size_t n, unsigned rate,
+				       unsigned max_ms);
+
+/**
+ * Orderly shutdown with a derived deadline: switch the pacer to the
+ * un-REGISTER rate (cfg unreg_rate), unregister every binding that is or
+ * may be registered (as sipreg_engine_unregister_all()), and give up
+ * after sipreg_unregister_deadline_ms(n, rate, max_ms) for the n
+ * bindings being unregistered (as sipreg_engine_unregister_all_deadline()).
+ * sipreg_engine_busy() reaches 0 as soon as every un-REGISTER got its
+ * final answer or failed, and by the deadline at the latest.  New
+ * REGISTERs started afterwards are paced at the un-REGISTER rate too.
+ * @param deadline_ms receives the deadline chosen; may be NULL
+ * @param n_out receives n; may be NULL
+ * @return 0 or -EINVAL
+ */
+int sipreg_engine_shutdown(struct sipreg_engine *e, unsigned max_ms,
+			   unsigned *deadline_ms, size_t *n_out);
 
 /** Number of bindings with a REGISTER in flight or about to start. */
 size_t sipreg_engine_busy(const struct sipreg_engine *e);

@@ -520,6 +520,7 @@ struct sipreg_engine {
 	size_t nbucket;
 	size_t ntx;		    /* live transactions */
 	size_t max_inflight;	    /* cycles started while others run */
+	unsigned unreg_rate;	    /* un-REGISTERs/s at shutdown, 0 unpaced */
 	struct sip_dns *dns;	    /* c-ares resolver and name cache */
 	struct sip_conn_list conns; /* TCP and TLS connections */
 	size_t nconns;
