@@ -715,18 +715,34 @@ sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms)
 	return 0;
 }
 
-unsigned
-sipreg_unregister_deadline_ms(size_t n, unsigned rate, unsigned max_ms)
+void
+sip_engine_rtt_sample(struct sipreg_engine *e, uint64_t ms)
 {
-	uint64_t ms = SIPREG_UNREG_SLACK_MS, q;
+	uint64_t *rtt = &e->stats.rtt_ms;
 
-	if (rate > 0) {
-		q = n / rate; /* whole seconds, then the rest rounded up */
-		if (q > UINT_MAX)
-			return max_ms;
-		ms += q * 1000 +
-		      ((uint64_t)(n % rate) * 1000 + rate - 1) / rate;
+	/* 1/8 gain, as TCP's SRTT; the first sample sets it; rounded up,
+	 * so that once measured it stays at least 1 */
+	*rtt = *rtt == 0 ? (ms > 0 ? ms : 1) : (*rtt * 7 + ms + 7) / 8;
+}
+
+unsigned
+sipreg_unregister_deadline_ms(size_t n, unsigned rate, unsigned rtt_ms,
+			      unsigned max_inflight, unsigned max_ms)
+{
+	uint64_t send = 0, waves, rtt = rtt_ms, ms;
+
+	if (n > UINT_MAX) /* more than any engine holds: no bound but max */
+		return max_ms;
+	if (rtt > SIP_TR_TIMEOUT_MS)
+		rtt = SIP_TR_TIMEOUT_MS;
+	if (rate > 0)
+		send = ((uint64_t)n * 1000 + rate - 1) / rate;
+	if (max_inflight > 0) {
+		waves = (n + max_inflight - 1) / max_inflight;
+		if (waves * 2 * rtt > send)
+			send = waves * 2 * rtt;
 	}
+	ms = send + 2 * rtt + SIPREG_UNREG_SLACK_MS;
 	return ms < max_ms ? (unsigned)ms : max_ms;
 }
 
@@ -749,7 +765,13 @@ sipreg_engine_shutdown(struct sipreg_engine *e, unsigned max_ms,
 		if (b->state == SIPREG_UNREGISTERING)
 			n++;
 	}
-	ms = sipreg_unregister_deadline_ms(n, e->unreg_rate, max_ms);
+	ms = sipreg_unregister_deadline_ms(
+		n, e->unreg_rate,
+		(unsigned)(e->stats.rtt_ms < UINT_MAX ? e->stats.rtt_ms
+						      : UINT_MAX),
+		(unsigned)(e->max_inflight < UINT_MAX ? e->max_inflight
+						      : UINT_MAX),
+		max_ms);
 	sip_engine_arm(e, &e->unreg_tmr, ms);
 	if (deadline_ms != NULL)
 		*deadline_ms = ms;

@@ -203,6 +203,9 @@ struct sipreg_engine_stats {
 	uint64_t bad_responses; /**< unparsable responses that ended their
 				     transaction as a failure */
 	uint64_t via_mismatch;	/**< dropped: Via not ours or not one */
+	/** Smoothed time from the start of a transaction to its final
+	 *  answer (retransmission waits included), ms; 0 before any. */
+	uint64_t rtt_ms;
 };
 
 /**
@@ -347,19 +350,24 @@ int sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms);
 
 /**
  * The shutdown deadline for @p n un-REGISTERs sent at @p rate per second
- * (0: unpaced): the time the pacing takes, n * 1000 / rate rounded up,
- * plus SIPREG_UNREG_SLACK_MS for the last answers, at most @p max_ms.
+ * (0: unpaced) with at most @p max_inflight unanswered (0: no bound) to
+ * registrars answering in @p rtt_ms (0: unknown): the time the sending
+ * takes, the longer of the pacing (n * 1000 / rate, rounded up) and the
+ * in-flight bound (ceil(n / max_inflight) cycles of two round trips, a
+ * challenge and the answer), plus two round trips and
+ * SIPREG_UNREG_SLACK_MS for the last answers; at most @p max_ms.
  * @return milliseconds
  */
-unsigned sipreg_unregister_deadline_ms(size_t n, unsigned rate,
-				       unsigned max_ms);
+unsigned sipreg_unregister_deadline_ms(size_t n, unsigned rate, unsigned rtt_ms,
+				       unsigned max_inflight, unsigned max_ms);
 
 /**
  * Orderly shutdown with a derived deadline: switch the pacer to the
  * un-REGISTER rate (cfg unreg_rate), unregister every binding that is or
  * may be registered (as sipreg_engine_unregister_all()), and give up
- * after sipreg_unregister_deadline_ms(n, rate, max_ms) for the n
- * bindings being unregistered (as sipreg_engine_unregister_all_deadline()).
+ * after sipreg_unregister_deadline_ms() for the n bindings being
+ * unregistered, the engine's smoothed round trip (stats rtt_ms) and its
+ * max_inflight (as sipreg_engine_unregister_all_deadline()).
  * sipreg_engine_busy() reaches 0 as soon as every un-REGISTER got its
  * final answer or failed, and by the deadline at the latest.  New
  * REGISTERs started afterwards are paced at the un-REGISTER rate too.

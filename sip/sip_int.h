@@ -412,7 +412,8 @@ struct sip_tx {
 	struct sip_tx *hnext; /* branch hash chain */
 	TAILQ_ENTRY(sip_tx) pentry;
 	bool pending;
-	uint64_t conn_id; /* the TCP/TLS connection it went out on, or 0 */
+	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
+	uint64_t start_ms; /* engine clock when it was started */
 	struct sip_result res;
 };
 
@@ -564,6 +565,9 @@ struct sipreg_engine {
 
 /* engine.c */
 uint64_t sip_engine_now(struct sipreg_engine *e);
+/* A transaction got its final answer ms after it started: the smoothed
+ * round trip (stats rtt_ms) follows. */
+void sip_engine_rtt_sample(struct sipreg_engine *e, uint64_t ms);
 uint32_t sip_engine_rand(struct sipreg_engine *e);
 void sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -1733,24 +1733,80 @@ END_TEST
 
 START_TEST(test_unregister_deadline_ms)
 {
+	const unsigned slack = SIPREG_UNREG_SLACK_MS;
+
 	/* pacing time rounded up, plus the slack, at most max */
-	ck_assert_uint_eq(sipreg_unregister_deadline_ms(0, 500, 30000),
-			  SIPREG_UNREG_SLACK_MS);
-	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1000, 500, 30000),
-			  2000 + SIPREG_UNREG_SLACK_MS);
-	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1001, 500, 30000),
-			  2002 + SIPREG_UNREG_SLACK_MS);
-	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1000, 50, 30000),
-			  20000 + SIPREG_UNREG_SLACK_MS);
-	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1000, 3, 30000), 30000);
-	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1, 500, 100), 100);
-	/* unpaced: only the slack */
-	ck_assert_uint_eq(sipreg_unregister_deadline_ms(100000, 0, 30000),
-			  SIPREG_UNREG_SLACK_MS);
-	/* no overflow with huge counts */
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(0, 500, 0, 128, 30000),
+			  slack);
 	ck_assert_uint_eq(
-		sipreg_unregister_deadline_ms(SIZE_MAX / 2, 1, UINT_MAX),
-		UINT_MAX);
+		sipreg_unregister_deadline_ms(1000, 500, 0, 128, 30000),
+		2000 + slack);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1001, 500, 0, 128, 30000),
+		2002 + slack);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 50, 0, 128, 30000),
+		20000 + slack);
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1000, 3, 0, 128, 30000),
+			  30000);
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1, 500, 0, 128, 100),
+			  100);
+	/* unpaced, round trip unknown: only the slack */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(100000, 0, 0, 128, 30000), slack);
+	/* a short round trip: the pacing dominates, plus two round trips */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 500, 10, 128, 30000),
+		2000 + 20 + slack);
+	/* a long one: 8 waves of 128 cycles of two round trips each */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 500, 200, 128, 30000),
+		8 * 400 + 400 + slack);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 0, 50, 128, 30000),
+		8 * 100 + 100 + slack);
+	/* no in-flight bound: the round trip counts once */
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1000, 0, 50, 0, 30000),
+			  100 + slack);
+	/* the round trip is capped at a transaction timeout */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1, 0, UINT_MAX, 1, UINT_MAX),
+		4 * SIP_TR_TIMEOUT_MS + slack);
+	/* no overflow with huge counts */
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(SIZE_MAX / 2, 1,
+							UINT_MAX, 1, UINT_MAX),
+			  UINT_MAX);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(UINT_MAX, 1, UINT_MAX, 1, 5000),
+		5000);
+}
+END_TEST
+
+START_TEST(test_rtt_smoothed)
+{
+	struct sipreg_engine_stats st;
+	struct sipreg_binding *b = add(1);
+	unsigned ms = 0;
+	size_t n = 0;
+
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.rtt_ms, 0);
+	sipreg_binding_register(b);
+	advance(80);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.rtt_ms, 80); /* the first sample sets it */
+	sipreg_binding_refresh(b);
+	advance(160);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.rtt_ms, (80 * 7 + 160) / 8);
+	/* the shutdown deadline follows: one wave of two round trips,
+	 * longer than the 2 ms of pacing, plus two round trips */
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ms, 2 * 90 + 2 * 90 + SIPREG_UNREG_SLACK_MS);
 }
 END_TEST
 
@@ -1800,7 +1856,7 @@ START_TEST(test_shutdown_unreg_pacing)
 	from = f->nsent;
 	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
 	ck_assert_uint_eq(n, 10);
-	ck_assert_uint_eq(ms, 2500 + SIPREG_UNREG_SLACK_MS);
+	ck_assert_uint_eq(ms, 2500 + 2 + SIPREG_UNREG_SLACK_MS); /* rtt 1 */
 	ck_assert_uint_eq(started(b, 10), 10 + 4); /* a full bucket of 4 */
 	ck_assert_uint_eq(sipreg_engine_busy(e), 10);
 	answer_new(&from, NULL);
@@ -1843,7 +1899,7 @@ START_TEST(test_shutdown_deadline_derived)
 	register_paced(b, 10);
 	from = f->nsent;
 	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
-	ck_assert_uint_eq(ms, 6500);
+	ck_assert_uint_eq(ms, 6502);
 	/* the first un-REGISTER is never answered, the others at once */
 	sip_fake_header(&f->sent[from], "Call-ID", silent, sizeof(silent));
 	answer_new(&from, silent);
@@ -1887,7 +1943,8 @@ START_TEST(test_shutdown_bounded_and_unpaced)
 	register_paced(b, 10);
 	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
 	ck_assert_uint_eq(n, 10);
-	ck_assert_uint_eq(ms, SIPREG_UNREG_SLACK_MS);
+	/* one wave of two 1 ms round trips, two more, the slack */
+	ck_assert_uint_eq(ms, 2 + 2 + SIPREG_UNREG_SLACK_MS);
 	ck_assert_uint_eq(started(b, 10), 10 + 10); /* all at once */
 	/* nothing registered: nothing to send, the slack only */
 	teardown();
@@ -1916,6 +1973,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_shutdown_only_registered);
 	tcase_add_test(tc, test_unregister_deadline);
 	tcase_add_test(tc, test_unregister_deadline_ms);
+	tcase_add_test(tc, test_rtt_smoothed);
 	tcase_add_test(tc, test_shutdown_unreg_pacing);
 	tcase_add_test(tc, test_shutdown_deadline_derived);
 	tcase_add_test(tc, test_shutdown_bounded_and_unpaced);
