@@ -538,6 +538,7 @@ gwagentd_unregister_all(struct gwagent *g)
 {
 	struct sipreg_engine *e =
 		agent_sip_engine(agent_bindings_sip(g->bindings));
+	struct sipreg_engine_stats st = { 0 };
 	uint64_t start = agent_event_now(g->ev), deadline;
 	unsigned ms = 0;
 	size_t n = 0;
@@ -554,10 +555,17 @@ gwagentd_unregister_all(struct gwagent *g)
 	while (sipreg_engine_busy(e) > 0 &&
 	       agent_event_now(g->ev) < deadline + 500)
 		agent_event_run_once(g->ev, 100);
+	if (sipreg_engine_stats(e, &st) == 0 && st.unreg_abandoned > 0)
+		log_warnx("sip",
+			  "%llu of %zu un-REGISTERs unsent or unanswered after "
+			  "%u ms: "
+			  "those contacts stay at the registrar until they "
+			  "expire",
+			  (unsigned long long)st.unreg_abandoned, n, ms);
 	if (sipreg_engine_busy(e) > 0)
 		log_warnx("sip", "%zu bindings still unregistering at exit",
 			  sipreg_engine_busy(e));
-	else if (n > 0)
+	else if (n > 0 && st.unreg_abandoned == 0)
 		log_info("sip", "%zu un-REGISTERs done in %llu ms", n,
 			 (unsigned long long)(agent_event_now(g->ev) - start));
 }

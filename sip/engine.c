@@ -147,6 +147,10 @@ unreg_deadline(struct sip_tmr *t)
 
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
+		/* the cases sip_binding_give_up() stops */
+		if (b->state == SIPREG_UNREGISTERING &&
+		    (!b->zombie || b->remove_after))
+			e->stats.unreg_abandoned++;
 		sip_binding_give_up(b);
 	}
 }

@@ -206,6 +206,8 @@ struct sipreg_engine_stats {
 	/** Smoothed time from the start of a transaction to its final
 	 *  answer (retransmission waits included), ms; 0 before any. */
 	uint64_t rtt_ms;
+	/** un-REGISTERs given up at an unregister deadline, unanswered */
+	uint64_t unreg_abandoned;
 };
 
 /**

@@ -1845,6 +1845,7 @@ answer_new(size_t *from, const char *skip)
 START_TEST(test_shutdown_unreg_pacing)
 {
 	struct sipreg_binding *b[10];
+	struct sipreg_engine_stats st;
 	unsigned ms = 0;
 	size_t i, n = 0, from;
 
@@ -1881,6 +1882,8 @@ START_TEST(test_shutdown_unreg_pacing)
 	}
 	advance(ms);
 	ck_assert_str_eq(status(b[0]).last_error, "");
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.unreg_abandoned, 0);
 	ck_assert_uint_eq(started(b, 10), 10 + 10);
 	ck_assert_int_eq(sipreg_engine_shutdown(NULL, 1, NULL, NULL), -EINVAL);
 }
@@ -1889,6 +1892,7 @@ END_TEST
 START_TEST(test_shutdown_deadline_derived)
 {
 	struct sipreg_binding *b[10];
+	struct sipreg_engine_stats st;
 	unsigned ms = 0;
 	size_t i, n = 0, from;
 	char silent[128];
@@ -1915,6 +1919,8 @@ START_TEST(test_shutdown_deadline_derived)
 	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
 	ck_assert_str_eq(status(b[0]).last_error, "unregister deadline passed");
 	ck_assert_str_eq(status(b[1]).last_error, "");
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.unreg_abandoned, 1);
 }
 END_TEST
 
