@@ -164,7 +164,10 @@ addr_current(struct sip_addr *a, char *why, size_t size)
 
 	if (a->dns == NULL)
 		return 0;
-	if ((rc = sip_dns_addr(a->dns, a->port, &ss, why, size)) != 0)
+	if (a->sel >= sip_dns_count(a->dns))
+		a->sel = 0;
+	if ((rc = sip_dns_addr(a->dns, a->sel, a->port, &ss, &a->tp, why,
+			       size)) != 0)
 		return rc;
 	if (!a->resolved || !sip_addr_equal(&a->ss, &ss))
 		a->have_local = false;

@@ -82,12 +82,24 @@ enum sipreg_state {
 #define SIPREG_ADDR_STRLEN 64
 
 /** One proxy/registrar address; the first is the primary. */
+/** How a host name is looked up (AudioCodes DNSQueryType). */
+enum sipreg_dns_query {
+	SIPREG_DNS_A = 0,     /**< A and AAAA */
+	SIPREG_DNS_SRV = 1,   /**< SRV for the transport, then A/AAAA */
+	SIPREG_DNS_NAPTR = 2, /**< NAPTR, then SRV, then A/AAAA */
+};
+
 struct sipreg_addr_cfg {
-	const char *host; /**< numeric IPv4/IPv6, or a name resolved (A,
-			       then AAAA) without blocking through c-ares,
-			       /etc/hosts included */
+	const char *host; /**< numeric IPv4/IPv6, or a name resolved
+			       without blocking through c-ares, /etc/hosts
+			       included; every address it resolves to is
+			       a candidate */
 	uint16_t port;	  /**< 0 = 5060 (5061 for TLS) */
 	enum sipreg_transport transport;
+	/** lookup of a name [A]; the caller gives SIPREG_DNS_A for a name
+	 *  written with a port.  NAPTR picks the transport (a configured
+	 *  transport asks for SRV instead). */
+	enum sipreg_dns_query dns_query;
 };
 
 /**
