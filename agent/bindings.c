@@ -144,12 +144,23 @@ agent_spec_addr(struct agent_spec *sp, const struct ini_conf *conf,
 {
 	size_t i = sp->cfg.naddrs;
 	uint16_t port;
+	long q;
 
 	if (i >= SIPREG_MAX_ADDRS)
 		return 0;
 	if (agent_addr_parse(text, sp->hosts[i], SPEC_STR, &port) < 0)
 		return -EINVAL;
 	sp->cfg.addrs[i].transport = agent_transport(conf, transport);
+	/* a name written with a port: A/AAAA only; a configured transport
+	 * skips NAPTR (AudioCodes DNSQueryType semantics) */
+	q = ini_conf_get_int(conf, INI_P_PROXY_DNS_QUERY_TYPE);
+	if (q == 0)
+		q = ini_conf_get_int(conf, INI_P_DNS_QUERY_TYPE);
+	if (port != 0)
+		q = 0;
+	else if (q == 2 && transport >= 0)
+		q = 1;
+	sp->cfg.addrs[i].dns_query = (enum sipreg_dns_query)q;
 	if (port == 0)
 		port = (uint16_t)ini_conf_get_int(conf,
 						  INI_P_SIP_DESTINATION_PORT);

@@ -98,6 +98,8 @@ static const struct mib_scalar mib_proxy[] = {
 	P(INT, INI_P_PROXY_LOAD_BALANCING_METHOD),
 	P(UNS, INI_P_PROXY_IP_LIST_REFRESH_TIME),
 	P(INT, INI_P_IS_FALLBACK_USED),
+	P(INT, INI_P_DNS_QUERY_TYPE),
+	P(INT, INI_P_PROXY_DNS_QUERY_TYPE),
 };
 
 static const struct mib_scalar mib_registration[] = {

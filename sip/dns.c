@@ -487,7 +487,7 @@ sip_dns_set_refresh(struct sipreg_engine *e, unsigned refresh_s)
 /* ---- engine interface --------------------------------------------------- */
 
 int
-sip_dns_create(struct sipreg_engine *e, unsigned refresh_s)
+sip_dns_create(struct sipreg_engine *e, unsigned refresh_s, const char *servers)
 {
 	static bool inited;
 	struct ares_options opt;
@@ -511,6 +511,13 @@ sip_dns_create(struct sipreg_engine *e, unsigned refresh_s)
 			ares_destroy(dns->ch);
 		free(dns);
 		return -ENOMEM;
+	}
+	if (servers != NULL && *servers != '\0' &&
+	    ares_set_servers_ports_csv(dns->ch, servers) != ARES_SUCCESS) {
+		ares_destroy(dns->ch);
+		sip_heap_release(&e->heap, 2);
+		free(dns);
+		return -EINVAL;
 	}
 	dns->e = e;
 	dns->refresh_s = refresh_s > 0 ? refresh_s : DNS_DEF_REFRESH;

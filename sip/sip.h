@@ -260,6 +260,10 @@ struct sipreg_engine_cfg {
 	/** ProxyIPListRefreshTime: host names are resolved again this
 	 *  often, seconds [60]. */
 	unsigned dns_refresh_s;
+	/** DNS servers asked, "ip[:port],[ipv6]:port,..." (c-ares CSV)
+	 *  [the system's, /etc/resolv.conf]; a bad list fails the
+	 *  engine's creation with -EINVAL. */
+	const char *dns_servers;
 };
 
 /**

@@ -631,7 +631,8 @@ bool sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
 
 /* dns.c: names resolved through c-ares, one shared entry per name */
 struct sip_dns;
-int sip_dns_create(struct sipreg_engine *e, unsigned refresh_s);
+int sip_dns_create(struct sipreg_engine *e, unsigned refresh_s,
+		   const char *servers);
 /* A new refresh period (0: the default), from now. */
 void sip_dns_set_refresh(struct sipreg_engine *e, unsigned refresh_s);
 void sip_dns_destroy(struct sipreg_engine *e);
