@@ -122,10 +122,15 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 uint64_t
 sip_register_deadline_ms(const struct sipreg_binding *b)
 {
+	const struct sip_addr *a = &b->addrs[b->cur];
 	uint64_t t = 0, step = 500;
+	size_t n = b->naddrs;
 	unsigned i;
 
-	if (!b->hotswap || b->naddrs < 2 || b->hotswap_rtx == 0)
+	/* several addresses, or one name with several candidates */
+	if (n < 2 && a->dns != NULL)
+		n = sip_dns_count(a->dns);
+	if (!b->hotswap || n < 2 || b->hotswap_rtx == 0)
 		return SIP_TR_TIMEOUT_MS;
 	for (i = 0; i <= b->hotswap_rtx; i++) {
 		t += step;

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""RFC 3263 name lookups and IPv6 in the sip/ engine, against a lab
+dnsmasq (SRV, NAPTR, A and AAAA records written by each case) and Kamailio
+on loopback, through tests/integration/sipreg_client (-S points c-ares at
+dnsmasq, -Q is DNSQueryType): a provider with only _sip._udp SRV records;
+SRV priorities with the first target dead; a name with two A records, the
+first dead; NAPTR -> SRV -> A; A only (SRV records ignored); IPv6 by
+literal and by AAAA, with a dual-stack socket.  TAP output."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from lab import Lab  # noqa: E402
+from lab.dnsmasq import Dnsmasq  # noqa: E402
+from lab.kamailio import Kamailio  # noqa: E402
+from lab.proc import free_port  # noqa: E402
+from lab.tap import Suite, check, check_eq  # noqa: E402
+from test_sip_engine import Client, REALM  # noqa: E402
+
+t = Suite(requires=["kamailio", "kamcmd", "dnsmasq"])
+
+USERS = {"alice": "secret", "bob": "b0b-pw", "carol": "c4rol", "dave": "d4ve",
+         "erin": "er1n", "frank": "fr4nk", "gina": "g1na", "hugo": "hug0"}
+
+# fail over after one unanswered retransmission: a dead target costs ~1 s
+FAST = ["-x", "-X", 1, "-R", 10, "-e", 60]
+
+
+def registered(k, user, addrs, query, d, args=(), timeout=20.0):
+    """Run the driver until user is registered; returns (client, status)."""
+    c = Client(addrs, user, USERS[user],
+               ["-S", d.server, "-Q", query] + [str(a) for a in args], interactive=True)
+    try:
+        st = c.wait_state("registered", timeout)
+        reg = [s for s in st if s.state == "registered"][0]
+        check(any(";line=" in (x["contact"] or "") for x in k.contacts(user)),
+              "Kamailio has the binding: %r" % k.contacts(user))
+        return c, reg
+    finally:
+        c.kill()
+
+
+def dead_port():
+    """A UDP port nothing listens on (taken, then closed)."""
+    return free_port("udp")
+
+
+def setup(lab, ipv6=False):
+    k = Kamailio(lab, realm=REALM, users=USERS, tcp=False, ipv6=ipv6).start()
+    return k, Dnsmasq(lab)
+
+
+@t.case
+def srv_only_provider_registers():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 10, 10)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "alice", ["prov.test:0"], 1, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "SRV target and port\n" + c.output())
+
+
+@t.case
+def srv_priority_failover():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        dead = dead_port()
+        d.srv("_sip._udp.prov.test", "dead.prov.test", dead, 10, 0)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 20, 0)
+        d.host("dead.prov.test", "127.0.0.1")
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "bob", ["prov.test:0"], 1, d, FAST)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "the second SRV target\n" + c.output())
+        check("127.0.0.1:%d" % dead in c.output() or reg.sent > 2,
+              "the priority-10 target was tried first\n" + c.output())
+
+
+@t.case
+def srv_weights_spread_within_priority():
+    """Two targets of one priority, both alive: every run registers to one
+    of them (which one is random by weight)."""
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        k2 = Kamailio(lab, realm=REALM, users=USERS, tcp=False, name="kamailio2").start()
+        d.srv("_sip._udp.prov.test", "a.prov.test", k.udp_port, 10, 50)
+        d.srv("_sip._udp.prov.test", "b.prov.test", k2.udp_port, 10, 50)
+        d.host("a.prov.test", "127.0.0.1")
+        d.host("b.prov.test", "127.0.0.1")
+        d.start()
+        c = Client(["prov.test:0"], "carol", USERS["carol"], ["-S", d.server, "-Q", 1],
+                   interactive=True)
+        try:
+            st = c.wait_state("registered", 20)
+            reg = [s for s in st if s.state == "registered"][0]
+        finally:
+            c.kill()
+        check(reg.addr in ("127.0.0.1:%d" % k.udp_port, "127.0.0.1:%d" % k2.udp_port),
+              "one of the two targets: %s" % reg.addr)
+
+
+@t.case
+def two_a_records_first_dead():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        # 127.0.0.2 is loopback too, but Kamailio listens on 127.0.0.1 only
+        d.host("multi.prov.test", "127.0.0.2", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "dave", ["multi.prov.test:%d" % k.udp_port], 0, d, FAST)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "the live A record\n" + c.output())
+
+
+@t.case
+def naptr_srv_a_chain():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.naptr("prov.test", 10, 10, "s", "SIP+D2U", "_sip._udp.sipsrv.prov.test")
+        d.naptr("prov.test", 20, 10, "s", "SIP+D2U", "_sip._udp.wrong.prov.test")
+        d.srv("_sip._udp.sipsrv.prov.test", "sip1.prov.test", k.udp_port, 0, 0)
+        d.srv("_sip._udp.wrong.prov.test", "sip1.prov.test", dead_port(), 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "erin", ["prov.test:0"], 2, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port,
+                 "NAPTR order 10, its SRV, its A\n" + c.output())
+
+
+@t.case
+def naptr_missing_falls_back_to_srv():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "frank", ["prov.test:0"], 2, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "SRV without NAPTR\n" + c.output())
+
+
+@t.case
+def a_query_ignores_srv():
+    """DNSQueryType 0 (what a name with a port gets): the A record and the
+    configured port, never the SRV record's target."""
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", dead_port(), 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.host("prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "gina", ["prov.test:%d" % k.udp_port], 0, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "A record, own port\n" + c.output())
+
+
+@t.case
+def ipv6_literal_and_aaaa_dual_stack():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab, ipv6=True)
+        d.host("v6.prov.test", "::1")
+        d.host("v4.prov.test", "127.0.0.1")
+        d.start()
+        # a literal
+        c, reg = registered(k, "hugo", ["[::1]:%d" % k.udp_port], 0, d, ["-l", "::1"])
+        check_eq(reg.addr, "[::1]:%d" % k.udp_port, "IPv6 literal\n" + c.output())
+        # AAAA only, then a dual-stack socket: IPv6 and IPv4 registrars at once
+        c, reg = registered(k, "hugo", ["v6.prov.test:%d" % k.udp_port], 0, d, ["-l", "::"])
+        check_eq(reg.addr, "[::1]:%d" % k.udp_port, "AAAA\n" + c.output())
+        c, reg = registered(k, "alice", ["v4.prov.test:%d" % k.udp_port], 0, d, ["-l", "::"])
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "IPv4 on the dual-stack socket\n" +
+                 c.output())
+
+
+if __name__ == "__main__":
+    sys.exit(t.run())
