@@ -1202,6 +1202,9 @@ sipreg_binding_addr_status(const struct sipreg_binding *b, size_t idx,
 	if (a->resolved)
 		sip_addr_format(&a->ss, st->addr, sizeof(st->addr), true);
 	st->resolved = a->resolved;
+	st->candidates = a->dns != NULL ? (unsigned)sip_dns_count(a->dns)
+			 : a->resolved	? 1
+					: 0;
 	st->online = a->online;
 	st->last_code = a->last_code;
 	st->last_ms = a->last_ms;

@@ -198,6 +198,9 @@ struct sipreg_addr_status {
 	bool online;	  /**< last transaction there got a response */
 	int last_code;	  /**< last final code from it, 0 none, -1 timeout */
 	uint64_t last_ms; /**< engine clock of that result, 0 never */
+	/** addresses the host resolved to, every one a failover candidate
+	 *  (addr is the one in use): 1 for a literal, 0 unresolved */
+	unsigned candidates;
 };
 
 /** Engine-wide counters. */

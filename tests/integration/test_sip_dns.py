@@ -15,14 +15,23 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lab import Lab  # noqa: E402
 from lab.dnsmasq import Dnsmasq  # noqa: E402
+from lab.gateway import gateway_ini  # noqa: E402
+from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
-from lab.proc import free_port  # noqa: E402
+from lab.proc import HOST, free_port, wait_until  # noqa: E402
+from lab.snmp import V3_RW, snmpget  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 from test_sip_engine import Client, REALM  # noqa: E402
 
 t = Suite(requires=["kamailio", "kamcmd", "dnsmasq"])
 
-USERS = {"alice": "secret", "bob": "b0b-pw", "carol": "c4rol", "dave": "d4ve",
+OBJ = "1.3.6.1.4.1.8072.9999.9999.7.1"
+GW_STATE = OBJ + ".2.1.1.4.1.0"      # gwRegStatusState of the gateway binding
+PX = OBJ + ".2.2.1"                  # gwProxyStatusEntry
+DNS_QUERY_TYPE = OBJ + ".1.1.12.0"   # gwDNSQueryType
+PROXY_DNS_QUERY_TYPE = OBJ + ".1.1.13.0"
+
+USERS = {"gw": "gw-secret-1", "alice": "secret", "bob": "b0b-pw", "carol": "c4rol", "dave": "d4ve",
          "erin": "er1n", "frank": "fr4nk", "gina": "g1na", "hugo": "hug0"}
 
 # fail over after one unanswered retransmission: a dead target costs ~1 s
@@ -170,6 +179,56 @@ def ipv6_literal_and_aaaa_dual_stack():
         c, reg = registered(k, "alice", ["v4.prov.test:%d" % k.udp_port], 0, d, ["-l", "::"])
         check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "IPv4 on the dual-stack socket\n" +
                  c.output())
+
+
+class Agent:
+    """What lab.snmp's helpers need of an agent: .address and .lab."""
+
+    def __init__(self, lab, port):
+        self.lab = lab
+        self.address = "%s:%d" % (HOST, port)
+
+
+@t.case
+def gwagentd_dns_query_type_srv():
+    """The INI's ProxyIp is a bare name with DNSQueryType = 1; gwagentd asks
+    the lab dnsmasq ([sip] dns_servers), fails over from the dead priority-10
+    target to the live one and gwProxyStatusTable shows what it uses."""
+    if gwagentd_path() is None:
+        raise AssertionError("gwagentd is not built")
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "dead.prov.test", dead_port(), 10, 0)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 20, 0)
+        d.host("dead.prov.test", "127.0.0.1")
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        ini = gateway_ini(k.udp_port, ("alice",), USERS)
+        row = 'ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % k.udp_port
+        check(row in ini, "the lab INI's proxy set 0 row")
+        ini = ini.replace(row, 'ProxyIp 0 = "prov.test", 0, 0;')
+        ini = ini.replace("IsProxyHotSwap = 1\n", "IsProxyHotSwap = 1\nDNSQueryType = 1\n")
+        port = free_port("udp")
+        gw = Gwagentd(lab, master="udp:%s:%d" % (HOST, port), gateway_ini=ini,
+                      settings={"snmp": {"v3_user": V3_RW[0], "v3_auth_pass": V3_RW[1],
+                                         "v3_priv_pass": V3_RW[2]},
+                                "sip": {"dns_servers": d.server}})
+        gw.start()
+        a = Agent(lab, port)
+
+        def get(oid):
+            v = snmpget(a, oid, version="3", user=V3_RW[0], check=False)
+            return v[1] if v else None
+
+        wait_until(lambda: get(GW_STATE) == "4", 20, "the gateway binding registered")
+        check_eq(get(DNS_QUERY_TYPE), "1", "gwDNSQueryType")
+        check_eq(get(PROXY_DNS_QUERY_TYPE), "0", "gwProxyDNSQueryType")
+        check_eq(get(PX + ".3.0"), '"127.0.0.1:%d"' % k.udp_port,
+                 "gwProxyStatusResolvedAddress: the live SRV target")
+        check_eq(get(PX + ".8.0"), "2", "gwProxyStatusResolvedCount: two candidates")
+        check_eq(get(PX + ".8.1"), "1", "a numeric address: one candidate")
+        check(any(";line=" in (x["contact"] or "") for x in k.contacts("gw")),
+              "Kamailio has the gateway's binding")
 
 
 if __name__ == "__main__":
