@@ -267,7 +267,7 @@ agent_spec_proxyset_policy(struct agent_spec *sp, const struct ini_conf *conf,
 	lb = agent_set_param(conf, set,
 			     INI_P_PROXYSET_PROXY_LOAD_BALANCING_METHOD,
 			     INI_P_PROXY_LOAD_BALANCING_METHOD);
-	c->load_balancing = lb != 0 ? 1 : 0;
+	c->load_balancing = lb >= 0 && lb <= 2 ? (unsigned)lb : 0;
 }
 
 static void

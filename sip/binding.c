@@ -356,7 +356,10 @@ apply_timers(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 	b->ka_mode = cfg->keepalive;
 	b->ka_s = cfg->keepalive_s ? cfg->keepalive_s : DEF_KEEPALIVE;
 	b->homing = cfg->redundancy == SIPREG_HOMING;
-	b->round_robin = cfg->load_balancing == 1;
+	/* random weights: round robin over the set, SRV weights within a
+	 * name */
+	b->round_robin = cfg->load_balancing == 1 || cfg->load_balancing == 2;
+	b->random_weights = cfg->load_balancing == 2;
 	sip_auth_set_policy(b->auth, cfg->topmost_challenge
 					     ? SIP_AUTH_TOPMOST
 					     : SIP_AUTH_STRONGEST);
@@ -643,22 +646,31 @@ choose_start(struct sipreg_binding *b)
 	return base;
 }
 
-/* A new cycle may try every candidate of each name again; Homing goes
- * back to the first (the best SRV target). */
+/* A new cycle may try every candidate of each name again.  Where it
+ * starts, unless pinned: Homing, the first candidate (the best SRV
+ * target); random weights, a pick by SRV weight; else where it was. */
 static void
-reset_candidates(struct sipreg_binding *b)
+reset_candidates(struct sipreg_binding *b, bool pick)
 {
-	size_t i;
+	size_t i, sel;
 
 	for (i = 0; i < b->naddrs; i++) {
 		struct sip_addr *a = &b->addrs[i];
 		char why[8];
 
 		a->seltried = 1;
-		if (!b->homing || a->dns == NULL || a->sel == 0)
+		if (!pick || a->dns == NULL || sip_dns_count(a->dns) < 2)
 			continue;
-		a->sel = 0;
-		if (sip_dns_addr(a->dns, 0, a->port, &a->ss, &a->tp, why,
+		if (b->random_weights)
+			sel = sip_dns_pick(a->dns);
+		else if (b->homing)
+			sel = 0;
+		else
+			continue;
+		if (sel == a->sel)
+			continue;
+		a->sel = sel;
+		if (sip_dns_addr(a->dns, sel, a->port, &a->ss, &a->tp, why,
 				 sizeof(why)) == 0)
 			a->have_local = false;
 	}
@@ -678,12 +690,12 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 	b->conn_retried = false;
 	b->dns_wait = false;
 	b->clearing = !unreg && b->clear_pending;
-	reset_candidates(b);
 	sip_auth_new_cycle(b->auth);
 	/* REGISTER-based keep-alive with Homing: refreshes try the
 	 * primary first */
 	if (b->homing && b->ka_mode == SIPREG_KA_REGISTER)
 		b->pinned = false;
+	reset_candidates(b, !b->pinned);
 	if (!b->pinned)
 		b->cur = choose_start(b);
 	if (unreg)
@@ -1045,6 +1057,10 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 			continue;
 		if (a->sel >= sip_dns_count(d))
 			a->sel = 0;
+		/* a cycle that waited for the first answer picks now */
+		if (b->random_weights && b->dns_wait && i == b->cur &&
+		    a->seltried <= 1)
+			a->sel = sip_dns_pick(d);
 		if (sip_dns_addr(d, a->sel, a->port, &ss, &a->tp, why,
 				 sizeof(why)) != 0)
 			continue;

@@ -46,6 +46,7 @@ struct sip_dns_host {
 	char *name;
 	uint16_t port; /* 0: the address's own port */
 	enum sipreg_transport tp;
+	unsigned priority, weight;
 	union sip_sa addrs[DNS_MAX_ADDRS];
 	size_t naddrs;
 	int status;
@@ -191,6 +192,9 @@ finish(struct sip_dns_entry *d, int status)
 			got[k].ss = x->addrs[i];
 			got[k].port = x->port;
 			got[k].tp = x->tp;
+			got[k].priority = x->priority;
+			got[k].weight = x->weight;
+			got[k].first = i == 0;
 		}
 		free(x->name);
 		x->name = NULL;
@@ -341,9 +345,12 @@ srv_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		return;
 	}
 	sip_dns_srv_order(v, n, engine_rand, d->dns->e);
-	for (i = 0; i < n && d->nhosts < DNS_MAX_HOSTS; i++)
+	for (i = 0; i < n && d->nhosts < DNS_MAX_HOSTS; i++) {
 		if (add_host(d, v[i].host, v[i].port, tp) != 0)
 			break;
+		d->hosts[d->nhosts - 1].priority = v[i].priority;
+		d->hosts[d->nhosts - 1].weight = v[i].weight;
+	}
 	ares_free_data(reply);
 	if (d->nhosts == 0) {
 		finish(d, ARES_ENOMEM);
@@ -592,6 +599,28 @@ sip_dns_put(struct sip_dns_entry *d)
 {
 	if (d != NULL && d->refs > 0)
 		d->refs--; /* kept (cached) until the engine goes */
+}
+
+size_t
+sip_dns_pick(const struct sip_dns_entry *d)
+{
+	uint64_t sum = 0, run = 0, r;
+	size_t i;
+
+	if (!d->ok || d->ntg < 2 || d->query == SIPREG_DNS_A)
+		return 0;
+	for (i = 0; i < d->ntg; i++)
+		if (d->tg[i].first && d->tg[i].priority == d->tg[0].priority)
+			sum += d->tg[i].weight;
+	r = sip_engine_rand(d->dns->e) % (sum + 1);
+	for (i = 0; i < d->ntg; i++) {
+		if (!d->tg[i].first || d->tg[i].priority != d->tg[0].priority)
+			continue;
+		run += d->tg[i].weight;
+		if (run >= r)
+			return i;
+	}
+	return 0;
 }
 
 size_t

@@ -155,7 +155,10 @@ struct sipreg_binding_cfg {
 	 * ProxyLoadBalancingMethod: 1 = round robin: each new registration
 	 * cycle (not refreshes, which stay where they registered) starts at
 	 * the next usable address, rotating engine-wide so bindings spread
-	 * over the set [0 = off: the first usable address].
+	 * over the set [0 = off: the first usable address].  2 = random
+	 * weights: the same over the set, and within a name looked up by
+	 * SRV each cycle starts at a target picked by SRV weight among the
+	 * lowest priority (RFC 2782).
 	 */
 	unsigned load_balancing;
 	/**

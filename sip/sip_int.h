@@ -437,7 +437,8 @@ struct sipreg_binding {
 	bool cycle_challenged; /* a 401/407 came in this cycle */
 	bool dns_wait;	       /* the cycle waits for a name lookup */
 	bool homing;	       /* ProxyRedundancyMode Homing */
-	bool round_robin;      /* ProxyLoadBalancingMethod 1 */
+	bool round_robin;      /* ProxyLoadBalancingMethod 1 (and 2) */
+	bool random_weights;   /* ProxyLoadBalancingMethod 2: SRV weights */
 	bool clear_pending;    /* UnregistrationMode=1, not done yet */
 	bool clearing;	       /* the REGISTER in flight is Contact: * */
 	bool conn_retried;     /* resent once on a new connection */
@@ -660,7 +661,12 @@ struct sip_dns_target {
 	union sip_sa ss;
 	uint16_t port;
 	enum sipreg_transport tp;
+	unsigned priority, weight; /* SRV (0 otherwise) */
+	bool first;		   /* the first address of its SRV target */
 };
+/* A candidate picked by SRV weight among the best priority's targets
+ * (RFC 2782 selection, the engine's random source); 0 without SRV. */
+size_t sip_dns_pick(const struct sip_dns_entry *d);
 /* SRV records in the order to try them (RFC 2782): by priority, then a
  * weighted random pick among equal priorities (rnd; NULL: the first). */
 struct sip_srv_rec {

@@ -59,6 +59,7 @@ struct opts {
 	int dns_query;
 	bool unregister, hotswap, quiet, stop_failed, interactive;
 	bool no_verify, rereg, homing, round_robin, unreg_all_first;
+	bool random_weights;
 	/* run state */
 	uint64_t t0;
 	unsigned nstate[SIPREG_FAILED + 1];
@@ -245,7 +246,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->timeout_s = 30;
 	while ((c = getopt(
 			argc, argv,
-			"r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqIC:VOK:YBZW:S:Q:")) !=
+			"r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqIC:VOK:YBZW:S:Q:w")) !=
 	       -1) {
 		if (c == 'U')
 			o->unregister = true;
@@ -257,6 +258,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 			o->homing = true;
 		else if (c == 'B')
 			o->round_robin = true;
+		else if (c == 'w')
+			o->random_weights = true;
 		else if (c == 'Z')
 			o->unreg_all_first = true;
 		else if (c == 'x')
@@ -354,7 +357,7 @@ add_bindings(struct sipreg_engine *e, struct opts *o,
 	c.keepalive = (enum sipreg_keepalive)o->keepalive;
 	c.keepalive_s = o->keepalive_s;
 	c.redundancy = o->homing ? SIPREG_HOMING : SIPREG_PARKING;
-	c.load_balancing = o->round_robin ? 1 : 0;
+	c.load_balancing = o->random_weights ? 2 : o->round_robin ? 1 : 0;
 	c.unreg_all_first = o->unreg_all_first;
 	for (i = 0; i < n; i++) {
 		if (o->count > 0)
@@ -412,7 +415,8 @@ main(int argc, char **argv)
 			"[-R retry_s] [-D divider] [-M inflight] [-f] [-I] "
 			"[-q] [-C ca_file] [-V] [-O] [-K options|register"
 			"[:s]] [-Y] [-B] [-Z] [-W unreg_deadline_ms] "
-			"[-S dns_servers] [-Q 0|1|2 (A, SRV, NAPTR)]\n");
+			"[-S dns_servers] [-Q 0|1|2 (A, SRV, NAPTR)] "
+			"[-w (random weights)]\n");
 		return 2;
 	}
 	n = o.count > 0 ? o.count : 1;

@@ -113,6 +113,34 @@ def srv_weights_spread_within_priority():
 
 
 @t.case
+def random_weights_spread_bindings():
+    """ProxyLoadBalancingMethod 2: each binding's cycle starts at a target
+    picked by SRV weight, so 20 bindings on one name with two equal-weight
+    targets use both (all on one: chance 2^-19); without it they all
+    start at the first candidate of the one lookup."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users={}, tcp=False, password_prefix="pw-").start()
+        k2 = Kamailio(lab, realm=REALM, users={}, tcp=False, password_prefix="pw-",
+                      name="kamailio2").start()
+        d = Dnsmasq(lab)
+        d.srv("_sip._udp.prov.test", "a.prov.test", k.udp_port, 10, 50)
+        d.srv("_sip._udp.prov.test", "b.prov.test", k2.udp_port, 10, 50)
+        d.host("a.prov.test", "127.0.0.1")
+        d.host("b.prov.test", "127.0.0.1")
+        d.start()
+        for extra, want in ((["-w"], 2), ([], 1)):
+            c = Client(["prov.test:0"], "u", "", ["-S", d.server, "-Q", 1, "-n", 20,
+                                                   "-P", "pw-"] + extra, interactive=True)
+            try:
+                c.wait(lambda st: len({s.user for s in st if s.state == "registered"}) == 20,
+                       30, "20 bindings registered")
+                used = {s.addr for s in c.statuses() if s.state == "registered"}
+            finally:
+                c.kill()
+            check_eq(len(used), want, "targets used %s with %r" % (sorted(used), extra))
+
+
+@t.case
 def two_a_records_first_dead():
     with Lab("gwlab-dns") as lab:
         k, d = setup(lab)
