@@ -1055,8 +1055,7 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 
 		if (a->dns != d)
 			continue;
-		if (a->sel >= sip_dns_count(d))
-			a->sel = 0;
+		sip_dns_follow(a);
 		/* a cycle that waited for the first answer picks now */
 		if (b->random_weights && b->dns_wait && i == b->cur &&
 		    a->seltried <= 1)

@@ -34,6 +34,7 @@
 #define DNS_MAX_HOSTS	4 /* SRV targets looked up (AudioCodes: four) */
 #define DNS_DEF_REFRESH 60
 #define DNS_RETRY_MS	1000 /* a failed name is asked again after this */
+#define DNS_MIN_TTL_MS	1000 /* shorter TTLs count as this */
 
 /* ARES_GETSOCK_READABLE/WRITABLE shift a signed int by up to 31 bits */
 #define SOCK_READABLE(bits, i) (((unsigned)(bits) >> (i)) & 1u)
@@ -49,6 +50,7 @@ struct sip_dns_host {
 	unsigned priority, weight;
 	union sip_sa addrs[DNS_MAX_ADDRS];
 	size_t naddrs;
+	int ttl; /* the shortest A/AAAA TTL, seconds */
 	int status;
 };
 
@@ -70,8 +72,21 @@ struct sip_dns_entry {
 	size_t nhosts;
 	unsigned pending; /* host lookups running */
 	char err[64];
-	uint64_t when; /* engine clock of the last result */
+	uint64_t when;	 /* engine clock of the last result */
+	uint64_t due;	 /* looked up again then: TTL or refresh period */
+	uint64_t ttl_ms; /* the answer's shortest A/AAAA TTL, 0 none */
 };
+
+/* When d is looked up again: its TTL or the refresh period, the sooner. */
+static uint64_t
+entry_due(const struct sip_dns_entry *d, unsigned refresh_s)
+{
+	uint64_t life = (uint64_t)refresh_s * 1000;
+
+	if (d->ttl_ms > 0 && d->ttl_ms < life)
+		life = d->ttl_ms < DNS_MIN_TTL_MS ? DNS_MIN_TTL_MS : d->ttl_ms;
+	return d->when + life;
+}
 
 TAILQ_HEAD(sip_dns_list, sip_dns_entry);
 
@@ -169,6 +184,8 @@ sip_dns_naptr_pick(const struct sip_naptr_rec *v, size_t n,
 
 /* ---- lookups ------------------------------------------------------------ */
 
+static void rearm(struct sip_dns *dns);
+
 static uint32_t
 engine_rand(void *arg)
 {
@@ -181,6 +198,7 @@ finish(struct sip_dns_entry *d, int status)
 {
 	struct sip_dns *dns = d->dns;
 	struct sip_dns_target got[DNS_MAX_ADDRS];
+	uint64_t ttl = 0;
 	size_t h, i, k = 0;
 
 	for (h = 0; h < d->nhosts; h++) {
@@ -188,6 +206,10 @@ finish(struct sip_dns_entry *d, int status)
 
 		if (x->status != ARES_SUCCESS && status == ARES_SUCCESS)
 			status = x->status; /* the reason, if none resolves */
+		/* hosts-file answers have no TTL (0) */
+		if (x->naddrs > 0 && x->ttl > 0 &&
+		    (ttl == 0 || (uint64_t)x->ttl * 1000 < ttl))
+			ttl = (uint64_t)x->ttl * 1000;
 		for (i = 0; i < x->naddrs && k < DNS_MAX_ADDRS; i++, k++) {
 			got[k].ss = x->addrs[i];
 			got[k].port = x->port;
@@ -216,7 +238,11 @@ finish(struct sip_dns_entry *d, int status)
 	d->ever = true;
 	d->done = true;
 	d->when = sip_engine_now(dns->e);
+	if (k > 0)
+		d->ttl_ms = ttl;
+	d->due = entry_due(d, dns->refresh_s);
 	sip_engine_arm(dns->e, &dns->done_tmr, 0);
+	rearm(dns);
 }
 
 /* The answer's addresses into x: IPv4 first (A, then AAAA). */
@@ -228,6 +254,7 @@ take_nodes(struct sip_dns_host *x, const struct ares_addrinfo *ai)
 	int pass;
 
 	x->naddrs = 0;
+	x->ttl = -1;
 	for (pass = 0; pass < 2; pass++) {
 		for (n = ai != NULL ? ai->nodes : NULL; n != NULL;
 		     n = n->ai_next) {
@@ -240,6 +267,8 @@ take_nodes(struct sip_dns_host *x, const struct ares_addrinfo *ai)
 			memset(&x->addrs[x->naddrs], 0, sizeof(union sip_sa));
 			memcpy(&x->addrs[x->naddrs], n->ai_addr, len);
 			x->naddrs++;
+			if (x->ttl < 0 || n->ai_ttl < x->ttl)
+				x->ttl = n->ai_ttl;
 		}
 	}
 }
@@ -465,30 +494,52 @@ static void
 refresh_timer(struct sip_tmr *t)
 {
 	struct sip_dns *dns = SIP_CONTAINER(t, struct sip_dns, refresh_tmr);
+	uint64_t now = sip_engine_now(dns->e);
 	struct sip_dns_entry *d;
 
 	TAILQ_FOREACH(d, &dns->entries, entry)
 	{
-		if (d->refs > 0)
+		if (d->refs > 0 && d->due <= now)
 			lookup(d);
 	}
-	sip_engine_arm(dns->e, &dns->refresh_tmr,
-		       (uint64_t)dns->refresh_s * 1000);
+	rearm(dns);
+}
+
+/* The refresh timer at the first entry in use that is due (TTL or
+ * refresh period), or a refresh period away. */
+static void
+rearm(struct sip_dns *dns)
+{
+	uint64_t now = sip_engine_now(dns->e);
+	uint64_t next = now + (uint64_t)dns->refresh_s * 1000;
+	struct sip_dns_entry *d;
+
+	TAILQ_FOREACH(d, &dns->entries, entry)
+	{
+		if (d->refs > 0 && !d->querying && d->due < next)
+			next = d->due;
+	}
+	sip_engine_arm(dns->e, &dns->refresh_tmr, next > now ? next - now : 0);
 }
 
 void
 sip_dns_set_refresh(struct sipreg_engine *e, unsigned refresh_s)
 {
 	struct sip_dns *dns = e->dns;
+	struct sip_dns_entry *d;
 
 	if (refresh_s == 0)
 		refresh_s = DNS_DEF_REFRESH;
 	if (dns == NULL || dns->refresh_s == refresh_s)
 		return;
 	dns->refresh_s = refresh_s;
+	TAILQ_FOREACH(d, &dns->entries, entry)
+	{
+		if (d->ever)
+			d->due = entry_due(d, refresh_s);
+	}
 	if (dns->refresh_tmr.slot != 0) /* names in use: the new period now */
-		sip_engine_arm(e, &dns->refresh_tmr,
-			       (uint64_t)refresh_s * 1000);
+		rearm(dns);
 }
 
 /* ---- engine interface --------------------------------------------------- */
@@ -574,6 +625,8 @@ sip_dns_get(struct sipreg_engine *e, const char *name,
 		if (strcmp(d->name, name) == 0 && d->query == query &&
 		    (query == SIPREG_DNS_A || d->tp == tp)) {
 			d->refs++;
+			if (d->ever && d->due <= sip_engine_now(e))
+				lookup(d); /* cached, gone stale */
 			return d;
 		}
 	}
@@ -621,6 +674,27 @@ sip_dns_pick(const struct sip_dns_entry *d)
 			return i;
 	}
 	return 0;
+}
+
+void
+sip_dns_follow(struct sip_addr *a)
+{
+	union sip_sa x;
+	size_t i, n;
+	char why[8];
+
+	if (a->dns == NULL || (n = sip_dns_count(a->dns)) == 0)
+		return;
+	if (a->resolved)
+		for (i = 0; i < n; i++)
+			if (sip_dns_addr(a->dns, i, a->port, &x, NULL, why,
+					 sizeof(why)) == 0 &&
+			    sip_addr_equal(&x, &a->ss)) {
+				a->sel = i;
+				return;
+			}
+	if (a->sel >= n)
+		a->sel = 0;
 }
 
 size_t

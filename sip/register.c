@@ -169,8 +169,7 @@ addr_current(struct sip_addr *a, char *why, size_t size)
 
 	if (a->dns == NULL)
 		return 0;
-	if (a->sel >= sip_dns_count(a->dns))
-		a->sel = 0;
+	sip_dns_follow(a);
 	if ((rc = sip_dns_addr(a->dns, a->sel, a->port, &ss, &a->tp, why,
 			       size)) != 0)
 		return rc;

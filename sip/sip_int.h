@@ -653,6 +653,9 @@ void sip_dns_put(struct sip_dns_entry *d);
 int sip_dns_addr(struct sip_dns_entry *d, size_t idx, uint16_t port,
 		 union sip_sa *ss, enum sipreg_transport *tp, char *why,
 		 size_t size);
+/* After a new answer: a's candidate index to the address it uses, if the
+ * answer still has it (the order may change), else kept in range. */
+void sip_dns_follow(struct sip_addr *a);
 /* Candidates of d's last good answer (0 while none). */
 size_t sip_dns_count(const struct sip_dns_entry *d);
 /* One resolved candidate: address, SRV port (0: the configured one) and

@@ -218,6 +218,29 @@ class Agent:
 
 
 @t.case
+def a_record_ttl_honoured():
+    """A TTL (1 s) shorter than the refresh period (60 s): a moved name is
+    looked up again and the next refresh goes to its new address."""
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab, ipv6=True)
+        d.host("mv.prov.test", "127.0.0.1")
+        d.start()
+        c = Client(["mv.prov.test:%d" % k.udp_port], "alice", USERS["alice"],
+                   ["-S", d.server, "-Q", 0, "-l", "::", "-e", 10], interactive=True)
+        try:
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "127.0.0.1:%d" %
+                                  k.udp_port for s in st), 15, "registered over IPv4")
+            d.lines = []
+            d.host("mv.prov.test", "::1")
+            d.restart()
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "[::1]:%d" %
+                                  k.udp_port for s in st), 15,
+                   "a refresh to the moved name's new address")
+        finally:
+            c.kill()
+
+
+@t.case
 def gwagentd_dns_query_type_srv():
     """The INI's ProxyIp is a bare name with DNSQueryType = 1; gwagentd asks
     the lab dnsmasq ([sip] dns_servers), fails over from the dead priority-10
