@@ -4,9 +4,12 @@
 dnsmasq (SRV, NAPTR, A and AAAA records written by each case) and Kamailio
 on loopback, through tests/integration/sipreg_client (-S points c-ares at
 dnsmasq, -Q is DNSQueryType): a provider with only _sip._udp SRV records;
-SRV priorities with the first target dead; a name with two A records, the
-first dead; NAPTR -> SRV -> A; A only (SRV records ignored); IPv6 by
-literal and by AAAA, with a dual-stack socket.  TAP output."""
+SRV priorities with the first target dead; SRV weights and random-weights
+load balancing; a name with two A records, the first dead; NAPTR -> SRV ->
+A, NAPTR choosing TCP, no NAPTR -> SRV; A only (SRV records ignored); IPv6
+by literal and by AAAA, UDP with a dual-stack socket and TCP; an A TTL
+shorter than the refresh period; gwagentd with DNSQueryType and [sip]
+dns_servers, gwProxyStatusTable.  TAP output."""
 import os
 import sys
 
@@ -215,6 +218,37 @@ class Agent:
     def __init__(self, lab, port):
         self.lab = lab
         self.address = "%s:%d" % (HOST, port)
+
+
+@t.case
+def ipv6_tcp():
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True, ipv6=True).start()
+        d = Dnsmasq(lab)
+        d.host("v6.prov.test", "::1")
+        d.start()
+        c, reg = registered(k, "bob", ["v6.prov.test:%d/tcp" % k.tcp_port], 0, d,
+                            ["-l", "::"])
+        check_eq(reg.addr, "[::1]:%d" % k.tcp_port, "AAAA over TCP\n" + c.output())
+        check(any((x["socket"] or "").startswith("tcp:[::1]") for x in k.contacts("bob")),
+              "registered on Kamailio's TCP IPv6 socket: %r" % k.contacts("bob"))
+
+
+@t.case
+def naptr_picks_tcp():
+    """NAPTR chooses the transport: SIP+D2T (order 5) over SIP+D2U."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True).start()
+        d = Dnsmasq(lab)
+        d.naptr("prov.test", 5, 10, "s", "SIP+D2T", "_sip._tcp.prov.test")
+        d.naptr("prov.test", 10, 10, "s", "SIP+D2U", "_sip._udp.prov.test")
+        d.srv("_sip._tcp.prov.test", "sip1.prov.test", k.tcp_port, 0, 0)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", dead_port(), 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "carol", ["prov.test:0"], 2, d)
+        check(any((x["socket"] or "").startswith("tcp:") for x in k.contacts("carol")),
+              "registered over TCP: %r" % k.contacts("carol"))
 
 
 @t.case
