@@ -501,6 +501,7 @@ gwagentd_start(struct gwagent *g)
 	sc.tls_ca_file = s->tls_ca;
 	sc.tls_cert_file = s->tls_cert;
 	sc.tls_key_file = s->tls_key;
+	sc.dns_servers = s->dns_servers;
 	if (gwagentd_signals(g) < 0)
 		fatal("main", "cannot set up signals");
 	if ((rc = gwagent_init(g, &sc)) < 0)
