@@ -499,6 +499,7 @@ gwagentd_start(struct gwagent *g)
 	sc.tls_ca_file = s->tls_ca;
 	sc.tls_cert_file = s->tls_cert;
 	sc.tls_key_file = s->tls_key;
+	sc.dns_servers = s->dns_servers;
 	sc.unreg_rate = s->unregister_rate;
 	sc.unreg_pace_off = s->unregister_rate == 0;
 	if (gwagentd_signals(g) < 0)

@@ -12,7 +12,7 @@
  *            agentx_listen, bad_community_log_interval
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
  *            tls_ca, user_agent, pace_rate, tcp_idle_timeout,
- *            unregister_rate, unregister_deadline_max
+ *            dns_servers, unregister_rate, unregister_deadline_max
  *   [traps]  rate_limit, summary_interval, sink, community, inform,
  *            retries, timeout, v3_user, v3_auth_pass, v3_priv_pass,
  *            v3_engine_id
@@ -80,7 +80,10 @@ struct agent_settings {
 	int trap_inform;       /**< send informs, not traps [0] */
 	unsigned trap_retries; /**< inform retries [3] */
 	unsigned trap_timeout; /**< seconds before an inform is retried [5] */
-	char *trap_v3_user;    /**< sink as SNMPv3 USM user, SHA/AES authPriv */
+	/* [sip], continued */
+	char *dns_servers;  /**< "ip[:port],..." c-ares asks
+			      [NULL: /etc/resolv.conf] */
+	char *trap_v3_user; /**< sink as SNMPv3 USM user, SHA/AES authPriv */
 	char *trap_v3_auth_pass; /**< secret, at least 8 characters */
 	char *trap_v3_priv_pass; /**< secret, at least 8 characters */
 	char *trap_v3_engine_id; /**< the sink's snmpEngineID in hex: no

@@ -168,6 +168,7 @@ static int
 engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 {
 	unsigned rate = cfg->pace_rate > 0 ? cfg->pace_rate : 50;
+	int rc;
 
 	TAILQ_INIT(&e->bindings);
 	TAILQ_INIT(&e->conns);
@@ -203,8 +204,8 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	    opt_strdup(&e->tls_key, cfg->tls_key_file) != 0)
 		return -ENOMEM;
 	e->tls_verify = cfg->tls_verify >= 0;
-	if (sip_dns_create(e, cfg->dns_refresh_s) != 0)
-		return -ENOMEM;
+	if ((rc = sip_dns_create(e, cfg->dns_refresh_s, cfg->dns_servers)) != 0)
+		return rc;
 	silence_osip();
 	if (osip_init(&e->osip) != OSIP_SUCCESS)
 		return -ENOMEM;

@@ -82,12 +82,24 @@ enum sipreg_state {
 #define SIPREG_ADDR_STRLEN 64
 
 /** One proxy/registrar address; the first is the primary. */
+/** How a host name is looked up (AudioCodes DNSQueryType). */
+enum sipreg_dns_query {
+	SIPREG_DNS_A = 0,     /**< A and AAAA */
+	SIPREG_DNS_SRV = 1,   /**< SRV for the transport, then A/AAAA */
+	SIPREG_DNS_NAPTR = 2, /**< NAPTR, then SRV, then A/AAAA */
+};
+
 struct sipreg_addr_cfg {
-	const char *host; /**< numeric IPv4/IPv6, or a name resolved (A,
-			       then AAAA) without blocking through c-ares,
-			       /etc/hosts included */
+	const char *host; /**< numeric IPv4/IPv6, or a name resolved
+			       without blocking through c-ares, /etc/hosts
+			       included; every address it resolves to is
+			       a candidate */
 	uint16_t port;	  /**< 0 = 5060 (5061 for TLS) */
 	enum sipreg_transport transport;
+	/** lookup of a name [A]; the caller gives SIPREG_DNS_A for a name
+	 *  written with a port.  NAPTR picks the transport (a configured
+	 *  transport asks for SRV instead). */
+	enum sipreg_dns_query dns_query;
 };
 
 /**
@@ -143,7 +155,10 @@ struct sipreg_binding_cfg {
 	 * ProxyLoadBalancingMethod: 1 = round robin: each new registration
 	 * cycle (not refreshes, which stay where they registered) starts at
 	 * the next usable address, rotating engine-wide so bindings spread
-	 * over the set [0 = off: the first usable address].
+	 * over the set [0 = off: the first usable address].  2 = random
+	 * weights: the same over the set, and within a name looked up by
+	 * SRV each cycle starts at a target picked by SRV weight among the
+	 * lowest priority (RFC 2782).
 	 */
 	unsigned load_balancing;
 	/**
@@ -186,6 +201,9 @@ struct sipreg_addr_status {
 	bool online;	  /**< last transaction there got a response */
 	int last_code;	  /**< last final code from it, 0 none, -1 timeout */
 	uint64_t last_ms; /**< engine clock of that result, 0 never */
+	/** addresses the host resolved to, every one a failover candidate
+	 *  (addr is the one in use): 1 for a literal, 0 unresolved */
+	unsigned candidates;
 };
 
 /** Engine-wide counters. */
@@ -260,6 +278,10 @@ struct sipreg_engine_cfg {
 	/** ProxyIPListRefreshTime: host names are resolved again this
 	 *  often, seconds [60]. */
 	unsigned dns_refresh_s;
+	/** DNS servers asked, "ip[:port],[ipv6]:port,..." (c-ares CSV)
+	 *  [the system's, /etc/resolv.conf]; a bad list fails the
+	 *  engine's creation with -EINVAL. */
+	const char *dns_servers;
 	/** Un-REGISTERs per second during sipreg_engine_shutdown()
 	 *  [SIPREG_UNREG_RATE]; they do not share pace_rate. */
 	unsigned unreg_rate;

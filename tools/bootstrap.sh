@@ -16,7 +16,7 @@ cd "$top"
 PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
  libsnmp-dev libosip2-dev libssl-dev libcurl4-openssl-dev libiniparser-dev check
  libc-ares-dev
- snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester
+ snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester dnsmasq
  openssl python3 procps iproute2 util-linux clang-format valgrind clang libclang-rt-14-dev
  snmptt prometheus-snmp-exporter python3-yaml"
 

@@ -353,6 +353,32 @@ START_TEST(test_example)
 }
 END_TEST
 
+/* [sip] dns_servers: numeric servers with optional ports, or an error. */
+START_TEST(test_dns_servers)
+{
+	ck_assert_ptr_null(g_s.dns_servers);
+	ck_assert_int_eq(load("[sip]\ndns_servers = 127.0.0.1:5353\n", 0600),
+			 0);
+	ck_assert_str_eq(g_s.dns_servers, "127.0.0.1:5353");
+	agent_settings_free(&g_s);
+	ck_assert_int_eq(load("[sip]\ndns_servers = 192.0.2.53,[2001:db8::53]:"
+			      "53,2001:db8::54,[::1]\n",
+			      0600),
+			 0);
+	ck_assert_str_eq(g_s.dns_servers,
+			 "192.0.2.53,[2001:db8::53]:53,2001:db8::54,[::1]");
+	agent_settings_free(&g_s);
+	fails("[sip]\ndns_servers = ns.example\n", -EINVAL,
+	      "[sip] dns_servers: not a comma-separated list");
+	fails("[sip]\ndns_servers = 127.0.0.1:0\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = 127.0.0.1:65536\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = 127.0.0.1,\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = [::1]53\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = [::1:53\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = 127.0.0.1:5x\n", -EINVAL, "dns_servers");
+}
+END_TEST
+
 /* The INI-load keys (ini_dir, fetch_netrc, fetch_allow). */
 START_TEST(test_fetch_keys)
 {
@@ -412,6 +438,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_bad_values);
+	tcase_add_test(tc, test_dns_servers);
 	tcase_add_test(tc, test_secret_never_shown);
 	tcase_add_test(tc, test_unknown);
 	tcase_add_test(tc, test_file_mode);

@@ -1279,6 +1279,118 @@ pump_while(struct sipreg_binding *b, enum sipreg_state state)
 	}
 }
 
+/* A scripted random source: the values in turn. */
+struct seq_rand {
+	const uint32_t *v;
+	size_t n, i;
+};
+
+static uint32_t
+seq_rand(void *arg)
+{
+	struct seq_rand *r = arg;
+
+	return r->n > 0 ? r->v[r->i++ % r->n] : 0;
+}
+
+START_TEST(test_srv_order_priority)
+{
+	struct sip_srv_rec v[] = {
+		{ 20, 0, 5060, "c" },
+		{ 10, 5, 5060, "b" },
+		{ 5, 0, 5060, "a" },
+		{ 30, 1, 5070, "d" },
+	};
+
+	sip_dns_srv_order(v, 4, NULL, NULL);
+	ck_assert_str_eq(v[0].host, "a");
+	ck_assert_str_eq(v[1].host, "b");
+	ck_assert_str_eq(v[2].host, "c");
+	ck_assert_str_eq(v[3].host, "d");
+	ck_assert_uint_eq(v[3].port, 5070);
+}
+END_TEST
+
+START_TEST(test_srv_order_weights)
+{
+	/* weights 0, 10, 30 (sum 40): r picks by running sums 0, 10, 40 */
+	struct sip_srv_rec base[] = {
+		{ 1, 10, 1, "w10" },
+		{ 1, 30, 2, "w30" },
+		{ 1, 0, 3, "w0" },
+		{ 2, 100, 4, "later" },
+	};
+	struct sip_srv_rec v[4];
+	uint32_t pick0[] = { 0, 0 }, pick30[] = { 11, 0 }, pick10[] = { 5, 0 };
+	struct seq_rand r;
+
+	/* r = 0: the weight 0 record (first in its priority) */
+	memcpy(v, base, sizeof(v));
+	r = (struct seq_rand){ pick0, 2, 0 };
+	sip_dns_srv_order(v, 4, seq_rand, &r);
+	ck_assert_str_eq(v[0].host, "w0");
+	ck_assert_str_eq(v[1].host, "w10");
+	ck_assert_str_eq(v[2].host, "w30");
+	ck_assert_str_eq(v[3].host, "later");
+	/* r = 11 > 0 + 10: the weight 30 record first, then r = 0 */
+	memcpy(v, base, sizeof(v));
+	r = (struct seq_rand){ pick30, 2, 0 };
+	sip_dns_srv_order(v, 4, seq_rand, &r);
+	ck_assert_str_eq(v[0].host, "w30");
+	ck_assert_str_eq(v[1].host, "w0");
+	ck_assert_str_eq(v[2].host, "w10");
+	ck_assert_str_eq(v[3].host, "later");
+	/* r = 5: running sum 10 reaches it: weight 10 first */
+	memcpy(v, base, sizeof(v));
+	r = (struct seq_rand){ pick10, 2, 0 };
+	sip_dns_srv_order(v, 4, seq_rand, &r);
+	ck_assert_str_eq(v[0].host, "w10");
+	ck_assert_str_eq(v[1].host, "w0");
+	ck_assert_str_eq(v[2].host, "w30");
+}
+END_TEST
+
+START_TEST(test_srv_order_spread)
+{
+	/* weights 1 and 3: over r = 0..4 the heavy one leads 3 times */
+	struct sip_srv_rec v[2];
+	uint32_t x;
+	unsigned heavy = 0;
+
+	for (x = 0; x < 5; x++) {
+		struct seq_rand r = { &x, 1, 0 };
+
+		v[0] = (struct sip_srv_rec){ 0, 1, 1, "light" };
+		v[1] = (struct sip_srv_rec){ 0, 3, 2, "heavy" };
+		sip_dns_srv_order(v, 2, seq_rand, &r);
+		heavy += strcmp(v[0].host, "heavy") == 0;
+	}
+	ck_assert_uint_eq(heavy, 3);
+}
+END_TEST
+
+START_TEST(test_naptr_pick)
+{
+	struct sip_naptr_rec v[] = {
+		{ 10, 10, "s", "SIPS+D2T", "_sips._tcp.example.com" },
+		{ 5, 20, "u", "SIP+D2U", "x" }, /* not an SRV step */
+		{ 5, 10, "s", "E2U+sip", "_e.example.com" }, /* not SIP */
+		{ 5, 30, "S", "SIP+D2T", "_sip._tcp.example.com" },
+		{ 5, 20, "s", "sip+d2u", "_sip._udp.example.com" },
+	};
+	enum sipreg_transport tp = SIPREG_TP_TLS;
+
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 5, &tp), 4);
+	ck_assert_int_eq(tp, SIPREG_TP_UDP);
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 4, &tp), 3);
+	ck_assert_int_eq(tp, SIPREG_TP_TCP);
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 1, &tp), 0);
+	ck_assert_int_eq(tp, SIPREG_TP_TLS);
+	ck_assert_int_eq(sip_dns_naptr_pick(v + 1, 2, &tp), -ENOENT);
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 0, &tp), -ENOENT);
+}
+END_TEST
+
 START_TEST(test_dns_names)
 {
 	struct sipreg_binding_cfg c;
@@ -2045,6 +2157,10 @@ engine_suite(void)
 	tcase_add_test(tc, test_dns_names);
 	tcase_add_test(tc, test_dns_all_unresolvable);
 	tcase_add_test(tc, test_dns_refresh_period);
+	tcase_add_test(tc, test_srv_order_priority);
+	tcase_add_test(tc, test_srv_order_weights);
+	tcase_add_test(tc, test_srv_order_spread);
+	tcase_add_test(tc, test_naptr_pick);
 	suite_add_tcase(s, tc);
 	return s;
 }
