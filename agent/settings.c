@@ -98,6 +98,10 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "agent:run_as_root", AS_BOOL, OFF(run_as_root), 0, 0 },
 	/* the resolver of proxy host names */
 	{ "sip:dns_servers", AS_STR, OFF(dns_servers), 0, 0 },
+	/* un-REGISTERs at shutdown */
+	{ "sip:unregister_rate", AS_UINT, OFF(unregister_rate), 0, 100000 },
+	{ "sip:unregister_deadline_max", AS_UINT, OFF(unregister_deadline_max),
+	  1, 3600 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
@@ -230,6 +234,8 @@ agent_settings_init(struct agent_settings *s)
 	s->bad_community_log_interval = 60;
 	s->trap_retries = 3;
 	s->trap_timeout = 5;
+	s->unregister_rate = 500;
+	s->unregister_deadline_max = 30;
 	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
 	s->listen = strdup("udp:127.0.0.1:161");
 	s->rocommunity = strdup("public");

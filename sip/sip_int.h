@@ -414,7 +414,8 @@ struct sip_tx {
 	struct sip_tx *hnext; /* branch hash chain */
 	TAILQ_ENTRY(sip_tx) pentry;
 	bool pending;
-	uint64_t conn_id; /* the TCP/TLS connection it went out on, or 0 */
+	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
+	uint64_t start_ms; /* engine clock when it was started */
 	struct sip_result res;
 };
 
@@ -523,6 +524,7 @@ struct sipreg_engine {
 	size_t nbucket;
 	size_t ntx;		    /* live transactions */
 	size_t max_inflight;	    /* cycles started while others run */
+	unsigned unreg_rate;	    /* un-REGISTERs/s at shutdown, 0 unpaced */
 	struct sip_dns *dns;	    /* c-ares resolver and name cache */
 	struct sip_conn_list conns; /* TCP and TLS connections */
 	size_t nconns;
@@ -566,6 +568,9 @@ struct sipreg_engine {
 
 /* engine.c */
 uint64_t sip_engine_now(struct sipreg_engine *e);
+/* A transaction got its final answer ms after it started: the smoothed
+ * round trip (stats rtt_ms) follows. */
+void sip_engine_rtt_sample(struct sipreg_engine *e, uint64_t ms);
 uint32_t sip_engine_rand(struct sipreg_engine *e);
 void sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

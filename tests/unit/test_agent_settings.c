@@ -404,6 +404,30 @@ START_TEST(test_fetch_keys)
 }
 END_TEST
 
+/* The shutdown keys (unregister_rate, unregister_deadline_max). */
+START_TEST(test_unregister_keys)
+{
+	ck_assert_uint_eq(g_s.unregister_rate, 500);
+	ck_assert_uint_eq(g_s.unregister_deadline_max, 30);
+	ck_assert_int_eq(load("[sip]\nunregister_rate = 0\n"
+			      "unregister_deadline_max = 120\n",
+			      0644),
+			 0);
+	ck_assert_uint_eq(g_s.unregister_rate, 0);
+	ck_assert_uint_eq(g_s.unregister_deadline_max, 120);
+	fails("[sip]\nunregister_rate = fast\n", -EINVAL, "unregister_rate");
+	fails("[sip]\nunregister_rate = 100001\n", -EINVAL,
+	      "[sip] unregister_rate");
+	fails("[sip]\nunregister_deadline_max = 0\n", -EINVAL,
+	      "unregister_deadline_max");
+	fails("[sip]\nunregister_deadline_max = 3601\n", -EINVAL,
+	      "unregister_deadline_max");
+	/* the failed loads left the good values */
+	ck_assert_uint_eq(g_s.unregister_rate, 0);
+	ck_assert_uint_eq(g_s.unregister_deadline_max, 120);
+}
+END_TEST
+
 static Suite *
 settings_suite(void)
 {
@@ -421,6 +445,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_fetch_keys);
+	tcase_add_test(tc, test_unregister_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
