@@ -28,6 +28,7 @@
 #include "agent/fetch.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
+#include "agent/notify.h"
 #include "agent/priv.h"
 #include "agent/settings.h"
 
@@ -638,6 +639,10 @@ gwagentd_main(int argc, char *argv[])
 	gwagent_ctx = &g;
 	gwagentd_start(&g);
 	log_info("main", "gwagentd %s started", PACKAGE_VERSION);
+	rc = agent_sd_notify("READY=1"); /* systemd's Type=notify */
+	if (rc < 0)
+		log_warnx("main", "telling systemd it is ready: %s",
+			  strerror(-rc));
 	rc = agent_event_loop(g.ev);
 	gwagentd_unregister_all(&g);
 	gwagentd_teardown(&g);
