@@ -37,6 +37,10 @@ struct agent_alarms {
 	struct agent_timer tick; /* proxy set health and summaries */
 	uint64_t last_summary_ms;
 	uint32_t set_alarm[ALARM_MAX_SETS]; /* seq of the lost alarm, 0 */
+	struct agent_alarm hist[AGENT_ALARM_HISTORY_MAX]; /* sorted by seq */
+	size_t nhist;
+	uint64_t start_ms;     /* TimeTicks 0 */
+	uint32_t last_changed; /* TimeTicks of the last table change */
 	agent_notify_h *notify;
 	void *notify_arg;
 };
@@ -187,6 +191,37 @@ alarm_summary(struct agent_alarms *a)
 
 /* ---- the active alarm table ------------------------------------------ */
 
+/* The active table changed now: gwActiveAlarmTableLastChanged. */
+static void
+alarm_touch(struct agent_alarms *a)
+{
+	uint64_t ticks = (alarm_now_ms(a) - a->start_ms) / 10;
+
+	/* never 0 after a change, so that a manager sees it */
+	a->last_changed = ticks == 0 ? 1 : (uint32_t)ticks;
+}
+
+/* A row leaves the active table: keep it in the history, by sequence
+ * number; when full, the oldest raise goes. */
+static void
+alarm_history_add(struct agent_alarms *a, const struct agent_alarm *al)
+{
+	size_t i;
+
+	if (a->nhist == AGENT_ALARM_HISTORY_MAX) {
+		if (al->seq < a->hist[0].seq)
+			return; /* older than everything kept */
+		memmove(&a->hist[0], &a->hist[1],
+			(a->nhist - 1) * sizeof(a->hist[0]));
+		a->nhist--;
+	}
+	for (i = a->nhist; i > 0 && a->hist[i - 1].seq > al->seq; i--)
+		a->hist[i] = a->hist[i - 1];
+	a->hist[i] = *al;
+	a->hist[i].cleared = (int64_t)time(NULL);
+	a->nhist++;
+}
+
 static struct agent_alarm *
 alarm_find_key(struct agent_alarms *a, int kind, int type, long id)
 {
@@ -221,6 +256,7 @@ alarm_add(struct agent_alarms *a, int kind, int type, long id)
 	al->id = id;
 	al->when = (int64_t)time(NULL);
 	snprintf(al->name, sizeof(al->name), "%s", alarm_names[kind]);
+	alarm_touch(a);
 	return al;
 }
 
@@ -229,6 +265,8 @@ alarm_remove(struct agent_alarms *a, struct agent_alarm *al)
 {
 	size_t i = (size_t)(al - a->v);
 
+	alarm_history_add(a, al);
+	alarm_touch(a);
 	memmove(&a->v[i], &a->v[i + 1], (a->n - i - 1) * sizeof(*al));
 	a->n--;
 }
@@ -260,6 +298,37 @@ size_t
 agent_alarms_count(const struct agent_alarms *a)
 {
 	return a->n;
+}
+
+const struct agent_alarm *
+agent_alarms_history_next(const struct agent_alarms *a, long after)
+{
+	size_t i;
+
+	for (i = 0; i < a->nhist; i++)
+		if ((long)a->hist[i].seq > after)
+			return &a->hist[i];
+	return NULL;
+}
+
+const struct agent_alarm *
+agent_alarms_history_find(const struct agent_alarms *a, long seq)
+{
+	const struct agent_alarm *al = agent_alarms_history_next(a, seq - 1);
+
+	return al != NULL && (long)al->seq == seq ? al : NULL;
+}
+
+size_t
+agent_alarms_history_count(const struct agent_alarms *a)
+{
+	return a->nhist;
+}
+
+uint32_t
+agent_alarms_last_changed(const struct agent_alarms *a)
+{
+	return a->last_changed;
 }
 
 /* ---- registration ------------------------------------------------------ */
@@ -348,6 +417,7 @@ agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
 		    (al = alarm_add(a, N_REG_FAILED, type, id)) == NULL)
 			return;
 		*failed = 1;
+		alarm_touch(a);	  /* raised, or its row changes */
 		al->severity = 4; /* major */
 		al->event_type = event_type;
 		al->cause = cause;
@@ -521,26 +591,50 @@ alarm_tick(void *arg)
 
 /* ---- events ------------------------------------------------------------ */
 
+/* A failed load raises the alarm of the INI file (source IniFile): a row
+ * of the active table until a later load succeeds, whose gwIniLoadResult
+ * with severity cleared carries the same sequence number and clears it.
+ * Another failure while it is raised updates the row and is sent again
+ * with that number; a success with nothing to clear is an event with a
+ * number of its own. */
 void
 agent_notify_ini_result(struct gwagent *g, int ok)
 {
 	struct agent_alarms *a = g->alarms;
 	struct agent_varbind vb[9];
-	struct agent_alarm al;
+	struct agent_alarm *al, ev;
 	const uint32_t st[] = { 1, 3, 5, 0 }, dg[] = { 1, 3, 6, 0 };
 	size_t n;
 
 	if (a == NULL)
 		return;
-	memset(&al, 0, sizeof(al));
-	al.seq = a->next_seq++;
-	al.when = (int64_t)time(NULL);
-	al.event_type = 3;     /* processingErrorAlarm */
-	al.cause = ok ? 0 : 7; /* configurationOrCustomizationError */
-	snprintf(al.source, sizeof(al.source), "IniFile");
-	snprintf(al.text, sizeof(al.text), "INI load %s",
-		 ok ? "succeeded" : "failed");
-	n = vb_x733(vb, &al, ok ? 0 : 4);
+	al = alarm_find_key(a, N_INI_RESULT, 0, 0);
+	if (!ok) {
+		if (al == NULL &&
+		    (al = alarm_add(a, N_INI_RESULT, 0, 0)) == NULL)
+			return;
+		alarm_touch(a);
+		al->when = (int64_t)time(NULL);
+		al->severity = 4;   /* major */
+		al->event_type = 3; /* processingErrorAlarm */
+		al->cause = 7;	    /* configurationOrCustomizationError */
+		snprintf(al->source, sizeof(al->source), "IniFile");
+		snprintf(al->text, sizeof(al->text), "INI load failed");
+		ev = *al;
+	} else {
+		memset(&ev, 0, sizeof(ev));
+		if (al != NULL) {
+			ev = *al;
+			alarm_remove(a, al);
+		} else {
+			ev.seq = a->next_seq++;
+			ev.event_type = 3; /* processingErrorAlarm */
+			snprintf(ev.source, sizeof(ev.source), "IniFile");
+		}
+		ev.when = (int64_t)time(NULL);
+		snprintf(ev.text, sizeof(ev.text), "INI load succeeded");
+	}
+	n = vb_x733(vb, &ev, ok ? 0 : 4);
 	vb_oid(&vb[n], st, 4, NULL, 0);
 	mib_set_int(&vb[n++].val, MIB_ASN_INTEGER, g->ini.status);
 	vb_oid(&vb[n], dg, 4, NULL, 0);
@@ -580,6 +674,7 @@ agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
 	a->notify = h;
 	a->notify_arg = arg;
 	a->last_ms = a->last_summary_ms = agent_event_now(g->ev);
+	a->start_ms = a->last_ms;
 	a->tokens = g->trap_rate;
 	agent_timer_init(&a->tick, alarm_tick, a);
 	agent_timer_start(g->ev, &a->tick, 1000);
