@@ -120,7 +120,9 @@ vb_x733(struct agent_varbind *vb, const struct agent_alarm *al, int severity)
 	vb_scalar_int(&vb[2], 3, MIB_ASN_INTEGER, al->event_type);
 	vb_scalar_int(&vb[3], 4, MIB_ASN_INTEGER, al->cause);
 	vb_scalar_str(&vb[4], 5, al->source, strlen(al->source));
+	agent_mib_set_utf8(&vb[4].val, al->source); /* SnmpAdminString */
 	vb_scalar_str(&vb[5], 6, al->text, strlen(al->text));
+	agent_mib_set_utf8(&vb[5].val, al->text);
 	vb_scalar_str(&vb[6], 7, (const char *)dt, dtlen);
 	return 7;
 }
@@ -360,7 +362,7 @@ alarm_reg_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
 		mib_set_int(&vb[n++].val, MIB_ASN_UNSIGNED,
 			    st->last_code < 0 ? 0 : st->last_code);
 		vb_oid(&vb[n], col_err, 5, idx, 2);
-		mib_set_str(&vb[n++].val, st->last_error);
+		agent_mib_set_utf8(&vb[n++].val, st->last_error);
 	}
 	alarm_send(a, kind, vb, n, 1);
 }

@@ -499,11 +499,11 @@ mib_rs_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	case RS_LASTCODE:
 		mib_set_int(v, UNS, st.last_code < 0 ? 0 : st.last_code);
 		break;
-	case RS_LASTREASON:
-		mib_set_str(v, st.last_reason);
+	case RS_LASTREASON: /* SnmpAdminString */
+		agent_mib_set_utf8(v, st.last_reason);
 		break;
 	case RS_LASTERROR:
-		mib_set_str(v, st.last_error);
+		agent_mib_set_utf8(v, st.last_error);
 		break;
 	case RS_LASTSUCCESS: /* 1970-01-01 when never: see ...Valid */
 		mib_set_str(v, "");
@@ -801,11 +801,11 @@ mib_alarm_col(const struct agent_alarm *al, int col, struct mib_value *v)
 	case 2:
 		mib_set_str(v, al->name);
 		break;
-	case 3:
-		mib_set_str(v, al->text);
+	case 3: /* SnmpAdminString */
+		agent_mib_set_utf8(v, al->text);
 		break;
 	case 4:
-		mib_set_str(v, al->source);
+		agent_mib_set_utf8(v, al->source);
 		break;
 	case 5:
 		mib_set_int(v, INT, al->severity);

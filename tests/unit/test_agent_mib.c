@@ -1209,6 +1209,29 @@ START_TEST(test_dateandtime_columns_and_pointer)
 }
 END_TEST
 
+START_TEST(test_utf8_admin_string)
+{
+	struct mib_value v;
+	char big[400];
+
+	agent_mib_set_utf8(&v, "caf\xc3\xa9 \xe2\x82\xac");
+	ck_assert_uint_eq(v.len, 9);
+	ck_assert_int_eq(memcmp(v.str, "caf\xc3\xa9 \xe2\x82\xac", 9), 0);
+	/* a lone continuation, an overlong form, a surrogate, a cut tail */
+	agent_mib_set_utf8(&v, "a\x80"
+			       "b\xc0\xaf"
+			       "c\xed\xa0\x80"
+			       "d\xe2\x82");
+	ck_assert_uint_eq(v.len, 12);
+	ck_assert_int_eq(memcmp(v.str, "a?b??c???d??", 12), 0);
+	/* at most 255 octets, never half a character */
+	memset(big, 'x', 254);
+	memcpy(big + 254, "\xc3\xa9", 3);
+	agent_mib_set_utf8(&v, big);
+	ck_assert_uint_eq(v.len, 254);
+}
+END_TEST
+
 START_TEST(test_inet_parse)
 {
 	unsigned char b[MIB_MAX_STR];
@@ -1280,6 +1303,7 @@ mib_suite(void)
 	tc = tcase_create("types");
 	tcase_add_test(tc, test_dateandtime);
 	tcase_add_test(tc, test_inet_parse);
+	tcase_add_test(tc, test_utf8_admin_string);
 	suite_add_tcase(s, tc);
 	return s;
 }
