@@ -906,6 +906,10 @@ START_TEST(test_unusable_binding)
 	resync();
 	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
 	ck_assert_uint_eq(notified[2], 0);
+	/* ... but it is in the history, as gone */
+	ck_assert_uint_eq(agent_alarms_history_count(g.alarms), 1);
+	ck_assert_str_eq(agent_alarms_history_next(g.alarms, 0)->source,
+			 "Account#10");
 	/* the proxy set is back: the bindings can run again */
 	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, 0, NULL, &bad),
 			 MIB_OK);
@@ -1037,6 +1041,13 @@ START_TEST(test_alarm_history_and_last_changed)
 	get_ok(changed, 4, &v);
 	ck_assert_int_eq(v.type, MIB_ASN_TIMETICKS);
 	ck_assert_int_eq(v.num, 0); /* nothing since the start */
+	/* gwAlarmTrapRateLimit without settings: the MIB's DEFVAL */
+	{
+		const uint32_t rate[] = { 1, 4, 3, 0 };
+
+		get_ok(rate, 4, &v);
+		ck_assert_int_eq(v.num, 10);
+	}
 	memset(&st, 0, sizeof(st));
 	st.state = SIPREG_BACKOFF;
 	snprintf(st.last_error, sizeof(st.last_error), "no answer");
