@@ -399,7 +399,7 @@ agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
 	char text[sizeof(al->text)];
 	int event_type, cause;
 
-	if (a == NULL)
+	if (a == NULL || g->stopping)
 		return;
 	if (st->state == SIPREG_BACKOFF || st->state == SIPREG_FAILED) {
 		alarm_reg_cause(ab, st, &event_type, &cause);
@@ -552,6 +552,8 @@ agent_alarms_check_sets(struct agent_alarms *a)
 	size_t i;
 	int set, tried;
 
+	if (a->g->stopping)
+		return;
 	for (i = 0; i < agent_bindings_count(bs); i++) {
 		const struct agent_binding *ab = agent_bindings_at(bs, i);
 
@@ -611,7 +613,18 @@ agent_notify_ini_result(struct gwagent *g, int ok)
 	if (a == NULL)
 		return;
 	al = alarm_find_key(a, N_INI_RESULT, 0, 0);
-	if (!ok) {
+	if (g->ini.running_mode == 3) {
+		/* a dry run changes nothing: an event, whatever its result
+		 * (in gwIniActionStatus), that raises and clears nothing */
+		memset(&ev, 0, sizeof(ev));
+		ev.seq = a->next_seq++;
+		ev.when = (int64_t)time(NULL);
+		ev.event_type = 3; /* processingErrorAlarm */
+		snprintf(ev.source, sizeof(ev.source), "IniFile");
+		snprintf(ev.text, sizeof(ev.text), "INI dry run %s",
+			 ok ? "succeeded" : "failed");
+		ok = 1; /* severity cleared: no alarm */
+	} else if (!ok) {
 		if (al == NULL &&
 		    (al = alarm_add(a, N_INI_RESULT, 0, 0)) == NULL)
 			return;

@@ -966,3 +966,155 @@ agent_binding_describe(const struct ini_conf *conf, int type, long id,
 	free(sp);
 	return rc == -ENOENT ? 0 : rc < 0 ? rc : 1;
 }
+
+/* ---- plans: what a sync would do, without the engine ------------------ */
+
+/* One binding as a plan sees it: its key, whether the engine holds it,
+ * and the digest of its derived configuration. */
+struct agent_plan_old {
+	int type;
+	long id;
+	int live;
+	unsigned char digest[16];
+};
+
+/* Walk conf in agent_bindings_sync()'s order against the sorted old
+ * list and count what agent_bindings_merge_one() and
+ * agent_binding_apply() would do. */
+static int
+agent_plan_run(const struct agent_plan_old *old, size_t nold,
+	       const struct ini_conf *conf, struct agent_sync_stats *out)
+{
+	struct agent_sync_stats st = { 0, 0, 0 };
+	struct agent_spec *sp;
+	const struct agent_plan_old *o;
+	unsigned char dg[16];
+	char err[96];
+	size_t oi = 0;
+	long idx = LONG_MIN, id = 0;
+	int type = AGENT_BINDING_GATEWAY, rc, more = 1;
+
+	sp = malloc(sizeof(*sp));
+	if (sp == NULL)
+		return -ENOMEM;
+	while (more) {
+		rc = agent_spec_derive(sp, conf, type, id, err, sizeof(err));
+		while (oi < nold && agent_binding_cmp(old[oi].type, old[oi].id,
+						      type, id) < 0) {
+			st.removed++;
+			oi++;
+		}
+		o = NULL;
+		if (oi < nold && old[oi].type == type && old[oi].id == id)
+			o = &old[oi++];
+		if (rc == -ENOENT) {
+			if (o != NULL)
+				st.removed++;
+		} else if (rc == 0) {
+			agent_spec_link(sp);
+			agent_spec_digest(sp, dg);
+			/* unaffected ones, and those refused before the
+			 * engine (its check), are not counted */
+			if ((o == NULL || !o->live ||
+			     memcmp(dg, o->digest, sizeof(dg)) != 0) &&
+			    sipreg_binding_cfg_check(&sp->cfg, err,
+						     sizeof(err)) == 0) {
+				if (o == NULL || !o->live)
+					st.added++;
+				else
+					st.updated++;
+			}
+		}
+		/* rc < 0 otherwise: the binding stays, in error, uncounted */
+		more = ini_conf_row_next(conf, INI_TABLE_ACCOUNT, idx, &idx) ==
+		       0;
+		type = AGENT_BINDING_ACCOUNT;
+		id = idx;
+	}
+	st.removed += (unsigned)(nold - oi);
+	OPENSSL_cleanse(sp, sizeof(*sp));
+	free(sp);
+	*out = st;
+	return 0;
+}
+
+int
+agent_bindings_plan(const struct agent_bindings *bs,
+		    const struct ini_conf *conf, struct agent_sync_stats *out)
+{
+	struct agent_plan_old *old;
+	size_t i;
+	int rc;
+
+	if (bs == NULL || conf == NULL || out == NULL)
+		return -EINVAL;
+	old = calloc(bs->n ? bs->n : 1, sizeof(*old));
+	if (old == NULL)
+		return -ENOMEM;
+	for (i = 0; i < bs->n; i++) {
+		old[i].type = bs->v[i]->type;
+		old[i].id = bs->v[i]->id;
+		old[i].live = bs->v[i]->b != NULL;
+		memcpy(old[i].digest, bs->v[i]->digest, sizeof(old[i].digest));
+	}
+	rc = agent_plan_run(old, bs->n, conf, out);
+	free(old);
+	return rc;
+}
+
+/* Append (type, id) of conf to old as a sync of conf would leave it. */
+static void
+agent_plan_old_add(struct agent_plan_old *old, size_t *n, struct agent_spec *sp,
+		   const struct ini_conf *conf, int type, long id)
+{
+	char err[96];
+	int rc = agent_spec_derive(sp, conf, type, id, err, sizeof(err));
+
+	if (rc == -ENOENT)
+		return;
+	old[*n].type = type;
+	old[*n].id = id;
+	if (rc == 0) {
+		agent_spec_link(sp);
+		agent_spec_digest(sp, old[*n].digest);
+		/* the engine assumed to accept what passes its check */
+		old[*n].live = sipreg_binding_cfg_check(&sp->cfg, err,
+							sizeof(err)) == 0;
+	}
+	(*n)++;
+}
+
+int
+agent_bindings_plan_confs(const struct ini_conf *from,
+			  const struct ini_conf *to,
+			  struct agent_sync_stats *out)
+{
+	struct agent_plan_old *old;
+	struct agent_spec *sp;
+	size_t n = 0, cap;
+	long idx = LONG_MIN;
+	int rc;
+
+	if (to == NULL || out == NULL)
+		return -EINVAL;
+	cap = 1 + (from ? ini_conf_row_count(from, INI_TABLE_ACCOUNT) : 0);
+	old = calloc(cap, sizeof(*old));
+	sp = malloc(sizeof(*sp));
+	if (old == NULL || sp == NULL) {
+		free(old);
+		free(sp);
+		return -ENOMEM;
+	}
+	if (from != NULL) {
+		agent_plan_old_add(old, &n, sp, from, AGENT_BINDING_GATEWAY, 0);
+		while (ini_conf_row_next(from, INI_TABLE_ACCOUNT, idx, &idx) ==
+		       0)
+			agent_plan_old_add(old, &n, sp, from,
+					   AGENT_BINDING_ACCOUNT, idx);
+	}
+	OPENSSL_cleanse(sp, sizeof(*sp));
+	free(sp);
+	rc = agent_plan_run(old, n, to, out);
+	free(old);
+	return rc;
+}

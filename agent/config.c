@@ -100,6 +100,13 @@ agent_config_path(const struct agent_config *c)
 	return c->path;
 }
 
+const char *
+agent_config_doc(const struct agent_config *c, size_t *len)
+{
+	*len = c->doc != NULL ? c->doclen : 0;
+	return c->doc;
+}
+
 int
 agent_config_replace(struct agent_config *c, struct ini_conf *next,
 		     struct ini_changes **changes)
@@ -131,20 +138,34 @@ agent_config_swap(struct agent_config *c, struct ini_conf *next)
 }
 
 int
+agent_config_prepare(const struct agent_config *c, const char *buf, size_t len,
+		     const char *name, enum ini_apply_mode mode,
+		     struct ini_conf **next, struct ini_changes **changes,
+		     struct ini_diags *diags)
+{
+	struct ini_doc *doc = NULL;
+	int rc;
+
+	if (c == NULL || buf == NULL || next == NULL)
+		return -EINVAL;
+	rc = ini_doc_parse(buf, len, name, &doc, diags);
+	if (rc < 0)
+		return rc;
+	rc = ini_conf_apply(c->conf, doc, mode, next, changes, diags);
+	ini_doc_destroy(doc);
+	return rc;
+}
+
+int
 agent_config_load_buffer(struct agent_config *c, const char *buf, size_t len,
 			 const char *name, enum ini_apply_mode mode,
 			 struct ini_changes **changes, struct ini_diags *diags)
 {
-	struct ini_doc *doc = NULL;
 	struct ini_conf *next = NULL;
 	struct ini_changes *chg = NULL;
 	int rc;
 
-	rc = ini_doc_parse(buf, len, name, &doc, diags);
-	if (rc < 0)
-		return rc;
-	rc = ini_conf_apply(c->conf, doc, mode, &next, &chg, diags);
-	ini_doc_destroy(doc);
+	rc = agent_config_prepare(c, buf, len, name, mode, &next, &chg, diags);
 	/* a full load makes the file as given the document of record */
 	if (rc == 0 && mode == INI_APPLY_FULL)
 		rc = agent_config_copy_doc(c, buf, len);
@@ -183,15 +204,20 @@ agent_config_load_file(struct agent_config *c, const char *file,
 	return rc;
 }
 
-int
-agent_config_render(const struct agent_config *c, const struct ini_conf *conf,
-		    char **out, size_t *len)
+/* @p conf patched into @p record (NULL: the document of record). */
+static int
+agent_config_render_on(const struct agent_config *c, const char *record,
+		       size_t reclen, const struct ini_conf *conf, char **out,
+		       size_t *len)
 {
 	struct ini_doc *doc = NULL;
 	int rc;
 
-	rc = ini_doc_parse(c->doc != NULL ? c->doc : "", c->doclen, c->path,
-			   &doc, NULL);
+	if (record == NULL) {
+		record = c->doc != NULL ? c->doc : "";
+		reclen = c->doclen;
+	}
+	rc = ini_doc_parse(record, reclen, c->path, &doc, NULL);
 	if (rc < 0)
 		return rc;
 	rc = ini_doc_patch(doc, conf, out, len, NULL);
@@ -200,15 +226,26 @@ agent_config_render(const struct agent_config *c, const struct ini_conf *conf,
 }
 
 int
-agent_config_save(struct agent_config *c)
+agent_config_render(const struct agent_config *c, const struct ini_conf *conf,
+		    char **out, size_t *len)
+{
+	return agent_config_render_on(c, NULL, 0, conf, out, len);
+}
+
+/* Patch @p conf into @p record (NULL: the document of record) and write
+ * it; on success the written text becomes the document of record. */
+static int
+agent_config_write(struct agent_config *c, const struct ini_conf *conf,
+		   const char *record, size_t reclen)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (c->path == NULL)
-		return 0;
-	rc = agent_config_render(c, c->conf, &buf, &len);
+		return record != NULL ? agent_config_copy_doc(c, record, reclen)
+				      : 0;
+	rc = agent_config_render_on(c, record, reclen, conf, &buf, &len);
 	if (rc < 0) {
 		log_warnx("persist", "cannot patch %s: %s", c->path,
 			  strerror(-rc));
@@ -224,6 +261,54 @@ agent_config_save(struct agent_config *c)
 	}
 	agent_config_set_doc(c, buf, len);
 	log_debug("persist", "wrote %s", c->path);
+	return 0;
+}
+
+int
+agent_config_save(struct agent_config *c)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return agent_config_write(c, c->conf, NULL, 0);
+}
+
+int
+agent_config_save_conf(struct agent_config *c, const struct ini_conf *conf)
+{
+	if (c == NULL || conf == NULL)
+		return -EINVAL;
+	return agent_config_write(c, conf, NULL, 0);
+}
+
+int
+agent_config_install(struct agent_config *c, struct ini_conf *next,
+		     const char *record, size_t reclen)
+{
+	int rc;
+
+	if (c == NULL || next == NULL)
+		return -EINVAL;
+	rc = agent_config_write(c, next, record, reclen);
+	if (rc < 0)
+		return rc;
+	ini_conf_destroy(c->conf);
+	c->conf = next;
+	return 0;
+}
+
+int
+agent_config_adopt(struct agent_config *c, struct ini_conf *next,
+		   const char *record, size_t reclen)
+{
+	int rc;
+
+	if (c == NULL || next == NULL)
+		return -EINVAL;
+	if (record != NULL &&
+	    (rc = agent_config_copy_doc(c, record, reclen)) < 0)
+		return rc;
+	ini_conf_destroy(c->conf);
+	c->conf = next;
 	return 0;
 }
 

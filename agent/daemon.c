@@ -97,23 +97,140 @@ gwagent_queue_action(struct gwagent *g, int type, long id, int action)
 	return 0;
 }
 
+size_t
+gwagent_params_changed(const struct ini_changes *chg)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < ini_changes_count(chg); i++) {
+		const struct ini_change *c = ini_changes_get(chg, i);
+		enum ini_table t = ini_change_table(c);
+
+		if (ini_change_kind(c) == INI_CHANGE_SCALAR) {
+			n++;
+			continue;
+		}
+		for (k = 0; k < ini_table_ncolumns(t); k++)
+			if (ini_change_has_column(c, ini_table_column(t, k)))
+				n++;
+	}
+	return n;
+}
+
+int
+gwagent_load_summary(char *buf, size_t len, const struct agent_sync_stats *st,
+		     size_t params, int dry)
+{
+	if (buf == NULL || st == NULL)
+		return -EINVAL;
+	if (dry)
+		snprintf(buf, len,
+			 "would add %u, remove %u, re-register %u bindings; "
+			 "%zu parameter%s change",
+			 st->added, st->removed, st->updated, params,
+			 params == 1 ? "" : "s");
+	else
+		snprintf(buf, len,
+			 "added %u, removed %u, re-registered %u bindings; "
+			 "%zu parameter%s changed",
+			 st->added, st->removed, st->updated, params,
+			 params == 1 ? "" : "s");
+	return 0;
+}
+
+/* Record the end of a load: status, time, diagnostics (first line msg,
+ * then the INI diagnostics), the log line and the notification. */
 static void
 gwagent_ini_result(struct gwagent *g, int ok, const struct ini_diags *d,
 		   const char *msg)
 {
-	char uri[sizeof(g->ini.uri)];
+	size_t used = 0;
 
 	g->ini.status = ok ? 2 : 3;
 	g->ini.when = (int64_t)time(NULL);
-	if (d != NULL && ini_diags_count(d) > 0)
-		agent_config_diags_text(d, g->ini.diags, sizeof(g->ini.diags));
-	else
-		snprintf(g->ini.diags, sizeof(g->ini.diags), "%s",
-			 msg ? msg : "");
-	agent_uri_redact(g->ini.uri, uri, sizeof(uri));
-	log_info("ini", "load of %s: %s%s%s", uri, ok ? "success" : "failed",
-		 g->ini.diags[0] ? ": " : "", g->ini.diags);
+	g->ini.diags[0] = '\0';
+	if (msg != NULL && *msg != '\0') {
+		snprintf(g->ini.diags, sizeof(g->ini.diags), "%s", msg);
+		used = strlen(g->ini.diags);
+	}
+	if (d != NULL && ini_diags_count(d) > 0 &&
+	    used + 2 < sizeof(g->ini.diags)) {
+		if (used > 0)
+			g->ini.diags[used++] = '\n';
+		agent_config_diags_text(d, g->ini.diags + used,
+					sizeof(g->ini.diags) - used);
+	}
+	/* One log line: the INI diagnostics were logged one by one. */
+	log_info("ini", "%s of %s: %s%s%.*s",
+		 g->ini.running_mode == 3 ? "dry run" : "load", g->ini.running,
+		 ok ? "success" : "failed", g->ini.diags[0] ? ": " : "",
+		 (int)strcspn(g->ini.diags, "\n"), g->ini.diags);
 	agent_notify_ini_result(g, ok);
+}
+
+int
+gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
+		  const char *name, int mode, int save, struct ini_diags *d,
+		  char *msg, size_t msglen)
+{
+	struct agent_sync_stats st;
+	struct ini_conf *next = NULL;
+	struct ini_changes *chg = NULL;
+	size_t params;
+	int rc;
+
+	if (g == NULL || buf == NULL || msg == NULL || mode < 1 || mode > 3)
+		return -EINVAL;
+	msg[0] = '\0';
+	rc = agent_config_prepare(g->config, buf, len, name,
+				  mode == 2 ? INI_APPLY_INCREMENTAL
+					    : INI_APPLY_FULL,
+				  &next, &chg, d);
+	agent_config_log_diags(d);
+	if (rc < 0) {
+		snprintf(msg, msglen, "%s", rc == -EINVAL ? "" : strerror(-rc));
+		return rc;
+	}
+	params = gwagent_params_changed(chg);
+	ini_changes_destroy(chg);
+	rc = agent_bindings_plan(g->bindings, next, &st);
+	if (rc < 0) {
+		ini_conf_destroy(next);
+		snprintf(msg, msglen, "%s", strerror(-rc));
+		return rc;
+	}
+	if (mode == 3) { /* dry run: nothing applied, nothing saved */
+		ini_conf_destroy(next);
+		return gwagent_load_summary(msg, msglen, &st, params, 1);
+	}
+	/* Save before apply: a configuration that cannot be written is not
+	 * run, or it would be lost at the next restart. */
+	if (save) /* a full load's text becomes the document of record */
+		rc = agent_config_install(g->config, next,
+					  mode == 1 ? buf : NULL, len);
+	else /* SIGHUP: the file is the source, already on disk */
+		rc = agent_config_adopt(g->config, next, mode == 1 ? buf : NULL,
+					len);
+	if (rc < 0 && !save) {
+		ini_conf_destroy(next);
+		snprintf(msg, msglen, "%s", strerror(-rc));
+		return rc;
+	}
+	if (rc < 0) {
+		ini_conf_destroy(next);
+		snprintf(msg, msglen, "cannot save %s: %s; nothing applied",
+			 agent_config_path(g->config), strerror(-rc));
+		return rc;
+	}
+	if (agent_bindings_sync(g->bindings, agent_config_conf(g->config), 1) <
+	    0) {
+		/* applied and saved; the loop retries the sync */
+		g->work_sync = 1;
+		gwagent_kick(g);
+	}
+	agent_alarms_prune(g->alarms);
+	return gwagent_load_summary(
+		msg, msglen, agent_bindings_last_sync(g->bindings), params, 0);
 }
 
 /* Apply INI text to the running configuration, as a load does. */
@@ -122,16 +239,11 @@ gwagent_apply_text(struct gwagent *g, const char *buf, size_t len,
 		   const char *name, enum ini_apply_mode mode,
 		   struct ini_diags *d)
 {
-	int rc;
+	char msg[256];
 
-	rc = agent_config_load_buffer(g->config, buf, len, name, mode, NULL, d);
-	agent_config_log_diags(d);
-	if (rc < 0)
-		return rc;
-	agent_config_save(g->config);
-	g->work_sync = 1;
-	gwagent_kick(g);
-	return 0;
+	return gwagent_load_text(g, buf, len, name,
+				 mode == INI_APPLY_INCREMENTAL ? 2 : 1, 1, d,
+				 msg, sizeof(msg));
 }
 
 static void
@@ -140,7 +252,7 @@ gwagent_fetched(int rc, const char *buf, size_t len, const char *errmsg,
 {
 	struct gwagent *g = arg;
 	struct ini_diags *d = NULL;
-	char uri[sizeof(g->ini.uri)];
+	char msg[256];
 
 	if (rc < 0) {
 		gwagent_ini_result(g, 0, NULL, errmsg ? errmsg : strerror(-rc));
@@ -158,21 +270,28 @@ gwagent_fetched(int rc, const char *buf, size_t len, const char *errmsg,
 		gwagent_ini_result(g, 0, NULL, "out of memory");
 		return;
 	}
-	agent_uri_redact(g->ini.uri, uri, sizeof(uri));
-	rc = gwagent_apply_text(
-		g, buf, len, uri,
-		g->ini.mode == 2 ? INI_APPLY_INCREMENTAL : INI_APPLY_FULL, d);
-	gwagent_ini_result(g, rc == 0, d, rc == -ENOMEM ? "out of memory" : "");
+	rc = gwagent_load_text(g, buf, len, g->ini.running, g->ini.running_mode,
+			       1, d, msg, sizeof(msg));
+	gwagent_ini_result(g, rc == 0, d, msg);
 	ini_diags_destroy(d);
 }
 
 int
 gwagent_ini_load(struct gwagent *g)
 {
+	char hms[16];
+	struct tm tm;
+	time_t now = time(NULL);
 	int rc;
 
+	agent_uri_redact(g->ini.uri, g->ini.running, sizeof(g->ini.running));
+	g->ini.started = (int64_t)now;
+	g->ini.running_mode = g->ini.mode;
+	gmtime_r(&now, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	g->ini.status = 1;
-	g->ini.diags[0] = '\0';
+	snprintf(g->ini.diags, sizeof(g->ini.diags), "load running since %s",
+		 hms);
 	rc = agent_fetch_start(g->fetch, g->ini.uri, 0, gwagent_fetched, g);
 	if (rc < 0)
 		gwagent_ini_result(g, 0, NULL,
@@ -187,6 +306,8 @@ gwagent_ini_save(struct gwagent *g)
 {
 	int rc = agent_config_save(g->config);
 
+	if (g->ini.status == 1) /* a load runs: its status stays */
+		return rc;
 	g->ini.status = rc == 0 ? 2 : 3;
 	g->ini.when = (int64_t)time(NULL);
 	snprintf(g->ini.diags, sizeof(g->ini.diags), "%s",

@@ -41,10 +41,18 @@ struct gwagent_opts {
 /** INI management state (GWAGENT-MIB gwIniMgmt). */
 struct agent_inimgmt {
 	char uri[256];
-	int mode;   /* 1 full, 2 incremental */
+	int mode;   /* 1 full, 2 incremental, 3 validate (dry run) */
 	int status; /* 0 idle, 1 inProgress, 2 success, 3 failed */
 	char diags[256];
-	int64_t when; /* time(2) the last action ended, 0 never */
+	int64_t when;	   /* time(2) the last action ended, 0 never */
+	char running[256]; /* the load's URI without its password */
+	int64_t started;   /* time(2) the running/last load started */
+	int running_mode;  /* its mode, fixed at its start */
+	/* the last gwIniLine SET (gwIniLineStatus...), apart from loads */
+	int line_status;
+	char line_diags[256];
+	int64_t line_when;
+	char line_pending[256]; /* its diagnostics between RESERVE and COMMIT */
 };
 
 /** A registration action queued by SNMP, run after the SET commits. */
@@ -72,6 +80,8 @@ struct gwagent {
 	struct agent_action *actions;
 	size_t nactions, capactions;
 	int sigpipe[2]; /* self-pipe: signal handlers write, the loop reads */
+	int stopping;	/* shutting down: binding changes raise or clear no
+			   alarm (nothing was restored) */
 };
 
 /* daemon.c */
@@ -132,6 +142,35 @@ int agent_config_load_buffer(struct agent_config *c, const char *buf,
 			     enum ini_apply_mode mode,
 			     struct ini_changes **changes,
 			     struct ini_diags *diags);
+/**
+ * Parse and validate INI text against the running configuration without
+ * changing anything: *next (caller destroys) is what the running
+ * configuration would become, *changes (may be NULL; caller destroys)
+ * what differs.  @return as agent_config_load_buffer(); nothing is
+ * written to *next on error.
+ */
+int agent_config_prepare(const struct agent_config *c, const char *buf,
+			 size_t len, const char *name, enum ini_apply_mode mode,
+			 struct ini_conf **next, struct ini_changes **changes,
+			 struct ini_diags *diags);
+/**
+ * Save before apply: write @p next to the gateway INI, patched into
+ * @p record (the text of a full load, which becomes the document of
+ * record; NULL: the current document of record), and only when that
+ * worked make it the running configuration (taken over).  On a write
+ * error (-EROFS, -ENOSPC, -EACCES, ...) nothing changes, neither the
+ * file, the document of record nor the running configuration, and
+ * @p next stays the caller's.  @return 0 or -errno.
+ */
+int agent_config_install(struct agent_config *c, struct ini_conf *next,
+			 const char *record, size_t reclen);
+/**
+ * Make @p next (taken over) running without writing anything (SIGHUP:
+ * the file is the source); @p record (copied; NULL: kept) becomes the
+ * document of record.  @return 0, -EINVAL or -ENOMEM (nothing changed).
+ */
+int agent_config_adopt(struct agent_config *c, struct ini_conf *next,
+		       const char *record, size_t reclen);
 int agent_config_load_file(struct agent_config *c, const char *file,
 			   enum ini_apply_mode mode,
 			   struct ini_changes **changes,
@@ -142,6 +181,14 @@ int agent_config_load_file(struct agent_config *c, const char *file,
  * written text becomes the document of record.  @return 0 or -errno.
  */
 int agent_config_save(struct agent_config *c);
+/**
+ * Write @p conf (borrowed, not yet running) as agent_config_save() does:
+ * the caller swaps it in only once this succeeded.  @return 0 or -errno.
+ */
+int agent_config_save_conf(struct agent_config *c, const struct ini_conf *conf);
+/** The document of record (borrowed until the next save or load; NULL:
+ * none yet) and its length. */
+const char *agent_config_doc(const struct agent_config *c, size_t *len);
 /**
  * The text the gateway INI would hold for @p conf: the document of
  * record patched.  *out is malloc'd and may hold passwords: the caller
@@ -202,6 +249,23 @@ struct agent_sync_stats {
 };
 const struct agent_sync_stats *
 agent_bindings_last_sync(const struct agent_bindings *bs);
+/**
+ * The plan: what agent_bindings_sync(@p bs, @p conf) would do, counted
+ * exactly as it counts into agent_bindings_last_sync(), computed from the
+ * same derivation and digests without touching the engine or @p bs.
+ * @return 0, -EINVAL or -ENOMEM; *out is written only on success.
+ */
+int agent_bindings_plan(const struct agent_bindings *bs,
+			const struct ini_conf *conf,
+			struct agent_sync_stats *out);
+/**
+ * The plan from @p from (NULL: no bindings) to @p to, as if the bindings
+ * had been synced with @p from and the engine had accepted every binding
+ * that derives (gwagent-ini diff).  @return as agent_bindings_plan().
+ */
+int agent_bindings_plan_confs(const struct ini_conf *from,
+			      const struct ini_conf *to,
+			      struct agent_sync_stats *out);
 /** Register every binding (start-up). */
 int agent_bindings_start(struct agent_bindings *bs);
 size_t agent_bindings_count(const struct agent_bindings *bs);
@@ -257,6 +321,53 @@ int agent_addr_parse(const char *s, char *host, size_t hostlen, uint16_t *port);
 int gwagent_apply_text(struct gwagent *g, const char *buf, size_t len,
 		       const char *name, enum ini_apply_mode mode,
 		       struct ini_diags *d);
+/**
+ * One load of INI text: validate, build the next configuration, then
+ * for @p mode 3 (validate) only compute the plan; for 1 (full) and 2
+ * (incremental) save it first when @p save is set (the file refuses:
+ * nothing applied), swap it in and sync the bindings now.  @p msg gets
+ * one line: the summary (gwagent_load_summary()), or why it failed
+ * ("" when the reasons are all in @p d).  @return 0, -EINVAL (errors in
+ * @p d), -ENOMEM, or the save's -errno.
+ */
+int gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
+		      const char *name, int mode, int save, struct ini_diags *d,
+		      char *msg, size_t msglen);
+/**
+ * The summary line of a load: "added A, removed R, re-registered U
+ * bindings; P parameters changed", or with @p dry "would add A, remove
+ * R, re-register U bindings; P parameters change".  @return 0/-EINVAL.
+ */
+int gwagent_load_summary(char *buf, size_t len,
+			 const struct agent_sync_stats *st, size_t params,
+			 int dry);
+/**
+ * Parameters a change list touches: one per changed scalar, one per
+ * changed cell of a row present before and after, and one per column of
+ * a row added or removed.
+ */
+size_t gwagent_params_changed(const struct ini_changes *chg);
+
+/* iniline.c */
+/**
+ * Check one gwIniLine value and turn it into a document an incremental
+ * ini_conf_apply() takes: exactly one "Name = value" of a catalog scalar
+ * or one "T N = v, ...;" row of a known table with every column in the
+ * catalog's order.  Several lines, CR/LF, sections, table headers,
+ * FORMAT lines, comments and empty text are refused.  Values are checked
+ * later, by the apply.  @p err gets why (never a value).
+ * @return 0 (*out written, caller destroys), -EINVAL or -ENOMEM.
+ */
+int agent_iniline_parse(const char *line, size_t len, struct ini_doc **out,
+			char *err, size_t errlen);
+/**
+ * agent_iniline_parse() for a row in the FORMAT its table has in
+ * @p record (the gateway INI's document of record, borrowed; NULL or no
+ * block of that table: the catalog's order, every column).
+ */
+int agent_iniline_parse_in(const char *line, size_t len, const char *record,
+			   size_t reclen, struct ini_doc **out, char *err,
+			   size_t errlen);
 
 /* alarm.c */
 /** One raised alarm: a row of gwActiveAlarmTable. */

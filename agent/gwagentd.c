@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <libgen.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -27,6 +28,7 @@
 #include "agent/fetch.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
+#include "agent/priv.h"
 #include "agent/settings.h"
 
 #define GWAGENTD_UNREG_DEADLINE_MS 5000
@@ -35,6 +37,7 @@
 struct gwagent *gwagent_ctx;
 
 static struct agent_settings gwagentd_settings;
+static struct agent_priv gwagentd_priv;
 
 static void
 gwagentd_usage(FILE *f)
@@ -130,26 +133,40 @@ gwagentd_sighandler(int sig)
 	errno = saved;
 }
 
+/* SIGHUP: the same pipeline as a load (validate, build the next
+ * configuration, swap, sync now), without the save: the file is where
+ * the configuration came from. */
 static void
 gwagentd_reload(struct gwagent *g)
 {
 	struct ini_diags *d = NULL;
 	const char *path = agent_config_path(g->config);
+	char *buf = NULL, msg[256];
+	size_t len = 0;
+	int rc;
 
 	if (path == NULL || ini_diags_create(&d) < 0) {
 		log_warnx("config", "SIGHUP: no gateway INI to reload");
 		return;
 	}
-	if (agent_config_load_file(g->config, path, INI_APPLY_FULL, NULL, d) ==
-	    0) {
-		log_info("config", "SIGHUP: reloaded %s", path);
-		g->work_sync = 1;
-		agent_timer_start(g->ev, &g->work, 0);
-	} else {
-		log_warnx("config", "SIGHUP: %s rejected, configuration kept",
-			  path);
+	rc = agent_persist_read(path, INI_MAX_FILE_SIZE, &buf, &len);
+	if (rc < 0) {
+		log_warnx("config",
+			  "SIGHUP: cannot read %s: %s, "
+			  "configuration kept",
+			  path, strerror(-rc));
+		ini_diags_destroy(d);
+		return;
 	}
-	agent_config_log_diags(d);
+	rc = gwagent_load_text(g, buf, len, path, 1, 0, d, msg, sizeof(msg));
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	if (rc == 0)
+		log_info("config", "SIGHUP: reloaded %s: %s", path, msg);
+	else
+		log_warnx("config",
+			  "SIGHUP: %s rejected, configuration kept%s%s", path,
+			  msg[0] ? ": " : "", msg);
 	ini_diags_destroy(d);
 }
 
@@ -228,6 +245,15 @@ gwagentd_settings_load(struct gwagent *g)
 	g->trap_summary_s = s->trap_summary_interval;
 	if (g->opts.debug == 0)
 		log_level(s->log_level);
+}
+
+/* The netrc must be the running user's: checked after any drop. */
+static void
+gwagentd_netrc_check(void)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	char err[512];
+
 	if (s->fetch_netrc != NULL &&
 	    agent_fetch_netrc_check(s->fetch_netrc, err, sizeof(err)) < 0)
 		fatalx("config", "[agent] fetch_netrc: %s", err);
@@ -389,6 +415,76 @@ gwagentd_start_snmp(struct gwagent *g)
 }
 #endif
 
+/* ---- running unprivileged (agent/priv.h) ------------------------------ */
+
+/* Whether and to whom root is dropped: refuses a root start without one. */
+static void
+gwagentd_priv_plan(void)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	uid_t euid = geteuid() == 0 || getuid() == 0 ? 0 : geteuid();
+	char err[512];
+
+	if (agent_priv_plan(&gwagentd_priv, euid, s->user, s->group,
+			    s->run_as_root, err, sizeof(err)) < 0)
+		fatalx("main", "%s", err);
+	if (euid != 0 && s->user != NULL && gwagentd_priv.uid != euid)
+		log_warnx("main",
+			  "not started as root: running as uid %u, not as "
+			  "[agent] user %s",
+			  (unsigned)euid, s->user);
+}
+
+/* Before the drop: the persistent directory the user will write. */
+static void
+gwagentd_priv_dirs(struct gwagent *g)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	char err[512];
+
+	if (g->opts.master && s->persist_dir != NULL &&
+	    agent_priv_dir(&gwagentd_priv, s->persist_dir, err, sizeof(err)) <
+		    0)
+		fatalx("main", "[snmp] persist_dir: %s", err);
+}
+
+/* The privileged sockets are open: become the user, warn about what the
+ * user cannot write. */
+static void
+gwagentd_priv_drop(struct gwagent *g)
+{
+	const struct agent_settings *s = &gwagentd_settings;
+	const char *path = agent_config_path(g->config);
+	char err[512], dir[4096];
+
+	if (!gwagentd_priv.drop)
+		return;
+	/* Net-SNMP saved its engine state as root: the user rewrites it. */
+	if (g->opts.master && s->persist_dir != NULL &&
+	    agent_priv_give(&gwagentd_priv, s->persist_dir, err, sizeof(err)) <
+		    0)
+		fatalx("main", "[snmp] persist_dir: %s", err);
+	if (agent_priv_drop(&gwagentd_priv, err, sizeof(err)) < 0)
+		fatalx("main", "cannot drop root to %s: %s", gwagentd_priv.user,
+		       err);
+	log_info("main", "running as %s (uid %u, gid %u)", gwagentd_priv.user,
+		 (unsigned)gwagentd_priv.uid, (unsigned)gwagentd_priv.gid);
+	if (path != NULL && strlen(path) < sizeof(dir)) {
+		memcpy(dir, path, strlen(path) + 1);
+		if (agent_priv_writable(dirname(dir)) < 0)
+			log_warnx("config",
+				  "%s is not writable by %s: committed SETs "
+				  "cannot be saved",
+				  dir, gwagentd_priv.user);
+	}
+	if (g->opts.master && s->persist_dir != NULL &&
+	    agent_priv_writable(s->persist_dir) < 0)
+		log_warnx("snmp",
+			  "%s is not writable by %s: Net-SNMP cannot save "
+			  "its state",
+			  s->persist_dir, gwagentd_priv.user);
+}
+
 static void
 gwagentd_start(struct gwagent *g)
 {
@@ -413,8 +509,13 @@ gwagentd_start(struct gwagent *g)
 	gwagentd_start_fetch(g);
 	if (gwagentd_load_gateway(g) < 0)
 		fatalx("config", "the gateway configuration has errors");
+	gwagentd_priv_dirs(g);
 	if (gwagentd_start_snmp(g) < 0 && g->opts.master)
 		fatalx("main", "cannot start the embedded master agent");
+	/* Root opened the sockets and read the operator's files; SNMP
+	 * requests, SIP traffic and uploads all come later, unprivileged. */
+	gwagentd_priv_drop(g);
+	gwagentd_netrc_check();
 #ifdef USE_SNMP
 	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify_send, NULL) <
 	    0)
@@ -434,6 +535,8 @@ gwagentd_unregister_all(struct gwagent *g)
 		agent_sip_engine(agent_bindings_sip(g->bindings));
 	uint64_t deadline = agent_event_now(g->ev) + GWAGENTD_UNREG_DEADLINE_MS;
 
+	/* No alarm follows the shutdown's state changes. */
+	g->stopping = 1;
 	/* The engine paces the un-REGISTERs and gives up at the deadline. */
 	sipreg_engine_unregister_all_deadline(e, GWAGENTD_UNREG_DEADLINE_MS);
 	agent_sip_sync(agent_bindings_sip(g->bindings));
@@ -492,10 +595,13 @@ gwagentd_main(int argc, char *argv[])
 	}
 	log_init(g.opts.debug + 1, 0, "gwagentd");
 	gwagentd_settings_load(&g);
+	gwagentd_priv_plan();
 	if (agent_event_create(&g.ev) < 0 ||
 	    agent_config_create(&g.config, g.opts.gateway_ini) < 0)
 		fatalx("main", "out of memory");
 	if (g.opts.check_only) {
+		if (!gwagentd_priv.drop)
+			gwagentd_netrc_check();
 		rc = gwagentd_check(&g);
 		agent_config_destroy(g.config);
 		agent_event_destroy(g.ev);

@@ -123,6 +123,8 @@ int mib_inet_parse(const char *s, unsigned char *buf, size_t *len,
 /* mib_tree.c, the INI line object */
 enum mib_err mib_prepare_ini_line(struct agent_mib_txn *t,
 				  const struct mib_op *op);
+/* The request's gwIniLine (if any) failed after RESERVE: record @p why. */
+void mib_ini_line_failed(struct agent_mib_txn *t, const char *why);
 
 /* mib_txn.c */
 enum mib_err mib_txn_push(struct agent_mib_txn *t, const struct mib_node *n,

@@ -914,29 +914,77 @@ static const struct mib_table mib_ah = {
 
 /* ---- one INI line (gwIniLine) ----------------------------------------- */
 
+/* The result of a gwIniLine SET, apart from the loads' objects. */
+static void
+mib_ini_line_record(struct gwagent *g, int status, const char *text)
+{
+	g->ini.line_status = status;
+	g->ini.line_when = (int64_t)time(NULL);
+	snprintf(g->ini.line_diags, sizeof(g->ini.line_diags), "%s", text);
+}
+
+/* "gwIniLine: error: ..." lines: the line numbers of the wrapped
+ * document a row becomes would only confuse. */
+static void
+mib_ini_line_diags(const struct ini_diags *d, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ini_diags_count(d) && used + 1 < len; i++) {
+		const struct ini_diag *dg = ini_diags_get(d, i);
+		int n = snprintf(buf + used, len - used, "%sgwIniLine: %s: %s",
+				 i ? "\n" : "",
+				 ini_diag_severity(dg) == INI_SEV_ERROR
+					 ? "error"
+					 : "warning",
+				 ini_diag_message(dg));
+
+		if (n < 0)
+			break;
+		used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+	}
+}
+
 enum mib_err
 mib_prepare_ini_line(struct agent_mib_txn *t, const struct mib_op *op)
 {
 	struct ini_conf *s = mib_txn_staged(t), *next = NULL;
 	struct ini_diags *d = NULL;
 	struct ini_doc *doc = NULL;
+	char err[200], text[256];
+	const char *record;
+	size_t reclen;
 	int rc;
 
 	if (s == NULL || ini_diags_create(&d) < 0)
 		return MIB_ERR_RESOURCEUNAVAILABLE;
-	rc = ini_doc_parse((const char *)op->v.str, op->v.len, "gwIniLine",
-			   &doc, d);
+	record = agent_config_doc(t->g->config, &reclen);
+	rc = agent_iniline_parse_in((const char *)op->v.str, op->v.len, record,
+				    reclen, &doc, err, sizeof(err));
+	if (rc == -EINVAL) {
+		snprintf(text, sizeof(text), "gwIniLine: error: %s", err);
+		log_warnx("ini", "%s", text);
+		mib_ini_line_record(t->g, 3, text);
+		ini_diags_destroy(d);
+		return MIB_ERR_WRONGVALUE;
+	}
 	if (rc == 0)
 		rc = ini_conf_apply(s, doc, INI_APPLY_INCREMENTAL, &next, NULL,
 				    d);
 	ini_doc_destroy(doc);
 	/* The diagnostics say why, whether or not the SET goes through. */
-	agent_config_diags_text(d, t->g->ini.diags, sizeof(t->g->ini.diags));
+	mib_ini_line_diags(d, text, sizeof(text));
 	agent_config_log_diags(d);
 	ini_diags_destroy(d);
-	if (rc < 0)
+	if (rc < 0) {
+		mib_ini_line_record(t->g, 3,
+				    rc == -ENOMEM ? "out of memory" : text);
 		return rc == -ENOMEM ? MIB_ERR_RESOURCEUNAVAILABLE
 				     : MIB_ERR_WRONGVALUE;
+	}
+	snprintf(t->g->ini.line_pending, sizeof(t->g->ini.line_pending), "%s",
+		 text[0] ? text : "applied");
 	ini_conf_destroy(t->staged);
 	t->staged = next;
 	return MIB_OK;
@@ -956,7 +1004,10 @@ enum {
 	W_INI_DIAGS,
 	W_INI_TIME,
 	W_TRAP_RATE,
-	W_ALARM_CHANGED
+	W_ALARM_CHANGED,
+	W_INI_LINE_STATUS,
+	W_INI_LINE_DIAGS,
+	W_INI_LINE_TIME
 };
 
 static int
@@ -998,6 +1049,17 @@ mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
 		mib_set_int(v, MIB_ASN_TIMETICKS,
 			    agent_alarms_last_changed(g->alarms));
 		break;
+	case W_INI_LINE_STATUS:
+		mib_set_int(v, INT, g->ini.line_status);
+		break;
+	case W_INI_LINE_DIAGS:
+		mib_set_str(v, g->ini.line_diags);
+		break;
+	case W_INI_LINE_TIME: /* 1970-01-01 until a line is decided */
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(
+			g->ini.line_when > 0 ? g->ini.line_when : 0, v->str);
+		break;
 	default: /* actions and the INI line read as none / "" */
 		if (s->asn == STR)
 			mib_set_str(v, "");
@@ -1025,7 +1087,7 @@ mib_misc_check(struct gwagent *g, const struct mib_scalar *s,
 		return memchr(v->str, '\0', v->len) ? MIB_ERR_WRONGVALUE
 						    : MIB_OK;
 	case W_INI_MODE:
-		return v->num == 1 || v->num == 2 ? MIB_OK : MIB_ERR_WRONGVALUE;
+		return v->num >= 1 && v->num <= 3 ? MIB_OK : MIB_ERR_WRONGVALUE;
 	case W_INI_ACTION:
 		return v->num == 1 || v->num == 2 ? MIB_OK : MIB_ERR_WRONGVALUE;
 	case W_TRAP_RATE:
@@ -1049,6 +1111,19 @@ mib_txn_has_uri(struct agent_mib_txn *t)
 	return t->g->ini.uri[0] != '\0';
 }
 
+static void
+mib_ini_load_refused(struct gwagent *g)
+{
+	char when[32];
+	struct tm tm;
+	time_t t = (time_t)g->ini.started;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	log_warnx("ini", "load refused: a load from %s is running since %s",
+		  g->ini.running, when);
+}
+
 static enum mib_err
 mib_misc_prepare(struct agent_mib_txn *t, const struct mib_op *op)
 {
@@ -1056,14 +1131,31 @@ mib_misc_prepare(struct agent_mib_txn *t, const struct mib_op *op)
 	case W_INI_ACTION:
 		if (op->v.num == 1 && !mib_txn_has_uri(t))
 			return MIB_ERR_INCONSISTENTVALUE;
-		if (op->v.num == 1 && t->g->ini.status == 1)
-			return MIB_ERR_RESOURCEUNAVAILABLE; /* one at a time */
+		if (op->v.num == 1 &&
+		    (t->g->ini.status == 1 || agent_fetch_busy(t->g->fetch))) {
+			/* One at a time; the running load's status and
+			 * diagnostics stay as they are. */
+			mib_ini_load_refused(t->g);
+			return MIB_ERR_INCONSISTENTVALUE;
+		}
 		return MIB_OK;
 	case W_INI_LINE:
 		return mib_prepare_ini_line(t, op);
 	default:
 		return MIB_OK;
 	}
+}
+
+void
+mib_ini_line_failed(struct agent_mib_txn *t, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->ops[i].c == NULL &&
+		    t->ops[i].n->scalar->prepare == mib_misc_prepare &&
+		    t->ops[i].n->scalar->what == W_INI_LINE)
+			mib_ini_line_record(t->g, 3, why);
 }
 
 static void
@@ -1082,6 +1174,9 @@ mib_misc_commit(struct agent_mib_txn *t, const struct mib_op *op)
 		break;
 	case W_INI_MODE:
 		g->ini.mode = (int)op->v.num;
+		break;
+	case W_INI_LINE:
+		mib_ini_line_record(g, 2, g->ini.line_pending);
 		break;
 	case W_INI_ACTION:
 		if (op->v.num == 1) /* save(2) ran at ACTION */
@@ -1122,9 +1217,11 @@ static const struct mib_scalar mib_regactions[] = {
 };
 
 static const struct mib_scalar mib_inimgmt[] = {
-	M(STR, W_INI_URI, 1),  M(INT, W_INI_MODE, 1),	M(INT, W_INI_ACTION, 1),
-	M(STR, W_INI_LINE, 1), M(INT, W_INI_STATUS, 0), M(STR, W_INI_DIAGS, 0),
-	M(STR, W_INI_TIME, 0),
+	M(STR, W_INI_URI, 1),	     M(INT, W_INI_MODE, 1),
+	M(INT, W_INI_ACTION, 1),     M(STR, W_INI_LINE, 1),
+	M(INT, W_INI_STATUS, 0),     M(STR, W_INI_DIAGS, 0),
+	M(STR, W_INI_TIME, 0),	     M(INT, W_INI_LINE_STATUS, 0),
+	M(STR, W_INI_LINE_DIAGS, 0), M(STR, W_INI_LINE_TIME, 0),
 };
 
 static const struct mib_scalar mib_traprate = M(UNS, W_TRAP_RATE, 1);
@@ -1197,6 +1294,9 @@ const struct mib_node agent_mib_nodes[] = {
 	S2(1, 3, mib_inimgmt, 4),
 	S2(1, 3, mib_inimgmt, 5),
 	S2(1, 3, mib_inimgmt, 6),
+	S2(1, 3, mib_inimgmt, 7),
+	S2(1, 3, mib_inimgmt, 8),
+	S2(1, 3, mib_inimgmt, 9),
 	T(1, 4, 1, mib_al),
 	{ { 1, 4, 3 }, 3, MIB_NODE_SCALAR, &mib_traprate, NULL },
 	{ { 1, 4, 4 }, 3, MIB_NODE_SCALAR, &mib_alarmchanged, NULL },

@@ -204,7 +204,9 @@ enum mib_err
 agent_mib_txn_action(struct agent_mib_txn *t)
 {
 	enum mib_err e;
+	char why[300];
 	size_t i;
+	int rc;
 
 	if (!t->prepared || t->acted)
 		return MIB_OK;
@@ -212,14 +214,18 @@ agent_mib_txn_action(struct agent_mib_txn *t)
 	 * (AgentX sends CleanupSet after the response), and an answered
 	 * SET must survive a crash; one that cannot be saved is refused. */
 	if (t->staged != NULL) {
-		t->old = agent_config_swap(t->g->config, t->staged);
-		t->staged = NULL;
-		if (agent_config_save(t->g->config) < 0) {
-			t->staged = agent_config_swap(t->g->config, t->old);
-			t->old = NULL;
+		/* written first, swapped in only once it is on disk */
+		if ((rc = agent_config_save_conf(t->g->config, t->staged)) <
+		    0) {
+			snprintf(why, sizeof(why), "cannot save %s: %s",
+				 agent_config_path(t->g->config),
+				 strerror(-rc));
+			mib_ini_line_failed(t, why);
 			t->prepared = 0;
 			return MIB_ERR_COMMITFAILED;
 		}
+		t->old = agent_config_swap(t->g->config, t->staged);
+		t->staged = NULL;
 	}
 	for (i = 0; i < t->n; i++) {
 		const struct mib_op *op = &t->ops[i];

@@ -91,6 +91,10 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "traps:v3_auth_pass", AS_SECRET, OFF(trap_v3_auth_pass), 8, 0 },
 	{ "traps:v3_priv_pass", AS_SECRET, OFF(trap_v3_priv_pass), 8, 0 },
 	{ "traps:v3_engine_id", AS_STR, OFF(trap_v3_engine_id), 0, 0 },
+	/* running unprivileged */
+	{ "agent:user", AS_STR, OFF(user), 0, 0 },
+	{ "agent:group", AS_STR, OFF(group), 0, 0 },
+	{ "agent:run_as_root", AS_BOOL, OFF(run_as_root), 0, 0 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))

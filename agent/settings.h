@@ -4,7 +4,8 @@
  * INI lives, how to reach or be the SNMP master, the SIP socket, trap
  * limits.  Read with iniparser; see gwagentd(8) and examples/gwagentd.conf.
  *
- *   [agent]  gateway_ini, log_level, ini_dir, fetch_netrc, fetch_allow
+ *   [agent]  gateway_ini, log_level, ini_dir, fetch_netrc, fetch_allow,
+ *            user, group, run_as_root
  *   [snmp]   agentx_socket, master, listen, rocommunity, rwcommunity,
  *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir,
  *            sys_contact, sys_name, sys_location, sys_writable,
@@ -83,6 +84,10 @@ struct agent_settings {
 	char *trap_v3_priv_pass; /**< secret, at least 8 characters */
 	char *trap_v3_engine_id; /**< the sink's snmpEngineID in hex: no
 				    discovery before an inform [NULL] */
+	/* [agent] running unprivileged (agent/priv.h) */
+	char *user;	 /**< account to drop root to [NULL: none] */
+	char *group;	 /**< its group [NULL: the user's primary group] */
+	int run_as_root; /**< started as root without user: allowed [0] */
 };
 
 /**

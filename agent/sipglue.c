@@ -25,7 +25,47 @@ struct agent_sip {
 	struct agent_timer timer;
 	int fds[AGENT_SIP_MAXFD];
 	int nfds;
+	struct sipreg_engine_stats logged; /* counters in the last log line */
+	uint64_t logged_ms;		   /* when (0: never) */
 };
+
+#define AGENT_SIP_STATS_LOG_MS 60000
+
+/* The engine's request and drop counters at debug when they changed, at
+ * most once a minute (always when @p force). */
+static void
+agent_sip_log_stats(struct agent_sip *s, int force)
+{
+	struct sipreg_engine_stats st;
+	uint64_t now = agent_event_now(s->ev);
+
+	if (sipreg_engine_stats(s->engine, &st) < 0)
+		return;
+	if (st.requests == s->logged.requests &&
+	    st.malformed == s->logged.malformed &&
+	    st.stray == s->logged.stray &&
+	    st.via_mismatch == s->logged.via_mismatch &&
+	    st.bad_responses == s->logged.bad_responses)
+		return;
+	if (!force && s->logged_ms != 0 &&
+	    now - s->logged_ms < AGENT_SIP_STATS_LOG_MS)
+		return;
+	log_debug(
+		"sip",
+		"requests %llu (OPTIONS answered 200: %llu, answered with "
+		"an error: %llu, ACK: %llu, unsent: %llu); dropped: "
+		"unparsable %llu, stray %llu, Via %llu; malformed "
+		"responses %llu",
+		(unsigned long long)st.requests,
+		(unsigned long long)st.options_ok,
+		(unsigned long long)st.req_rejected,
+		(unsigned long long)st.acks, (unsigned long long)st.req_unsent,
+		(unsigned long long)st.malformed, (unsigned long long)st.stray,
+		(unsigned long long)st.via_mismatch,
+		(unsigned long long)st.bad_responses);
+	s->logged = st;
+	s->logged_ms = now != 0 ? now : 1;
+}
 
 static void agent_sip_readable(int fd, short revents, void *arg);
 
@@ -55,6 +95,7 @@ agent_sip_readable(int fd, short revents, void *arg)
 
 	(void)revents;
 	sipreg_engine_readable(s->engine, fd);
+	agent_sip_log_stats(s, 0);
 	agent_sip_sync(s);
 }
 
@@ -147,6 +188,7 @@ agent_sip_destroy(struct agent_sip *s)
 
 	if (s == NULL)
 		return;
+	agent_sip_log_stats(s, 1);
 	agent_timer_stop(&s->timer);
 	for (i = 0; i < s->nfds; i++)
 		agent_event_fd_del(s->ev, s->fds[i]);

@@ -19,76 +19,16 @@
 
 #define EOL "\r\n"
 
-struct sbuf {
-	char *p;
-	size_t n, cap;
-	int nomem;
-};
-
 static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	if (sb->nomem)
-		return;
-	if (sb->n + n + 1 > sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 4096;
-		char *p;
-
-		while (sb->n + n + 1 > cap)
-			cap *= 2;
-		/* not realloc: the old buffer may hold passwords */
-		if ((p = malloc(cap)) == NULL) {
-			sb->nomem = 1;
-			return;
-		}
-		if (sb->p != NULL)
-			memcpy(p, sb->p, sb->n);
-		if (sb->p != NULL)
-			ini_secure_zero(sb->p, sb->n);
-		free(sb->p);
-		sb->p = p;
-		sb->cap = cap;
-	}
-	memcpy(sb->p + sb->n, s, n);
-	sb->n += n;
-	sb->p[sb->n] = '\0';
-}
-
-static void
-sb_puts(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(tmp))
-		sb_add(sb, tmp, (size_t)n);
-	else
-		sb->nomem = 1;
-}
-
-static void
-sb_quoted(struct sbuf *sb, const char *s, char pref)
+sb_quoted(struct ini_buf *sb, const char *s, char pref)
 {
 	char q = pref, other = pref == '"' ? '\'' : '"';
 
 	if (strchr(s, q) != NULL)
 		q = other;
-	sb_add(sb, &q, 1);
-	sb_puts(sb, s);
-	sb_add(sb, &q, 1);
+	ini_buf_add(sb, &q, 1);
+	ini_buf_puts(sb, s);
+	ini_buf_add(sb, &q, 1);
 }
 
 static bool
@@ -101,14 +41,14 @@ must_obfuscate(const char *s, unsigned flags)
 }
 
 static void
-put_value(struct sbuf *sb, const struct ini_param *p, const struct ini_val *v,
-	  unsigned flags, char q)
+put_value(struct ini_buf *sb, const struct ini_param *p,
+	  const struct ini_val *v, unsigned flags, char q)
 {
 	const char *s = v->s ? v->s : "";
 	char *obf;
 
 	if (!ini_param_is_text(p)) {
-		sb_printf(sb, "%ld", v->i);
+		ini_buf_printf(sb, "%ld", v->i);
 		return;
 	}
 	if (p->type != INI_TYPE_PASSWORD || !must_obfuscate(s, flags)) {
@@ -131,7 +71,7 @@ omitted(const struct ini_param *p, unsigned flags)
 }
 
 static void
-put_header(struct sbuf *sb, unsigned flags)
+put_header(struct ini_buf *sb, unsigned flags)
 {
 	const char *pw = "obfuscated ($1$ + base64, not encrypted)";
 
@@ -139,84 +79,85 @@ put_header(struct sbuf *sb, unsigned flags)
 		pw = "omitted";
 	else if (flags & INI_EXPORT_CLEAR_SECRETS)
 		pw = "in clear";
-	sb_puts(sb, ";**************" EOL ";** Ini File **" EOL
-		    ";**************" EOL EOL);
-	sb_puts(sb, ";Board: gwagent" EOL);
-	sb_puts(sb, ";Software Version: " PACKAGE_VERSION EOL);
-	sb_printf(sb, ";Passwords: %s" EOL EOL, pw);
+	ini_buf_puts(sb, ";**************" EOL ";** Ini File **" EOL
+			 ";**************" EOL EOL);
+	ini_buf_puts(sb, ";Board: gwagent" EOL);
+	ini_buf_puts(sb, ";Software Version: " PACKAGE_VERSION EOL);
+	ini_buf_printf(sb, ";Passwords: %s" EOL EOL, pw);
 }
 
 static void
-put_scalars(struct sbuf *sb, const struct ini_conf *c, unsigned flags)
+put_scalars(struct ini_buf *sb, const struct ini_conf *c, unsigned flags)
 {
 	unsigned i;
 
-	sb_puts(sb, "[SIP Params]" EOL EOL);
+	ini_buf_puts(sb, "[SIP Params]" EOL EOL);
 	for (i = 0; i < INI_P__SCALARS; i++) {
 		if (omitted(&ini_catalog[i], flags))
 			continue;
-		sb_printf(sb, "%s = ", ini_catalog[i].name);
+		ini_buf_printf(sb, "%s = ", ini_catalog[i].name);
 		put_value(sb, &ini_catalog[i], &c->sc[i], flags, '\'');
-		sb_puts(sb, EOL);
+		ini_buf_puts(sb, EOL);
 	}
-	sb_puts(sb, EOL);
+	ini_buf_puts(sb, EOL);
 }
 
 static void
-put_format(struct sbuf *sb, const struct ini_tabdesc *td, unsigned flags)
+put_format(struct ini_buf *sb, const struct ini_tabdesc *td, unsigned flags)
 {
 	const char *sep = "";
 	unsigned c;
 
-	sb_printf(sb, "FORMAT %s = ", td->index_name);
+	ini_buf_printf(sb, "FORMAT %s = ", td->index_name);
 	for (c = 0; c < td->ncols; c++) {
 		if (omitted(&ini_catalog[td->first + c], flags))
 			continue;
-		sb_printf(sb, "%s%s", sep, ini_catalog[td->first + c].name);
+		ini_buf_printf(sb, "%s%s", sep,
+			       ini_catalog[td->first + c].name);
 		sep = ", ";
 	}
-	sb_puts(sb, ";" EOL);
+	ini_buf_puts(sb, ";" EOL);
 }
 
 static void
-put_row(struct sbuf *sb, const struct ini_tabdesc *td, const struct ini_row *r,
-	unsigned flags)
+put_row(struct ini_buf *sb, const struct ini_tabdesc *td,
+	const struct ini_row *r, unsigned flags)
 {
 	const char *sep = "";
 	unsigned c;
 
-	sb_printf(sb, "%s %ld = ", td->name, r->index);
+	ini_buf_printf(sb, "%s %ld = ", td->name, r->index);
 	for (c = 0; c < td->ncols; c++) {
 		const struct ini_param *p = &ini_catalog[td->first + c];
 
 		if (omitted(p, flags))
 			continue;
-		sb_puts(sb, sep);
+		ini_buf_puts(sb, sep);
 		put_value(sb, p, &r->v[c], flags, '"');
 		sep = ", ";
 	}
-	sb_puts(sb, ";" EOL);
+	ini_buf_puts(sb, ";" EOL);
 }
 
 static void
-put_table(struct sbuf *sb, const struct ini_conf *c, enum ini_table t,
+put_table(struct ini_buf *sb, const struct ini_conf *c, enum ini_table t,
 	  unsigned flags)
 {
 	const struct ini_tabdesc *td = &ini_tables[t];
 	size_t i;
 
-	sb_printf(sb, "[ %s ]" EOL EOL, td->name);
+	ini_buf_printf(sb, "[ %s ]" EOL EOL, td->name);
 	put_format(sb, td, flags);
 	for (i = 0; i < c->t[t].n; i++)
 		put_row(sb, td, c->t[t].rows[i], flags);
-	sb_printf(sb, EOL "[ \\%s ]" EOL EOL, td->name);
+	ini_buf_printf(sb, EOL "[ \\%s ]" EOL EOL, td->name);
 }
 
 int
 ini_conf_export(const struct ini_conf *conf, unsigned flags, char **out,
 		size_t *len)
 {
-	struct sbuf sb = { 0 };
+	struct ini_buf sb = { 0 };
 	int t;
 
 	if (conf == NULL || out == NULL)
@@ -226,9 +167,7 @@ ini_conf_export(const struct ini_conf *conf, unsigned flags, char **out,
 	for (t = 0; t < INI_TABLE__COUNT; t++)
 		put_table(&sb, conf, (enum ini_table)t, flags);
 	if (sb.nomem) {
-		if (sb.p != NULL)
-			ini_secure_zero(sb.p, sb.n);
-		free(sb.p);
+		ini_buf_free(&sb);
 		return -ENOMEM;
 	}
 	*out = sb.p;

@@ -72,6 +72,20 @@ int ini_parse_long(const char *s, size_t n, long *out);
 char *ini_b64_encode(const unsigned char *in, size_t n);
 int ini_b64_decode(const char *in, unsigned char **out, size_t *outlen);
 char *ini_obfuscate(const char *clear);
+
+/* A growing NUL-terminated text buffer; it may hold passwords, so it is
+ * never realloc'd and ini_buf_free() clears it.  After an allocation
+ * failure nomem is set and later additions are ignored. */
+struct ini_buf {
+	char *p;
+	size_t n, cap;
+	int nomem;
+};
+void ini_buf_add(struct ini_buf *b, const char *s, size_t n);
+void ini_buf_puts(struct ini_buf *b, const char *s);
+void ini_buf_printf(struct ini_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ini_buf_free(struct ini_buf *b);
 int ini_deobfuscate(const char *text, char **clear);
 
 /* conf.c */

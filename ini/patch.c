@@ -43,77 +43,6 @@
 #define MAXCOLS	 64 /* apply.c keeps columns in a uint64_t */
 #define OBF_MARK "$1$"
 
-/* ---- output buffer (may hold passwords) ---------------------------- */
-
-struct pbuf {
-	char *p;
-	size_t n, cap;
-	int nomem;
-};
-
-static void
-pb_add(struct pbuf *b, const char *s, size_t n)
-{
-	if (b->nomem)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (b->n + n + 1 > cap)
-			cap *= 2;
-		/* not realloc: the old buffer may hold passwords */
-		if ((p = malloc(cap)) == NULL) {
-			b->nomem = 1;
-			return;
-		}
-		if (b->p != NULL) {
-			memcpy(p, b->p, b->n);
-			ini_secure_zero(b->p, b->n);
-		}
-		free(b->p);
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-pb_puts(struct pbuf *b, const char *s)
-{
-	pb_add(b, s, strlen(s));
-}
-
-static void pb_printf(struct pbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-pb_printf(struct pbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(tmp))
-		pb_add(b, tmp, (size_t)n);
-	else
-		b->nomem = 1;
-}
-
-static void
-pb_free(struct pbuf *b)
-{
-	if (b->p != NULL)
-		ini_secure_zero(b->p, b->n);
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 /* ---- context ------------------------------------------------------ */
 
 struct pedit {
@@ -134,12 +63,12 @@ struct pblock {
 struct pctx {
 	const struct ini_doc *doc;
 	const struct ini_conf *from, *to;
-	struct pedit *ed;   /* per item */
-	struct pbuf *ins;   /* per item + 1: lines put before item i */
-	struct pblock *blk; /* per block */
-	const char *eol;    /* for new lines */
-	bool obf;	    /* some password of doc is obfuscated */
-	int scalar_quote;   /* for new text scalars */
+	struct pedit *ed;    /* per item */
+	struct ini_buf *ins; /* per item + 1: lines put before item i */
+	struct pblock *blk;  /* per block */
+	const char *eol;     /* for new lines */
+	bool obf;	     /* some password of doc is obfuscated */
+	int scalar_quote;    /* for new text scalars */
 	struct ini_patch_stats st;
 	int nomem;
 };
@@ -338,7 +267,7 @@ must_obfuscate(const char *s)
  * password form the document uses at this place.
  */
 static void
-put_value(struct pctx *px, struct pbuf *b, const struct ini_param *p,
+put_value(struct pctx *px, struct ini_buf *b, const struct ini_param *p,
 	  const struct ini_val *v, int quote, int dflt_quote, bool obf,
 	  bool field)
 {
@@ -347,7 +276,7 @@ put_value(struct pctx *px, struct pbuf *b, const struct ini_param *p,
 	char q;
 
 	if (!ini_param_is_text(p)) {
-		pb_printf(b, "%ld", v->i);
+		ini_buf_printf(b, "%ld", v->i);
 		return;
 	}
 	if (p->type == INI_TYPE_PASSWORD && *s != '\0' &&
@@ -364,25 +293,25 @@ put_value(struct pctx *px, struct pbuf *b, const struct ini_param *p,
 	if (q != 0 && strchr(s, q) != NULL)
 		q = q == '"' ? '\'' : '"';
 	if (q != 0)
-		pb_add(b, &q, 1);
-	pb_puts(b, s);
+		ini_buf_add(b, &q, 1);
+	ini_buf_puts(b, s);
 	if (q != 0)
-		pb_add(b, &q, 1);
+		ini_buf_add(b, &q, 1);
 	free(enc); /* obfuscated: no secret in clear */
 }
 
 /* ---- edits -------------------------------------------------------- */
 
 static void
-set_line(struct pctx *px, size_t i, struct pbuf *b)
+set_line(struct pctx *px, size_t i, struct ini_buf *b)
 {
 	if (b->nomem) {
 		px->nomem = 1;
-		pb_free(b);
+		ini_buf_free(b);
 		return;
 	}
 	if (b->p == NULL)
-		pb_add(b, "", 0);
+		ini_buf_add(b, "", 0);
 	if (b->nomem) {
 		px->nomem = 1;
 		return;
@@ -400,22 +329,22 @@ set_line(struct pctx *px, size_t i, struct pbuf *b)
 
 /* Ends a line inserted before item at. */
 static void
-end_line(struct pctx *px, size_t at, struct pbuf *line)
+end_line(struct pctx *px, size_t at, struct ini_buf *line)
 {
-	pb_puts(line, px->eol);
-	pb_add(&px->ins[at], line->p ? line->p : "", line->n);
+	ini_buf_puts(line, px->eol);
+	ini_buf_add(&px->ins[at], line->p ? line->p : "", line->n);
 	px->st.added++;
 	if (line->nomem || px->ins[at].nomem)
 		px->nomem = 1;
-	pb_free(line);
+	ini_buf_free(line);
 }
 
 static void
 insert_text(struct pctx *px, size_t at, const char *s)
 {
-	struct pbuf line = { 0 };
+	struct ini_buf line = { 0 };
 
-	pb_puts(&line, s);
+	ini_buf_puts(&line, s);
 	end_line(px, at, &line);
 }
 
@@ -427,20 +356,20 @@ rewrite_scalar(struct pctx *px, size_t i, const struct ini_param *p)
 	const struct ini_item *it = &px->doc->items[i];
 	const char *raw = it->raw;
 	size_t n = it->raw_len, eq, vs, ve;
-	struct pbuf b = { 0 };
+	struct ini_buf b = { 0 };
 
 	eq = (size_t)((const char *)memchr(raw, '=', n) - raw);
 	for (vs = eq + 1; vs < n && is_ws(raw[vs]); vs++)
 		;
 	for (ve = n; ve > vs && is_ws(raw[ve - 1]); ve--)
 		;
-	pb_add(&b, raw, vs);
+	ini_buf_add(&b, raw, vs);
 	if (vs == ve && vs == eq + 1 && eq > 0 && is_ws(raw[eq - 1]))
-		pb_puts(&b, " ");
+		ini_buf_puts(&b, " ");
 	put_value(px, &b, p, &px->to->sc[p->id], it->quote, px->scalar_quote,
 		  p->type == INI_TYPE_PASSWORD && is_obfuscated(it->value),
 		  false);
-	pb_add(&b, raw + ve, n - ve);
+	ini_buf_add(&b, raw + ve, n - ve);
 	set_line(px, i, &b);
 }
 
@@ -499,9 +428,9 @@ out:
 static void
 add_scalar(struct pctx *px, size_t at, const struct ini_param *p)
 {
-	struct pbuf line = { 0 };
+	struct ini_buf line = { 0 };
 
-	pb_printf(&line, "%s = ", p->name);
+	ini_buf_printf(&line, "%s = ", p->name);
 	put_value(px, &line, p, &px->to->sc[p->id], px->scalar_quote,
 		  px->scalar_quote ? px->scalar_quote : '\'', px->obf, false);
 	end_line(px, at, &line);
@@ -599,11 +528,11 @@ split_fields(const struct ini_item *it, struct span **out, size_t *list,
 
 /* What goes into one appended field of a row. */
 static void
-put_appended(struct pctx *px, struct pbuf *b, const struct pblock *blk,
+put_appended(struct pctx *px, struct ini_buf *b, const struct pblock *blk,
 	     const struct ini_param *p, const struct ini_val *v)
 {
 	if (is_default(p, v))
-		pb_puts(b, "$$");
+		ini_buf_puts(b, "$$");
 	else
 		put_value(px, b, p, v, blk->quote, '"', px->obf, true);
 }
@@ -620,7 +549,7 @@ rewrite_list(struct pctx *px, size_t i, const struct pblock *blk,
 	const struct ini_tabdesc *td = &ini_tables[blk->t];
 	const char *raw = it->raw, *sep = ", ";
 	size_t nf = it->nfields, list, semi, seplen = 2, k;
-	struct pbuf b = { 0 };
+	struct ini_buf b = { 0 };
 	struct span *sp;
 	unsigned c;
 	bool first = nf == 0;
@@ -633,7 +562,7 @@ rewrite_list(struct pctx *px, size_t i, const struct pblock *blk,
 		sep = raw + sp[0].e;
 		seplen = sp[1].b - sp[0].e;
 	}
-	pb_add(&b, raw, nf > 0 ? sp[0].b : list);
+	ini_buf_add(&b, raw, nf > 0 ? sp[0].b : list);
 	for (k = 0; k < nf; k++) {
 		const struct ini_param *p = blk->map[k];
 
@@ -648,9 +577,9 @@ rewrite_list(struct pctx *px, size_t i, const struct pblock *blk,
 					  : is_obfuscated(it->fields[k].text),
 				  true);
 		else
-			pb_add(&b, raw + sp[k].b, sp[k].e - sp[k].b);
+			ini_buf_add(&b, raw + sp[k].b, sp[k].e - sp[k].b);
 		if (k + 1 < nf)
-			pb_add(&b, raw + sp[k].e, sp[k + 1].b - sp[k].e);
+			ini_buf_add(&b, raw + sp[k].e, sp[k + 1].b - sp[k].e);
 	}
 	for (c = 0; c < td->ncols; c++) {
 		const struct ini_param *p = &ini_catalog[td->first + c];
@@ -658,24 +587,24 @@ rewrite_list(struct pctx *px, size_t i, const struct pblock *blk,
 		if (!(blk->append & (UINT64_C(1) << c)))
 			continue;
 		if (first)
-			pb_puts(&b, " ");
+			ini_buf_puts(&b, " ");
 		else
-			pb_add(&b, sep, seplen);
+			ini_buf_add(&b, sep, seplen);
 		first = false;
 		if (tr == NULL)
-			pb_puts(&b, p->name);
+			ini_buf_puts(&b, p->name);
 		else
 			put_appended(px, &b, blk, p, &tr->v[c]);
 	}
-	pb_add(&b, raw + (nf > 0 ? sp[nf - 1].e : semi),
-	       it->raw_len - (nf > 0 ? sp[nf - 1].e : semi));
+	ini_buf_add(&b, raw + (nf > 0 ? sp[nf - 1].e : semi),
+		    it->raw_len - (nf > 0 ? sp[nf - 1].e : semi));
 	free(sp);
 	set_line(px, i, &b);
 }
 
 /* "T idx = " (after a model row of the block when there is one). */
 static void
-put_row_head(struct pctx *px, struct pbuf *b, size_t bi, long index,
+put_row_head(struct pctx *px, struct ini_buf *b, size_t bi, long index,
 	     const char **sep, size_t *seplen, size_t *tail_at,
 	     struct span **tsp)
 {
@@ -688,7 +617,7 @@ put_row_head(struct pctx *px, struct pbuf *b, size_t bi, long index,
 	*tail_at = NOITEM;
 	if (px->blk[bi].last_row == NOITEM ||
 	    px->doc->items[px->blk[bi].last_row].nfields == 0) {
-		pb_printf(b, "%s %ld = ", px->doc->blocks[bi].name, index);
+		ini_buf_printf(b, "%s %ld = ", px->doc->blocks[bi].name, index);
 		return;
 	}
 	m = &px->doc->items[px->blk[bi].last_row];
@@ -708,9 +637,9 @@ put_row_head(struct pctx *px, struct pbuf *b, size_t bi, long index,
 	       m->raw[p] != '=')
 		p++;
 	ie = p;
-	pb_add(b, m->raw, ib);
-	pb_printf(b, "%ld", index);
-	pb_add(b, m->raw + ie, (*tsp)[0].b - ie);
+	ini_buf_add(b, m->raw, ib);
+	ini_buf_printf(b, "%ld", index);
+	ini_buf_add(b, m->raw + ie, (*tsp)[0].b - ie);
 	if (m->nfields >= 2) {
 		*sep = m->raw + (*tsp)[0].e;
 		*seplen = (*tsp)[1].b - (*tsp)[0].e;
@@ -727,7 +656,7 @@ add_row(struct pctx *px, size_t bi, const struct ini_row *tr)
 	const struct ini_item *f = &px->doc->items[px->doc->blocks[bi].format];
 	const char *sep;
 	size_t seplen, tail_at, k;
-	struct pbuf line = { 0 };
+	struct ini_buf line = { 0 };
 	struct span *tsp;
 	bool any = false;
 	unsigned c;
@@ -737,7 +666,7 @@ add_row(struct pctx *px, size_t bi, const struct ini_row *tr)
 		const struct ini_param *p = blk->map[k];
 
 		if (any)
-			pb_add(&line, sep, seplen);
+			ini_buf_add(&line, sep, seplen);
 		any = true;
 		put_value(px, &line, p, &tr->v[p->id - td->first], blk->quote,
 			  '"', px->obf, true);
@@ -746,7 +675,7 @@ add_row(struct pctx *px, size_t bi, const struct ini_row *tr)
 		if (!(blk->append & (UINT64_C(1) << c)))
 			continue;
 		if (any)
-			pb_add(&line, sep, seplen);
+			ini_buf_add(&line, sep, seplen);
 		any = true;
 		put_appended(px, &line, blk, &ini_catalog[td->first + c],
 			     &tr->v[c]);
@@ -754,9 +683,9 @@ add_row(struct pctx *px, size_t bi, const struct ini_row *tr)
 	if (tail_at != NOITEM) {
 		const struct ini_item *m = &px->doc->items[blk->last_row];
 
-		pb_add(&line, m->raw + tail_at, m->raw_len - tail_at);
+		ini_buf_add(&line, m->raw + tail_at, m->raw_len - tail_at);
 	} else
-		pb_puts(&line, ";");
+		ini_buf_puts(&line, ";");
 	free(tsp);
 	end_line(px, px->doc->blocks[bi].end, &line);
 }
@@ -767,26 +696,26 @@ add_body(struct pctx *px, size_t at, enum ini_table t, const char *name,
 	 const struct ini_tab *rows, int quote)
 {
 	const struct ini_tabdesc *td = &ini_tables[t];
-	struct pbuf line = { 0 };
+	struct ini_buf line = { 0 };
 	size_t r;
 	unsigned c;
 
-	pb_printf(&line, "FORMAT %s = ", td->index_name);
+	ini_buf_printf(&line, "FORMAT %s = ", td->index_name);
 	for (c = 0; c < td->ncols; c++)
-		pb_printf(&line, "%s%s", c ? ", " : "",
-			  ini_catalog[td->first + c].name);
-	pb_puts(&line, ";");
+		ini_buf_printf(&line, "%s%s", c ? ", " : "",
+			       ini_catalog[td->first + c].name);
+	ini_buf_puts(&line, ";");
 	end_line(px, at, &line);
 	for (r = 0; r < rows->n; r++) {
-		pb_printf(&line, "%s %ld = ", name, rows->rows[r]->index);
+		ini_buf_printf(&line, "%s %ld = ", name, rows->rows[r]->index);
 		for (c = 0; c < td->ncols; c++) {
 			if (c > 0)
-				pb_puts(&line, ", ");
+				ini_buf_puts(&line, ", ");
 			put_value(px, &line, &ini_catalog[td->first + c],
 				  &rows->rows[r]->v[c], quote, '"', px->obf,
 				  true);
 		}
-		pb_puts(&line, ";");
+		ini_buf_puts(&line, ";");
 		end_line(px, at, &line);
 	}
 }
@@ -967,33 +896,33 @@ patch_tables(struct pctx *px)
  * or before inserted lines), so that line end gets its own '\r'.
  */
 static void
-line_start(struct pbuf *out, char first)
+line_start(struct ini_buf *out, char first)
 {
 	if (first == '\n' && out->n > 0 && out->p[out->n - 1] == '\r')
-		pb_puts(out, "\r");
+		ini_buf_puts(out, "\r");
 }
 
 static void
-put_inserted(struct pctx *px, struct pbuf *out, size_t at, bool *open)
+put_inserted(struct pctx *px, struct ini_buf *out, size_t at, bool *open)
 {
 	if (px->ins[at].n == 0)
 		return;
 	if (*open) /* the line before has no end of line: give it one */
-		pb_puts(out, px->eol);
+		ini_buf_puts(out, px->eol);
 	*open = false;
 	line_start(out, px->ins[at].p[0]);
-	pb_add(out, px->ins[at].p, px->ins[at].n);
+	ini_buf_add(out, px->ins[at].p, px->ins[at].n);
 }
 
 static void
-build(struct pctx *px, struct pbuf *out)
+build(struct pctx *px, struct ini_buf *out)
 {
 	const struct ini_doc *doc = px->doc;
 	bool open = false;
 	size_t i, n;
 
 	if (doc->bom)
-		pb_add(out, doc->buf, 3);
+		ini_buf_add(out, doc->buf, 3);
 	for (i = 0; i < doc->nitems; i++) {
 		const struct ini_item *it = &doc->items[i];
 
@@ -1002,17 +931,17 @@ build(struct pctx *px, struct pbuf *out)
 			continue;
 		n = eol_len(doc, i);
 		if (px->ed[i].text != NULL)
-			pb_add(out, px->ed[i].text, px->ed[i].len);
+			ini_buf_add(out, px->ed[i].text, px->ed[i].len);
 		else {
 			line_start(out, it->raw_len + n > 0 ? it->raw[0] : 0);
-			pb_add(out, it->raw, it->raw_len);
+			ini_buf_add(out, it->raw, it->raw_len);
 		}
-		pb_add(out, it->raw + it->raw_len, n);
+		ini_buf_add(out, it->raw + it->raw_len, n);
 		open = n == 0;
 	}
 	put_inserted(px, out, doc->nitems, &open);
 	if (out->p == NULL)
-		pb_add(out, "", 0);
+		ini_buf_add(out, "", 0);
 }
 
 static int
@@ -1042,7 +971,7 @@ pctx_free(struct pctx *px)
 			free(px->ed[i].text);
 		}
 	for (i = 0; px->ins != NULL && i <= px->doc->nitems; i++)
-		pb_free(&px->ins[i]);
+		ini_buf_free(&px->ins[i]);
 	free(px->ed);
 	free(px->ins);
 	free(px->blk);
@@ -1054,7 +983,7 @@ ini_doc_patch(const struct ini_doc *doc, const struct ini_conf *to, char **out,
 {
 	struct pctx px = { .doc = doc, .to = to };
 	struct ini_conf *from = NULL;
-	struct pbuf b = { 0 };
+	struct ini_buf b = { 0 };
 	int rc;
 
 	if (doc == NULL || to == NULL || out == NULL)
@@ -1080,7 +1009,7 @@ ini_doc_patch(const struct ini_doc *doc, const struct ini_conf *to, char **out,
 		*stats = px.st;
 	memset(&b, 0, sizeof(b));
 out:
-	pb_free(&b);
+	ini_buf_free(&b);
 	pctx_free(&px);
 	ini_conf_destroy(from);
 	return rc;

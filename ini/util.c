@@ -7,6 +7,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,4 +321,66 @@ ini_deobfuscate(const char *text, char **clear)
 	}
 	*clear = (char *)dec;
 	return 0;
+}
+
+/* ---- text buffer that may hold passwords -------------------------- */
+
+void
+ini_buf_add(struct ini_buf *b, const char *s, size_t n)
+{
+	if (b->nomem)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (b->n + n + 1 > cap)
+			cap *= 2;
+		/* not realloc: the old buffer may hold passwords */
+		if ((p = malloc(cap)) == NULL) {
+			b->nomem = 1;
+			return;
+		}
+		if (b->p != NULL) {
+			memcpy(p, b->p, b->n);
+			ini_secure_zero(b->p, b->n);
+		}
+		free(b->p);
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+void
+ini_buf_puts(struct ini_buf *b, const char *s)
+{
+	ini_buf_add(b, s, strlen(s));
+}
+
+void
+ini_buf_printf(struct ini_buf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(tmp))
+		ini_buf_add(b, tmp, (size_t)n);
+	else
+		b->nomem = 1;
+}
+
+void
+ini_buf_free(struct ini_buf *b)
+{
+	if (b->p != NULL)
+		ini_secure_zero(b->p, b->n);
+	free(b->p);
+	memset(b, 0, sizeof(*b));
 }

@@ -30,6 +30,9 @@ struct auth_realm {
 	enum sip_digest_alg alg;
 	enum sip_digest_qop qop;
 	uint32_t nc;
+	/* -sess: the cnonce of H(A1), chosen once per nonce (RFC 7616
+	 * §3.4.2), "" until the first credentials for the nonce */
+	char sess_cnonce[2 * AUTH_CNONCE_BYTES + 1];
 	char *realm;
 	char *nonce;
 	char *opaque;
@@ -307,6 +310,10 @@ sip_auth_commit(struct sip_auth *a)
 		if (a->cand[i].used)
 			adopt(a, &a->cand[i]);
 	sip_auth_begin(a);
+	/* RFC 3261 §22.1: the credentials just rejected are not sent
+	 * again; the next request goes without and gets a new challenge */
+	if (rc == -EACCES)
+		sip_auth_forget(a);
 	return rc;
 }
 
@@ -408,7 +415,9 @@ build_one(struct sip_auth *a, struct auth_realm *r, struct hdr_buf *b,
 	char response[SIP_DIGEST_HEX_MAX];
 	int rc;
 
-	if ((rc = sip_digest_cnonce(cnonce, AUTH_CNONCE_BYTES)) != 0)
+	if (r->sess && r->sess_cnonce[0] != '\0')
+		memcpy(cnonce, r->sess_cnonce, sizeof(cnonce));
+	else if ((rc = sip_digest_cnonce(cnonce, AUTH_CNONCE_BYTES)) != 0)
 		return rc;
 	in->alg = r->alg;
 	in->sess = r->sess;
@@ -427,6 +436,8 @@ build_one(struct sip_auth *a, struct auth_realm *r, struct hdr_buf *b,
 		return b->rc;
 	r->nc = in->nc;
 	r->sent = true;
+	if (r->sess)
+		memcpy(r->sess_cnonce, cnonce, sizeof(r->sess_cnonce));
 	return 0;
 }
 

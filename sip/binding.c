@@ -696,10 +696,12 @@ succeed(struct sipreg_binding *b)
 		b->state = SIPREG_UNREGISTERED;
 		b->granted = 0;
 		b->pinned = false;
+		b->reg_until = 0;
 		return;
 	}
 	b->granted = sip_policy_granted(b->sent_expires, r->contact_expires,
 					r->header_expires);
+	b->reg_until = sip_engine_now(b->e) + (uint64_t)b->granted * 1000;
 	b->pinned = true;
 	b->last_success_ms = sip_engine_now(b->e);
 	b->last_success_time = (int64_t)time(NULL);
@@ -842,6 +844,7 @@ on_result(struct sip_tx *tx)
 	struct sipreg_binding *b = SIP_CONTAINER(tx, struct sipreg_binding, tx);
 	struct sip_addr *a = &b->addrs[b->cur];
 	bool answered = tx->res.kind == SIP_RES_RESPONSE;
+	bool malformed = tx->res.kind == SIP_RES_MALFORMED;
 	/* a connection in use was reset (idle timeout of a NAT or of the
 	 * registrar): once per cycle, send again on a new one before
 	 * blaming the address, which stays as it was */
@@ -852,13 +855,33 @@ on_result(struct sip_tx *tx)
 	if (b->zombie && !b->remove_after)
 		return;
 	disarm(b);
+	/* no answer (or an unreadable 2xx): the registrar may have taken
+	 * the REGISTER */
+	if ((!answered && !malformed) ||
+	    (malformed && tx->res.code >= 200 && tx->res.code < 300)) {
+		uint64_t until = b->sent_ms + (uint64_t)b->sent_expires * 1000;
+
+		if (b->sent_expires > 0 && until > b->reg_until)
+			b->reg_until = until;
+	}
 	if (!resend) {
-		a->online = answered;
-		a->last_code = answered ? tx->res.code : -1;
+		a->online = answered || malformed;
+		a->last_code = answered || malformed ? tx->res.code : -1;
 		a->last_ms = sip_engine_now(b->e);
 	}
 	if (answered) {
 		on_response(b);
+	} else if (malformed) {
+		/* the registrar answered: no failover, the normal retry */
+		char why[96];
+
+		b->c.failed++;
+		b->last_code = tx->res.code;
+		copy_str(b->last_reason, sizeof(b->last_reason),
+			 tx->res.reason);
+		snprintf(why, sizeof(why), "malformed %d response",
+			 tx->res.code);
+		fail(b, false, why);
 	} else if (tx->res.kind == SIP_RES_TIMEOUT) {
 		b->c.timeouts++;
 		failover(b, "timeout");
@@ -948,6 +971,30 @@ sip_binding_give_up(struct sipreg_binding *b)
 	sip_binding_notify(b);
 	if (b->remove_after)
 		release(b);
+}
+
+bool
+sip_binding_may_be_registered(const struct sipreg_binding *b)
+{
+	if (sip_tx_busy(&b->tx) && b->sent_expires > 0)
+		return true;
+	return b->reg_until > sip_engine_now(b->e);
+}
+
+void
+sip_binding_stop(struct sipreg_binding *b)
+{
+	if (b->zombie)
+		return;
+	sip_ka_stop(b);
+	sip_tx_abort(&b->tx);
+	unqueue(b);
+	disarm(b);
+	b->want_unreg = true;
+	b->state = SIPREG_UNREGISTERED;
+	b->granted = 0;
+	b->dns_wait = false;
+	sip_binding_notify(b);
 }
 
 void

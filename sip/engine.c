@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sip/sip_int.h"
 
@@ -334,6 +335,162 @@ is_response(const char *buf, size_t len)
 	return len >= 8 && strncmp(buf, "SIP/2.0 ", 8) == 0;
 }
 
+/* First value of a header (long or compact name) into buf, "" if none. */
+struct raw_first {
+	char *buf;
+	size_t size;
+	bool found;
+};
+
+static void
+raw_first_h(const char *v, size_t len, void *arg)
+{
+	struct raw_first *f = arg;
+	size_t n;
+
+	if (f->found)
+		return;
+	f->found = true;
+	for (n = 0; n < len && v[n] != ','; n++)
+		;
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= f->size)
+		n = f->size - 1;
+	memcpy(f->buf, v, n);
+	f->buf[n] = '\0';
+}
+
+static bool
+raw_header(const char *buf, size_t len, const char *name, const char *compact,
+	   char *out, size_t size)
+{
+	struct raw_first f = { out, size, false };
+
+	out[0] = '\0';
+	sip_msg_foreach_header(buf, len, name, raw_first_h, &f);
+	if (!f.found && compact != NULL)
+		sip_msg_foreach_header(buf, len, compact, raw_first_h, &f);
+	return f.found && out[0] != '\0';
+}
+
+/* The branch parameter of a raw Via value, in place. */
+static const char *
+raw_branch(char *via)
+{
+	char *p = via, *end;
+
+	while ((p = strchr(p, ';')) != NULL) {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncasecmp(p, "branch", 6) != 0)
+			continue;
+		p += 6;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (end = p;
+		     *end != '\0' && *end != ';' && *end != ' ' && *end != '\t';
+		     end++)
+			;
+		*end = '\0';
+		return *p != '\0' ? p : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Whether a message is whole: its header ends, and its body has the
+ * Content-Length it announces (RFC 3261 §18.3: a datagram cut short is
+ * discarded, not read).
+ */
+static bool
+raw_complete(const char *buf, size_t len)
+{
+	const char *end = NULL;
+	char cl[32], *e;
+	unsigned long want;
+	size_t i, body;
+
+	for (i = 0; i + 1 < len && end == NULL; i++) {
+		if (buf[i] == '\n' && buf[i + 1] == '\n')
+			end = buf + i + 2;
+		else if (buf[i] == '\n' && i + 2 < len && buf[i + 1] == '\r' &&
+			 buf[i + 2] == '\n')
+			end = buf + i + 3;
+	}
+	if (end == NULL)
+		return false;
+	body = len - (size_t)(end - buf);
+	if (!raw_header(buf, len, "Content-Length", "l", cl, sizeof(cl)))
+		return true;
+	want = strtoul(cl, &e, 10);
+	return e != cl && want <= body;
+}
+
+/*
+ * A response libosip2 rejected: when its status code, top Via branch,
+ * CSeq method and Call-ID can still be read, it ends its transaction as a
+ * failure (the registrar did answer) rather than being taken for silence.
+ */
+static bool
+malformed_response(struct sipreg_engine *e, const char *buf, size_t len)
+{
+	char via[256], cseq[64], callid[256], *m, *end;
+	const char *branch;
+	long code;
+
+	if (!is_response(buf, len) || !raw_complete(buf, len))
+		return false;
+	code = strtol(buf + 8, &end, 10);
+	if (end != buf + 11 || code < 100 || code > 699 ||
+	    !raw_header(buf, len, "Via", "v", via, sizeof(via)) ||
+	    (branch = raw_branch(via)) == NULL ||
+	    !raw_header(buf, len, "CSeq", NULL, cseq, sizeof(cseq)) ||
+	    !raw_header(buf, len, "Call-ID", "i", callid, sizeof(callid)))
+		return false;
+	strtoul(cseq, &m, 10);
+	while (*m == ' ' || *m == '\t')
+		m++;
+	if (m == cseq || *m == '\0' || code < 200 ||
+	    sip_tx_malformed(e, branch, m, callid, (int)code) != 0)
+		return false;
+	e->stats.bad_responses++;
+	sip_engine_log(e, SIP_LOG_INFO,
+		       "malformed %ld response to %s (branch %s): "
+		       "transaction failed",
+		       code, m, branch);
+	return true;
+}
+
+/* Unparsable input is logged at most once per 10 s. */
+static void
+log_unparsable(struct sipreg_engine *e, size_t len)
+{
+	uint64_t now = sip_engine_now(e);
+
+	if (e->unparsable_logged && now - e->unparsable_log_ms < 10000) {
+		e->unparsable_quiet++;
+		return;
+	}
+	if (e->unparsable_quiet > 0)
+		sip_engine_log(e, SIP_LOG_INFO,
+			       "dropped %zu-byte message: unparsable (and %llu "
+			       "more since the last report)",
+			       len, (unsigned long long)e->unparsable_quiet);
+	else
+		sip_engine_log(e, SIP_LOG_INFO,
+			       "dropped %zu-byte message: unparsable", len);
+	e->unparsable_logged = true;
+	e->unparsable_log_ms = now;
+	e->unparsable_quiet = 0;
+}
+
 void
 sip_engine_input(struct sipreg_engine *e, const char *buf, size_t len)
 {
@@ -341,14 +498,23 @@ sip_engine_input(struct sipreg_engine *e, const char *buf, size_t len)
 
 	e->stats.rx++;
 	if (len < 8 || (ev = osip_parse(buf, len)) == NULL) {
+		if (len >= 8 && malformed_response(e, buf, len)) {
+			sip_engine_run(e);
+			return;
+		}
 		e->stats.malformed++;
-		sip_engine_log(e, SIP_LOG_DEBUG,
-			       "dropped %zu-byte datagram: unparsable", len);
+		log_unparsable(e, len);
 		return;
 	}
 	if (!is_response(buf, len) || ev->sip == NULL ||
 	    !MSG_IS_RESPONSE(ev->sip)) {
-		e->stats.requests++;
+		if (ev->sip != NULL && MSG_IS_REQUEST(ev->sip)) {
+			e->stats.requests++;
+			sip_request_answer(e, ev->sip);
+		} else {
+			e->stats.malformed++;
+			log_unparsable(e, len);
+		}
 		osip_event_free(ev);
 		return;
 	}
@@ -383,7 +549,12 @@ sipreg_engine_readable(struct sipreg_engine *e, int fd)
 		if (n < 0)
 			break;
 		e->rxbuf[n] = '\0';
+		e->rx_src.tp = SIPREG_TP_UDP;
+		e->rx_src.from = from;
+		e->rx_src.conn = NULL;
+		e->rx_src.known = true;
 		sip_engine_input(e, e->rxbuf, (size_t)n);
+		e->rx_src.known = false;
 	}
 	return 0;
 }
@@ -452,8 +623,12 @@ sipreg_engine_unregister_all(struct sipreg_engine *e)
 		return -EINVAL;
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
-		if (!b->zombie)
+		if (b->zombie || b->state == SIPREG_UNREGISTERING)
+			continue;
+		if (sip_binding_may_be_registered(b))
 			sipreg_binding_unregister(b);
+		else if (b->state != SIPREG_UNREGISTERED)
+			sip_binding_stop(b);
 	}
 	return 0;
 }

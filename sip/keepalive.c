@@ -112,7 +112,8 @@ ka_result(struct sip_ka *ka)
 {
 	size_t idx = ka->idx;
 	struct sip_ka_state *st = &ka->st[idx];
-	bool ok = ka->tx.res.kind == SIP_RES_RESPONSE;
+	bool ok = ka->tx.res.kind == SIP_RES_RESPONSE ||
+		  ka->tx.res.kind == SIP_RES_MALFORMED; /* it answered */
 	struct sipreg_engine *e = ka->e;
 
 	ka->probing = false;

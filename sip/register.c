@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sip/sip_int.h"
 
@@ -91,6 +92,8 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	sip_addr_format(local, host, sizeof(host), false);
 	snprintf(uri, sizeof(uri), "sip:%s", b->ruri);
 	pp = u32(port, sip_addr_port(local));
+	snprintf(b->contact_host, sizeof(b->contact_host), "%s", host);
+	b->contact_port = sip_addr_port(local);
 	b->sent_expires = b->want_unreg || b->clearing ? 0 : b->req_expires;
 	put(r, "REGISTER ", uri, " SIP/2.0\r\n", NULL);
 	put(r, "Via: SIP/2.0/", sip_transport_name(a->tp, true), " ", host, ":",
@@ -193,6 +196,7 @@ sip_register_send(struct sipreg_binding *b, char *why, size_t size)
 		return -ENOMEM;
 	memcpy(raw, r.p, r.len + 1);
 	b->c.sent++;
+	b->sent_ms = sip_engine_now(e);
 	b->attempts++;
 	b->tried |= 1u << b->cur;
 	b->tkind = SIP_TMR_DEADLINE;
@@ -230,18 +234,75 @@ header_secs(osip_message_t *resp, const char *lname)
 	return parse_secs(h->hvalue);
 }
 
+/* Host parts compared case-insensitively, IPv6 brackets ignored. */
 static bool
-contact_is_ours(const struct sipreg_binding *b, osip_contact_t *c)
+host_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 1 && a[0] == '[' && a[la - 1] == ']') {
+		a++;
+		la -= 2;
+	}
+	if (lb > 1 && b[0] == '[' && b[lb - 1] == ']') {
+		b++;
+		lb -= 2;
+	}
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+static const char *
+uparam(osip_uri_t *u, const char *name)
 {
 	osip_uri_param_t *p = NULL;
 
-	if (c == NULL || c->url == NULL)
+	if (osip_uri_uparam_get_byname(u, (char *)name, &p) < 0 || p == NULL)
+		return NULL;
+	return p->gvalue != NULL ? p->gvalue : "";
+}
+
+/*
+ * Whether a Contact of a 2xx is the one we sent, by RFC 3261 §19.1.4:
+ * scheme, user (case-sensitive), no password, host (case-insensitive),
+ * the same explicit port, the same transport, none of the user, ttl,
+ * method and maddr parameters (we send none), no headers; and our own
+ * line parameter when the Contact carries one.
+ */
+bool
+sip_register_contact_matches(const struct sipreg_binding *b, osip_uri_t *u)
+{
+	const char *v;
+	char *end;
+	unsigned long port;
+	size_t i;
+	static const char *const absent[] = { "user", "ttl", "method",
+					      "maddr" };
+
+	if (u == NULL || u->scheme == NULL ||
+	    strcasecmp(u->scheme, "sip") != 0 || u->username == NULL ||
+	    strcmp(u->username, b->contact_user) != 0 ||
+	    (u->password != NULL && u->password[0] != '\0') ||
+	    u->host == NULL || !host_equal(u->host, b->contact_host) ||
+	    u->port == NULL || !osip_list_eol(&u->url_headers, 0))
 		return false;
-	if (osip_uri_uparam_get_byname(c->url, "line", &p) >= 0 && p != NULL &&
-	    p->gvalue != NULL)
-		return strcmp(p->gvalue, b->line) == 0;
-	return c->url->username != NULL &&
-	       strcmp(c->url->username, b->contact_user) == 0;
+	port = strtoul(u->port, &end, 10);
+	if (*end != '\0' || end == u->port || port != b->contact_port)
+		return false;
+	v = uparam(u, "transport");
+	if (v == NULL ||
+	    strcasecmp(v, sip_transport_name(b->addrs[b->cur].tp, false)) != 0)
+		return false;
+	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		if (uparam(u, absent[i]) != NULL)
+			return false;
+	v = uparam(u, "line");
+	return v == NULL || strcmp(v, b->line) == 0;
+}
+
+static bool
+contact_is_ours(const struct sipreg_binding *b, osip_contact_t *c)
+{
+	return c != NULL && sip_register_contact_matches(b, c->url);
 }
 
 static int64_t

@@ -190,12 +190,19 @@ struct sipreg_addr_status {
 
 /** Engine-wide counters. */
 struct sipreg_engine_stats {
-	uint64_t rx;	      /**< datagrams read */
-	uint64_t malformed;   /**< dropped: unparsable */
-	uint64_t stray;	      /**< dropped: no matching transaction */
-	uint64_t requests;    /**< dropped: requests (we are a client only) */
-	uint64_t paced;	      /**< starts delayed by the pacing limit */
-	uint64_t idle_closed; /**< TCP/TLS connections closed unused */
+	uint64_t rx;		/**< datagrams read */
+	uint64_t malformed;	/**< dropped: unparsable */
+	uint64_t stray;		/**< dropped: no matching transaction */
+	uint64_t requests;	/**< requests received (parsed) */
+	uint64_t paced;		/**< starts delayed by the pacing limit */
+	uint64_t idle_closed;	/**< TCP/TLS connections closed unused */
+	uint64_t options_ok;	/**< OPTIONS to our Contact answered 200 */
+	uint64_t req_rejected;	/**< requests answered with an error */
+	uint64_t acks;		/**< ACKs (never answered) */
+	uint64_t req_unsent;	/**< answers that could not be sent */
+	uint64_t bad_responses; /**< unparsable responses that ended their
+				     transaction as a failure */
+	uint64_t via_mismatch;	/**< dropped: Via not ours or not one */
 };
 
 /**
@@ -310,7 +317,11 @@ int sipreg_engine_stats(const struct sipreg_engine *e,
 /** Register every binding (paced).  Returns 0. */
 int sipreg_engine_register_all(struct sipreg_engine *e);
 
-/** Unregister every registered binding (paced).  Returns 0. */
+/**
+ * Unregister every binding that is or may be registered (a 2xx not yet
+ * expired, or a REGISTER that got no answer), paced; the others stop
+ * without sending anything (state unregistered).  Returns 0.
+ */
 int sipreg_engine_unregister_all(struct sipreg_engine *e);
 
 /**

@@ -347,6 +347,7 @@ enum sip_result_kind {
 	SIP_RES_RESPONSE,
 	SIP_RES_TIMEOUT,
 	SIP_RES_TRANSPORT,
+	SIP_RES_MALFORMED, /* a response libosip2 rejects (code, reason) */
 };
 
 /* What the last transaction ended with, taken from inside callbacks. */
@@ -460,6 +461,13 @@ struct sipreg_binding {
 	char call_id[36];
 	char from_tag[20];
 	char line[16];
+	/* host and port of the Contact in the last REGISTER (RFC 3261
+	 * §19.1.4 comparison of the Contacts in its 2xx) */
+	char contact_host[SIPREG_ADDR_STRLEN];
+	uint16_t contact_port;
+	uint64_t sent_ms;   /* engine clock of the last REGISTER sent */
+	uint64_t reg_until; /* the registrar may hold our binding until then
+			       (engine ms); 0: it does not */
 	uint32_t cseq;
 	/* cycle */
 	enum sipreg_state state;
@@ -489,6 +497,14 @@ TAILQ_HEAD(sip_ka_list, sip_ka);
 
 struct sip_conn;
 TAILQ_HEAD(sip_conn_list, sip_conn);
+
+/* The source of the message being dispatched (answers to requests). */
+struct sip_rx_src {
+	bool known;
+	enum sipreg_transport tp;
+	union sip_sa from;     /* UDP: the datagram's source */
+	struct sip_conn *conn; /* TCP/TLS: the connection it came on */
+};
 
 struct sipreg_engine {
 	osip_t *osip;
@@ -532,6 +548,10 @@ struct sipreg_engine {
 	void *clock_arg;
 	sipreg_rand_h *randh;
 	void *rand_arg;
+	struct sip_rx_src rx_src; /* where the message being read came from */
+	bool unparsable_logged;
+	uint64_t unparsable_log_ms; /* last "unparsable" log line */
+	uint64_t unparsable_quiet;  /* unparsable since then, not logged */
 	const char *rx_raw; /* datagram being dispatched, for the challenges */
 	size_t rx_len;
 	char *rxbuf;
@@ -550,6 +570,10 @@ void sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
 void sip_engine_run(struct sipreg_engine *e);
 /* Feed one datagram (the UDP reader and the test transport use it). */
 void sip_engine_input(struct sipreg_engine *e, const char *buf, size_t len);
+/* request.c: answer a request statelessly from e->rx_src. */
+void sip_request_answer(struct sipreg_engine *e, osip_message_t *req);
+/* stream.c: queue an answer on connection c: 0 or a negative errno. */
+int sip_stream_reply(struct sip_conn *c, const char *buf, size_t len);
 /* Create an engine on a given transport (tests); takes ctx. */
 int sip_engine_create_tp(struct sipreg_engine **out,
 			 const struct sipreg_engine_cfg *cfg,
@@ -582,6 +606,11 @@ bool sip_tx_busy(const struct sip_tx *tx);
 void sip_tx_fail(struct sip_tx *tx, const char *why, bool reused);
 /* Dispatch one parsed response; false when no transaction matches. */
 bool sip_tx_input(struct sipreg_engine *e, osip_event_t *ev);
+/* An unparsable response read from the raw text: ends the transaction of
+ * branch (when CSeq method and Call-ID match it) with SIP_RES_MALFORMED.
+ * 0, or -ENOENT when no transaction matches. */
+int sip_tx_malformed(struct sipreg_engine *e, const char *branch,
+		     const char *method, const char *callid, int code);
 /* Free transactions killed inside callbacks (outside callbacks only). */
 void sip_tx_reap(struct sipreg_engine *e);
 void sip_tx_setup_osip(osip_t *o);
@@ -600,6 +629,12 @@ void sip_binding_addr_changed(struct sipreg_binding *b, size_t idx,
 			      bool online);
 /* The shutdown deadline passed: stop an un-REGISTER still running. */
 void sip_binding_give_up(struct sipreg_binding *b);
+/* Whether the registrar holds or may hold b's binding (a 2xx not yet
+ * expired, or a REGISTER whose outcome is unknown). */
+bool sip_binding_may_be_registered(const struct sipreg_binding *b);
+/* Stop b without sending anything: state unregistered (shutdown of a
+ * binding that is not registered). */
+void sip_binding_stop(struct sipreg_binding *b);
 /* Name lookup d finished: refresh addresses, resume a waiting cycle. */
 void sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d);
 
@@ -694,5 +729,8 @@ void sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 		      enum sipreg_transport tp, uint64_t conn_id,
 		      const char *why, bool reused);
 void sip_register_result(struct sipreg_binding *b, osip_message_t *resp);
+/* Whether u is the Contact of our last REGISTER (RFC 3261 §19.1.4). */
+bool sip_register_contact_matches(const struct sipreg_binding *b,
+				  osip_uri_t *u);
 
 #endif

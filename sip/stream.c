@@ -478,6 +478,23 @@ sip_stream_send(struct sipreg_engine *e, const struct sip_addr *a,
 }
 
 int
+sip_stream_reply(struct sip_conn *c, const char *buf, size_t len)
+{
+	int rc;
+
+	if (c->state != CONN_OPEN)
+		return -ENOTCONN;
+	if ((rc = buf_append(&c->out, &c->outlen, &c->outcap, buf, len,
+			     CONN_OUT_MAX)) != 0)
+		return rc;
+	if ((rc = conn_flush(c)) != 0) {
+		conn_defer_fail(c, NULL);
+		return rc;
+	}
+	return 0;
+}
+
+int
 sip_stream_local(struct sipreg_engine *e, const struct sip_addr *a,
 		 union sip_sa *local)
 {
@@ -635,7 +652,12 @@ deliver(struct sip_conn *c)
 		consume(c->in, &c->inlen, n);
 		c->nin++;
 		c->last_ms = sip_engine_now(e);
+		e->rx_src.known = true;
+		e->rx_src.tp = c->tp;
+		e->rx_src.conn = c;
 		sip_engine_input(e, e->rxbuf, n);
+		e->rx_src.known = false;
+		e->rx_src.conn = NULL;
 		if (c->state == CONN_FAILED)
 			return 0;
 	}

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <osip2/osip_time.h>
 
@@ -529,6 +530,31 @@ top_branch(osip_message_t *m)
 	return p->gvalue;
 }
 
+/* Port of a Via sent-by, 0 when absent (the transport's default). */
+static unsigned long
+via_port(const osip_via_t *v)
+{
+	return v->port != NULL ? strtoul(v->port, NULL, 10) : 0;
+}
+
+/*
+ * RFC 3261 §8.1.3.3: a response must carry exactly one Via, and its
+ * sent-by must be the one we put in the request.
+ */
+static bool
+via_ours(osip_message_t *resp, osip_transaction_t *tr)
+{
+	osip_via_t *got = osip_list_get(&resp->vias, 0), *sent;
+
+	if (osip_list_size(&resp->vias) != 1 || got == NULL ||
+	    got->host == NULL || tr->orig_request == NULL ||
+	    (sent = osip_list_get(&tr->orig_request->vias, 0)) == NULL ||
+	    sent->host == NULL)
+		return false;
+	return strcasecmp(got->host, sent->host) == 0 &&
+	       via_port(got) == via_port(sent);
+}
+
 bool
 sip_tx_input(struct sipreg_engine *e, osip_event_t *ev)
 {
@@ -540,9 +566,49 @@ sip_tx_input(struct sipreg_engine *e, osip_event_t *ev)
 	    ev->sip->cseq->method == NULL || tx->tr->cseq == NULL ||
 	    strcmp(ev->sip->cseq->method, tx->tr->cseq->method) != 0)
 		return false;
+	if (!via_ours(ev->sip, tx->tr)) {
+		e->stats.via_mismatch++;
+		sip_engine_log(e, SIP_LOG_DEBUG,
+			       "dropped response: Via not ours or not one "
+			       "(%d Via)",
+			       osip_list_size(&ev->sip->vias));
+		osip_event_free(ev);
+		return true;
+	}
 	ev->transactionid = tx->tr->transactionid;
 	execute(tx, ev);
 	return true;
+}
+
+int
+sip_tx_malformed(struct sipreg_engine *e, const char *branch,
+		 const char *method, const char *callid, int code)
+{
+	struct sip_tx *tx;
+	osip_call_id_t *cid;
+	char *want = NULL;
+	bool same;
+
+	if (branch == NULL || method == NULL || callid == NULL ||
+	    (tx = map_find(e, branch)) == NULL || tx->tr == NULL ||
+	    tx->tr->cseq == NULL || tx->tr->cseq->method == NULL ||
+	    strcmp(tx->tr->cseq->method, method) != 0 ||
+	    (cid = tx->tr->callid) == NULL ||
+	    osip_call_id_to_str(cid, &want) != OSIP_SUCCESS)
+		return -ENOENT;
+	same = strcmp(want, callid) == 0;
+	osip_free(want);
+	if (!same)
+		return -ENOENT;
+	sip_tx_abort(tx);
+	memset(&tx->res, 0, sizeof(tx->res));
+	tx->res.kind = SIP_RES_MALFORMED;
+	tx->res.code = code;
+	snprintf(tx->res.reason, sizeof(tx->res.reason), "%s",
+		 "malformed response");
+	tx->pending = true;
+	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
+	return 0;
 }
 
 void

@@ -17,7 +17,8 @@ PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
  libsnmp-dev libosip2-dev libssl-dev libcurl4-openssl-dev libiniparser-dev check
  libc-ares-dev
  snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester
- openssl python3 procps iproute2 util-linux clang-format valgrind clang libclang-rt-14-dev"
+ openssl python3 procps iproute2 util-linux clang-format valgrind clang libclang-rt-14-dev
+ snmptt prometheus-snmp-exporter python3-yaml"
 
 install_deps() {
 	[ "${GW_NO_INSTALL:-0}" = 1 ] && return 0

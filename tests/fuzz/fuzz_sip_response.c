@@ -10,6 +10,7 @@
  * transaction and drive the state machine (digest retries, 423, failover,
  * backoff, refresh); the piece is also fed unchanged.  The first byte of
  * each piece moves the clock (retransmissions, hot swap, timers).
+ * Requests are answered as if from a UDP peer (sip/request.c).
  * Seeds: tests/fuzz/corpus/sip_response/.
  */
 #include "config.h"
@@ -52,6 +53,9 @@ tp_send(void *ctx, const char *buf, size_t len, const union sip_sa *to)
 	struct fuzz_tp *t = ctx;
 
 	(void)to;
+	if (len >= 8 && memcmp(buf, "SIP/2.0 ", 8) == 0)
+		return 0; /* an answer to a request: $VIA etc. stay the
+			     REGISTER's */
 	if (len >= sizeof(t->last))
 		len = sizeof(t->last) - 1;
 	memcpy(t->last, buf, len);
@@ -184,9 +188,17 @@ feed(struct sipreg_engine *e, const struct fuzz_tp *t, const uint8_t *p,
 	len = n < FUZZ_MAX_MSG ? n : FUZZ_MAX_MSG - 1;
 	memcpy(buf, p, len);
 	buf[len] = '\0';
+	/* from a UDP peer, so requests are answered (sip/request.c) */
+	memset(&e->rx_src, 0, sizeof(e->rx_src));
+	e->rx_src.known = true;
+	e->rx_src.tp = SIPREG_TP_UDP;
+	e->rx_src.from.in.sin_family = AF_INET;
+	e->rx_src.from.in.sin_port = htons(5060);
+	e->rx_src.from.in.sin_addr.s_addr = htonl(0xc0000201); /* 192.0.2.1 */
 	sip_engine_input(e, buf, len);
 	len = expand(t, p, n, buf, FUZZ_MAX_MSG);
 	sip_engine_input(e, buf, len);
+	e->rx_src.known = false;
 }
 
 static void

@@ -368,10 +368,15 @@ print_stats(const struct sipreg_engine *e)
 	if (sipreg_engine_stats(e, &st) != 0)
 		return;
 	printf("stats rx=%llu malformed=%llu stray=%llu requests=%llu "
-	       "paced=%llu\n",
+	       "paced=%llu options_ok=%llu req_rejected=%llu acks=%llu "
+	       "req_unsent=%llu bad_responses=%llu via_mismatch=%llu\n",
 	       (unsigned long long)st.rx, (unsigned long long)st.malformed,
 	       (unsigned long long)st.stray, (unsigned long long)st.requests,
-	       (unsigned long long)st.paced);
+	       (unsigned long long)st.paced, (unsigned long long)st.options_ok,
+	       (unsigned long long)st.req_rejected, (unsigned long long)st.acks,
+	       (unsigned long long)st.req_unsent,
+	       (unsigned long long)st.bad_responses,
+	       (unsigned long long)st.via_mismatch);
 }
 
 int

@@ -302,7 +302,7 @@ def ini_line_set_applies_one_parameter():
         check_eq(w.get(REG_TIME)[1], "444", "value after gwIniLine")
         rc, _, err = w.set([(INI + ".4.0", "s", "RegistrationTime = 1")])
         check(rc != 0 and "wrongValue" in err, "bad gwIniLine: %s" % err)
-        check("out of range" in w.get(INI + ".6.0")[1], "diagnostics of the bad line")
+        check("out of range" in w.get(INI + ".9.0")[1], "gwIniLineDiagnostics of the bad line")
         check_eq(w.get(REG_TIME)[1], "444", "unchanged after a bad line")
 
 

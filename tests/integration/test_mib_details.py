@@ -51,6 +51,7 @@ DATEANDTIME = {
     REG_STATUS + ".11": "gwRegLastSuccess",
     PX_STATUS + ".6": "gwProxyStatusLastKeepAlive",
     INI + ".7.0": "gwIniActionTime",
+    INI + ".10.0": "gwIniLineTime",
     ALARMS + ".8": "gwActiveAlarmDateAndTime",
     HISTORY + ".8": "gwAlarmHistoryRaiseDateAndTime",
     HISTORY + ".9": "gwAlarmHistoryClearDateAndTime",
@@ -206,10 +207,13 @@ def pointer_and_typed_addresses_match_the_strings():
                     ("%s.2.7" % PROXYIP, "s", "127.0.0.1:9"),
                     ("%s.4.7" % PROXYIP, "u", 0)], "a spare address in proxy set 0")
         seen = check_all_dateandtime(w)
-        for name in ("gwRegLastSuccess", "gwProxyStatusLastKeepAlive", "gwIniActionTime"):
+        for name in ("gwRegLastSuccess", "gwProxyStatusLastKeepAlive", "gwIniActionTime",
+                     "gwIniLineTime"):
             check(name in seen, "%s walked" % name)
         check_eq(dateandtime(w.get(INI + ".7.0"))[0], 1970,
                  "gwIniActionTime before any action is 1970-01-01")
+        check_eq(dateandtime(w.get(INI + ".10.0"))[0], 1970,
+                 "gwIniLineTime before any line is 1970-01-01")
         w.no_passwords()
 
 

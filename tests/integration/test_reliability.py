@@ -175,9 +175,9 @@ def need_daemon():
 
 
 def ini_tool():
-    p = os.path.join(os.environ.get("top_builddir", ""), "ini", "gwagent-ini")
+    p = os.path.join(os.environ.get("top_builddir", ""), "agent", "gwagent-ini")
     if not os.access(p, os.X_OK):
-        raise LabError("gwagent-ini is not built ($top_builddir/ini/gwagent-ini)")
+        raise LabError("gwagent-ini is not built ($top_builddir/agent/gwagent-ini)")
     return p
 
 
@@ -747,7 +747,8 @@ def secrets_never_leak_and_files_holding_them_are_0600():
             check(len(got) > 100, "%s returned %d objects" % (label, len(got)))
             seen[label] = len(got)
             check_eq(_leaks(repr(got), secrets), [], "passwords in the %s of GWAGENT-MIB" % label)
-        for oid in (GW_PASSWORD, "%s.6.0" % ACCOUNT, "%s.6.%d" % (ACCOUNT, row), INI_DIAG):
+        for oid in (GW_PASSWORD, "%s.6.0" % ACCOUNT, "%s.6.%d" % (ACCOUNT, row), INI_DIAG,
+                    INI + ".9.0"):          # gwIniLineDiagnostics
             for kw in ({}, {"version": "3", "user": V3_RW[0]}):
                 v = w.get(oid, **kw)
                 check_eq(_leaks(repr(v), secrets), [], "passwords in GET %s" % oid)

@@ -22,7 +22,8 @@ def settings_text(values):
     for sec, kv in values.items():
         out.append("[%s]" % sec)
         for k, v in kv.items():
-            out.append("%s = %s" % (k, v))
+            if v is not None:  # None: leave the key out
+                out.append("%s = %s" % (k, v))
     return "\n".join(out) + "\n"
 
 
@@ -31,7 +32,9 @@ class Gwagentd:
 
     gateway_ini: text of the gateway INI written to LAB/gwagentd/gateway.ini
     (CRLF added), or None for no file (defaults).  settings: extra
-    {section: {key: value}} merged over the lab defaults."""
+    {section: {key: value}} merged over the lab defaults; a value of None
+    leaves that key out.  Started as root, the lab runs gwagentd with
+    [agent] run_as_root = yes unless the settings name a user to drop to."""
 
     def __init__(self, lab, agentx_socket=None, master=None, gateway_ini=None,
                  settings=None, args=(), valgrind=False):
@@ -56,6 +59,9 @@ class Gwagentd:
         }
         for sec, kv in (settings or {}).items():
             self.settings.setdefault(sec, {}).update(kv)
+        agent = self.settings["agent"]
+        if os.geteuid() == 0 and agent.get("user") is None:
+            agent.setdefault("run_as_root", "yes")
         if gateway_ini is not None:
             self.write_ini(gateway_ini)
 

@@ -178,3 +178,19 @@ sip_fake_reply_msg(struct sipreg_engine *e, const struct sip_fake_msg *m,
 		code, reason, via, from, to, cid, cseq, extra ? extra : "");
 	sip_engine_input(e, resp, (size_t)n);
 }
+
+void
+sip_fake_input_from(struct sipreg_engine *e, const char *msg, const char *ip,
+		    unsigned port)
+{
+	struct sockaddr_in *sin = &e->rx_src.from.in;
+
+	memset(&e->rx_src, 0, sizeof(e->rx_src));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, ip, &sin->sin_addr);
+	e->rx_src.known = true;
+	e->rx_src.tp = SIPREG_TP_UDP;
+	sip_engine_input(e, msg, strlen(msg));
+	e->rx_src.known = false;
+}

@@ -46,5 +46,9 @@ const struct sip_fake_msg *sip_fake_last_method(const struct sip_fake *f,
 /* Answer message m as sip_fake_reply() does. */
 void sip_fake_reply_msg(struct sipreg_engine *e, const struct sip_fake_msg *m,
 			int code, const char *reason, const char *extra);
+/* Feed msg to the engine as a UDP datagram from ip:port (answers to
+ * requests land in sent[]). */
+void sip_fake_input_from(struct sipreg_engine *e, const char *msg,
+			 const char *ip, unsigned port);
 
 #endif

@@ -596,6 +596,99 @@ START_TEST(test_ipv6_registrar)
 }
 END_TEST
 
+/* Plan c, then sync c: the plan is exactly what the sync did. */
+static void
+plan_then_sync(struct agent_bindings *bs, const struct ini_conf *c,
+	       unsigned added, unsigned removed, unsigned updated)
+{
+	struct agent_sync_stats plan;
+	const struct agent_sync_stats *st = agent_bindings_last_sync(bs);
+	size_t before = agent_bindings_count(bs);
+
+	ck_assert_int_eq(agent_bindings_plan(bs, c, &plan), 0);
+	ck_assert_uint_eq(agent_bindings_count(bs), before); /* untouched */
+	ck_assert_int_eq(agent_bindings_sync(bs, c, 0), 0);
+	ck_assert_uint_eq(plan.added, st->added);
+	ck_assert_uint_eq(plan.removed, st->removed);
+	ck_assert_uint_eq(plan.updated, st->updated);
+	ck_assert_uint_eq(plan.added, added);
+	ck_assert_uint_eq(plan.removed, removed);
+	ck_assert_uint_eq(plan.updated, updated);
+}
+
+START_TEST(test_plan_matches_sync)
+{
+	struct agent_event *ev;
+	struct agent_bindings *bs;
+	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
+	struct ini_conf *full = conf_from(BASE ACCOUNTS), *c2, *empty, *broken,
+			*bad_addr;
+	struct agent_sync_stats plan;
+	char err[128];
+
+	log_register(quiet);
+	ck_assert_int_eq(agent_event_create(&ev), 0);
+	ck_assert_int_eq(agent_bindings_create(&bs, ev, &sc, NULL, NULL), 0);
+	empty = conf_from("RegistrationTime = 300\n");
+	/* the gateway cannot derive (a host name the catalog would refuse,
+	 * stored past it): kept, in error */
+	ck_assert_int_eq(ini_conf_dup(full, &broken), 0);
+	force_str(broken, INI_P_SIP_GATEWAY_NAME, -1, "gw example");
+
+	plan_then_sync(bs, full, 3, 0, 0);
+	plan_then_sync(bs, full, 0, 0, 0);
+	ck_assert_int_eq(ini_conf_dup(full, &c2), 0);
+	ck_assert_int_eq(ini_conf_row_set(c2, INI_P_ACCOUNT_PASSWORD, 1,
+					  "new-pw", err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(ini_conf_row_set(c2, INI_P_ACCOUNT_REGISTER, 2, "1",
+					  err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(ini_conf_row_delete(c2, INI_TABLE_ACCOUNT, 0), 0);
+	plan_then_sync(bs, c2, 1, 1, 1);
+	/* a one-line full load: every binding goes */
+	plan_then_sync(bs, empty, 0, 3, 0);
+	plan_then_sync(bs, full, 3, 0, 0);
+	/* the gateway turns into an error: not counted */
+	plan_then_sync(bs, broken, 0, 0, 0);
+	/* from the error back to a working gateway: added again */
+	plan_then_sync(bs, full, 1, 0, 0);
+	/* what the engine's own check refuses is not counted either, and
+	 * comes back as added */
+	ck_assert_int_eq(ini_conf_dup(full, &bad_addr), 0);
+	force_str(bad_addr, INI_P_ACCOUNT_CONTACT_USER, 0, "not a token");
+	plan_then_sync(bs, bad_addr, 0, 0, 0);
+	plan_then_sync(bs, full, 1, 0, 0);
+
+	/* between two configurations, no engine */
+	ck_assert_int_eq(agent_bindings_plan_confs(full, empty, &plan), 0);
+	ck_assert_uint_eq(plan.removed, 3);
+	ck_assert_uint_eq(plan.added + plan.updated, 0);
+	ck_assert_int_eq(agent_bindings_plan_confs(NULL, full, &plan), 0);
+	ck_assert_uint_eq(plan.added, 3);
+	ck_assert_int_eq(agent_bindings_plan_confs(full, c2, &plan), 0);
+	ck_assert_uint_eq(plan.added, 1);
+	ck_assert_uint_eq(plan.removed, 1);
+	ck_assert_uint_eq(plan.updated, 1);
+	ck_assert_int_eq(agent_bindings_plan_confs(full, full, &plan), 0);
+	ck_assert_uint_eq(plan.added + plan.removed + plan.updated, 0);
+	ck_assert_int_eq(agent_bindings_plan_confs(broken, full, &plan), 0);
+	ck_assert_uint_eq(plan.added, 1);
+	ck_assert_uint_eq(plan.removed + plan.updated, 0);
+	ck_assert_int_eq(agent_bindings_plan(NULL, full, &plan), -EINVAL);
+	ck_assert_int_eq(agent_bindings_plan_confs(full, NULL, &plan), -EINVAL);
+
+	agent_bindings_destroy(bs);
+	agent_event_destroy(ev);
+	ini_conf_destroy(full);
+	ini_conf_destroy(c2);
+	ini_conf_destroy(empty);
+	ini_conf_destroy(broken);
+	ini_conf_destroy(bad_addr);
+	log_register(NULL);
+}
+END_TEST
+
 static Suite *
 bindings_suite(void)
 {
@@ -613,6 +706,7 @@ bindings_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sync");
 	tcase_add_test(tc, test_sync_only_affected);
+	tcase_add_test(tc, test_plan_matches_sync);
 	tcase_add_test(tc, test_sync_refused_keeps_counters);
 	suite_add_tcase(s, tc);
 	return s;

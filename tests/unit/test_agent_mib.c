@@ -758,7 +758,8 @@ START_TEST(test_set_ini_line)
 	ck_assert_int_eq(set1(line, 4, MIB_ASN_OCTET_STR, 0,
 			      "RegistrationTime = 1", &bad),
 			 MIB_ERR_WRONGVALUE);
-	ck_assert_ptr_nonnull(strstr(g.ini.diags, "gwIniLine:1: error"));
+	ck_assert_ptr_nonnull(strstr(g.ini.line_diags, "gwIniLine: error: "));
+	ck_assert_int_eq(g.ini.line_status, 3);
 	ck_assert_int_eq(ini_conf_get_int(agent_config_conf(g.config),
 					  INI_P_REGISTRATION_TIME),
 			 3600);
@@ -787,6 +788,110 @@ START_TEST(test_ini_uri_password_write_only)
 	ck_assert_ptr_null(memmem(g.ini.uri, sizeof(g.ini.uri), "S3cr3tPW", 8));
 	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
 	ck_assert_int_eq(memcmp(v.str, "file:///x", v.len), 0);
+}
+END_TEST
+
+/* gwIniLine takes one line: blocks, headers, FORMAT, comments, CR/LF
+ * are wrongValue and change nothing; its result has its own objects. */
+START_TEST(test_set_ini_line_one_line_only)
+{
+	const uint32_t line[] = { 1, 3, 4, 0 };
+	const uint32_t lstatus[] = { 1, 3, 8, 0 }, ldiags[] = { 1, 3, 9, 0 };
+	const uint32_t ltime[] = { 1, 3, 10, 0 }, status[] = { 1, 3, 5, 0 };
+	static const char *const bad_lines[] = {
+		"RegistrationTime = 900\nUserName = 'x'",
+		"RegistrationTime = 900\r",
+		"[ SIP Params ]",
+		"[ Account ]",
+		"[ \\Account ]",
+		"FORMAT Account_Index = Account_Username;",
+		"; a comment",
+		"",
+		"NoSuchParameter = 1",
+		"Account 7 = 1, 1, \"carol\";",
+		"[ Account ]\nFORMAT Account_Index = Account_ServedIPGroup, "
+		"Account_ServingIPGroup, Account_Username, Account_Register, "
+		"Account_ContactUser;\nAccount 7 = 1, 1, \"carol\", 1, "
+		"\"carol\";\n[ \\Account ]",
+	};
+	struct mib_oid o;
+	struct mib_value v;
+	size_t bad = 0, i;
+
+	snprintf(g.ini.diags, sizeof(g.ini.diags), "last load's");
+	g.ini.status = 2;
+	for (i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
+		ck_assert_msg(set1(line, 4, MIB_ASN_OCTET_STR, 0, bad_lines[i],
+				   &bad) == MIB_ERR_WRONGVALUE,
+			      "accepted: %s", bad_lines[i]);
+		ck_assert_int_eq(g.ini.line_status, 3);
+		ck_assert_ptr_nonnull(strstr(g.ini.line_diags, "error"));
+	}
+	ck_assert(!ini_conf_row_exists(agent_config_conf(g.config),
+				       INI_TABLE_ACCOUNT, 7));
+	ck_assert_int_eq(ini_conf_get_int(agent_config_conf(g.config),
+					  INI_P_REGISTRATION_TIME),
+			 180);
+	/* the catalog's nine columns do not fit the record's FORMAT */
+	ck_assert_int_eq(
+		set1(line, 4, MIB_ASN_OCTET_STR, 0,
+		     "Account 7 = -1, 1, 1, \"carol\", \"carol-pw\", \"\", 1, "
+		     "\"carol\", 0;",
+		     &bad),
+		MIB_ERR_WRONGVALUE);
+	ck_assert_ptr_nonnull(strstr(g.ini.line_diags,
+				     "6 values in the FORMAT of the gateway"));
+	/* one row in the FORMAT of the record (f.ini) creates the account */
+	ck_assert_int_eq(set1(line, 4, MIB_ASN_OCTET_STR, 0,
+			      "Account 7 = 1, 1, \"carol\", \"carol-pw\", 1, "
+			      "\"carol\";",
+			      &bad),
+			 MIB_OK);
+	ck_assert(ini_conf_row_exists(agent_config_conf(g.config),
+				      INI_TABLE_ACCOUNT, 7));
+	oid_of(&o, lstatus, 4);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_int_eq(v.num, 2);
+	oid_of(&o, ldiags, 4);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_uint_eq(v.len, strlen("applied"));
+	oid_of(&o, ltime, 4);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_uint_eq(v.len, 11);
+	/* the loads' objects are untouched */
+	ck_assert_str_eq(g.ini.diags, "last load's");
+	oid_of(&o, status, 4);
+	ck_assert_int_eq(agent_mib_get(&g, &o, &v), 0);
+	ck_assert_int_eq(v.num, 2);
+}
+END_TEST
+
+/* A second load while one runs: inconsistentValue, and the running
+ * load's status and diagnostics stay. */
+START_TEST(test_set_load_while_loading)
+{
+	const uint32_t uri[] = { 1, 3, 1, 0 }, action[] = { 1, 3, 3, 0 };
+	const uint32_t mode[] = { 1, 3, 2, 0 };
+	size_t bad = 0;
+
+	ck_assert_int_eq(set1(mode, 4, MIB_ASN_INTEGER, 3, NULL, &bad), MIB_OK);
+	ck_assert_int_eq(g.ini.mode, 3);
+	ck_assert_int_eq(set1(mode, 4, MIB_ASN_INTEGER, 4, NULL, &bad),
+			 MIB_ERR_WRONGVALUE);
+	ck_assert_int_eq(set1(uri, 4, MIB_ASN_OCTET_STR, 0,
+			      "http://u:pw@127.0.0.1:1/x.ini", &bad),
+			 MIB_OK);
+	g.ini.status = 1;
+	snprintf(g.ini.diags, sizeof(g.ini.diags), "load running since x");
+	ck_assert_int_eq(set1(action, 4, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_ERR_INCONSISTENTVALUE);
+	ck_assert_int_eq(g.ini.status, 1);
+	ck_assert_str_eq(g.ini.diags, "load running since x");
+	/* a save meanwhile is answered but leaves the load's objects */
+	ck_assert_int_eq(set1(action, 4, MIB_ASN_INTEGER, 2, NULL, &bad),
+			 MIB_OK);
+	ck_assert_int_eq(g.ini.status, 1);
+	ck_assert_str_eq(g.ini.diags, "load running since x");
 }
 END_TEST
 
@@ -1167,6 +1272,7 @@ START_TEST(test_dateandtime_columns_and_pointer)
 		{ 1, 2, 1, 1, 11 }, /* gwRegLastSuccess */
 		{ 1, 2, 2, 1, 6 },  /* gwProxyStatusLastKeepAlive */
 		{ 1, 3, 7, 0, 0 },  /* gwIniActionTime */
+		{ 1, 3, 10, 0, 0 }, /* gwIniLineTime */
 		{ 1, 4, 1, 1, 8 },  /* gwActiveAlarmDateAndTime */
 		{ 1, 4, 5, 1, 8 },  /* gwAlarmHistoryRaiseDateAndTime */
 		{ 1, 4, 5, 1, 9 },  /* gwAlarmHistoryClearDateAndTime */
@@ -1300,6 +1406,8 @@ mib_suite(void)
 	tcase_add_test(tc, test_set_cross_row);
 	tcase_add_test(tc, test_set_is_atomic_and_creates_rows);
 	tcase_add_test(tc, test_set_ini_line);
+	tcase_add_test(tc, test_set_ini_line_one_line_only);
+	tcase_add_test(tc, test_set_load_while_loading);
 	tcase_add_test(tc, test_ini_uri_password_write_only);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bindings");

@@ -270,6 +270,11 @@ START_TEST(test_same_nonce_rejected)
 	ck_assert_int_eq(feed(a, CH("n1", "")), 0);
 	build(a, &b);
 	ck_assert_int_eq(feed(a, CH("n1", ", stale=FALSE")), -EACCES);
+	/* RFC 3261 §22.1: the rejected credentials are not kept for the
+	 * next request, which then goes without and is challenged again */
+	ck_assert_uint_eq(sip_auth_realm_count(a), 0);
+	ck_assert_int_eq(feed(a, CH("n1", "")), 0);
+	ck_assert_uint_eq(sip_auth_realm_count(a), 1);
 	sip_auth_destroy(a);
 }
 END_TEST

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the engine state machine (sip/engine.c, sip/binding.c,
- * sip/register.c) with a fake clock and an in-process fake transport.
+ * sip/register.c, sip/tx.c, sip/request.c) with a fake clock and an
+ * in-process fake transport.
  */
 #include "config.h"
 
@@ -45,6 +46,20 @@ on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 		sipreg_binding_remove(b, false);
 }
 
+static int unparsable_logs;
+static char last_unparsable[256];
+
+static void
+on_log(int level, const char *msg, void *arg)
+{
+	(void)level;
+	(void)arg;
+	if (strstr(msg, "unparsable") != NULL) {
+		unparsable_logs++;
+		snprintf(last_unparsable, sizeof(last_unparsable), "%s", msg);
+	}
+}
+
 static void
 setup_engine(unsigned pace_rate)
 {
@@ -54,11 +69,13 @@ setup_engine(unsigned pace_rate)
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
+	cfg.logh = on_log;
 	cfg.user_agent = "gwtest/1";
 	cfg.pace_rate = pace_rate;
 	cfg.pace_off = pace_rate == 0;
 	now_ms = 1000000;
 	notified = 0;
+	unparsable_logs = 0;
 	remove_in_cb = false;
 	f = sip_fake_new();
 	ck_assert_ptr_nonnull(f);
@@ -278,6 +295,10 @@ START_TEST(test_digest_rejected)
 	advance(30000); /* RegistrationRetryTime, then a new cycle */
 	ck_assert_uint_eq(f->nsent, 3);
 	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	/* RFC 3261 §22.1: not the rejected credentials again */
+	ck_assert_str_eq(hdr("Authorization"), "");
+	sip_fake_reply(e, f, 401, "Unauthorized", CHALLENGE);
+	ck_assert(strstr(hdr("Authorization"), "nc=00000001") != NULL);
 }
 END_TEST
 
@@ -534,6 +555,337 @@ START_TEST(test_bad_input)
 
 		sip_engine_input(e, resp, (size_t)n * i / 200);
 	}
+}
+END_TEST
+
+/* Our Contact's line parameter, from the last REGISTER. */
+static const char *
+our_line(void)
+{
+	static char line[64];
+	const char *p = strstr(hdr("Contact"), "line=");
+
+	line[0] = '\0';
+	if (p != NULL)
+		sscanf(p + 5, "%63[^>;]", line);
+	return line;
+}
+
+START_TEST(test_contact_uri_compare)
+{
+	struct sipreg_binding *b = add(1);
+	char extra[1024];
+
+	sipreg_binding_register(b);
+	/* another device with our user first, then URIs that differ from
+	 * ours by one §19.1.4 rule each, then ours without the line
+	 * parameter and with other letter case in host and transport */
+	snprintf(
+		extra, sizeof(extra),
+		"Contact: <sip:alice@192.0.2.9>;expires=3600\r\n"
+		"Contact: <sip:alice@192.0.2.10;transport=udp>;expires=3601, "
+		"<sip:alice@192.0.2.10:5062;transport=tcp>;expires=3602, "
+		"<sip:alice@192.0.2.10:5062;transport=udp;maddr=192.0.2.10>"
+		";expires=3603, "
+		"<sip:Alice@192.0.2.10:5062;transport=udp>;expires=3604, "
+		"<sip:alice@192.0.2.10:5063;transport=udp>;expires=3605, "
+		"<sip:alice@192.0.2.10:5062;transport=udp;line=zz>;expires=3606"
+		"\r\n"
+		"Contact: <sip:alice@192.0.2.10:5062;transport=UDP;foo=1>"
+		";expires=30\r\n");
+	sip_fake_reply(e, f, 200, "OK", extra);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_uint_eq(status(b).granted, 30);
+	/* ours with its line parameter; a foreign one alone: Expires */
+	advance(15000);
+	snprintf(extra, sizeof(extra),
+		 "Contact: <sip:alice@192.0.2.10:5062;transport=udp;line=%s>"
+		 ";expires=40\r\n",
+		 our_line());
+	sip_fake_reply(e, f, 200, "OK", extra);
+	ck_assert_uint_eq(status(b).granted, 40);
+	advance(20000);
+	sip_fake_reply(e, f, 200, "OK",
+		       "Contact: <sip:alice@192.0.2.9:5062;transport=udp>"
+		       ";expires=3600\r\nExpires: 50\r\n");
+	ck_assert_uint_eq(status(b).granted, 50);
+}
+END_TEST
+
+/* A 401 libosip2 rejects (a broken From) whose Via, CSeq and Call-ID
+ * can be read. */
+static void
+reply_malformed(int code, int clen)
+{
+	char resp[2048], via[256], to[256], cid[128], cseq[64];
+	int n;
+
+	snprintf(via, sizeof(via), "%s", hdr("Via"));
+	snprintf(to, sizeof(to), "%s", hdr("To"));
+	snprintf(cid, sizeof(cid), "%s", hdr("Call-ID"));
+	snprintf(cseq, sizeof(cseq), "%s", hdr("CSeq"));
+	n = snprintf(resp, sizeof(resp),
+		     "SIP/2.0 %d Unauthorized\r\nVia: %s\r\nFrom: <sip:@@>;;;"
+		     "\r\nTo: %s;tag=x\r\nCall-ID: %s\r\nCSeq: %s\r\n" CHALLENGE
+		     "Content-Length: %d\r\n\r\n",
+		     code, via, to, cid, cseq, clen);
+	ck_assert_ptr_null(osip_parse(resp, (size_t)n));
+	sip_engine_input(e, resp, (size_t)n);
+}
+
+START_TEST(test_malformed_response)
+{
+	struct sipreg_binding *b = add(2);
+	struct sipreg_engine_stats st;
+	struct sipreg_addr_status as;
+	struct sipreg_status s;
+
+	sipreg_binding_register(b);
+	/* cut short (its body missing): discarded (RFC 3261 §18.3) */
+	reply_malformed(401, 400);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.bad_responses, 0);
+	ck_assert_uint_eq(st.malformed, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	reply_malformed(401, 0);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.bad_responses, 1);
+	ck_assert_uint_eq(st.malformed, 1);
+	s = status(b);
+	ck_assert_int_eq(s.state, SIPREG_BACKOFF);
+	ck_assert_str_eq(s.last_error, "malformed 401 response");
+	ck_assert_int_eq(s.last_code, 401);
+	ck_assert_uint_eq(s.counters.timeouts, 0);
+	ck_assert_uint_eq(s.counters.failed, 1);
+	ck_assert_int_eq(sipreg_binding_addr_status(b, 0, &as), 0);
+	ck_assert(as.online); /* it answered: no "proxy set lost" */
+	/* no retransmission, no failover: the normal retry */
+	ck_assert_uint_eq(f->nsent, 1);
+	advance(10000);
+	ck_assert_uint_eq(f->nsent, 1);
+	advance((uint64_t)s.refresh_in * 1000);
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5060);
+	/* a broken response to no transaction of ours: unparsable */
+	sip_fake_reply(e, f, 200, "OK", "");
+	reply_malformed(401, 0);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.bad_responses, 1);
+	ck_assert_uint_eq(st.malformed, 2);
+}
+END_TEST
+
+START_TEST(test_via_checked)
+{
+	struct sipreg_binding *b = add(1);
+	const struct sip_fake_msg *m;
+	struct sipreg_engine_stats st;
+	char via[256], cid[128], cseq[64], resp[2048], other[300];
+	const char *p;
+	int n;
+
+	sipreg_binding_register(b);
+	m = sip_fake_last(f);
+	snprintf(via, sizeof(via), "%s", hdr("Via"));
+	snprintf(cid, sizeof(cid), "%s", hdr("Call-ID"));
+	snprintf(cseq, sizeof(cseq), "%s", hdr("CSeq"));
+	/* two Vias */
+	n = snprintf(resp, sizeof(resp),
+		     "SIP/2.0 200 OK\r\nVia: %s\r\nVia: SIP/2.0/UDP "
+		     "192.0.2.77;branch=z9hG4bKzz\r\nFrom: <sip:a@b>;tag=1\r\n"
+		     "To: <sip:a@b>;tag=2\r\nCall-ID: %s\r\nCSeq: %s\r\n"
+		     "Content-Length: 0\r\n\r\n",
+		     via, cid, cseq);
+	sip_engine_input(e, resp, (size_t)n);
+	/* our branch, another sent-by */
+	p = strchr(via, ';');
+	ck_assert_ptr_nonnull(p);
+	snprintf(other, sizeof(other), "SIP/2.0/UDP 192.0.2.10:5999%s", p);
+	n = snprintf(resp, sizeof(resp),
+		     "SIP/2.0 200 OK\r\nVia: %s\r\nFrom: <sip:a@b>;tag=1\r\n"
+		     "To: <sip:a@b>;tag=2\r\nCall-ID: %s\r\nCSeq: %s\r\n"
+		     "Content-Length: 0\r\n\r\n",
+		     other, cid, cseq);
+	sip_engine_input(e, resp, (size_t)n);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.via_mismatch, 2);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERING);
+	/* the right one (host letter case aside) still completes it */
+	sip_fake_reply_msg(e, m, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+}
+END_TEST
+
+#define SESS_CHALLENGE                                                   \
+	"WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n1\", " \
+	"qop=\"auth\", algorithm=MD5-sess\r\n"
+
+static const char *
+auth_param(const char *name, char *buf, size_t size)
+{
+	const char *p = strstr(hdr("Authorization"), name);
+
+	buf[0] = '\0';
+	if (p != NULL)
+		snprintf(buf, size, "%.*s", (int)strcspn(p, ","), p);
+	return buf;
+}
+
+START_TEST(test_sess_cnonce_per_nonce)
+{
+	struct sipreg_binding *b = add(1);
+	char c1[96], c2[96], nc[32];
+
+	sipreg_binding_register(b);
+	sip_fake_reply(e, f, 401, "Unauthorized", SESS_CHALLENGE);
+	ck_assert(strstr(hdr("Authorization"), "algorithm=MD5-sess") != NULL);
+	auth_param("cnonce=", c1, sizeof(c1));
+	ck_assert_str_ne(c1, "");
+	sip_fake_reply(e, f, 200, "OK", our_contact("120"));
+	advance(60000); /* refresh: same nonce, same H(A1) and cnonce */
+	auth_param("cnonce=", c2, sizeof(c2));
+	ck_assert_str_eq(c1, c2);
+	ck_assert_str_eq(auth_param("nc=", nc, sizeof(nc)), "nc=00000002");
+	/* a new nonce: a new cnonce */
+	sip_fake_reply(e, f, 401, "Unauthorized",
+		       "WWW-Authenticate: Digest realm=\"example.com\", "
+		       "nonce=\"n2\", stale=true, qop=\"auth\", "
+		       "algorithm=MD5-sess\r\n");
+	auth_param("cnonce=", c2, sizeof(c2));
+	ck_assert_str_ne(c1, c2);
+	ck_assert_str_eq(auth_param("nc=", nc, sizeof(nc)), "nc=00000001");
+}
+END_TEST
+
+static void
+request_from(const char *method, const char *ruri, const char *to_tag)
+{
+	char msg[1024];
+
+	snprintf(msg, sizeof(msg),
+		 "%s %s SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 192.0.2.1:5070;rport;branch=z9hG4bKopt1\r\n"
+		 "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKopt0\r\n"
+		 "From: <sip:probe@example.com>;tag=p1\r\n"
+		 "To: <%s>%s\r\n"
+		 "Call-ID: probe-1@192.0.2.1\r\nCSeq: 7 %s\r\n"
+		 "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+		 method, ruri, ruri, to_tag, method);
+	sip_fake_input_from(e, msg, "192.0.2.1", 40000);
+}
+
+START_TEST(test_requests_answered)
+{
+	struct sipreg_binding *b = add(1);
+	const struct sip_fake_msg *m;
+	struct sipreg_engine_stats st;
+	char ruri[160], buf[256];
+	size_t sent;
+
+	sipreg_binding_register(b);
+	snprintf(ruri, sizeof(ruri),
+		 "sip:alice@192.0.2.10:5062;transport=udp;line=%s", our_line());
+	sip_fake_reply(e, f, 200, "OK", our_contact("120"));
+	sent = f->nsent;
+	request_from("OPTIONS", ruri, "");
+	ck_assert_uint_eq(f->nsent, sent + 1);
+	m = sip_fake_last(f);
+	ck_assert(strncmp(m->buf, "SIP/2.0 200 OK\r\n", 16) == 0);
+	/* rport: to the source address and port */
+	ck_assert_uint_eq(sip_fake_port(m), 40000);
+	ck_assert_str_eq(sip_fake_header(m, "Via", buf, sizeof(buf)),
+			 "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKopt0");
+	ck_assert(strstr(m->buf,
+			 "Via: SIP/2.0/UDP 192.0.2.1:5070;rport=40000;"
+			 "branch=z9hG4bKopt1\r\nVia: SIP/2.0/UDP "
+			 "198.51.100.7:5060;branch=z9hG4bKopt0\r\n") != NULL);
+	ck_assert_str_eq(sip_fake_header(m, "From", buf, sizeof(buf)),
+			 "<sip:probe@example.com>;tag=p1");
+	sip_fake_header(m, "To", buf, sizeof(buf));
+	ck_assert(strncmp(buf, "<sip:alice@192.0.2.10:5062;", 27) == 0);
+	ck_assert(strstr(buf, ">;tag=") != NULL);
+	ck_assert_str_eq(sip_fake_header(m, "Call-ID", buf, sizeof(buf)),
+			 "probe-1@192.0.2.1");
+	ck_assert_str_eq(sip_fake_header(m, "CSeq", buf, sizeof(buf)),
+			 "7 OPTIONS");
+	ck_assert_str_eq(sip_fake_header(m, "Allow", buf, sizeof(buf)),
+			 "OPTIONS");
+	ck_assert(strstr(m->buf, "\r\nAccept: \r\n") != NULL);
+	ck_assert_str_eq(sip_fake_header(m, "Server", buf, sizeof(buf)),
+			 "gwtest/1");
+	ck_assert_str_eq(sip_fake_header(m, "Content-Length", buf, sizeof(buf)),
+			 "0");
+	ck_assert(strstr(m->buf, "\r\n\r\n")[4] == '\0'); /* no body */
+	/* a To tag already there is kept */
+	request_from("OPTIONS", ruri, ";tag=keep");
+	ck_assert(strstr(sip_fake_header(sip_fake_last(f), "To", buf,
+					 sizeof(buf)),
+			 ";tag=keep") != NULL);
+	ck_assert(strstr(buf, "tag=keep;tag") == NULL);
+	/* another user: 404; INFO: 405 with Allow; unknown: 501 */
+	request_from("OPTIONS", "sip:bob@192.0.2.10:5062", "");
+	ck_assert(strncmp(sip_fake_last(f)->buf, "SIP/2.0 404 ", 12) == 0);
+	request_from("INFO", ruri, "");
+	m = sip_fake_last(f);
+	ck_assert(strncmp(m->buf, "SIP/2.0 405 Method Not Allowed\r\n", 32) ==
+		  0);
+	ck_assert_str_eq(sip_fake_header(m, "Allow", buf, sizeof(buf)),
+			 "OPTIONS");
+	ck_assert_str_eq(sip_fake_header(m, "CSeq", buf, sizeof(buf)),
+			 "7 INFO");
+	request_from("FROB", ruri, "");
+	ck_assert(strncmp(sip_fake_last(f)->buf, "SIP/2.0 501 ", 12) == 0);
+	/* ACK: never answered */
+	sent = f->nsent;
+	request_from("ACK", ruri, ";tag=t");
+	ck_assert_uint_eq(f->nsent, sent);
+	/* an unparsable request: a counted drop */
+	sip_fake_input_from(e, "OPTIONS sip:alice@x SIP/2.0\r\nVia: ;;\r\n\r\n",
+			    "192.0.2.1", 40000);
+	ck_assert_uint_eq(f->nsent, sent);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.requests, 6);
+	ck_assert_uint_eq(st.options_ok, 2);
+	ck_assert_uint_eq(st.req_rejected, 3);
+	ck_assert_uint_eq(st.acks, 1);
+	ck_assert_uint_eq(st.malformed, 1);
+	ck_assert_uint_eq(st.req_unsent, 0);
+	/* no Via rport: the Via port */
+	sip_fake_input_from(
+		e,
+		"OPTIONS sip:alice@192.0.2.10 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.1:5070;branch=z9hG4bKa\r\n"
+		"From: <sip:p@x>;tag=1\r\nTo: <sip:alice@x>\r\n"
+		"Call-ID: c2\r\nCSeq: 1 OPTIONS\r\n"
+		"Content-Length: 0\r\n\r\n",
+		"192.0.2.1", 40000);
+	ck_assert_uint_eq(sip_fake_port(sip_fake_last(f)), 5070);
+	ck_assert(strncmp(sip_fake_last(f)->buf, "SIP/2.0 200 ", 12) == 0);
+	/* a binding that unregistered no longer answers 200 */
+	sipreg_binding_unregister(b);
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "");
+	ck_assert_int_eq(status(b).state, SIPREG_UNREGISTERED);
+	request_from("OPTIONS", ruri, "");
+	ck_assert(strncmp(sip_fake_last(f)->buf, "SIP/2.0 404 ", 12) == 0);
+}
+END_TEST
+
+START_TEST(test_unparsable_log_rate_limited)
+{
+	static const char junk[] = "OPTIONS\r\n\x01\r\n\r\n";
+	int i;
+
+	for (i = 0; i < 3; i++)
+		sip_engine_input(e, junk, sizeof(junk) - 1);
+	ck_assert_int_eq(unparsable_logs, 1);
+	advance(9999);
+	sip_engine_input(e, junk, sizeof(junk) - 1);
+	ck_assert_int_eq(unparsable_logs, 1);
+	advance(1);
+	sip_engine_input(e, junk, sizeof(junk) - 1);
+	ck_assert_int_eq(unparsable_logs, 2);
+	ck_assert(strstr(last_unparsable, "and 3 more") != NULL);
 }
 END_TEST
 
@@ -1332,6 +1684,45 @@ START_TEST(test_unregister_deadline)
 }
 END_TEST
 
+START_TEST(test_shutdown_only_registered)
+{
+	struct sipreg_binding *b[4];
+	size_t i, sent;
+	char buf[64];
+
+	for (i = 0; i < 4; i++)
+		b[i] = add(1);
+	sipreg_binding_register(b[0]); /* no answer: may be registered */
+	advance(SIP_TR_TIMEOUT_MS);
+	ck_assert_int_eq(status(b[0]).state, SIPREG_BACKOFF);
+	sipreg_binding_register(b[1]); /* registered */
+	sip_fake_reply(e, f, 200, "OK", "");
+	sipreg_binding_register(b[2]); /* refused: never registered */
+	sip_fake_reply(e, f, 403, "Forbidden", "");
+	ck_assert_int_eq(status(b[2]).state, SIPREG_FAILED);
+	/* b[3] never asked to register */
+	sent = f->nsent;
+	ck_assert_int_eq(sipreg_engine_unregister_all_deadline(e, 4000), 0);
+	ck_assert_uint_eq(f->nsent, sent + 2);
+	for (i = sent; i < f->nsent; i++)
+		ck_assert_str_eq(sip_fake_header(&f->sent[i], "Expires", buf,
+						 sizeof(buf)),
+				 "0");
+	ck_assert_int_eq(status(b[0]).state, SIPREG_UNREGISTERING);
+	ck_assert_int_eq(status(b[1]).state, SIPREG_UNREGISTERING);
+	ck_assert_int_eq(status(b[2]).state, SIPREG_UNREGISTERED);
+	ck_assert_int_eq(status(b[3]).state, SIPREG_UNREGISTERED);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 2);
+	/* the stopped ones send nothing later either */
+	sip_fake_reply_msg(e, &f->sent[sent], 200, "OK", "");
+	sip_fake_reply_msg(e, &f->sent[sent + 1], 200, "OK", "");
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	sent = f->nsent;
+	advance(600000);
+	ck_assert_uint_eq(f->nsent, sent);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -1344,6 +1735,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_register_ok_refresh);
 	tcase_add_test(tc, test_zero_grant_is_request);
 	tcase_add_test(tc, test_unregister);
+	tcase_add_test(tc, test_shutdown_only_registered);
 	tcase_add_test(tc, test_unregister_deadline);
 	tcase_add_test(tc, test_pacing);
 	suite_add_tcase(s, tc);
@@ -1363,6 +1755,15 @@ engine_suite(void)
 	tcase_add_test(tc, test_backoff_retry_after);
 	tcase_add_test(tc, test_transport_error);
 	tcase_add_test(tc, test_bad_input);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("protocol");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_contact_uri_compare);
+	tcase_add_test(tc, test_malformed_response);
+	tcase_add_test(tc, test_via_checked);
+	tcase_add_test(tc, test_sess_cnonce_per_nonce);
+	tcase_add_test(tc, test_requests_answered);
+	tcase_add_test(tc, test_unparsable_log_rate_limited);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bindings");
 	tcase_add_checked_fixture(tc, setup, teardown);
