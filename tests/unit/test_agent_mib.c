@@ -1263,6 +1263,30 @@ START_TEST(test_ini_load_alarm)
 }
 END_TEST
 
+/* A dry run changes nothing: its result is an event that raises and
+ * clears nothing, whatever the outcome. */
+START_TEST(test_ini_dry_run_raises_nothing)
+{
+	ini_n = 0;
+	agent_alarms_set_notify(g.alarms, ini_notify, NULL);
+	agent_notify_ini_result(&g, 0); /* a failed load: raised */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
+	g.ini.running_mode = 3;
+	agent_notify_ini_result(&g, 0); /* a failed dry run */
+	agent_notify_ini_result(&g, 1); /* a good dry run: clears nothing */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
+	ck_assert_uint_eq(agent_alarms_history_count(g.alarms), 0);
+	ck_assert_uint_eq(ini_n, 3);
+	ck_assert_int_eq(ini_sev[1], 0);
+	ck_assert_int_eq(ini_sev[2], 0);
+	ck_assert_uint_ne(ini_seq[1], ini_seq[0]);
+	g.ini.running_mode = 1;
+	agent_notify_ini_result(&g, 1); /* a good load clears it */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 0);
+	ck_assert_uint_eq(ini_seq[3], ini_seq[0]);
+}
+END_TEST
+
 /* Every DateAndTime value is 8 or 11 octets, "never" included; the
  * binding points at no proxy status row while nothing is in use. */
 START_TEST(test_dateandtime_columns_and_pointer)
@@ -1417,6 +1441,7 @@ mib_suite(void)
 	tcase_add_test(tc, test_counter_discontinuity);
 	tcase_add_test(tc, test_alarm_history_and_last_changed);
 	tcase_add_test(tc, test_ini_load_alarm);
+	tcase_add_test(tc, test_ini_dry_run_raises_nothing);
 	tcase_add_test(tc, test_dateandtime_columns_and_pointer);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("types");
