@@ -140,16 +140,27 @@ agent_transport(const struct ini_conf *conf, long t)
 
 static int
 agent_spec_addr(struct agent_spec *sp, const struct ini_conf *conf,
-		const char *text, long transport)
+		const char *text, long transport, bool proxy)
 {
 	size_t i = sp->cfg.naddrs;
 	uint16_t port;
+	long q;
 
 	if (i >= SIPREG_MAX_ADDRS)
 		return 0;
 	if (agent_addr_parse(text, sp->hosts[i], SPEC_STR, &port) < 0)
 		return -EINVAL;
 	sp->cfg.addrs[i].transport = agent_transport(conf, transport);
+	/* a name written with a port: A/AAAA only; a configured transport
+	 * skips NAPTR (AudioCodes DNSQueryType semantics) */
+	q = proxy ? ini_conf_get_int(conf, INI_P_PROXY_DNS_QUERY_TYPE) : 0;
+	if (q == 0) /* ProxyDNSQueryType: proxies only, DNSQueryType: all */
+		q = ini_conf_get_int(conf, INI_P_DNS_QUERY_TYPE);
+	if (port != 0)
+		q = 0;
+	else if (q == 2 && transport >= 0)
+		q = 1;
+	sp->cfg.addrs[i].dns_query = (enum sipreg_dns_query)q;
 	if (port == 0)
 		port = (uint16_t)ini_conf_get_int(conf,
 						  INI_P_SIP_DESTINATION_PORT);
@@ -177,7 +188,7 @@ agent_spec_proxyset(struct agent_spec *sp, const struct ini_conf *conf,
 				     &addr);
 		ini_conf_row_get_int(conf, INI_P_PROXYIP_TRANSPORT_TYPE, idx,
 				     &tp);
-		if (agent_spec_addr(sp, conf, addr, tp) < 0)
+		if (agent_spec_addr(sp, conf, addr, tp, true) < 0)
 			return agent_fail(err, errlen,
 					  "proxy set %ld: address '%.48s' is "
 					  "not valid",
@@ -186,7 +197,7 @@ agent_spec_proxyset(struct agent_spec *sp, const struct ini_conf *conf,
 	/* The legacy ProxyIP scalar stands for set 0 when it has no rows. */
 	addr = ini_conf_get_str(conf, INI_P_PROXY_IP);
 	if (sp->cfg.naddrs == 0 && set == 0 && *addr != '\0' &&
-	    agent_spec_addr(sp, conf, addr, -1) < 0)
+	    agent_spec_addr(sp, conf, addr, -1, true) < 0)
 		return agent_fail(err, errlen, "ProxyIP '%.48s' is not valid",
 				  addr);
 	return 0;
@@ -256,7 +267,7 @@ agent_spec_proxyset_policy(struct agent_spec *sp, const struct ini_conf *conf,
 	lb = agent_set_param(conf, set,
 			     INI_P_PROXYSET_PROXY_LOAD_BALANCING_METHOD,
 			     INI_P_PROXY_LOAD_BALANCING_METHOD);
-	c->load_balancing = lb != 0 ? 1 : 0;
+	c->load_balancing = lb >= 0 && lb <= 2 ? (unsigned)lb : 0;
 }
 
 static void
@@ -304,8 +315,9 @@ agent_spec_gateway(struct agent_spec *sp, const struct ini_conf *conf,
 	if (*rip != '\0') {
 		if (agent_spec_addr(
 			    sp, conf, rip,
-			    ini_conf_get_int(
-				    conf, INI_P_REGISTRAR_TRANSPORT_TYPE)) < 0)
+			    ini_conf_get_int(conf,
+					     INI_P_REGISTRAR_TRANSPORT_TYPE),
+			    false) < 0)
 			return agent_fail(err, errlen,
 					  "RegistrarIP '%.48s' is not valid",
 					  rip);
@@ -927,6 +939,7 @@ agent_binding_describe(const struct ini_conf *conf, int type, long id,
 	struct agent_spec *sp = malloc(sizeof(*sp));
 	char err[96];
 	size_t i, used;
+	bool dns;
 	int rc;
 
 	if (sp == NULL)
@@ -961,6 +974,19 @@ agent_binding_describe(const struct ini_conf *conf, int type, long id,
 				 (int)sp->cfg.keepalive, sp->cfg.keepalive_s,
 				 sp->cfg.redundancy == SIPREG_HOMING,
 				 sp->cfg.load_balancing);
+		/* DNS lookups, when any is not A/AAAA */
+		for (i = 0; i < sp->cfg.naddrs &&
+			    sp->cfg.addrs[i].dns_query == SIPREG_DNS_A;
+		     i++)
+			;
+		for (dns = i < sp->cfg.naddrs, i = 0; dns && i < sp->cfg.naddrs;
+		     i++) {
+			used = strlen(buf);
+			if (used < len)
+				snprintf(buf + used, len - used, "%s%d",
+					 i ? "," : " dns=",
+					 (int)sp->cfg.addrs[i].dns_query);
+		}
 	}
 	OPENSSL_cleanse(sp, sizeof(*sp));
 	free(sp);

@@ -214,6 +214,9 @@ struct agent_sip_conf {
 	const char *tls_ca_file; /* NULL: OpenSSL's default CA paths */
 	const char *tls_cert_file;
 	const char *tls_key_file;
+	const char *dns_servers; /* NULL: /etc/resolv.conf */
+	unsigned unreg_rate;	 /* un-REGISTERs per second at shutdown */
+	int unreg_pace_off;
 };
 int agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 		     const struct agent_sip_conf *conf,

@@ -28,10 +28,9 @@
 #include "agent/fetch.h"
 #include "agent/gwagent.h"
 #include "agent/log.h"
+#include "agent/notify.h"
 #include "agent/priv.h"
 #include "agent/settings.h"
-
-#define GWAGENTD_UNREG_DEADLINE_MS 5000
 
 /* For the C callbacks that cannot carry an argument (signals, Net-SNMP). */
 struct gwagent *gwagent_ctx;
@@ -501,6 +500,9 @@ gwagentd_start(struct gwagent *g)
 	sc.tls_ca_file = s->tls_ca;
 	sc.tls_cert_file = s->tls_cert;
 	sc.tls_key_file = s->tls_key;
+	sc.dns_servers = s->dns_servers;
+	sc.unreg_rate = s->unregister_rate;
+	sc.unreg_pace_off = s->unregister_rate == 0;
 	if (gwagentd_signals(g) < 0)
 		fatal("main", "cannot set up signals");
 	if ((rc = gwagent_init(g, &sc)) < 0)
@@ -527,25 +529,47 @@ gwagentd_start(struct gwagent *g)
 	agent_notify_started(g);
 }
 
-/* Unregister every binding, waiting at most a few seconds. */
+/*
+ * Unregister every binding that is or may be registered, paced at
+ * [sip] unregister_rate, and return as soon as each got its final answer
+ * or failed; the engine gives up at a deadline derived from their number,
+ * at most [sip] unregister_deadline_max seconds.
+ */
 static void
 gwagentd_unregister_all(struct gwagent *g)
 {
 	struct sipreg_engine *e =
 		agent_sip_engine(agent_bindings_sip(g->bindings));
-	uint64_t deadline = agent_event_now(g->ev) + GWAGENTD_UNREG_DEADLINE_MS;
+	struct sipreg_engine_stats st = { 0 };
+	uint64_t start = agent_event_now(g->ev), deadline;
+	unsigned ms = 0;
+	size_t n = 0;
 
 	/* No alarm follows the shutdown's state changes. */
 	g->stopping = 1;
-	/* The engine paces the un-REGISTERs and gives up at the deadline. */
-	sipreg_engine_unregister_all_deadline(e, GWAGENTD_UNREG_DEADLINE_MS);
+	sipreg_engine_shutdown(
+		e, gwagentd_settings.unregister_deadline_max * 1000, &ms, &n);
+	if (n > 0)
+		log_info("sip", "unregistering %zu bindings, at most %u ms", n,
+			 ms);
+	deadline = start + ms;
 	agent_sip_sync(agent_bindings_sip(g->bindings));
 	while (sipreg_engine_busy(e) > 0 &&
 	       agent_event_now(g->ev) < deadline + 500)
 		agent_event_run_once(g->ev, 100);
+	if (sipreg_engine_stats(e, &st) == 0 && st.unreg_abandoned > 0)
+		log_warnx("sip",
+			  "%llu of %zu un-REGISTERs unsent or unanswered after "
+			  "%u ms: "
+			  "those contacts stay at the registrar until they "
+			  "expire",
+			  (unsigned long long)st.unreg_abandoned, n, ms);
 	if (sipreg_engine_busy(e) > 0)
 		log_warnx("sip", "%zu bindings still unregistering at exit",
 			  sipreg_engine_busy(e));
+	else if (n > 0 && st.unreg_abandoned == 0)
+		log_info("sip", "%zu un-REGISTERs done in %llu ms", n,
+			 (unsigned long long)(agent_event_now(g->ev) - start));
 }
 
 static void
@@ -615,6 +639,10 @@ gwagentd_main(int argc, char *argv[])
 	gwagent_ctx = &g;
 	gwagentd_start(&g);
 	log_info("main", "gwagentd %s started", PACKAGE_VERSION);
+	rc = agent_sd_notify("READY=1"); /* systemd's Type=notify */
+	if (rc < 0)
+		log_warnx("main", "telling systemd it is ready: %s",
+			  strerror(-rc));
 	rc = agent_event_loop(g.ev);
 	gwagentd_unregister_all(&g);
 	gwagentd_teardown(&g);

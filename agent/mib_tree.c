@@ -100,6 +100,8 @@ static const struct mib_scalar mib_proxy[] = {
 	P(INT, INI_P_PROXY_LOAD_BALANCING_METHOD),
 	P(UNS, INI_P_PROXY_IP_LIST_REFRESH_TIME),
 	P(INT, INI_P_IS_FALLBACK_USED),
+	P(INT, INI_P_DNS_QUERY_TYPE),
+	P(INT, INI_P_PROXY_DNS_QUERY_TYPE),
 };
 
 static const struct mib_scalar mib_registration[] = {
@@ -741,10 +743,13 @@ mib_px_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 		v->len = agent_mib_dateandtime(
 			ago >= 0 ? (int64_t)time(NULL) - ago : 0, v->str);
 		break;
-	case 8:
 	case 9:
 	case 10:
-		mib_inet_get(v, known ? as.addr : "", c->col - 8);
+	case 11:
+		mib_inet_get(v, known ? as.addr : "", c->col - 9);
+		break;
+	case 8:
+		mib_set_int(v, UNS, known ? as.candidates : 0);
 		break;
 	default:
 		mib_set_int(v, UNS,
@@ -762,7 +767,7 @@ mib_px_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 
 static const struct mib_column mib_px_cols[] = {
 	PXC(2, UNS), PXC(3, STR), PXC(4, INT), PXC(5, INT),  PXC(6, STR),
-	PXC(7, UNS), PXC(8, INT), PXC(9, STR), PXC(10, UNS),
+	PXC(7, UNS), PXC(8, UNS), PXC(9, INT), PXC(10, STR), PXC(11, UNS),
 };
 
 static const struct mib_table mib_px = {
@@ -1255,6 +1260,8 @@ const struct mib_node agent_mib_nodes[] = {
 	S3(1, 1, 1, mib_proxy, 8),
 	S3(1, 1, 1, mib_proxy, 9),
 	S3(1, 1, 1, mib_proxy, 10),
+	S3(1, 1, 1, mib_proxy, 11),
+	S3(1, 1, 1, mib_proxy, 12),
 	S3(1, 1, 2, mib_registration, 0),
 	S3(1, 1, 2, mib_registration, 1),
 	S3(1, 1, 2, mib_registration, 2),

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,12 +96,79 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "agent:user", AS_STR, OFF(user), 0, 0 },
 	{ "agent:group", AS_STR, OFF(group), 0, 0 },
 	{ "agent:run_as_root", AS_BOOL, OFF(run_as_root), 0, 0 },
+	/* the resolver of proxy host names */
+	{ "sip:dns_servers", AS_STR, OFF(dns_servers), 0, 0 },
+	/* un-REGISTERs at shutdown */
+	{ "sip:unregister_rate", AS_UINT, OFF(unregister_rate), 0, 100000 },
+	{ "sip:unregister_deadline_max", AS_UINT, OFF(unregister_deadline_max),
+	  1, 3600 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
 
 static const char *agent_settings_sections[] = { "agent", "snmp", "sip",
 						 "traps" };
+
+/* One numeric server: a.b.c.d[:port], [v6][:port] or a bare v6. */
+static bool
+agent_settings_dns_server_ok(const char *s, size_t len)
+{
+	char host[INET6_ADDRSTRLEN + 1], buf[16];
+	const char *port = NULL, *end = s + len, *c;
+	unsigned char bin[16];
+	size_t hl;
+	long p;
+
+	if (len == 0)
+		return false;
+	if (*s == '[') {
+		if ((c = memchr(s, ']', len)) == NULL)
+			return false;
+		hl = (size_t)(c - s - 1);
+		if (c + 1 < end && (c[1] != ':' || (port = c + 2) >= end))
+			return false;
+		s++;
+	} else if ((c = memchr(s, ':', len)) != NULL &&
+		   memchr(c + 1, ':', (size_t)(end - c - 1)) == NULL) {
+		hl = (size_t)(c - s);
+		port = c + 1;
+	} else {
+		hl = len;
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return false;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, bin) != 1 &&
+	    inet_pton(AF_INET6, host, bin) != 1)
+		return false;
+	if (port == NULL)
+		return true;
+	if ((size_t)(end - port) == 0 || (size_t)(end - port) > 5)
+		return false;
+	memcpy(buf, port, (size_t)(end - port));
+	buf[end - port] = '\0';
+	for (c = buf; *c != '\0'; c++)
+		if (!isdigit((unsigned char)*c))
+			return false;
+	p = strtol(buf, NULL, 10);
+	return p >= 1 && p <= 65535;
+}
+
+static bool
+agent_settings_dns_servers_ok(const char *list)
+{
+	const char *s = list, *comma;
+
+	do {
+		comma = strchr(s, ',');
+		if (!agent_settings_dns_server_ok(s, comma ? (size_t)(comma - s)
+							   : strlen(s)))
+			return false;
+		s = comma + 1;
+	} while (comma != NULL);
+	return true;
+}
 
 static void __attribute__((format(printf, 3, 4)))
 agent_settings_err(char *err, size_t len, const char *fmt, ...)
@@ -166,6 +234,8 @@ agent_settings_init(struct agent_settings *s)
 	s->bad_community_log_interval = 60;
 	s->trap_retries = 3;
 	s->trap_timeout = 5;
+	s->unregister_rate = 500;
+	s->unregister_deadline_max = 30;
 	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
 	s->listen = strdup("udp:127.0.0.1:161");
 	s->rocommunity = strdup("public");
@@ -456,6 +526,10 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 		why = "[sip] tls_cert and tls_key: set both or neither";
 	else if (s->tcp_port != 0 && s->tcp_port == s->tls_port)
 		why = "[sip] tcp_port and tls_port: must differ";
+	else if (s->dns_servers != NULL &&
+		 !agent_settings_dns_servers_ok(s->dns_servers))
+		why = "[sip] dns_servers: not a comma-separated list of "
+		      "numeric addresses (ip, ip:port, [ipv6]:port)";
 	if (why == NULL)
 		return agent_settings_check_fetch(s, path, err, len);
 	agent_settings_err(err, len, "%s: %s", path, why);

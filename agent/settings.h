@@ -11,7 +11,8 @@
  *            sys_contact, sys_name, sys_location, sys_writable,
  *            agentx_listen, bad_community_log_interval
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
- *            tls_ca, user_agent, pace_rate, tcp_idle_timeout
+ *            tls_ca, user_agent, pace_rate, tcp_idle_timeout,
+ *            dns_servers, unregister_rate, unregister_deadline_max
  *   [traps]  rate_limit, summary_interval, sink, community, inform,
  *            retries, timeout, v3_user, v3_auth_pass, v3_priv_pass,
  *            v3_engine_id
@@ -79,7 +80,10 @@ struct agent_settings {
 	int trap_inform;       /**< send informs, not traps [0] */
 	unsigned trap_retries; /**< inform retries [3] */
 	unsigned trap_timeout; /**< seconds before an inform is retried [5] */
-	char *trap_v3_user;    /**< sink as SNMPv3 USM user, SHA/AES authPriv */
+	/* [sip], continued */
+	char *dns_servers;  /**< "ip[:port],..." c-ares asks
+			      [NULL: /etc/resolv.conf] */
+	char *trap_v3_user; /**< sink as SNMPv3 USM user, SHA/AES authPriv */
 	char *trap_v3_auth_pass; /**< secret, at least 8 characters */
 	char *trap_v3_priv_pass; /**< secret, at least 8 characters */
 	char *trap_v3_engine_id; /**< the sink's snmpEngineID in hex: no
@@ -88,6 +92,10 @@ struct agent_settings {
 	char *user;	 /**< account to drop root to [NULL: none] */
 	char *group;	 /**< its group [NULL: the user's primary group] */
 	int run_as_root; /**< started as root without user: allowed [0] */
+	/* [sip] un-REGISTERs at shutdown */
+	unsigned unregister_rate;	  /**< per second, 0 = unpaced [500] */
+	unsigned unregister_deadline_max; /**< seconds the shutdown waits
+					     for their answers at most [30] */
 };
 
 /**

@@ -165,6 +165,9 @@ agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 	cfg.tls_ca_file = conf->tls_ca_file;
 	cfg.tls_cert_file = conf->tls_cert_file;
 	cfg.tls_key_file = conf->tls_key_file;
+	cfg.dns_servers = conf->dns_servers;
+	cfg.unreg_rate = conf->unreg_rate;
+	cfg.unreg_pace_off = conf->unreg_pace_off != 0;
 	cfg.tls_verify = 1;
 	cfg.logh = agent_sip_log;
 	cfg.statush = statush;

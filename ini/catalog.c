@@ -119,6 +119,9 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	      5060),
 	P_INT(INI_P_TLS_LOCAL_SIP_PORT, "TLSLocalSIPPort", NT, REREG, 1, 65534,
 	      5061),
+	P_ENUM(INI_P_DNS_QUERY_TYPE, "DNSQueryType", NT, REREG, 0, 0, 1, 2),
+	P_ENUM(INI_P_PROXY_DNS_QUERY_TYPE, "ProxyDNSQueryType", NT, REREG, 0, 0,
+	       1, 2),
 
 	P_ENUM(INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE,
 	       "ProxySet_EnableProxyKeepAlive", PS, NOW, 0, 0, 1, 2),

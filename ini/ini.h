@@ -157,6 +157,8 @@ enum ini_param_id {
 	INI_P_LOCAL_SIP_PORT,
 	INI_P_TCP_LOCAL_SIP_PORT,
 	INI_P_TLS_LOCAL_SIP_PORT,
+	INI_P_DNS_QUERY_TYPE,
+	INI_P_PROXY_DNS_QUERY_TYPE,
 	/* ProxySet */
 	INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE,
 	INI_P_PROXYSET_PROXY_KEEP_ALIVE_TIME,
@@ -204,7 +206,7 @@ enum ini_param_id {
 };
 
 /** Number of scalar parameters (they have ids 0 .. INI_P__SCALARS-1). */
-#define INI_P__SCALARS (INI_P_TLS_LOCAL_SIP_PORT + 1)
+#define INI_P__SCALARS (INI_P_PROXY_DNS_QUERY_TYPE + 1)
 
 /** Value type of a parameter. */
 enum ini_type {

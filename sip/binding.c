@@ -288,14 +288,15 @@ free_addrs(struct sip_addr *addrs, size_t n)
 }
 
 static int
-addr_lookup(struct sipreg_engine *e, struct sip_addr *a, const char *name)
+addr_lookup(struct sipreg_engine *e, struct sip_addr *a, const char *name,
+	    enum sipreg_dns_query q)
 {
 	char why[8];
 
-	if ((a->dns = sip_dns_get(e, name)) == NULL)
+	if ((a->dns = sip_dns_get(e, name, q, a->tp)) == NULL)
 		return -ENOMEM;
-	a->resolved =
-		sip_dns_addr(a->dns, a->port, &a->ss, why, sizeof(why)) == 0;
+	a->resolved = sip_dns_addr(a->dns, a->sel, a->port, &a->ss, &a->tp, why,
+				   sizeof(why)) == 0;
 	return 0;
 }
 
@@ -323,7 +324,7 @@ apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 			     : sip_addr_resolve(ac->host, port, &na[i].ss);
 		na[i].resolved = rc == 0;
 		if (rc == -ENOTSUP) /* a name: c-ares */
-			rc = addr_lookup(b->e, &na[i], ac->host);
+			rc = addr_lookup(b->e, &na[i], ac->host, ac->dns_query);
 		if (rc == 0 && (na[i].host = strdup(ac->host)) == NULL)
 			rc = -ENOMEM;
 	}
@@ -355,7 +356,10 @@ apply_timers(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 	b->ka_mode = cfg->keepalive;
 	b->ka_s = cfg->keepalive_s ? cfg->keepalive_s : DEF_KEEPALIVE;
 	b->homing = cfg->redundancy == SIPREG_HOMING;
-	b->round_robin = cfg->load_balancing == 1;
+	/* random weights: round robin over the set, SRV weights within a
+	 * name */
+	b->round_robin = cfg->load_balancing == 1 || cfg->load_balancing == 2;
+	b->random_weights = cfg->load_balancing == 2;
 	sip_auth_set_policy(b->auth, cfg->topmost_challenge
 					     ? SIP_AUTH_TOPMOST
 					     : SIP_AUTH_STRONGEST);
@@ -642,6 +646,36 @@ choose_start(struct sipreg_binding *b)
 	return base;
 }
 
+/* A new cycle may try every candidate of each name again.  Where it
+ * starts, unless pinned: Homing, the first candidate (the best SRV
+ * target); random weights, a pick by SRV weight; else where it was. */
+static void
+reset_candidates(struct sipreg_binding *b, bool pick)
+{
+	size_t i, sel;
+
+	for (i = 0; i < b->naddrs; i++) {
+		struct sip_addr *a = &b->addrs[i];
+		char why[8];
+
+		a->seltried = 1;
+		if (!pick || a->dns == NULL || sip_dns_count(a->dns) < 2)
+			continue;
+		if (b->random_weights)
+			sel = sip_dns_pick(a->dns);
+		else if (b->homing)
+			sel = 0;
+		else
+			continue;
+		if (sel == a->sel)
+			continue;
+		a->sel = sel;
+		if (sip_dns_addr(a->dns, sel, a->port, &a->ss, &a->tp, why,
+				 sizeof(why)) == 0)
+			a->have_local = false;
+	}
+}
+
 static void
 start_cycle(struct sipreg_binding *b, bool unreg)
 {
@@ -661,6 +695,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 	 * primary first */
 	if (b->homing && b->ka_mode == SIPREG_KA_REGISTER)
 		b->pinned = false;
+	reset_candidates(b, !b->pinned);
 	if (!b->pinned)
 		b->cur = choose_start(b);
 	if (unreg)
@@ -766,10 +801,45 @@ next_addr(const struct sipreg_binding *b)
 	return any;
 }
 
+/* The next candidate of the current address's name, if one is left in
+ * this cycle: true when the address now points at it. */
+static bool
+next_candidate(struct sipreg_binding *b)
+{
+	struct sip_addr *a = &b->addrs[b->cur];
+	size_t n = a->dns != NULL ? sip_dns_count(a->dns) : 0;
+	char why[8];
+
+	if (n < 2 || a->seltried >= n)
+		return false;
+	a->sel = (a->sel + 1) % n;
+	a->seltried++;
+	if (sip_dns_addr(a->dns, a->sel, a->port, &a->ss, &a->tp, why,
+			 sizeof(why)) != 0)
+		return false;
+	a->have_local = false;
+	a->online = false;
+	a->last_ms = 0;
+	return true;
+}
+
 static void
 failover(struct sipreg_binding *b, const char *why)
 {
-	int next = next_addr(b);
+	int next;
+	char addr[SIPREG_ADDR_STRLEN];
+
+	if (b->attempts < SIP_MAX_ATTEMPTS && next_candidate(b)) {
+		sip_addr_format(&b->addrs[b->cur].ss, addr, sizeof(addr), true);
+		sip_engine_log(b->e, SIP_LOG_INFO, "%s@%s: %s, trying %s (%s)",
+			       b->aor_user, b->aor_host, why,
+			       b->addrs[b->cur].host, addr);
+		set_error(b, why);
+		b->pinned = false;
+		send_now(b);
+		return;
+	}
+	next = next_addr(b);
 
 	if (next >= 0 && b->attempts < SIP_MAX_ATTEMPTS) {
 		sip_engine_log(b->e, SIP_LOG_INFO, "%s@%s: %s, trying %s",
@@ -1030,8 +1100,15 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 		struct sip_addr *a = &b->addrs[i];
 		union sip_sa ss;
 
-		if (a->dns != d ||
-		    sip_dns_addr(d, a->port, &ss, why, sizeof(why)) != 0)
+		if (a->dns != d)
+			continue;
+		sip_dns_follow(a);
+		/* a cycle that waited for the first answer picks now */
+		if (b->random_weights && b->dns_wait && i == b->cur &&
+		    a->seltried <= 1)
+			a->sel = sip_dns_pick(d);
+		if (sip_dns_addr(d, a->sel, a->port, &ss, &a->tp, why,
+				 sizeof(why)) != 0)
 			continue;
 		if (!a->resolved || !sip_addr_equal(&a->ss, &ss))
 			a->have_local = false;
@@ -1187,6 +1264,9 @@ sipreg_binding_addr_status(const struct sipreg_binding *b, size_t idx,
 	if (a->resolved)
 		sip_addr_format(&a->ss, st->addr, sizeof(st->addr), true);
 	st->resolved = a->resolved;
+	st->candidates = a->dns != NULL ? (unsigned)sip_dns_count(a->dns)
+			 : a->resolved	? 1
+					: 0;
 	st->online = a->online;
 	st->last_code = a->last_code;
 	st->last_ms = a->last_ms;

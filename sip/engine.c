@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,6 +147,10 @@ unreg_deadline(struct sip_tmr *t)
 
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
+		/* the cases sip_binding_give_up() stops */
+		if (b->state == SIPREG_UNREGISTERING &&
+		    (!b->zombie || b->remove_after))
+			e->stats.unreg_abandoned++;
 		sip_binding_give_up(b);
 	}
 }
@@ -163,6 +168,7 @@ static int
 engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 {
 	unsigned rate = cfg->pace_rate > 0 ? cfg->pace_rate : 50;
+	int rc;
 
 	TAILQ_INIT(&e->bindings);
 	TAILQ_INIT(&e->conns);
@@ -171,6 +177,9 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	TAILQ_INIT(&e->pending);
 	e->max_inflight =
 		cfg->max_inflight > 0 ? cfg->max_inflight : SIP_DEF_INFLIGHT;
+	e->unreg_rate = cfg->unreg_pace_off   ? 0
+			: cfg->unreg_rate > 0 ? cfg->unreg_rate
+					      : SIPREG_UNREG_RATE;
 	e->conn_idle_ms =
 		(uint64_t)(cfg->conn_idle_s > 0 ? cfg->conn_idle_s : 120) *
 		1000;
@@ -195,8 +204,8 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	    opt_strdup(&e->tls_key, cfg->tls_key_file) != 0)
 		return -ENOMEM;
 	e->tls_verify = cfg->tls_verify >= 0;
-	if (sip_dns_create(e, cfg->dns_refresh_s) != 0)
-		return -ENOMEM;
+	if ((rc = sip_dns_create(e, cfg->dns_refresh_s, cfg->dns_servers)) != 0)
+		return rc;
 	silence_osip();
 	if (osip_init(&e->osip) != OSIP_SUCCESS)
 		return -ENOMEM;
@@ -708,6 +717,71 @@ sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms)
 		return -EINVAL;
 	sipreg_engine_unregister_all(e);
 	sip_engine_arm(e, &e->unreg_tmr, ms);
+	return 0;
+}
+
+void
+sip_engine_rtt_sample(struct sipreg_engine *e, uint64_t ms)
+{
+	uint64_t *rtt = &e->stats.rtt_ms;
+
+	/* 1/8 gain, as TCP's SRTT; the first sample sets it; rounded up,
+	 * so that once measured it stays at least 1 */
+	*rtt = *rtt == 0 ? (ms > 0 ? ms : 1) : (*rtt * 7 + ms + 7) / 8;
+}
+
+unsigned
+sipreg_unregister_deadline_ms(size_t n, unsigned rate, unsigned rtt_ms,
+			      unsigned max_inflight, unsigned max_ms)
+{
+	uint64_t send = 0, waves, rtt = rtt_ms, ms;
+
+	if (n > UINT_MAX) /* more than any engine holds: no bound but max */
+		return max_ms;
+	if (rtt > SIP_TR_TIMEOUT_MS)
+		rtt = SIP_TR_TIMEOUT_MS;
+	if (rate > 0)
+		send = ((uint64_t)n * 1000 + rate - 1) / rate;
+	if (max_inflight > 0) {
+		waves = (n + max_inflight - 1) / max_inflight;
+		if (waves * 2 * rtt > send)
+			send = waves * 2 * rtt;
+	}
+	ms = send + 2 * rtt + SIPREG_UNREG_SLACK_MS;
+	return ms < max_ms ? (unsigned)ms : max_ms;
+}
+
+int
+sipreg_engine_shutdown(struct sipreg_engine *e, unsigned max_ms,
+		       unsigned *deadline_ms, size_t *n_out)
+{
+	struct sipreg_binding *b;
+	unsigned ms;
+	size_t n = 0;
+
+	if (e == NULL)
+		return -EINVAL;
+	/* a full bucket: the un-REGISTERs start at once up to max_inflight */
+	sip_pacer_init(&e->pacer, e->unreg_rate, e->unreg_rate,
+		       sip_engine_now(e));
+	sipreg_engine_unregister_all(e);
+	TAILQ_FOREACH(b, &e->bindings, entry)
+	{
+		if (b->state == SIPREG_UNREGISTERING)
+			n++;
+	}
+	ms = sipreg_unregister_deadline_ms(
+		n, e->unreg_rate,
+		(unsigned)(e->stats.rtt_ms < UINT_MAX ? e->stats.rtt_ms
+						      : UINT_MAX),
+		(unsigned)(e->max_inflight < UINT_MAX ? e->max_inflight
+						      : UINT_MAX),
+		max_ms);
+	sip_engine_arm(e, &e->unreg_tmr, ms);
+	if (deadline_ms != NULL)
+		*deadline_ms = ms;
+	if (n_out != NULL)
+		*n_out = n;
 	return 0;
 }
 

@@ -180,8 +180,8 @@ ka_probe(struct sip_ka *ka)
 	char branch[SIP_BRANCH_LEN] = "z9hG4bK", why[8], *raw;
 	int n, rc;
 
-	if (a->dns != NULL &&
-	    sip_dns_addr(a->dns, a->port, &a->ss, why, sizeof(why)) != 0)
+	if (a->dns != NULL && sip_dns_addr(a->dns, a->sel, a->port, &a->ss,
+					   &a->tp, why, sizeof(why)) != 0)
 		return -EHOSTUNREACH;
 	if ((rc = sip_digest_cnonce(branch + 7, 8)) != 0)
 		return rc;

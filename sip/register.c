@@ -125,10 +125,15 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 uint64_t
 sip_register_deadline_ms(const struct sipreg_binding *b)
 {
+	const struct sip_addr *a = &b->addrs[b->cur];
 	uint64_t t = 0, step = 500;
+	size_t n = b->naddrs;
 	unsigned i;
 
-	if (!b->hotswap || b->naddrs < 2 || b->hotswap_rtx == 0)
+	/* several addresses, or one name with several candidates */
+	if (n < 2 && a->dns != NULL)
+		n = sip_dns_count(a->dns);
+	if (!b->hotswap || n < 2 || b->hotswap_rtx == 0)
 		return SIP_TR_TIMEOUT_MS;
 	for (i = 0; i <= b->hotswap_rtx; i++) {
 		t += step;
@@ -167,7 +172,9 @@ addr_current(struct sip_addr *a, char *why, size_t size)
 
 	if (a->dns == NULL)
 		return 0;
-	if ((rc = sip_dns_addr(a->dns, a->port, &ss, why, size)) != 0)
+	sip_dns_follow(a);
+	if ((rc = sip_dns_addr(a->dns, a->sel, a->port, &ss, &a->tp, why,
+			       size)) != 0)
 		return rc;
 	if (!a->resolved || !sip_addr_equal(&a->ss, &ss))
 		a->have_local = false;

@@ -82,12 +82,24 @@ enum sipreg_state {
 #define SIPREG_ADDR_STRLEN 64
 
 /** One proxy/registrar address; the first is the primary. */
+/** How a host name is looked up (AudioCodes DNSQueryType). */
+enum sipreg_dns_query {
+	SIPREG_DNS_A = 0,     /**< A and AAAA */
+	SIPREG_DNS_SRV = 1,   /**< SRV for the transport, then A/AAAA */
+	SIPREG_DNS_NAPTR = 2, /**< NAPTR, then SRV, then A/AAAA */
+};
+
 struct sipreg_addr_cfg {
-	const char *host; /**< numeric IPv4/IPv6, or a name resolved (A,
-			       then AAAA) without blocking through c-ares,
-			       /etc/hosts included */
+	const char *host; /**< numeric IPv4/IPv6, or a name resolved
+			       without blocking through c-ares, /etc/hosts
+			       included; every address it resolves to is
+			       a candidate */
 	uint16_t port;	  /**< 0 = 5060 (5061 for TLS) */
 	enum sipreg_transport transport;
+	/** lookup of a name [A]; the caller gives SIPREG_DNS_A for a name
+	 *  written with a port.  NAPTR picks the transport (a configured
+	 *  transport asks for SRV instead). */
+	enum sipreg_dns_query dns_query;
 };
 
 /**
@@ -143,7 +155,10 @@ struct sipreg_binding_cfg {
 	 * ProxyLoadBalancingMethod: 1 = round robin: each new registration
 	 * cycle (not refreshes, which stay where they registered) starts at
 	 * the next usable address, rotating engine-wide so bindings spread
-	 * over the set [0 = off: the first usable address].
+	 * over the set [0 = off: the first usable address].  2 = random
+	 * weights: the same over the set, and within a name looked up by
+	 * SRV each cycle starts at a target picked by SRV weight among the
+	 * lowest priority (RFC 2782).
 	 */
 	unsigned load_balancing;
 	/**
@@ -186,6 +201,9 @@ struct sipreg_addr_status {
 	bool online;	  /**< last transaction there got a response */
 	int last_code;	  /**< last final code from it, 0 none, -1 timeout */
 	uint64_t last_ms; /**< engine clock of that result, 0 never */
+	/** addresses the host resolved to, every one a failover candidate
+	 *  (addr is the one in use): 1 for a literal, 0 unresolved */
+	unsigned candidates;
 };
 
 /** Engine-wide counters. */
@@ -203,6 +221,11 @@ struct sipreg_engine_stats {
 	uint64_t bad_responses; /**< unparsable responses that ended their
 				     transaction as a failure */
 	uint64_t via_mismatch;	/**< dropped: Via not ours or not one */
+	/** Smoothed time from the start of a transaction to its final
+	 *  answer (retransmission waits included), ms; 0 before any. */
+	uint64_t rtt_ms;
+	/** un-REGISTERs given up at an unregister deadline, unanswered */
+	uint64_t unreg_abandoned;
 };
 
 /**
@@ -255,7 +278,21 @@ struct sipreg_engine_cfg {
 	/** ProxyIPListRefreshTime: host names are resolved again this
 	 *  often, seconds [60]. */
 	unsigned dns_refresh_s;
+	/** DNS servers asked, "ip[:port],[ipv6]:port,..." (c-ares CSV)
+	 *  [the system's, /etc/resolv.conf]; a bad list fails the
+	 *  engine's creation with -EINVAL. */
+	const char *dns_servers;
+	/** Un-REGISTERs per second during sipreg_engine_shutdown()
+	 *  [SIPREG_UNREG_RATE]; they do not share pace_rate. */
+	unsigned unreg_rate;
+	bool unreg_pace_off; /**< shutdown un-REGISTERs not paced at all */
 };
+
+/** Default un-REGISTERs per second at shutdown. */
+#define SIPREG_UNREG_RATE 500
+/** Time allowed past the paced sends for the last answers: two round
+ *  trips with a digest challenge and retransmissions (8 * T1), ms. */
+#define SIPREG_UNREG_SLACK_MS 4000
 
 /**
  * Create an engine and bind its UDP socket (non-blocking).
@@ -334,6 +371,36 @@ int sipreg_engine_unregister_all(struct sipreg_engine *e);
  * @return 0 or -EINVAL
  */
 int sipreg_engine_unregister_all_deadline(struct sipreg_engine *e, unsigned ms);
+
+/**
+ * The shutdown deadline for @p n un-REGISTERs sent at @p rate per second
+ * (0: unpaced) with at most @p max_inflight unanswered (0: no bound) to
+ * registrars answering in @p rtt_ms (0: unknown): the time the sending
+ * takes, the longer of the pacing (n * 1000 / rate, rounded up) and the
+ * in-flight bound (ceil(n / max_inflight) cycles of two round trips, a
+ * challenge and the answer), plus two round trips and
+ * SIPREG_UNREG_SLACK_MS for the last answers; at most @p max_ms.
+ * @return milliseconds
+ */
+unsigned sipreg_unregister_deadline_ms(size_t n, unsigned rate, unsigned rtt_ms,
+				       unsigned max_inflight, unsigned max_ms);
+
+/**
+ * Orderly shutdown with a derived deadline: switch the pacer to the
+ * un-REGISTER rate (cfg unreg_rate), unregister every binding that is or
+ * may be registered (as sipreg_engine_unregister_all()), and give up
+ * after sipreg_unregister_deadline_ms() for the n bindings being
+ * unregistered, the engine's smoothed round trip (stats rtt_ms) and its
+ * max_inflight (as sipreg_engine_unregister_all_deadline()).
+ * sipreg_engine_busy() reaches 0 as soon as every un-REGISTER got its
+ * final answer or failed, and by the deadline at the latest.  New
+ * REGISTERs started afterwards are paced at the un-REGISTER rate too.
+ * @param deadline_ms receives the deadline chosen; may be NULL
+ * @param n_out receives n; may be NULL
+ * @return 0 or -EINVAL
+ */
+int sipreg_engine_shutdown(struct sipreg_engine *e, unsigned max_ms,
+			   unsigned *deadline_ms, size_t *n_out);
 
 /** Number of bindings with a REGISTER in flight or about to start. */
 size_t sipreg_engine_busy(const struct sipreg_engine *e);

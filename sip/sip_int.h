@@ -373,6 +373,8 @@ struct sip_addr {
 	enum sipreg_transport tp;
 	bool resolved;
 	bool online;
+	size_t sel;	 /* the name's candidate in use */
+	size_t seltried; /* candidates of the name tried in this cycle */
 	bool have_local;
 	union sip_sa ss;
 	union sip_sa local; /* our address toward ss (UDP), cached */
@@ -412,7 +414,8 @@ struct sip_tx {
 	struct sip_tx *hnext; /* branch hash chain */
 	TAILQ_ENTRY(sip_tx) pentry;
 	bool pending;
-	uint64_t conn_id; /* the TCP/TLS connection it went out on, or 0 */
+	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
+	uint64_t start_ms; /* engine clock when it was started */
 	struct sip_result res;
 };
 
@@ -436,7 +439,8 @@ struct sipreg_binding {
 	bool cycle_challenged; /* a 401/407 came in this cycle */
 	bool dns_wait;	       /* the cycle waits for a name lookup */
 	bool homing;	       /* ProxyRedundancyMode Homing */
-	bool round_robin;      /* ProxyLoadBalancingMethod 1 */
+	bool round_robin;      /* ProxyLoadBalancingMethod 1 (and 2) */
+	bool random_weights;   /* ProxyLoadBalancingMethod 2: SRV weights */
 	bool clear_pending;    /* UnregistrationMode=1, not done yet */
 	bool clearing;	       /* the REGISTER in flight is Contact: * */
 	bool conn_retried;     /* resent once on a new connection */
@@ -520,6 +524,7 @@ struct sipreg_engine {
 	size_t nbucket;
 	size_t ntx;		    /* live transactions */
 	size_t max_inflight;	    /* cycles started while others run */
+	unsigned unreg_rate;	    /* un-REGISTERs/s at shutdown, 0 unpaced */
 	struct sip_dns *dns;	    /* c-ares resolver and name cache */
 	struct sip_conn_list conns; /* TCP and TLS connections */
 	size_t nconns;
@@ -563,6 +568,9 @@ struct sipreg_engine {
 
 /* engine.c */
 uint64_t sip_engine_now(struct sipreg_engine *e);
+/* A transaction got its final answer ms after it started: the smoothed
+ * round trip (stats rtt_ms) follows. */
+void sip_engine_rtt_sample(struct sipreg_engine *e, uint64_t ms);
 uint32_t sip_engine_rand(struct sipreg_engine *e);
 void sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -664,20 +672,62 @@ bool sip_addr_is(const struct sip_addr *a, const union sip_sa *peer,
 
 /* dns.c: names resolved through c-ares, one shared entry per name */
 struct sip_dns;
-int sip_dns_create(struct sipreg_engine *e, unsigned refresh_s);
+int sip_dns_create(struct sipreg_engine *e, unsigned refresh_s,
+		   const char *servers);
 /* A new refresh period (0: the default), from now. */
 void sip_dns_set_refresh(struct sipreg_engine *e, unsigned refresh_s);
 void sip_dns_destroy(struct sipreg_engine *e);
 /* A reference to name's entry (its lookup starts), NULL: no memory. */
-struct sip_dns_entry *sip_dns_get(struct sipreg_engine *e, const char *name);
+/* The entry for name looked up as query says (transport tp: SRV service,
+ * NAPTR fallback), shared; NULL on ENOMEM. */
+struct sip_dns_entry *sip_dns_get(struct sipreg_engine *e, const char *name,
+				  enum sipreg_dns_query query,
+				  enum sipreg_transport tp);
 void sip_dns_put(struct sip_dns_entry *d);
 /*
- * The address to use for d with port: 0, -EINPROGRESS while a lookup
+ * Candidate idx (modulo the count) of d, with port unless SRV gave
+ * one, and *tp set when NAPTR chose the transport: 0, -EINPROGRESS while a lookup
  * runs (sip_engine_dns_done() follows), -EHOSTUNREACH when the name does
  * not resolve (why gets the reason in words).
  */
-int sip_dns_addr(struct sip_dns_entry *d, uint16_t port, union sip_sa *ss,
-		 char *why, size_t size);
+int sip_dns_addr(struct sip_dns_entry *d, size_t idx, uint16_t port,
+		 union sip_sa *ss, enum sipreg_transport *tp, char *why,
+		 size_t size);
+/* After a new answer: a's candidate index to the address it uses, if the
+ * answer still has it (the order may change), else kept in range. */
+void sip_dns_follow(struct sip_addr *a);
+/* Candidates of d's last good answer (0 while none). */
+size_t sip_dns_count(const struct sip_dns_entry *d);
+/* One resolved candidate: address, SRV port (0: the configured one) and
+ * the transport a NAPTR record chose. */
+struct sip_dns_target {
+	union sip_sa ss;
+	uint16_t port;
+	enum sipreg_transport tp;
+	unsigned priority, weight; /* SRV (0 otherwise) */
+	bool first;		   /* the first address of its SRV target */
+};
+/* A candidate picked by SRV weight among the best priority's targets
+ * (RFC 2782 selection, the engine's random source); 0 without SRV. */
+size_t sip_dns_pick(const struct sip_dns_entry *d);
+/* SRV records in the order to try them (RFC 2782): by priority, then a
+ * weighted random pick among equal priorities (rnd; NULL: the first). */
+struct sip_srv_rec {
+	unsigned priority, weight;
+	uint16_t port;
+	const char *host;
+};
+void sip_dns_srv_order(struct sip_srv_rec *v, size_t n, uint32_t (*rnd)(void *),
+		       void *arg);
+/* The NAPTR record to follow (RFC 3263): flag "s", service SIP+D2U,
+ * SIP+D2T or SIPS+D2T, lowest order then preference; its index with its
+ * transport in *tp, or -ENOENT. */
+struct sip_naptr_rec {
+	unsigned order, preference;
+	const char *flags, *service, *replacement;
+};
+int sip_dns_naptr_pick(const struct sip_naptr_rec *v, size_t n,
+		       enum sipreg_transport *tp);
 const char *sip_dns_name(const struct sip_dns_entry *d);
 int sip_dns_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 		    size_t nfds);

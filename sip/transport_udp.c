@@ -185,6 +185,14 @@ sip_udp_create(void **ctx, const char *addr, uint16_t port)
 		    0);
 	if (fd < 0)
 		return -errno;
+	/* "::" serves both families: IPv4 peers as v4-mapped addresses */
+	if (ss.sa.sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&ss.in6.sin6_addr)) {
+		int off = 0;
+
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+				 sizeof(off));
+	}
 	if (bind(fd, (struct sockaddr *)&ss, sip_addr_len(&ss)) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
 		rc = -errno;
@@ -203,11 +211,45 @@ sip_udp_create(void **ctx, const char *addr, uint16_t port)
 	return 0;
 }
 
+/* An IPv4 peer as the v4-mapped address a dual-stack socket takes. */
+static void
+map4(const union sip_sa *to, union sip_sa *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->in6.sin6_family = AF_INET6;
+	m->in6.sin6_port = to->in.sin_port;
+	m->in6.sin6_addr.s6_addr[10] = 0xff;
+	m->in6.sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&m->in6.sin6_addr.s6_addr[12], &to->in.sin_addr, 4);
+}
+
+/* A v4-mapped source back to plain IPv4 (what bindings compare with). */
+static void
+unmap4(union sip_sa *from)
+{
+	struct sockaddr_in in;
+
+	if (from->sa.sa_family != AF_INET6 ||
+	    !IN6_IS_ADDR_V4MAPPED(&from->in6.sin6_addr))
+		return;
+	memset(&in, 0, sizeof(in));
+	in.sin_family = AF_INET;
+	in.sin_port = from->in6.sin6_port;
+	memcpy(&in.sin_addr, &from->in6.sin6_addr.s6_addr[12], 4);
+	memset(from, 0, sizeof(*from));
+	from->in = in;
+}
+
 static int
 udp_send(void *ctx, const char *buf, size_t len, const union sip_sa *to)
 {
 	struct sip_udp *u = ctx;
+	union sip_sa m;
 
+	if (u->family == AF_INET6 && to->sa.sa_family == AF_INET) {
+		map4(to, &m);
+		to = &m;
+	}
 	if (sendto(u->fd, buf, len, 0, (const struct sockaddr *)to,
 		   sip_addr_len(to)) < 0)
 		return -errno;
@@ -281,6 +323,7 @@ udp_recv(void *ctx, char *buf, size_t size, union sip_sa *from)
 		     &sl);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	unmap4(from);
 	return (int)n;
 }
 

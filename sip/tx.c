@@ -197,6 +197,7 @@ cb_final(int type, osip_transaction_t *tr, osip_message_t *resp)
 	(void)type;
 	if (tx == NULL)
 		return;
+	sip_engine_rtt_sample(tx->e, sip_engine_now(tx->e) - tx->start_ms);
 	tx->ops->record(tx, resp);
 	finish(tx, tr);
 }
@@ -470,6 +471,7 @@ sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 	tx->rawlen = len;
 	tx->dst = dst;
 	tx->tr = tr;
+	tx->start_ms = sip_engine_now(tx->e);
 	if ((rc = map_add(tx->e, tx)) != 0) {
 		tx->tr = NULL;
 		osip_transaction_free2(tr);

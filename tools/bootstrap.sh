@@ -5,8 +5,9 @@
 #                             gwagentd, show them answering, wait for Ctrl-C
 #   tools/bootstrap.sh test   install, build (ASan+UBSan, -Werror), run the
 #                             whole suite, the fuzz targets for 60 s each,
-#                             the valgrind runs (a plain build) and make
-#                             distcheck
+#                             the valgrind runs (a plain build), make
+#                             distcheck and the Debian package (tools/deb.sh:
+#                             build, lintian, install, purge)
 # GW_NO_INSTALL=1 skips the apt-get step (packages already there).
 set -eu
 
@@ -16,9 +17,10 @@ cd "$top"
 PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
  libsnmp-dev libosip2-dev libssl-dev libcurl4-openssl-dev libiniparser-dev check
  libc-ares-dev
- snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester
+ snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester dnsmasq
  openssl python3 procps iproute2 util-linux clang-format valgrind clang libclang-rt-14-dev
- snmptt prometheus-snmp-exporter python3-yaml"
+ snmptt prometheus-snmp-exporter python3-yaml
+ debhelper dh-autoreconf lintian fakeroot dpkg-dev systemd"
 
 install_deps() {
 	[ "${GW_NO_INSTALL:-0}" = 1 ] && return 0
@@ -52,7 +54,7 @@ test)
 	rm -rf _build/ci
 	build _build/ci --enable-werror --enable-sanitizers
 	exec python3 tests/run -C _build/ci --distcheck --extra-tap "sh tools/fuzz.sh 60" \
-		--extra-tap "sh tools/valgrind.sh"
+		--extra-tap "sh tools/valgrind.sh" --extra-tap "sh tools/deb.sh"
 	;;
 *)
 	echo "usage: $0 run|test" >&2

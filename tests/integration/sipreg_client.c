@@ -55,8 +55,11 @@ struct opts {
 	unsigned expires, count, hold_s, timeout_s, rtx, retry_s, divider;
 	unsigned inflight, keepalive, keepalive_s, unreg_deadline_ms;
 	const char *ca_file;
+	const char *dns_servers;
+	int dns_query;
 	bool unregister, hotswap, quiet, stop_failed, interactive;
 	bool no_verify, rereg, homing, round_robin, unreg_all_first;
+	bool random_weights;
 	/* run state */
 	uint64_t t0;
 	unsigned nstate[SIPREG_FAILED + 1];
@@ -114,7 +117,7 @@ parse_transport(const char *s, enum sipreg_transport *tp)
 	return 0;
 }
 
-/* host:port[/udp|/tcp|/tls] */
+/* host:port[/udp|/tcp|/tls], host a name, IPv4 or [IPv6] */
 static int
 add_addr(struct opts *o, const char *arg)
 {
@@ -134,7 +137,12 @@ add_addr(struct opts *o, const char *arg)
 	len = (size_t)(colon - spec);
 	if (len == 0 || len >= sizeof(o->hosts[i]))
 		return -1;
-	memcpy(o->hosts[i], spec, len);
+	if (spec[0] == '[' && len > 2 && spec[len - 1] == ']') {
+		len -= 2; /* [IPv6]:port */
+		memcpy(o->hosts[i], spec + 1, len);
+	} else {
+		memcpy(o->hosts[i], spec, len);
+	}
 	o->hosts[i][len] = '\0';
 	o->addrs[i].host = o->hosts[i];
 	o->addrs[i].port = (uint16_t)atoi(colon + 1);
@@ -212,6 +220,14 @@ parse_opt(struct opts *o, int c, const char *arg)
 	case 'W':
 		o->unreg_deadline_ms = (unsigned)atoi(arg);
 		break;
+	case 'S':
+		o->dns_servers = arg;
+		break;
+	case 'Q':
+		o->dns_query = atoi(arg);
+		if (o->dns_query < 0 || o->dns_query > 2)
+			return -1;
+		break;
 	default:
 		return -1;
 	}
@@ -228,8 +244,9 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->domain = "gw.test";
 	o->local = "127.0.0.1";
 	o->timeout_s = 30;
-	while ((c = getopt(argc, argv,
-			   "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqIC:VOK:YBZW:")) !=
+	while ((c = getopt(
+			argc, argv,
+			"r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqIC:VOK:YBZW:S:Q:w")) !=
 	       -1) {
 		if (c == 'U')
 			o->unregister = true;
@@ -241,6 +258,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 			o->homing = true;
 		else if (c == 'B')
 			o->round_robin = true;
+		else if (c == 'w')
+			o->random_weights = true;
 		else if (c == 'Z')
 			o->unreg_all_first = true;
 		else if (c == 'x')
@@ -256,6 +275,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 	}
 	if (o->user == NULL || o->naddrs == 0 || o->count > MAX_BINDINGS)
 		return -1;
+	for (c = 0; c < (int)o->naddrs; c++)
+		o->addrs[c].dns_query = (enum sipreg_dns_query)o->dns_query;
 	return 0;
 }
 
@@ -336,7 +357,7 @@ add_bindings(struct sipreg_engine *e, struct opts *o,
 	c.keepalive = (enum sipreg_keepalive)o->keepalive;
 	c.keepalive_s = o->keepalive_s;
 	c.redundancy = o->homing ? SIPREG_HOMING : SIPREG_PARKING;
-	c.load_balancing = o->round_robin ? 1 : 0;
+	c.load_balancing = o->random_weights ? 2 : o->round_robin ? 1 : 0;
 	c.unreg_all_first = o->unreg_all_first;
 	for (i = 0; i < n; i++) {
 		if (o->count > 0)
@@ -398,7 +419,9 @@ main(int argc, char **argv)
 			"[-t timeout_s] [-l local] [-x] [-X rtx] "
 			"[-R retry_s] [-D divider] [-M inflight] [-f] [-I] "
 			"[-q] [-C ca_file] [-V] [-O] [-K options|register"
-			"[:s]] [-Y] [-B] [-Z] [-W unreg_deadline_ms]\n");
+			"[:s]] [-Y] [-B] [-Z] [-W unreg_deadline_ms] "
+			"[-S dns_servers] [-Q 0|1|2 (A, SRV, NAPTR)] "
+			"[-w (random weights)]\n");
 		return 2;
 	}
 	n = o.count > 0 ? o.count : 1;
@@ -413,6 +436,7 @@ main(int argc, char **argv)
 	ecfg.statush = on_status;
 	ecfg.status_arg = &o;
 	ecfg.tls_ca_file = o.ca_file;
+	ecfg.dns_servers = o.dns_servers;
 	ecfg.tls_verify = o.no_verify ? -1 : 0;
 	if (cbs == NULL || sipreg_engine_create(&e, &ecfg) != 0) {
 		fprintf(stderr, "engine: cannot create\n");

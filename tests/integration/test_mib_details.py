@@ -44,7 +44,7 @@ STATE_REGISTERED, STATE_FAILED = "4", "9"
 R_PROXY, R_LASTSUCCESS = 5, 11
 R_PXINDEX, R_ADDRTYPE, R_ADDR, R_PORT, R_VALID = 20, 21, 22, 23, 24
 # gwProxyStatusEntry columns
-P_ADDR, P_INUSE, P_ADDRTYPE, P_INETADDR, P_PORT = 3, 5, 8, 9, 10
+P_ADDR, P_INUSE, P_ADDRTYPE, P_INETADDR, P_PORT = 3, 5, 9, 10, 11
 
 # Every DateAndTime object, as an OID prefix (a column or a scalar).
 DATEANDTIME = {

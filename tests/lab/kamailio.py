@@ -126,7 +126,7 @@ class Kamailio:
                  min_expires=None, default_expires=3600, max_expires=0, tcp=True, tls=False,
                  nonce_expire=300, expires_range=0, retry_after=0, password_prefix=None,
                  check_to_user=True, nonce_count=False, timer_interval=5, hash_size=10,
-                 shm_mb=64, pkg_mb=8, children=2, debug=2, name="kamailio"):
+                 shm_mb=64, pkg_mb=8, children=2, debug=2, name="kamailio", ipv6=False):
         if qop not in ("", None, "auth", "auth-int"):
             raise ValueError("qop must be '', 'auth' or 'auth-int'")
         if "$" in realm or not realm:
@@ -157,6 +157,7 @@ class Kamailio:
         self.debug = debug
         self.name = name
         self.host = HOST
+        self.ipv6 = ipv6        # also listen on [::1] with the same UDP (and TCP) port
         self.udp_port = None
         self.tcp_port = None
         self.tls_port = None
@@ -200,8 +201,12 @@ class Kamailio:
         a("sip_warning=0")
         a("maxbuffer=4194304")
         a("listen=udp:%s:%d" % (self.host, self.udp_port))
+        if self.ipv6:
+            a("listen=udp:[::1]:%d" % self.udp_port)
         if self.tcp:
             a("listen=tcp:%s:%d" % (self.host, self.tcp_port))
+            if self.ipv6:
+                a("listen=tcp:[::1]:%d" % self.tcp_port)
             a("tcp_children=%d" % self.children)
             a("tcp_connection_lifetime=3605")
             a("tcp_accept_no_cl=yes")

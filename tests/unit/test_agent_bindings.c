@@ -137,6 +137,48 @@ START_TEST(test_describe_gateway)
 }
 END_TEST
 
+/* DNSQueryType / ProxyDNSQueryType per address: a port means A only, a
+ * configured transport SRV instead of NAPTR, a registrar DNSQueryType. */
+START_TEST(test_describe_dns_query)
+{
+	struct ini_conf *c;
+	char buf[512];
+
+	c = conf_from(BASE ACCOUNTS "ProxyDNSQueryType = 2\n");
+	agent_binding_describe(c, AGENT_BINDING_ACCOUNT, 0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "aor=alice@pbx.example ruri=pbx.example "
+			      "auth=alice set=1 addrs=127.0.0.2:5060/udp,"
+			      "127.0.0.3:5099/udp expires=300 hotswap=1 "
+			      "ka=0/60 homing=0 rr=0 dns=2,0");
+	ini_conf_destroy(c);
+
+	c = conf_from(BASE ACCOUNTS "DNSQueryType = 2\n");
+	agent_binding_describe(c, AGENT_BINDING_ACCOUNT, 0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "aor=alice@pbx.example ruri=pbx.example "
+			      "auth=alice set=1 addrs=127.0.0.2:5060/udp,"
+			      "127.0.0.3:5099/udp expires=300 hotswap=1 "
+			      "ka=0/60 homing=0 rr=0 dns=2,0");
+	ini_conf_destroy(c);
+
+	/* the registrar: DNSQueryType only; its transport is configured */
+	c = conf_from(BASE "RegistrarIP = 'reg.example'\n"
+			   "RegistrarTransportType = 0\n"
+			   "ProxyDNSQueryType = 1\n"
+			   "DNSQueryType = 2\n");
+	agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "aor=gw100@gw.example ruri=reg.example "
+			      "auth=gwuser set=-1 addrs=reg.example:5060/udp "
+			      "expires=300 hotswap=0 ka=0/60 homing=0 rr=0 "
+			      "dns=1");
+	ini_conf_destroy(c);
+	c = conf_from(BASE "RegistrarIP = 'reg.example'\n"
+			   "ProxyDNSQueryType = 1\n");
+	agent_binding_describe(c, AGENT_BINDING_GATEWAY, 0, buf, sizeof(buf));
+	ck_assert_ptr_null(strstr(buf, "dns="));
+	ini_conf_destroy(c);
+}
+END_TEST
+
 START_TEST(test_describe_accounts)
 {
 	struct ini_conf *c = conf_from(BASE ACCOUNTS);
@@ -697,6 +739,7 @@ bindings_suite(void)
 
 	tcase_add_test(tc, test_describe_gateway);
 	tcase_add_test(tc, test_describe_accounts);
+	tcase_add_test(tc, test_describe_dns_query);
 	tcase_add_test(tc, test_addr_parse);
 	tcase_add_test(tc, test_describe_reasons);
 	tcase_add_loop_test(tc, test_catalog_matches_engine, 0,

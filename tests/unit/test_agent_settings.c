@@ -355,6 +355,32 @@ START_TEST(test_example)
 }
 END_TEST
 
+/* [sip] dns_servers: numeric servers with optional ports, or an error. */
+START_TEST(test_dns_servers)
+{
+	ck_assert_ptr_null(g_s.dns_servers);
+	ck_assert_int_eq(load("[sip]\ndns_servers = 127.0.0.1:5353\n", 0600),
+			 0);
+	ck_assert_str_eq(g_s.dns_servers, "127.0.0.1:5353");
+	agent_settings_free(&g_s);
+	ck_assert_int_eq(load("[sip]\ndns_servers = 192.0.2.53,[2001:db8::53]:"
+			      "53,2001:db8::54,[::1]\n",
+			      0600),
+			 0);
+	ck_assert_str_eq(g_s.dns_servers,
+			 "192.0.2.53,[2001:db8::53]:53,2001:db8::54,[::1]");
+	agent_settings_free(&g_s);
+	fails("[sip]\ndns_servers = ns.example\n", -EINVAL,
+	      "[sip] dns_servers: not a comma-separated list");
+	fails("[sip]\ndns_servers = 127.0.0.1:0\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = 127.0.0.1:65536\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = 127.0.0.1,\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = [::1]53\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = [::1:53\n", -EINVAL, "dns_servers");
+	fails("[sip]\ndns_servers = 127.0.0.1:5x\n", -EINVAL, "dns_servers");
+}
+END_TEST
+
 /* The INI-load keys (ini_dir, fetch_netrc, fetch_allow). */
 START_TEST(test_fetch_keys)
 {
@@ -380,6 +406,30 @@ START_TEST(test_fetch_keys)
 }
 END_TEST
 
+/* The shutdown keys (unregister_rate, unregister_deadline_max). */
+START_TEST(test_unregister_keys)
+{
+	ck_assert_uint_eq(g_s.unregister_rate, 500);
+	ck_assert_uint_eq(g_s.unregister_deadline_max, 30);
+	ck_assert_int_eq(load("[sip]\nunregister_rate = 0\n"
+			      "unregister_deadline_max = 120\n",
+			      0644),
+			 0);
+	ck_assert_uint_eq(g_s.unregister_rate, 0);
+	ck_assert_uint_eq(g_s.unregister_deadline_max, 120);
+	fails("[sip]\nunregister_rate = fast\n", -EINVAL, "unregister_rate");
+	fails("[sip]\nunregister_rate = 100001\n", -EINVAL,
+	      "[sip] unregister_rate");
+	fails("[sip]\nunregister_deadline_max = 0\n", -EINVAL,
+	      "unregister_deadline_max");
+	fails("[sip]\nunregister_deadline_max = 3601\n", -EINVAL,
+	      "unregister_deadline_max");
+	/* the failed loads left the good values */
+	ck_assert_uint_eq(g_s.unregister_rate, 0);
+	ck_assert_uint_eq(g_s.unregister_deadline_max, 120);
+}
+END_TEST
+
 static Suite *
 settings_suite(void)
 {
@@ -390,12 +440,14 @@ settings_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_bad_values);
+	tcase_add_test(tc, test_dns_servers);
 	tcase_add_test(tc, test_secret_never_shown);
 	tcase_add_test(tc, test_unknown);
 	tcase_add_test(tc, test_file_mode);
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_fetch_keys);
+	tcase_add_test(tc, test_unregister_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,7 +8,9 @@
 
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,12 +62,18 @@ on_log(int level, const char *msg, void *arg)
 	}
 }
 
+/* un-REGISTER pacing of the next setup_engine(): 0 default, -1 off */
+static int unreg_rate;
+
 static void
 setup_engine(unsigned pace_rate)
 {
 	struct sipreg_engine_cfg cfg;
 
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.unreg_rate = unreg_rate > 0 ? (unsigned)unreg_rate : 0;
+	cfg.unreg_pace_off = unreg_rate < 0;
+	unreg_rate = 0;
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
@@ -1271,6 +1279,118 @@ pump_while(struct sipreg_binding *b, enum sipreg_state state)
 	}
 }
 
+/* A scripted random source: the values in turn. */
+struct seq_rand {
+	const uint32_t *v;
+	size_t n, i;
+};
+
+static uint32_t
+seq_rand(void *arg)
+{
+	struct seq_rand *r = arg;
+
+	return r->n > 0 ? r->v[r->i++ % r->n] : 0;
+}
+
+START_TEST(test_srv_order_priority)
+{
+	struct sip_srv_rec v[] = {
+		{ 20, 0, 5060, "c" },
+		{ 10, 5, 5060, "b" },
+		{ 5, 0, 5060, "a" },
+		{ 30, 1, 5070, "d" },
+	};
+
+	sip_dns_srv_order(v, 4, NULL, NULL);
+	ck_assert_str_eq(v[0].host, "a");
+	ck_assert_str_eq(v[1].host, "b");
+	ck_assert_str_eq(v[2].host, "c");
+	ck_assert_str_eq(v[3].host, "d");
+	ck_assert_uint_eq(v[3].port, 5070);
+}
+END_TEST
+
+START_TEST(test_srv_order_weights)
+{
+	/* weights 0, 10, 30 (sum 40): r picks by running sums 0, 10, 40 */
+	struct sip_srv_rec base[] = {
+		{ 1, 10, 1, "w10" },
+		{ 1, 30, 2, "w30" },
+		{ 1, 0, 3, "w0" },
+		{ 2, 100, 4, "later" },
+	};
+	struct sip_srv_rec v[4];
+	uint32_t pick0[] = { 0, 0 }, pick30[] = { 11, 0 }, pick10[] = { 5, 0 };
+	struct seq_rand r;
+
+	/* r = 0: the weight 0 record (first in its priority) */
+	memcpy(v, base, sizeof(v));
+	r = (struct seq_rand){ pick0, 2, 0 };
+	sip_dns_srv_order(v, 4, seq_rand, &r);
+	ck_assert_str_eq(v[0].host, "w0");
+	ck_assert_str_eq(v[1].host, "w10");
+	ck_assert_str_eq(v[2].host, "w30");
+	ck_assert_str_eq(v[3].host, "later");
+	/* r = 11 > 0 + 10: the weight 30 record first, then r = 0 */
+	memcpy(v, base, sizeof(v));
+	r = (struct seq_rand){ pick30, 2, 0 };
+	sip_dns_srv_order(v, 4, seq_rand, &r);
+	ck_assert_str_eq(v[0].host, "w30");
+	ck_assert_str_eq(v[1].host, "w0");
+	ck_assert_str_eq(v[2].host, "w10");
+	ck_assert_str_eq(v[3].host, "later");
+	/* r = 5: running sum 10 reaches it: weight 10 first */
+	memcpy(v, base, sizeof(v));
+	r = (struct seq_rand){ pick10, 2, 0 };
+	sip_dns_srv_order(v, 4, seq_rand, &r);
+	ck_assert_str_eq(v[0].host, "w10");
+	ck_assert_str_eq(v[1].host, "w0");
+	ck_assert_str_eq(v[2].host, "w30");
+}
+END_TEST
+
+START_TEST(test_srv_order_spread)
+{
+	/* weights 1 and 3: over r = 0..4 the heavy one leads 3 times */
+	struct sip_srv_rec v[2];
+	uint32_t x;
+	unsigned heavy = 0;
+
+	for (x = 0; x < 5; x++) {
+		struct seq_rand r = { &x, 1, 0 };
+
+		v[0] = (struct sip_srv_rec){ 0, 1, 1, "light" };
+		v[1] = (struct sip_srv_rec){ 0, 3, 2, "heavy" };
+		sip_dns_srv_order(v, 2, seq_rand, &r);
+		heavy += strcmp(v[0].host, "heavy") == 0;
+	}
+	ck_assert_uint_eq(heavy, 3);
+}
+END_TEST
+
+START_TEST(test_naptr_pick)
+{
+	struct sip_naptr_rec v[] = {
+		{ 10, 10, "s", "SIPS+D2T", "_sips._tcp.example.com" },
+		{ 5, 20, "u", "SIP+D2U", "x" }, /* not an SRV step */
+		{ 5, 10, "s", "E2U+sip", "_e.example.com" }, /* not SIP */
+		{ 5, 30, "S", "SIP+D2T", "_sip._tcp.example.com" },
+		{ 5, 20, "s", "sip+d2u", "_sip._udp.example.com" },
+	};
+	enum sipreg_transport tp = SIPREG_TP_TLS;
+
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 5, &tp), 4);
+	ck_assert_int_eq(tp, SIPREG_TP_UDP);
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 4, &tp), 3);
+	ck_assert_int_eq(tp, SIPREG_TP_TCP);
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 1, &tp), 0);
+	ck_assert_int_eq(tp, SIPREG_TP_TLS);
+	ck_assert_int_eq(sip_dns_naptr_pick(v + 1, 2, &tp), -ENOENT);
+	ck_assert_int_eq(sip_dns_naptr_pick(v, 0, &tp), -ENOENT);
+}
+END_TEST
+
 START_TEST(test_dns_names)
 {
 	struct sipreg_binding_cfg c;
@@ -1723,6 +1843,239 @@ START_TEST(test_shutdown_only_registered)
 }
 END_TEST
 
+START_TEST(test_unregister_deadline_ms)
+{
+	const unsigned slack = SIPREG_UNREG_SLACK_MS;
+
+	/* pacing time rounded up, plus the slack, at most max */
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(0, 500, 0, 128, 30000),
+			  slack);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 500, 0, 128, 30000),
+		2000 + slack);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1001, 500, 0, 128, 30000),
+		2002 + slack);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 50, 0, 128, 30000),
+		20000 + slack);
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1000, 3, 0, 128, 30000),
+			  30000);
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1, 500, 0, 128, 100),
+			  100);
+	/* unpaced, round trip unknown: only the slack */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(100000, 0, 0, 128, 30000), slack);
+	/* a short round trip: the pacing dominates, plus two round trips */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 500, 10, 128, 30000),
+		2000 + 20 + slack);
+	/* a long one: 8 waves of 128 cycles of two round trips each */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 500, 200, 128, 30000),
+		8 * 400 + 400 + slack);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1000, 0, 50, 128, 30000),
+		8 * 100 + 100 + slack);
+	/* no in-flight bound: the round trip counts once */
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(1000, 0, 50, 0, 30000),
+			  100 + slack);
+	/* the round trip is capped at a transaction timeout */
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(1, 0, UINT_MAX, 1, UINT_MAX),
+		4 * SIP_TR_TIMEOUT_MS + slack);
+	/* no overflow with huge counts */
+	ck_assert_uint_eq(sipreg_unregister_deadline_ms(SIZE_MAX / 2, 1,
+							UINT_MAX, 1, UINT_MAX),
+			  UINT_MAX);
+	ck_assert_uint_eq(
+		sipreg_unregister_deadline_ms(UINT_MAX, 1, UINT_MAX, 1, 5000),
+		5000);
+}
+END_TEST
+
+START_TEST(test_rtt_smoothed)
+{
+	struct sipreg_engine_stats st;
+	struct sipreg_binding *b = add(1);
+	unsigned ms = 0;
+	size_t n = 0;
+
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.rtt_ms, 0);
+	sipreg_binding_register(b);
+	advance(80);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.rtt_ms, 80); /* the first sample sets it */
+	sipreg_binding_refresh(b);
+	advance(160);
+	sip_fake_reply(e, f, 200, "OK", "");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.rtt_ms, (80 * 7 + 160) / 8);
+	/* the shutdown deadline follows: one wave of two round trips,
+	 * longer than the 2 ms of pacing, plus two round trips */
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ms, 2 * 90 + 2 * 90 + SIPREG_UNREG_SLACK_MS);
+}
+END_TEST
+
+/* Register b[0..n) one by one under the 2/s REGISTER pacing. */
+static void
+register_paced(struct sipreg_binding **b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		b[i] = add(1);
+		sipreg_binding_register(b[i]);
+		ck_assert_int_eq(status(b[i]).counters.sent, 1);
+		sip_fake_reply(e, f, 200, "OK", "");
+		ck_assert_int_eq(status(b[i]).state, SIPREG_REGISTERED);
+		advance(500);
+	}
+}
+
+/*
+ * Answer 200 to every request sent from index *from on, except those of
+ * the Call-ID skip (NULL: none); *from moves past them.
+ */
+static void
+answer_new(size_t *from, const char *skip)
+{
+	char buf[128];
+
+	for (; *from < f->nsent; (*from)++) {
+		sip_fake_header(&f->sent[*from], "Call-ID", buf, sizeof(buf));
+		if (skip == NULL || strcmp(buf, skip) != 0)
+			sip_fake_reply_msg(e, &f->sent[*from], 200, "OK", "");
+	}
+}
+
+START_TEST(test_shutdown_unreg_pacing)
+{
+	struct sipreg_binding *b[10];
+	struct sipreg_engine_stats st;
+	unsigned ms = 0;
+	size_t i, n = 0, from;
+
+	teardown();
+	unreg_rate = 4;
+	setup_engine(2); /* REGISTERs 2/s, un-REGISTERs 4/s */
+	register_paced(b, 10);
+	ck_assert_uint_eq(started(b, 10), 10);
+	from = f->nsent;
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_uint_eq(ms, 2500 + 2 + SIPREG_UNREG_SLACK_MS); /* rtt 1 */
+	ck_assert_uint_eq(started(b, 10), 10 + 4); /* a full bucket of 4 */
+	ck_assert_uint_eq(sipreg_engine_busy(e), 10);
+	answer_new(&from, NULL);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 6);
+	advance(250);
+	ck_assert_uint_eq(started(b, 10), 10 + 5);
+	answer_new(&from, NULL);
+	advance(250);
+	ck_assert_uint_eq(started(b, 10), 10 + 6);
+	answer_new(&from, NULL);
+	/* at the 2/s of REGISTERs only 2 more would start in 1 s */
+	for (i = 0; i < 4; i++) {
+		advance(250);
+		answer_new(&from, NULL);
+	}
+	ck_assert_uint_eq(started(b, 10), 10 + 10);
+	/* every answer in: not busy long before the deadline */
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(status(b[i]).state, SIPREG_UNREGISTERED);
+		ck_assert_str_eq(status(b[i]).last_error, "");
+	}
+	advance(ms);
+	ck_assert_str_eq(status(b[0]).last_error, "");
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.unreg_abandoned, 0);
+	ck_assert_uint_eq(started(b, 10), 10 + 10);
+	ck_assert_int_eq(sipreg_engine_shutdown(NULL, 1, NULL, NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_shutdown_deadline_derived)
+{
+	struct sipreg_binding *b[10];
+	struct sipreg_engine_stats st;
+	unsigned ms = 0;
+	size_t i, n = 0, from;
+	char silent[128];
+
+	teardown();
+	unreg_rate = 4;
+	setup_engine(2);
+	register_paced(b, 10);
+	from = f->nsent;
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
+	ck_assert_uint_eq(ms, 6502);
+	/* the first un-REGISTER is never answered, the others at once */
+	sip_fake_header(&f->sent[from], "Call-ID", silent, sizeof(silent));
+	answer_new(&from, silent);
+	for (i = 0; i < 6; i++) {
+		advance(250);
+		answer_new(&from, silent);
+	}
+	ck_assert_uint_eq(started(b, 10), 10 + 10);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 1);
+	advance(ms - 1500 - 1);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 1);
+	advance(1);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	ck_assert_str_eq(status(b[0]).last_error, "unregister deadline passed");
+	ck_assert_str_eq(status(b[1]).last_error, "");
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.unreg_abandoned, 1);
+}
+END_TEST
+
+START_TEST(test_shutdown_bounded_and_unpaced)
+{
+	struct sipreg_binding *b[10];
+	unsigned ms = 0;
+	size_t n = 0;
+
+	teardown();
+	unreg_rate = 4;
+	setup_engine(2);
+	register_paced(b, 10);
+	/* the documented maximum wins over the derived 6.5 s */
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 3000, &ms, &n), 0);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_uint_eq(ms, 3000);
+	advance(2999);
+	ck_assert_uint_gt(sipreg_engine_busy(e), 0);
+	advance(1);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+
+	teardown();
+	unreg_rate = -1; /* unpaced */
+	setup_engine(2);
+	register_paced(b, 10);
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
+	ck_assert_uint_eq(n, 10);
+	/* one wave of two 1 ms round trips, two more, the slack */
+	ck_assert_uint_eq(ms, 2 + 2 + SIPREG_UNREG_SLACK_MS);
+	ck_assert_uint_eq(started(b, 10), 10 + 10); /* all at once */
+	/* nothing registered: nothing to send, the slack only */
+	teardown();
+	setup_engine(0);
+	add(1);
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(ms, SIPREG_UNREG_SLACK_MS);
+	ck_assert_uint_eq(f->nsent, 0);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -1737,6 +2090,11 @@ engine_suite(void)
 	tcase_add_test(tc, test_unregister);
 	tcase_add_test(tc, test_shutdown_only_registered);
 	tcase_add_test(tc, test_unregister_deadline);
+	tcase_add_test(tc, test_unregister_deadline_ms);
+	tcase_add_test(tc, test_rtt_smoothed);
+	tcase_add_test(tc, test_shutdown_unreg_pacing);
+	tcase_add_test(tc, test_shutdown_deadline_derived);
+	tcase_add_test(tc, test_shutdown_bounded_and_unpaced);
 	tcase_add_test(tc, test_pacing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("auth");
@@ -1799,6 +2157,10 @@ engine_suite(void)
 	tcase_add_test(tc, test_dns_names);
 	tcase_add_test(tc, test_dns_all_unresolvable);
 	tcase_add_test(tc, test_dns_refresh_period);
+	tcase_add_test(tc, test_srv_order_priority);
+	tcase_add_test(tc, test_srv_order_weights);
+	tcase_add_test(tc, test_srv_order_spread);
+	tcase_add_test(tc, test_naptr_pick);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""RFC 3263 name lookups and IPv6 in the sip/ engine, against a lab
+dnsmasq (SRV, NAPTR, A and AAAA records written by each case) and Kamailio
+on loopback, through tests/integration/sipreg_client (-S points c-ares at
+dnsmasq, -Q is DNSQueryType): a provider with only _sip._udp SRV records;
+SRV priorities with the first target dead; SRV weights and random-weights
+load balancing; a name with two A records, the first dead; NAPTR -> SRV ->
+A, NAPTR choosing TCP, no NAPTR -> SRV; A only (SRV records ignored); IPv6
+by literal and by AAAA, UDP with a dual-stack socket and TCP; an A TTL
+shorter than the refresh period; gwagentd with DNSQueryType and [sip]
+dns_servers, gwProxyStatusTable.  TAP output."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from lab import Lab  # noqa: E402
+from lab.dnsmasq import Dnsmasq  # noqa: E402
+from lab.gateway import gateway_ini  # noqa: E402
+from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
+from lab.kamailio import Kamailio  # noqa: E402
+from lab.proc import HOST, free_port, wait_until  # noqa: E402
+from lab.snmp import V3_RW, snmpget  # noqa: E402
+from lab.tap import Suite, check, check_eq  # noqa: E402
+from test_sip_engine import Client, REALM  # noqa: E402
+
+t = Suite(requires=["kamailio", "kamcmd", "dnsmasq"])
+
+OBJ = "1.3.6.1.4.1.8072.9999.9999.7.1"
+GW_STATE = OBJ + ".2.1.1.4.1.0"      # gwRegStatusState of the gateway binding
+PX = OBJ + ".2.2.1"                  # gwProxyStatusEntry
+DNS_QUERY_TYPE = OBJ + ".1.1.12.0"   # gwDNSQueryType
+PROXY_DNS_QUERY_TYPE = OBJ + ".1.1.13.0"
+
+USERS = {"gw": "gw-secret-1", "alice": "secret", "bob": "b0b-pw", "carol": "c4rol", "dave": "d4ve",
+         "erin": "er1n", "frank": "fr4nk", "gina": "g1na", "hugo": "hug0"}
+
+# fail over after one unanswered retransmission: a dead target costs ~1 s
+FAST = ["-x", "-X", 1, "-R", 10, "-e", 60]
+
+
+def registered(k, user, addrs, query, d, args=(), timeout=20.0):
+    """Run the driver until user is registered; returns (client, status)."""
+    c = Client(addrs, user, USERS[user],
+               ["-S", d.server, "-Q", query] + [str(a) for a in args], interactive=True)
+    try:
+        st = c.wait_state("registered", timeout)
+        reg = [s for s in st if s.state == "registered"][0]
+        check(any(";line=" in (x["contact"] or "") for x in k.contacts(user)),
+              "Kamailio has the binding: %r" % k.contacts(user))
+        return c, reg
+    finally:
+        c.kill()
+
+
+def dead_port():
+    """A UDP port nothing listens on (taken, then closed)."""
+    return free_port("udp")
+
+
+def setup(lab, ipv6=False):
+    k = Kamailio(lab, realm=REALM, users=USERS, tcp=False, ipv6=ipv6).start()
+    return k, Dnsmasq(lab)
+
+
+@t.case
+def srv_only_provider_registers():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 10, 10)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "alice", ["prov.test:0"], 1, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "SRV target and port\n" + c.output())
+
+
+@t.case
+def srv_priority_failover():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        dead = dead_port()
+        d.srv("_sip._udp.prov.test", "dead.prov.test", dead, 10, 0)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 20, 0)
+        d.host("dead.prov.test", "127.0.0.1")
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "bob", ["prov.test:0"], 1, d, FAST)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "the second SRV target\n" + c.output())
+        check("127.0.0.1:%d" % dead in c.output() or reg.sent > 2,
+              "the priority-10 target was tried first\n" + c.output())
+
+
+@t.case
+def srv_weights_spread_within_priority():
+    """Two targets of one priority, both alive: every run registers to one
+    of them (which one is random by weight)."""
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        k2 = Kamailio(lab, realm=REALM, users=USERS, tcp=False, name="kamailio2").start()
+        d.srv("_sip._udp.prov.test", "a.prov.test", k.udp_port, 10, 50)
+        d.srv("_sip._udp.prov.test", "b.prov.test", k2.udp_port, 10, 50)
+        d.host("a.prov.test", "127.0.0.1")
+        d.host("b.prov.test", "127.0.0.1")
+        d.start()
+        c = Client(["prov.test:0"], "carol", USERS["carol"], ["-S", d.server, "-Q", 1],
+                   interactive=True)
+        try:
+            st = c.wait_state("registered", 20)
+            reg = [s for s in st if s.state == "registered"][0]
+        finally:
+            c.kill()
+        check(reg.addr in ("127.0.0.1:%d" % k.udp_port, "127.0.0.1:%d" % k2.udp_port),
+              "one of the two targets: %s" % reg.addr)
+
+
+@t.case
+def random_weights_spread_bindings():
+    """ProxyLoadBalancingMethod 2: each binding's cycle starts at a target
+    picked by SRV weight, so 20 bindings on one name with two equal-weight
+    targets use both (all on one: chance 2^-19); without it they all
+    start at the first candidate of the one lookup."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users={}, tcp=False, password_prefix="pw-").start()
+        k2 = Kamailio(lab, realm=REALM, users={}, tcp=False, password_prefix="pw-",
+                      name="kamailio2").start()
+        d = Dnsmasq(lab)
+        d.srv("_sip._udp.prov.test", "a.prov.test", k.udp_port, 10, 50)
+        d.srv("_sip._udp.prov.test", "b.prov.test", k2.udp_port, 10, 50)
+        d.host("a.prov.test", "127.0.0.1")
+        d.host("b.prov.test", "127.0.0.1")
+        d.start()
+        for extra, want in ((["-w"], 2), ([], 1)):
+            c = Client(["prov.test:0"], "u", "", ["-S", d.server, "-Q", 1, "-n", 20,
+                                                   "-P", "pw-"] + extra, interactive=True)
+            try:
+                c.wait(lambda st: len({s.user for s in st if s.state == "registered"}) == 20,
+                       30, "20 bindings registered")
+                used = {s.addr for s in c.statuses() if s.state == "registered"}
+            finally:
+                c.kill()
+            check_eq(len(used), want, "targets used %s with %r" % (sorted(used), extra))
+
+
+@t.case
+def two_a_records_first_dead():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        # 127.0.0.2 is loopback too, but Kamailio listens on 127.0.0.1 only
+        d.host("multi.prov.test", "127.0.0.2", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "dave", ["multi.prov.test:%d" % k.udp_port], 0, d, FAST)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "the live A record\n" + c.output())
+
+
+@t.case
+def naptr_srv_a_chain():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.naptr("prov.test", 10, 10, "s", "SIP+D2U", "_sip._udp.sipsrv.prov.test")
+        d.naptr("prov.test", 20, 10, "s", "SIP+D2U", "_sip._udp.wrong.prov.test")
+        d.srv("_sip._udp.sipsrv.prov.test", "sip1.prov.test", k.udp_port, 0, 0)
+        d.srv("_sip._udp.wrong.prov.test", "sip1.prov.test", dead_port(), 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "erin", ["prov.test:0"], 2, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port,
+                 "NAPTR order 10, its SRV, its A\n" + c.output())
+
+
+@t.case
+def naptr_missing_falls_back_to_srv():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "frank", ["prov.test:0"], 2, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "SRV without NAPTR\n" + c.output())
+
+
+@t.case
+def a_query_ignores_srv():
+    """DNSQueryType 0 (what a name with a port gets): the A record and the
+    configured port, never the SRV record's target."""
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", dead_port(), 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.host("prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "gina", ["prov.test:%d" % k.udp_port], 0, d)
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "A record, own port\n" + c.output())
+
+
+@t.case
+def ipv6_literal_and_aaaa_dual_stack():
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab, ipv6=True)
+        d.host("v6.prov.test", "::1")
+        d.host("v4.prov.test", "127.0.0.1")
+        d.start()
+        # a literal
+        c, reg = registered(k, "hugo", ["[::1]:%d" % k.udp_port], 0, d, ["-l", "::1"])
+        check_eq(reg.addr, "[::1]:%d" % k.udp_port, "IPv6 literal\n" + c.output())
+        # AAAA only, then a dual-stack socket: IPv6 and IPv4 registrars at once
+        c, reg = registered(k, "hugo", ["v6.prov.test:%d" % k.udp_port], 0, d, ["-l", "::"])
+        check_eq(reg.addr, "[::1]:%d" % k.udp_port, "AAAA\n" + c.output())
+        c, reg = registered(k, "alice", ["v4.prov.test:%d" % k.udp_port], 0, d, ["-l", "::"])
+        check_eq(reg.addr, "127.0.0.1:%d" % k.udp_port, "IPv4 on the dual-stack socket\n" +
+                 c.output())
+
+
+class Agent:
+    """What lab.snmp's helpers need of an agent: .address and .lab."""
+
+    def __init__(self, lab, port):
+        self.lab = lab
+        self.address = "%s:%d" % (HOST, port)
+
+
+@t.case
+def ipv6_tcp():
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True, ipv6=True).start()
+        d = Dnsmasq(lab)
+        d.host("v6.prov.test", "::1")
+        d.start()
+        c, reg = registered(k, "bob", ["v6.prov.test:%d/tcp" % k.tcp_port], 0, d,
+                            ["-l", "::"])
+        check_eq(reg.addr, "[::1]:%d" % k.tcp_port, "AAAA over TCP\n" + c.output())
+        check(any((x["socket"] or "").startswith("tcp:[::1]") for x in k.contacts("bob")),
+              "registered on Kamailio's TCP IPv6 socket: %r" % k.contacts("bob"))
+
+
+@t.case
+def naptr_picks_tcp():
+    """NAPTR chooses the transport: SIP+D2T (order 5) over SIP+D2U."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True).start()
+        d = Dnsmasq(lab)
+        d.naptr("prov.test", 5, 10, "s", "SIP+D2T", "_sip._tcp.prov.test")
+        d.naptr("prov.test", 10, 10, "s", "SIP+D2U", "_sip._udp.prov.test")
+        d.srv("_sip._tcp.prov.test", "sip1.prov.test", k.tcp_port, 0, 0)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", dead_port(), 0, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        c, reg = registered(k, "carol", ["prov.test:0"], 2, d)
+        check(any((x["socket"] or "").startswith("tcp:") for x in k.contacts("carol")),
+              "registered over TCP: %r" % k.contacts("carol"))
+
+
+@t.case
+def a_record_ttl_honoured():
+    """A TTL (1 s) shorter than the refresh period (60 s): a moved name is
+    looked up again and the next refresh goes to its new address."""
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab, ipv6=True)
+        d.host("mv.prov.test", "127.0.0.1")
+        d.start()
+        c = Client(["mv.prov.test:%d" % k.udp_port], "alice", USERS["alice"],
+                   ["-S", d.server, "-Q", 0, "-l", "::", "-e", 10], interactive=True)
+        try:
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "127.0.0.1:%d" %
+                                  k.udp_port for s in st), 15, "registered over IPv4")
+            d.lines = []
+            d.host("mv.prov.test", "::1")
+            d.restart()
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "[::1]:%d" %
+                                  k.udp_port for s in st), 15,
+                   "a refresh to the moved name's new address")
+        finally:
+            c.kill()
+
+
+@t.case
+def gwagentd_dns_query_type_srv():
+    """The INI's ProxyIp is a bare name with DNSQueryType = 1; gwagentd asks
+    the lab dnsmasq ([sip] dns_servers), fails over from the dead priority-10
+    target to the live one and gwProxyStatusTable shows what it uses."""
+    if gwagentd_path() is None:
+        raise AssertionError("gwagentd is not built")
+    with Lab("gwlab-dns") as lab:
+        k, d = setup(lab)
+        d.srv("_sip._udp.prov.test", "dead.prov.test", dead_port(), 10, 0)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 20, 0)
+        d.host("dead.prov.test", "127.0.0.1")
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        ini = gateway_ini(k.udp_port, ("alice",), USERS)
+        row = 'ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % k.udp_port
+        check(row in ini, "the lab INI's proxy set 0 row")
+        ini = ini.replace(row, 'ProxyIp 0 = "prov.test", 0, 0;')
+        ini = ini.replace("IsProxyHotSwap = 1\n", "IsProxyHotSwap = 1\nDNSQueryType = 1\n")
+        port = free_port("udp")
+        gw = Gwagentd(lab, master="udp:%s:%d" % (HOST, port), gateway_ini=ini,
+                      settings={"snmp": {"v3_user": V3_RW[0], "v3_auth_pass": V3_RW[1],
+                                         "v3_priv_pass": V3_RW[2]},
+                                "sip": {"dns_servers": d.server}})
+        gw.start()
+        a = Agent(lab, port)
+
+        def get(oid):
+            v = snmpget(a, oid, version="3", user=V3_RW[0], check=False)
+            return v[1] if v else None
+
+        wait_until(lambda: get(GW_STATE) == "4", 20, "the gateway binding registered")
+        check_eq(get(DNS_QUERY_TYPE), "1", "gwDNSQueryType")
+        check_eq(get(PROXY_DNS_QUERY_TYPE), "0", "gwProxyDNSQueryType")
+        check_eq(get(PX + ".3.0"), '"127.0.0.1:%d"' % k.udp_port,
+                 "gwProxyStatusResolvedAddress: the live SRV target")
+        check_eq(get(PX + ".8.0"), "2", "gwProxyStatusResolvedCount: two candidates")
+        check_eq(get(PX + ".8.1"), "1", "a numeric address: one candidate")
+        check(any(";line=" in (x["contact"] or "") for x in k.contacts("gw")),
+              "Kamailio has the gateway's binding")
+
+
+if __name__ == "__main__":
+    sys.exit(t.run())
