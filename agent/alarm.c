@@ -37,6 +37,10 @@ struct agent_alarms {
 	struct agent_timer tick; /* proxy set health and summaries */
 	uint64_t last_summary_ms;
 	uint32_t set_alarm[ALARM_MAX_SETS]; /* seq of the lost alarm, 0 */
+	struct agent_alarm hist[AGENT_ALARM_HISTORY_MAX]; /* sorted by seq */
+	size_t nhist;
+	uint64_t start_ms;     /* TimeTicks 0 */
+	uint32_t last_changed; /* TimeTicks of the last table change */
 	agent_notify_h *notify;
 	void *notify_arg;
 };
@@ -116,7 +120,9 @@ vb_x733(struct agent_varbind *vb, const struct agent_alarm *al, int severity)
 	vb_scalar_int(&vb[2], 3, MIB_ASN_INTEGER, al->event_type);
 	vb_scalar_int(&vb[3], 4, MIB_ASN_INTEGER, al->cause);
 	vb_scalar_str(&vb[4], 5, al->source, strlen(al->source));
+	agent_mib_set_utf8(&vb[4].val, al->source); /* SnmpAdminString */
 	vb_scalar_str(&vb[5], 6, al->text, strlen(al->text));
+	agent_mib_set_utf8(&vb[5].val, al->text);
 	vb_scalar_str(&vb[6], 7, (const char *)dt, dtlen);
 	return 7;
 }
@@ -187,6 +193,37 @@ alarm_summary(struct agent_alarms *a)
 
 /* ---- the active alarm table ------------------------------------------ */
 
+/* The active table changed now: gwActiveAlarmTableLastChanged. */
+static void
+alarm_touch(struct agent_alarms *a)
+{
+	uint64_t ticks = (alarm_now_ms(a) - a->start_ms) / 10;
+
+	/* never 0 after a change, so that a manager sees it */
+	a->last_changed = ticks == 0 ? 1 : (uint32_t)ticks;
+}
+
+/* A row leaves the active table: keep it in the history, by sequence
+ * number; when full, the oldest raise goes. */
+static void
+alarm_history_add(struct agent_alarms *a, const struct agent_alarm *al)
+{
+	size_t i;
+
+	if (a->nhist == AGENT_ALARM_HISTORY_MAX) {
+		if (al->seq < a->hist[0].seq)
+			return; /* older than everything kept */
+		memmove(&a->hist[0], &a->hist[1],
+			(a->nhist - 1) * sizeof(a->hist[0]));
+		a->nhist--;
+	}
+	for (i = a->nhist; i > 0 && a->hist[i - 1].seq > al->seq; i--)
+		a->hist[i] = a->hist[i - 1];
+	a->hist[i] = *al;
+	a->hist[i].cleared = (int64_t)time(NULL);
+	a->nhist++;
+}
+
 static struct agent_alarm *
 alarm_find_key(struct agent_alarms *a, int kind, int type, long id)
 {
@@ -221,6 +258,7 @@ alarm_add(struct agent_alarms *a, int kind, int type, long id)
 	al->id = id;
 	al->when = (int64_t)time(NULL);
 	snprintf(al->name, sizeof(al->name), "%s", alarm_names[kind]);
+	alarm_touch(a);
 	return al;
 }
 
@@ -229,6 +267,8 @@ alarm_remove(struct agent_alarms *a, struct agent_alarm *al)
 {
 	size_t i = (size_t)(al - a->v);
 
+	alarm_history_add(a, al);
+	alarm_touch(a);
 	memmove(&a->v[i], &a->v[i + 1], (a->n - i - 1) * sizeof(*al));
 	a->n--;
 }
@@ -262,6 +302,37 @@ agent_alarms_count(const struct agent_alarms *a)
 	return a->n;
 }
 
+const struct agent_alarm *
+agent_alarms_history_next(const struct agent_alarms *a, long after)
+{
+	size_t i;
+
+	for (i = 0; i < a->nhist; i++)
+		if ((long)a->hist[i].seq > after)
+			return &a->hist[i];
+	return NULL;
+}
+
+const struct agent_alarm *
+agent_alarms_history_find(const struct agent_alarms *a, long seq)
+{
+	const struct agent_alarm *al = agent_alarms_history_next(a, seq - 1);
+
+	return al != NULL && (long)al->seq == seq ? al : NULL;
+}
+
+size_t
+agent_alarms_history_count(const struct agent_alarms *a)
+{
+	return a->nhist;
+}
+
+uint32_t
+agent_alarms_last_changed(const struct agent_alarms *a)
+{
+	return a->last_changed;
+}
+
 /* ---- registration ------------------------------------------------------ */
 
 static void
@@ -291,7 +362,7 @@ alarm_reg_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
 		mib_set_int(&vb[n++].val, MIB_ASN_UNSIGNED,
 			    st->last_code < 0 ? 0 : st->last_code);
 		vb_oid(&vb[n], col_err, 5, idx, 2);
-		mib_set_str(&vb[n++].val, st->last_error);
+		agent_mib_set_utf8(&vb[n++].val, st->last_error);
 	}
 	alarm_send(a, kind, vb, n, 1);
 }
@@ -348,6 +419,7 @@ agent_notify_binding(struct agent_binding *ab, const struct sipreg_status *st,
 		    (al = alarm_add(a, N_REG_FAILED, type, id)) == NULL)
 			return;
 		*failed = 1;
+		alarm_touch(a);	  /* raised, or its row changes */
 		al->severity = 4; /* major */
 		al->event_type = event_type;
 		al->cause = cause;
@@ -523,27 +595,61 @@ alarm_tick(void *arg)
 
 /* ---- events ------------------------------------------------------------ */
 
+/* A failed load raises the alarm of the INI file (source IniFile): a row
+ * of the active table until a later load succeeds, whose gwIniLoadResult
+ * with severity cleared carries the same sequence number and clears it.
+ * Another failure while it is raised updates the row and is sent again
+ * with that number; a success with nothing to clear is an event with a
+ * number of its own. */
 void
 agent_notify_ini_result(struct gwagent *g, int ok)
 {
 	struct agent_alarms *a = g->alarms;
 	struct agent_varbind vb[9];
-	struct agent_alarm al;
+	struct agent_alarm *al, ev;
 	const uint32_t st[] = { 1, 3, 5, 0 }, dg[] = { 1, 3, 6, 0 };
 	size_t n;
 
 	if (a == NULL)
 		return;
-	memset(&al, 0, sizeof(al));
-	al.seq = a->next_seq++;
-	al.when = (int64_t)time(NULL);
-	al.event_type = 3;     /* processingErrorAlarm */
-	al.cause = ok ? 0 : 7; /* configurationOrCustomizationError */
-	snprintf(al.source, sizeof(al.source), "IniFile");
-	snprintf(al.text, sizeof(al.text), "INI %s %s",
-		 g->ini.running_mode == 3 ? "dry run" : "load",
-		 ok ? "succeeded" : "failed");
-	n = vb_x733(vb, &al, ok ? 0 : 4);
+	al = alarm_find_key(a, N_INI_RESULT, 0, 0);
+	if (g->ini.running_mode == 3) {
+		/* a dry run changes nothing: an event, whatever its result
+		 * (in gwIniActionStatus), that raises and clears nothing */
+		memset(&ev, 0, sizeof(ev));
+		ev.seq = a->next_seq++;
+		ev.when = (int64_t)time(NULL);
+		ev.event_type = 3; /* processingErrorAlarm */
+		snprintf(ev.source, sizeof(ev.source), "IniFile");
+		snprintf(ev.text, sizeof(ev.text), "INI dry run %s",
+			 ok ? "succeeded" : "failed");
+		ok = 1; /* severity cleared: no alarm */
+	} else if (!ok) {
+		if (al == NULL &&
+		    (al = alarm_add(a, N_INI_RESULT, 0, 0)) == NULL)
+			return;
+		alarm_touch(a);
+		al->when = (int64_t)time(NULL);
+		al->severity = 4;   /* major */
+		al->event_type = 3; /* processingErrorAlarm */
+		al->cause = 7;	    /* configurationOrCustomizationError */
+		snprintf(al->source, sizeof(al->source), "IniFile");
+		snprintf(al->text, sizeof(al->text), "INI load failed");
+		ev = *al;
+	} else {
+		memset(&ev, 0, sizeof(ev));
+		if (al != NULL) {
+			ev = *al;
+			alarm_remove(a, al);
+		} else {
+			ev.seq = a->next_seq++;
+			ev.event_type = 3; /* processingErrorAlarm */
+			snprintf(ev.source, sizeof(ev.source), "IniFile");
+		}
+		ev.when = (int64_t)time(NULL);
+		snprintf(ev.text, sizeof(ev.text), "INI load succeeded");
+	}
+	n = vb_x733(vb, &ev, ok ? 0 : 4);
 	vb_oid(&vb[n], st, 4, NULL, 0);
 	mib_set_int(&vb[n++].val, MIB_ASN_INTEGER, g->ini.status);
 	vb_oid(&vb[n], dg, 4, NULL, 0);
@@ -583,6 +689,7 @@ agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
 	a->notify = h;
 	a->notify_arg = arg;
 	a->last_ms = a->last_summary_ms = agent_event_now(g->ev);
+	a->start_ms = a->last_ms;
 	a->tokens = g->trap_rate;
 	agent_timer_init(&a->tick, alarm_tick, a);
 	agent_timer_start(g->ev, &a->tick, 1000);

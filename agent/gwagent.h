@@ -383,8 +383,11 @@ struct agent_alarm {
 	char text[200];
 	char source[100];
 	int severity, event_type, cause;
-	int64_t when;
+	int64_t when;	 /* raised (time(2)) */
+	int64_t cleared; /* in the history: when it cleared or went away */
 };
+/** Rows gwAlarmHistoryTable keeps; past it the oldest raise goes. */
+#define AGENT_ALARM_HISTORY_MAX 100
 /** One varbind of a notification. */
 struct agent_varbind {
 	struct mib_oid oid;
@@ -416,5 +419,14 @@ const struct agent_alarm *agent_alarms_next(const struct agent_alarms *a,
 const struct agent_alarm *agent_alarms_find(const struct agent_alarms *a,
 					    long seq);
 size_t agent_alarms_count(const struct agent_alarms *a);
+/** Cleared alarms (gwAlarmHistoryTable), by sequence number. */
+const struct agent_alarm *
+agent_alarms_history_next(const struct agent_alarms *a, long after);
+const struct agent_alarm *
+agent_alarms_history_find(const struct agent_alarms *a, long seq);
+size_t agent_alarms_history_count(const struct agent_alarms *a);
+/** gwActiveAlarmTableLastChanged: TimeTicks since the alarms were created
+ * of the last row added, changed or removed; 0 when none since. */
+uint32_t agent_alarms_last_changed(const struct agent_alarms *a);
 
 #endif

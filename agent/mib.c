@@ -70,6 +70,62 @@ mib_set_str(struct mib_value *v, const char *s)
 		memcpy(v->str, s, n);
 }
 
+/* Length of the valid UTF-8 sequence at @p p (@p n octets left), 0 when
+ * none starts there. */
+static size_t
+mib_utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f; /* surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f; /* past U+10FFFF */
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+void
+agent_mib_set_utf8(struct mib_value *v, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p), i = 0, len;
+
+	mib_set_str(v, "");
+	while (i < n) {
+		len = mib_utf8_seq(p + i, n - i);
+		if (v->len + (len ? len : 1) > 255)
+			break;
+		if (len == 0) {
+			v->str[v->len++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(v->str + v->len, p + i, len);
+		v->len += len;
+		i += len;
+	}
+}
+
 /* ---- OID helpers ------------------------------------------------------ */
 
 int

@@ -129,5 +129,9 @@ void agent_mib_txn_free(struct agent_mib_txn *t);
 
 /** DateAndTime (RFC 2579) of @p t in UTC, 11 octets.  @return length. */
 size_t agent_mib_dateandtime(int64_t t, unsigned char *buf);
+/** SnmpAdminString of @p s in @p v: at most 255 octets of UTF-8, every
+ * octet that starts no valid UTF-8 sequence replaced by '?' (peers'
+ * reason phrases are any octets), never a sequence cut short. */
+void agent_mib_set_utf8(struct mib_value *v, const char *s);
 
 #endif

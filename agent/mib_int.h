@@ -107,6 +107,19 @@ struct agent_mib_txn {
 extern const struct mib_node agent_mib_nodes[];
 extern const size_t agent_mib_nnodes;
 
+/* mib_tree.c: the InetAddressType of an "ip:port", "[ipv6]:port" or
+ * "host:port" string, its InetAddress in @p buf (at least MIB_MAX_STR
+ * octets; @p len of them) and port; unknown(0), empty and 0 when the
+ * string is empty or does not parse. */
+enum {
+	MIB_INET_UNKNOWN = 0,
+	MIB_INET_IPV4 = 1,
+	MIB_INET_IPV6 = 2,
+	MIB_INET_DNS = 16
+};
+int mib_inet_parse(const char *s, unsigned char *buf, size_t *len,
+		   unsigned *port);
+
 /* mib_tree.c, the INI line object */
 enum mib_err mib_prepare_ini_line(struct agent_mib_txn *t,
 				  const struct mib_op *op);

@@ -6,9 +6,11 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -343,7 +345,95 @@ enum {
 	RS_TRANSPORT,
 	RS_ACTION,
 	RS_DISCONTINUITY,
+	RS_PXINDEX,
+	RS_ADDRTYPE,
+	RS_ADDR,
+	RS_PORT,
+	RS_SUCCESSVALID,
 };
+
+/* The typed form (INET-ADDRESS-MIB) of an address string. */
+int
+mib_inet_parse(const char *s, unsigned char *buf, size_t *len, unsigned *port)
+{
+	char host[MIB_MAX_STR];
+	const char *colon, *end;
+	size_t hl;
+	unsigned long p = 0;
+	char *pe;
+
+	*len = 0;
+	*port = 0;
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (end == NULL)
+			return MIB_INET_UNKNOWN;
+		hl = (size_t)(end - s - 1);
+		colon = end[1] == ':' ? end + 1 : NULL;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		hl = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return MIB_INET_UNKNOWN;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (colon != NULL) {
+		p = strtoul(colon + 1, &pe, 10);
+		if (pe == colon + 1 || (*pe != '\0' && *pe != '/') || p > 65535)
+			return MIB_INET_UNKNOWN;
+	}
+	*port = (unsigned)p;
+	if (inet_pton(AF_INET, host, buf) == 1) {
+		*len = 4;
+		return MIB_INET_IPV4;
+	}
+	if (inet_pton(AF_INET6, host, buf) == 1) {
+		*len = 16;
+		return MIB_INET_IPV6;
+	}
+	memcpy(buf, host, hl);
+	*len = hl;
+	return MIB_INET_DNS;
+}
+
+/* One of the typed columns (type, address, port) of an address string. */
+static void
+mib_inet_get(struct mib_value *v, const char *addr, int which)
+{
+	unsigned char buf[MIB_MAX_STR];
+	size_t len;
+	unsigned port;
+	int type = mib_inet_parse(addr, buf, &len, &port);
+
+	if (which == 0) {
+		mib_set_int(v, INT, type);
+	} else if (which == 1) {
+		mib_set_str(v, "");
+		memcpy(v->str, buf, len);
+		v->len = len;
+	} else {
+		mib_set_int(v, UNS, port);
+	}
+}
+
+/* The gwProxyIpIndex of position @p pos of proxy set @p set, -1 none. */
+static long
+mib_px_row_at(struct gwagent *g, long set, int pos)
+{
+	const struct ini_conf *c = mib_conf(g);
+	long r = LONG_MIN, s;
+
+	if (set < 0 || pos < 0)
+		return -1;
+	while (ini_conf_row_next(c, INI_TABLE_PROXYIP, r, &r) == 0)
+		if (ini_conf_row_get_int(c, INI_P_PROXYIP_PROXY_SET_ID, r,
+					 &s) == 0 &&
+		    s == set && pos-- == 0)
+			return r;
+	return -1;
+}
 
 static int
 mib_rs_next(struct gwagent *g, long a0, long a1, long *idx)
@@ -411,17 +501,33 @@ mib_rs_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	case RS_LASTCODE:
 		mib_set_int(v, UNS, st.last_code < 0 ? 0 : st.last_code);
 		break;
-	case RS_LASTREASON:
-		mib_set_str(v, st.last_reason);
+	case RS_LASTREASON: /* SnmpAdminString */
+		agent_mib_set_utf8(v, st.last_reason);
 		break;
 	case RS_LASTERROR:
-		mib_set_str(v, st.last_error);
+		agent_mib_set_utf8(v, st.last_error);
 		break;
-	case RS_LASTSUCCESS:
+	case RS_LASTSUCCESS: /* 1970-01-01 when never: see ...Valid */
 		mib_set_str(v, "");
-		if (st.last_success_time > 0)
-			v->len = agent_mib_dateandtime(st.last_success_time,
-						       v->str);
+		v->len = agent_mib_dateandtime(
+			st.last_success_time > 0 ? st.last_success_time : 0,
+			v->str);
+		break;
+	case RS_SUCCESSVALID: /* TruthValue */
+		mib_set_int(v, INT, st.last_success_time > 0 ? 1 : 2);
+		break;
+	case RS_PXINDEX:
+		mib_set_int(v, INT,
+			    st.addr[0] == '\0'
+				    ? -1
+				    : mib_px_row_at(g,
+						    agent_binding_proxyset(ab),
+						    st.addr_index));
+		break;
+	case RS_ADDRTYPE:
+	case RS_ADDR:
+	case RS_PORT:
+		mib_inet_get(v, st.addr, c->what - RS_ADDRTYPE);
 		break;
 	case RS_SENT:
 		mib_rs_counter(v, st.counters.sent);
@@ -529,6 +635,11 @@ static const struct mib_column mib_rs_cols[] = {
 	  .prepare = mib_rs_prepare_action,
 	  .commit = mib_rs_commit_action },
 	RSC(RS_DISCONTINUITY, MIB_ASN_TIMETICKS),
+	RSC(RS_PXINDEX, INT),
+	RSC(RS_ADDRTYPE, INT),
+	RSC(RS_ADDR, STR),
+	RSC(RS_PORT, UNS),
+	RSC(RS_SUCCESSVALID, INT),
 };
 
 static const struct mib_table mib_rs = {
@@ -623,14 +734,19 @@ mib_px_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	case 5:
 		mib_set_int(v, INT, inuse);
 		break;
-	case 6:
+	case 6: /* 1970-01-01 when none: gwProxyStatusOnline unknown */
 		mib_set_str(v, "");
-		if (known && as.last_ms > 0) {
+		ago = -1;
+		if (known && as.last_ms > 0)
 			ago = (int64_t)(agent_event_now(g->ev) - as.last_ms) /
 			      1000;
-			v->len = agent_mib_dateandtime(
-				(int64_t)time(NULL) - ago, v->str);
-		}
+		v->len = agent_mib_dateandtime(
+			ago >= 0 ? (int64_t)time(NULL) - ago : 0, v->str);
+		break;
+	case 9:
+	case 10:
+	case 11:
+		mib_inet_get(v, known ? as.addr : "", c->col - 9);
 		break;
 	case 8:
 		mib_set_int(v, UNS, known ? as.candidates : 0);
@@ -650,8 +766,8 @@ mib_px_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	}
 
 static const struct mib_column mib_px_cols[] = {
-	PXC(2, UNS), PXC(3, STR), PXC(4, INT), PXC(5, INT),
-	PXC(6, STR), PXC(7, UNS), PXC(8, UNS),
+	PXC(2, UNS), PXC(3, STR), PXC(4, INT), PXC(5, INT),  PXC(6, STR),
+	PXC(7, UNS), PXC(8, UNS), PXC(9, INT), PXC(10, STR), PXC(11, UNS),
 };
 
 static const struct mib_table mib_px = {
@@ -683,23 +799,18 @@ mib_al_exists(struct gwagent *g, const long *idx)
 	return agent_alarms_find(g->alarms, idx[0]) != NULL;
 }
 
-static int
-mib_al_get(struct gwagent *g, const struct mib_column *c, const long *idx,
-	   struct mib_value *v)
+static void
+mib_alarm_col(const struct agent_alarm *al, int col, struct mib_value *v)
 {
-	const struct agent_alarm *al = agent_alarms_find(g->alarms, idx[0]);
-
-	if (al == NULL)
-		return -ENOENT;
-	switch (c->col) {
+	switch (col) {
 	case 2:
 		mib_set_str(v, al->name);
 		break;
-	case 3:
-		mib_set_str(v, al->text);
+	case 3: /* SnmpAdminString */
+		agent_mib_set_utf8(v, al->text);
 		break;
 	case 4:
-		mib_set_str(v, al->source);
+		agent_mib_set_utf8(v, al->source);
 		break;
 	case 5:
 		mib_set_int(v, INT, al->severity);
@@ -710,11 +821,26 @@ mib_al_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	case 7:
 		mib_set_int(v, INT, al->cause);
 		break;
+	case 9: /* history: cleared */
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(al->cleared, v->str);
+		break;
 	default:
 		mib_set_str(v, "");
 		v->len = agent_mib_dateandtime(al->when, v->str);
 		break;
 	}
+}
+
+static int
+mib_al_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	const struct agent_alarm *al = agent_alarms_find(g->alarms, idx[0]);
+
+	if (al == NULL)
+		return -ENOENT;
+	mib_alarm_col(al, c->col, v);
 	return 0;
 }
 
@@ -735,6 +861,59 @@ static const struct mib_table mib_al = {
 	.exists = mib_al_exists,
 	.cols = mib_al_cols,
 	.ncols = NELEM(mib_al_cols),
+	.itable = -1,
+};
+
+/* ---- alarm history ------------------------------------------------------ */
+
+static int
+mib_ah_next(struct gwagent *g, long a0, long a1, long *idx)
+{
+	const struct agent_alarm *al = agent_alarms_history_next(g->alarms, a0);
+
+	(void)a1;
+	if (al == NULL)
+		return -ENOENT;
+	idx[0] = (long)al->seq;
+	return 0;
+}
+
+static int
+mib_ah_exists(struct gwagent *g, const long *idx)
+{
+	return agent_alarms_history_find(g->alarms, idx[0]) != NULL;
+}
+
+static int
+mib_ah_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	const struct agent_alarm *al =
+		agent_alarms_history_find(g->alarms, idx[0]);
+
+	if (al == NULL)
+		return -ENOENT;
+	mib_alarm_col(al, c->col, v);
+	return 0;
+}
+
+#define AHC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_ah_get                                        \
+	}
+
+static const struct mib_column mib_ah_cols[] = {
+	AHC(2, STR), AHC(3, STR), AHC(4, STR), AHC(5, INT),
+	AHC(6, INT), AHC(7, INT), AHC(8, STR), AHC(9, STR),
+};
+
+static const struct mib_table mib_ah = {
+	.nidx = 1,
+	.next = mib_ah_next,
+	.exists = mib_ah_exists,
+	.cols = mib_ah_cols,
+	.ncols = NELEM(mib_ah_cols),
 	.itable = -1,
 };
 
@@ -830,6 +1009,7 @@ enum {
 	W_INI_DIAGS,
 	W_INI_TIME,
 	W_TRAP_RATE,
+	W_ALARM_CHANGED,
 	W_INI_LINE_STATUS,
 	W_INI_LINE_DIAGS,
 	W_INI_LINE_TIME
@@ -862,13 +1042,17 @@ mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
 	case W_INI_DIAGS:
 		mib_set_str(v, g->ini.diags);
 		break;
-	case W_INI_TIME:
+	case W_INI_TIME: /* 1970-01-01 until an action ends */
 		mib_set_str(v, "");
-		if (g->ini.when > 0)
-			v->len = agent_mib_dateandtime(g->ini.when, v->str);
+		v->len = agent_mib_dateandtime(
+			g->ini.when > 0 ? g->ini.when : 0, v->str);
 		break;
 	case W_TRAP_RATE:
 		mib_set_int(v, UNS, g->trap_rate);
+		break;
+	case W_ALARM_CHANGED:
+		mib_set_int(v, MIB_ASN_TIMETICKS,
+			    agent_alarms_last_changed(g->alarms));
 		break;
 	case W_INI_LINE_STATUS:
 		mib_set_int(v, INT, g->ini.line_status);
@@ -876,11 +1060,10 @@ mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
 	case W_INI_LINE_DIAGS:
 		mib_set_str(v, g->ini.line_diags);
 		break;
-	case W_INI_LINE_TIME:
+	case W_INI_LINE_TIME: /* 1970-01-01 until a line is decided */
 		mib_set_str(v, "");
-		if (g->ini.line_when > 0)
-			v->len =
-				agent_mib_dateandtime(g->ini.line_when, v->str);
+		v->len = agent_mib_dateandtime(
+			g->ini.line_when > 0 ? g->ini.line_when : 0, v->str);
 		break;
 	default: /* actions and the INI line read as none / "" */
 		if (s->asn == STR)
@@ -1047,6 +1230,8 @@ static const struct mib_scalar mib_inimgmt[] = {
 };
 
 static const struct mib_scalar mib_traprate = M(UNS, W_TRAP_RATE, 1);
+static const struct mib_scalar mib_alarmchanged =
+	M(MIB_ASN_TIMETICKS, W_ALARM_CHANGED, 0);
 
 /* ---- the tree, in OID order ------------------------------------------- */
 
@@ -1121,6 +1306,8 @@ const struct mib_node agent_mib_nodes[] = {
 	S2(1, 3, mib_inimgmt, 9),
 	T(1, 4, 1, mib_al),
 	{ { 1, 4, 3 }, 3, MIB_NODE_SCALAR, &mib_traprate, NULL },
+	{ { 1, 4, 4 }, 3, MIB_NODE_SCALAR, &mib_alarmchanged, NULL },
+	T(1, 4, 5, mib_ah),
 };
 
 const size_t agent_mib_nnodes = NELEM(agent_mib_nodes);

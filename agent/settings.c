@@ -76,7 +76,7 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "sip:user_agent", AS_STR, OFF(user_agent), 0, 0 },
 	{ "sip:pace_rate", AS_UINT, OFF(pace_rate), 0, 100000 },
 	{ "sip:tcp_idle_timeout", AS_UINT, OFF(tcp_idle_timeout), 1, 86400 },
-	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1, 100000 },
+	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1, 10000 },
 	{ "traps:summary_interval", AS_UINT, OFF(trap_summary_interval), 1,
 	  86400 },
 	{ "traps:sink", AS_STR, OFF(trap_sink), 0, 0 },

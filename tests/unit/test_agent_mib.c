@@ -20,6 +20,8 @@
 
 static struct gwagent g;
 
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
 #define FIXTURE                                                              \
 	"IsRegisterNeeded = 1\n"                                             \
 	"IsProxyUsed = 1\n"                                                  \
@@ -173,7 +175,7 @@ START_TEST(test_getnext_walks_everything_in_order)
 		ck_assert_int_lt(++n, 10000);
 	}
 	ck_assert_uint_eq(accounts, 2 * 10); /* two rows, ten columns */
-	ck_assert_uint_eq(status, 3 * 17);   /* three bindings */
+	ck_assert_uint_eq(status, 3 * 22);   /* three bindings */
 	ck_assert_uint_gt(n, 100);
 	/* past the last object, and from an OID after the MIB */
 	o.len = 1;
@@ -1009,6 +1011,10 @@ START_TEST(test_unusable_binding)
 	resync();
 	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
 	ck_assert_uint_eq(notified[2], 0);
+	/* ... but it is in the history, as gone */
+	ck_assert_uint_eq(agent_alarms_history_count(g.alarms), 1);
+	ck_assert_str_eq(agent_alarms_history_next(g.alarms, 0)->source,
+			 "Account#10");
 	/* the proxy set is back: the bindings can run again */
 	ck_assert_int_eq(set1(ig_set, 6, MIB_ASN_INTEGER, 0, NULL, &bad),
 			 MIB_OK);
@@ -1122,6 +1128,287 @@ START_TEST(test_counter_discontinuity)
 }
 END_TEST
 
+/* Raise and clear: gwActiveAlarmTableLastChanged moves, the cleared alarm
+ * is a gwAlarmHistoryTable row with both times; the history is bounded. */
+START_TEST(test_alarm_history_and_last_changed)
+{
+	const uint32_t changed[] = { 1, 4, 4, 0 };
+	struct agent_binding *ab =
+		agent_bindings_find(g.bindings, AGENT_BINDING_ACCOUNT, 3);
+	const struct agent_alarm *al, *h;
+	struct sipreg_status st;
+	struct mib_oid o, next;
+	struct mib_value v;
+	uint32_t seq, first, cols = 0;
+	size_t base;
+	int i;
+
+	get_ok(changed, 4, &v);
+	ck_assert_int_eq(v.type, MIB_ASN_TIMETICKS);
+	ck_assert_int_eq(v.num, 0); /* nothing since the start */
+	/* gwAlarmTrapRateLimit without settings: the MIB's DEFVAL */
+	{
+		const uint32_t rate[] = { 1, 4, 3, 0 };
+
+		get_ok(rate, 4, &v);
+		ck_assert_int_eq(v.num, 10);
+	}
+	memset(&st, 0, sizeof(st));
+	st.state = SIPREG_BACKOFF;
+	snprintf(st.last_error, sizeof(st.last_error), "no answer");
+	fake_now += 5000;
+	agent_notify_binding(ab, &st, &g);
+	al = agent_alarms_next(g.alarms, 0);
+	ck_assert_ptr_nonnull(al);
+	seq = first = al->seq;
+	get_ok(changed, 4, &v);
+	ck_assert_int_eq(v.num, 500);
+	ck_assert_uint_eq(agent_alarms_history_count(g.alarms), 0);
+	fake_now += 2500;
+	st.state = SIPREG_REGISTERED;
+	agent_notify_binding(ab, &st, &g);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 0);
+	get_ok(changed, 4, &v);
+	ck_assert_int_eq(v.num, 750);
+	h = agent_alarms_history_find(g.alarms, seq);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(h->name, "gwRegistrationFailed");
+	ck_assert_str_eq(h->source, "Account#3");
+	ck_assert_int_eq(h->severity, 4);
+	ck_assert_int_ge(h->cleared, h->when);
+	ck_assert_int_gt(h->when, 0);
+	/* served: every column of the row, by GETNEXT from the table */
+	{
+		const uint32_t tab[] = { 1, 4, 5 };
+
+		oid_of(&o, tab, 3);
+		base = o.len;
+		while (agent_mib_getnext(&g, &o, &next, &v) == 0 &&
+		       next.len == base + 3 && next.v[next.len - 4] == 5) {
+			ck_assert_uint_eq(next.v[next.len - 1], seq);
+			if (next.v[next.len - 2] == 5)
+				ck_assert_int_eq(v.num, 4);
+			if (next.v[next.len - 2] >= 8) /* raised, cleared */
+				ck_assert_uint_eq(v.len, 11);
+			cols++;
+			o = next;
+		}
+		ck_assert_uint_eq(cols, 8);
+	}
+	/* the bound: the oldest raises go */
+	for (i = 0; i < AGENT_ALARM_HISTORY_MAX + 5; i++) {
+		st.state = SIPREG_BACKOFF;
+		agent_notify_binding(ab, &st, &g);
+		st.state = SIPREG_REGISTERED;
+		agent_notify_binding(ab, &st, &g);
+	}
+	ck_assert_uint_eq(agent_alarms_history_count(g.alarms),
+			  AGENT_ALARM_HISTORY_MAX);
+	ck_assert_ptr_null(agent_alarms_history_find(g.alarms, first));
+	h = agent_alarms_history_next(g.alarms, 0);
+	ck_assert_uint_eq(h->seq, first + 6);
+	ck_assert_ptr_nonnull(agent_alarms_history_find(
+		g.alarms, first + AGENT_ALARM_HISTORY_MAX + 5));
+}
+END_TEST
+
+/* A failed INI load is an alarm row until a later load succeeds; the
+ * clear carries the row's sequence number. */
+static uint32_t ini_seq[4];
+static long ini_sev[4];
+static size_t ini_n;
+
+static int
+ini_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb, void *arg)
+{
+	(void)arg;
+	if (n != 5 || ini_n >= 4 || nvb < 2)
+		return 0;
+	ini_seq[ini_n] = (uint32_t)vb[0].val.num;
+	ini_sev[ini_n++] = (long)vb[1].val.num;
+	return 0;
+}
+
+START_TEST(test_ini_load_alarm)
+{
+	const struct agent_alarm *al;
+
+	ini_n = 0;
+	agent_alarms_set_notify(g.alarms, ini_notify, NULL);
+	agent_notify_ini_result(&g, 0);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
+	al = agent_alarms_next(g.alarms, 0);
+	ck_assert_str_eq(al->name, "gwIniLoadResult");
+	ck_assert_str_eq(al->source, "IniFile");
+	ck_assert_int_eq(al->severity, 4);
+	ck_assert_int_eq(al->cause, 7);
+	/* failing again: the same row, sent again with its number */
+	agent_notify_ini_result(&g, 0);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
+	/* a good load clears it */
+	agent_notify_ini_result(&g, 1);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 0);
+	ck_assert_ptr_nonnull(agent_alarms_history_find(g.alarms, ini_seq[0]));
+	/* another good load: an event with a number of its own */
+	agent_notify_ini_result(&g, 1);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 0);
+	ck_assert_uint_eq(ini_n, 4);
+	ck_assert_uint_eq(ini_seq[1], ini_seq[0]);
+	ck_assert_uint_eq(ini_seq[2], ini_seq[0]);
+	ck_assert_uint_gt(ini_seq[3], ini_seq[0]);
+	ck_assert_int_eq(ini_sev[0], 4);
+	ck_assert_int_eq(ini_sev[1], 4);
+	ck_assert_int_eq(ini_sev[2], 0);
+	ck_assert_int_eq(ini_sev[3], 0);
+}
+END_TEST
+
+/* A dry run changes nothing: its result is an event that raises and
+ * clears nothing, whatever the outcome. */
+START_TEST(test_ini_dry_run_raises_nothing)
+{
+	ini_n = 0;
+	agent_alarms_set_notify(g.alarms, ini_notify, NULL);
+	agent_notify_ini_result(&g, 0); /* a failed load: raised */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
+	g.ini.running_mode = 3;
+	agent_notify_ini_result(&g, 0); /* a failed dry run */
+	agent_notify_ini_result(&g, 1); /* a good dry run: clears nothing */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
+	ck_assert_uint_eq(agent_alarms_history_count(g.alarms), 0);
+	ck_assert_uint_eq(ini_n, 3);
+	ck_assert_int_eq(ini_sev[1], 0);
+	ck_assert_int_eq(ini_sev[2], 0);
+	ck_assert_uint_ne(ini_seq[1], ini_seq[0]);
+	g.ini.running_mode = 1;
+	agent_notify_ini_result(&g, 1); /* a good load clears it */
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 0);
+	ck_assert_uint_eq(ini_seq[3], ini_seq[0]);
+}
+END_TEST
+
+/* Every DateAndTime value is 8 or 11 octets, "never" included; the
+ * binding points at no proxy status row while nothing is in use. */
+START_TEST(test_dateandtime_columns_and_pointer)
+{
+	/* below the root: DateAndTime columns and scalars */
+	static const uint32_t dt[][5] = {
+		{ 1, 2, 1, 1, 11 }, /* gwRegLastSuccess */
+		{ 1, 2, 2, 1, 6 },  /* gwProxyStatusLastKeepAlive */
+		{ 1, 3, 7, 0, 0 },  /* gwIniActionTime */
+		{ 1, 3, 10, 0, 0 }, /* gwIniLineTime */
+		{ 1, 4, 1, 1, 8 },  /* gwActiveAlarmDateAndTime */
+		{ 1, 4, 5, 1, 8 },  /* gwAlarmHistoryRaiseDateAndTime */
+		{ 1, 4, 5, 1, 9 },  /* gwAlarmHistoryClearDateAndTime */
+	};
+	const uint32_t valid[] = { 1, 2, 1, 1, 24, 2, 3 };
+	const uint32_t ptr[] = { 1, 2, 1, 1, 20, 2, 3 };
+	const uint32_t atype[] = { 1, 2, 1, 1, 21, 2, 3 };
+	const uint32_t port[] = { 1, 2, 1, 1, 23, 2, 3 };
+	struct agent_binding *ab =
+		agent_bindings_find(g.bindings, AGENT_BINDING_ACCOUNT, 3);
+	struct sipreg_status st;
+	struct mib_oid o, next;
+	struct mib_value v;
+	size_t i, seen[NELEMS(dt)] = { 0 };
+
+	/* an alarm raised and cleared, one raised: rows in both tables */
+	memset(&st, 0, sizeof(st));
+	st.state = SIPREG_BACKOFF;
+	agent_notify_binding(ab, &st, &g);
+	st.state = SIPREG_REGISTERED;
+	agent_notify_binding(ab, &st, &g);
+	agent_notify_ini_result(&g, 0);
+	o.len = 1;
+	o.v[0] = 1;
+	while (agent_mib_getnext(&g, &o, &next, &v) == 0) {
+		for (i = 0; i < NELEMS(dt); i++) {
+			size_t n = dt[i][3] == 0 ? 3 : 5;
+
+			if (next.len < 10 + n ||
+			    memcmp(next.v + 10, dt[i], n * sizeof(uint32_t)) !=
+				    0)
+				continue;
+			ck_assert_int_eq(v.type, MIB_ASN_OCTET_STR);
+			ck_assert_msg(v.len == 8 || v.len == 11,
+				      "DateAndTime %zu: %zu octets", i,
+				      (size_t)v.len);
+			seen[i]++;
+		}
+		o = next;
+	}
+	for (i = 0; i < NELEMS(dt); i++)
+		ck_assert_msg(seen[i] > 0, "DateAndTime %zu not walked", i);
+	get_ok(valid, 7, &v);
+	ck_assert_int_eq(v.num, 2); /* false: never registered */
+	get_ok(ptr, 7, &v);
+	ck_assert_int_eq(v.num, -1); /* no address in use */
+	get_ok(atype, 7, &v);
+	ck_assert_int_eq(v.num, 0);
+	get_ok(port, 7, &v);
+	ck_assert_int_eq(v.num, 0);
+}
+END_TEST
+
+START_TEST(test_utf8_admin_string)
+{
+	struct mib_value v;
+	char big[400];
+
+	agent_mib_set_utf8(&v, "caf\xc3\xa9 \xe2\x82\xac");
+	ck_assert_uint_eq(v.len, 9);
+	ck_assert_int_eq(memcmp(v.str, "caf\xc3\xa9 \xe2\x82\xac", 9), 0);
+	/* a lone continuation, an overlong form, a surrogate, a cut tail */
+	agent_mib_set_utf8(&v, "a\x80"
+			       "b\xc0\xaf"
+			       "c\xed\xa0\x80"
+			       "d\xe2\x82");
+	ck_assert_uint_eq(v.len, 12);
+	ck_assert_int_eq(memcmp(v.str, "a?b??c???d??", 12), 0);
+	/* at most 255 octets, never half a character */
+	memset(big, 'x', 254);
+	memcpy(big + 254, "\xc3\xa9", 3);
+	agent_mib_set_utf8(&v, big);
+	ck_assert_uint_eq(v.len, 254);
+}
+END_TEST
+
+START_TEST(test_inet_parse)
+{
+	unsigned char b[MIB_MAX_STR];
+	size_t len;
+	unsigned port;
+
+	ck_assert_int_eq(mib_inet_parse("192.0.2.7:5060", b, &len, &port),
+			 MIB_INET_IPV4);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_int_eq(memcmp(b, "\xc0\x00\x02\x07", 4), 0);
+	ck_assert_uint_eq(port, 5060);
+	ck_assert_int_eq(mib_inet_parse("[2001:db8::1]:5061", b, &len, &port),
+			 MIB_INET_IPV6);
+	ck_assert_uint_eq(len, 16);
+	ck_assert_uint_eq(b[0], 0x20);
+	ck_assert_uint_eq(b[15], 1);
+	ck_assert_uint_eq(port, 5061);
+	ck_assert_int_eq(mib_inet_parse("pbx.test:5070", b, &len, &port),
+			 MIB_INET_DNS);
+	ck_assert_uint_eq(len, 8);
+	ck_assert_int_eq(memcmp(b, "pbx.test", 8), 0);
+	ck_assert_uint_eq(port, 5070);
+	ck_assert_int_eq(mib_inet_parse("127.0.0.1", b, &len, &port),
+			 MIB_INET_IPV4);
+	ck_assert_uint_eq(port, 0);
+	ck_assert_int_eq(mib_inet_parse("", b, &len, &port), MIB_INET_UNKNOWN);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(mib_inet_parse("h:99999", b, &len, &port),
+			 MIB_INET_UNKNOWN);
+	ck_assert_int_eq(mib_inet_parse("[::1:5060", b, &len, &port),
+			 MIB_INET_UNKNOWN);
+	ck_assert_int_eq(mib_inet_parse(":5060", b, &len, &port),
+			 MIB_INET_UNKNOWN);
+}
+END_TEST
+
 static Suite *
 mib_suite(void)
 {
@@ -1152,9 +1439,15 @@ mib_suite(void)
 	tcase_add_test(tc, test_unusable_binding);
 	tcase_add_test(tc, test_alarm_cause_changes_in_place);
 	tcase_add_test(tc, test_counter_discontinuity);
+	tcase_add_test(tc, test_alarm_history_and_last_changed);
+	tcase_add_test(tc, test_ini_load_alarm);
+	tcase_add_test(tc, test_ini_dry_run_raises_nothing);
+	tcase_add_test(tc, test_dateandtime_columns_and_pointer);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("types");
 	tcase_add_test(tc, test_dateandtime);
+	tcase_add_test(tc, test_inet_parse);
+	tcase_add_test(tc, test_utf8_admin_string);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -232,6 +232,8 @@ START_TEST(test_bad_values)
 	      "not an absolute path");
 	fails("[agent]\ngateway_ini =\n", -EINVAL, "gateway_ini: must be set");
 	fails("[traps]\nrate_limit = 0\n", -EINVAL, "rate_limit");
+	/* past gwAlarmTrapRateLimit's range (0..10000) */
+	fails("[traps]\nrate_limit = 10001\n", -EINVAL, "rate_limit");
 	fails("[traps]\nsummary_interval = 99999999999999999999\n", -EINVAL,
 	      "summary_interval");
 	fails("[sip]\ntls_cert = /x.pem\n", -EINVAL, "tls_key");
