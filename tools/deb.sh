@@ -132,6 +132,9 @@ files() {
 		/usr/share/snmp/mibs/SNMPv2-CONF.txt \
 		/usr/share/man/man8/gwagentd.8.gz \
 		/usr/share/man/man5/gwagent.ini.5.gz \
+		/usr/share/man/man1/gwagent-ini.1.gz \
+		/usr/share/snmp/mibs/SNMP-FRAMEWORK-MIB.txt \
+		/usr/share/snmp/mibs/INET-ADDRESS-MIB.txt \
 		/lib/systemd/system/gwagentd.service \
 		/etc/gwagent/gwagentd.conf /var/lib/gwagent/gateway.ini; do
 		[ -f "$f" ] || { echo "missing $f"; rc=1; }
