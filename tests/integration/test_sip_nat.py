@@ -85,6 +85,8 @@ def configured_contact_in_kamailio_location():
         cs = k.wait_contacts("alice", 1, timeout=20)
         check(re.search(r"@127\.0\.0\.3:5999;", cs[0]["contact"]) is not None,
               "configured contact: %r" % cs)
+        check("Contact address 127.0.0.3 (port 5999" in gw.output(),
+              "logged:\n" + gw.output()[-2000:])
         check_eq(gw.stop(), 0, "exit code")
         check_eq(k.contacts("alice"), [], "unregistered at shutdown")
 
