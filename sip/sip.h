@@ -194,7 +194,10 @@ struct sipreg_status {
 	struct sipreg_counters counters;
 	/** "host:port" of the Contact of the last REGISTER ([v6]:port),
 	 *  "" before the first: the configured contact address, the one
-	 *  learned from received/rport, or the socket's */
+	 *  learned from received/rport, or the socket's.  Not in the MIB
+	 *  yet: a read-only gwRegContactAddress column (DisplayString, or
+	 *  InetAddressType/InetAddress/InetPortNumber like gwRegProxy*) in
+	 *  gwRegStatusEntry would carry it. */
 	char contact[SIPREG_ADDR_STRLEN + 8];
 };
 
