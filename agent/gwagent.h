@@ -217,6 +217,9 @@ struct agent_sip_conf {
 	const char *dns_servers; /* NULL: /etc/resolv.conf */
 	unsigned unreg_rate;	 /* un-REGISTERs per second at shutdown */
 	int unreg_pace_off;
+	const char *contact_host; /* the Contact's host [NULL: the socket's] */
+	uint16_t contact_port;	  /* [0: the socket's port] */
+	int nat_contact_rewrite;  /* learn the Contact from received/rport */
 };
 int agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 		     const struct agent_sip_conf *conf,

@@ -489,6 +489,7 @@ gwagentd_start(struct gwagent *g)
 {
 	const struct agent_settings *s = &gwagentd_settings;
 	struct agent_sip_conf sc = { 0 };
+	char chost[AGENT_SETTINGS_CONTACT_HOST_LEN];
 	int rc;
 
 	sc.local_addr = s->bind_address;
@@ -503,6 +504,17 @@ gwagentd_start(struct gwagent *g)
 	sc.dns_servers = s->dns_servers;
 	sc.unreg_rate = s->unregister_rate;
 	sc.unreg_pace_off = s->unregister_rate == 0;
+	sc.nat_contact_rewrite = s->nat_contact_rewrite;
+	/* validated when the settings were read */
+	if (s->contact_address != NULL &&
+	    agent_settings_contact_split(s->contact_address, chost,
+					 sizeof(chost), &sc.contact_port) == 0)
+		sc.contact_host = chost;
+	if (sc.contact_host != NULL)
+		log_info("sip", "Contact address %s (port %u, 0: the socket's)",
+			 chost, (unsigned)sc.contact_port);
+	else if (sc.nat_contact_rewrite)
+		log_info("sip", "Contact learned from received/rport of 2xx");
 	if (gwagentd_signals(g) < 0)
 		fatal("main", "cannot set up signals");
 	if ((rc = gwagent_init(g, &sc)) < 0)

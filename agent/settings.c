@@ -102,12 +102,64 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "sip:unregister_rate", AS_UINT, OFF(unregister_rate), 0, 100000 },
 	{ "sip:unregister_deadline_max", AS_UINT, OFF(unregister_deadline_max),
 	  1, 3600 },
+	/* the gateway's Contact behind NAT */
+	{ "sip:contact_address", AS_STR, OFF(contact_address), 0, 0 },
+	{ "sip:nat_contact_rewrite", AS_BOOL, OFF(nat_contact_rewrite), 0, 0 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
 
 static const char *agent_settings_sections[] = { "agent", "snmp", "sip",
 						 "traps" };
+
+int
+agent_settings_contact_split(const char *s, char *host, size_t size,
+			     uint16_t *port)
+{
+	const char *h = s, *end, *colon, *allowed = "-._";
+	size_t hl;
+	char *e;
+	unsigned long p = 0;
+
+	if (s == NULL || host == NULL || port == NULL)
+		return -EINVAL;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -EINVAL;
+		h = s + 1;
+		hl = (size_t)(end - h);
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL)
+			return -EINVAL;
+		allowed = ":.";
+	} else if ((colon = strchr(s, ':')) != NULL &&
+		   strchr(colon + 1, ':') != NULL) {
+		hl = strlen(s); /* a bare IPv6 address */
+		colon = NULL;
+		allowed = ":.";
+	} else {
+		hl = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	}
+	if (hl == 0 || hl >= size)
+		return -EINVAL;
+	for (end = h; end < h + hl; end++)
+		if (!(*allowed == ':' ? isxdigit((unsigned char)*end)
+				      : isalnum((unsigned char)*end)) &&
+		    strchr(allowed, *end) == NULL)
+			return -EINVAL;
+	if (colon != NULL) {
+		if (!isdigit((unsigned char)colon[1]))
+			return -EINVAL;
+		errno = 0;
+		p = strtoul(colon + 1, &e, 10);
+		if (errno != 0 || *e != '\0' || p == 0 || p > 65535)
+			return -EINVAL;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
 
 /* One numeric server: a.b.c.d[:port], [v6][:port] or a bare v6. */
 static bool
@@ -492,6 +544,8 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 		     char *err, size_t len)
 {
 	const char *why = NULL;
+	char chost[AGENT_SETTINGS_CONTACT_HOST_LEN];
+	uint16_t cport;
 
 	if (s->gateway_ini == NULL)
 		why = "[agent] gateway_ini: must be set";
@@ -530,6 +584,11 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 		 !agent_settings_dns_servers_ok(s->dns_servers))
 		why = "[sip] dns_servers: not a comma-separated list of "
 		      "numeric addresses (ip, ip:port, [ipv6]:port)";
+	else if (s->contact_address != NULL &&
+		 agent_settings_contact_split(s->contact_address, chost,
+					      sizeof(chost), &cport) != 0)
+		why = "[sip] contact_address: not host, host:port or "
+		      "[ipv6]:port";
 	if (why == NULL)
 		return agent_settings_check_fetch(s, path, err, len);
 	agent_settings_err(err, len, "%s: %s", path, why);

@@ -12,7 +12,8 @@
  *            agentx_listen, bad_community_log_interval
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
  *            tls_ca, user_agent, pace_rate, tcp_idle_timeout,
- *            dns_servers, unregister_rate, unregister_deadline_max
+ *            dns_servers, unregister_rate, unregister_deadline_max,
+ *            contact_address, nat_contact_rewrite
  *   [traps]  rate_limit, summary_interval, sink, community, inform,
  *            retries, timeout, v3_user, v3_auth_pass, v3_priv_pass,
  *            v3_engine_id
@@ -96,6 +97,12 @@ struct agent_settings {
 	unsigned unregister_rate;	  /**< per second, 0 = unpaced [500] */
 	unsigned unregister_deadline_max; /**< seconds the shutdown waits
 					     for their answers at most [30] */
+	/* [sip] the gateway's Contact behind NAT */
+	char *contact_address;	 /**< "host[:port]" every REGISTER's Contact
+				    has [NULL: the socket's address] */
+	int nat_contact_rewrite; /**< without contact_address: register the
+				    address a 2xx's Via received/rport
+				    shows [0] */
 };
 
 /**
@@ -118,6 +125,19 @@ int agent_settings_init(struct agent_settings *s);
  */
 int agent_settings_load(struct agent_settings *s, const char *path, char *err,
 			size_t errlen);
+
+/** Size of the host buffer of agent_settings_contact_split() (the SIP
+ *  engine takes hosts up to 61 characters). */
+#define AGENT_SETTINGS_CONTACT_HOST_LEN 62
+
+/**
+ * Split a contact_address "host", "host:port", "[ipv6]", "[ipv6]:port" or
+ * a bare IPv6 address into @p host (IPv6 without brackets) and @p port
+ * (0 when none).  Host: letters, digits, "-._" (IPv6: hex digits, ":.").
+ * @return 0 or -EINVAL (also when @p host is too small).
+ */
+int agent_settings_contact_split(const char *s, char *host, size_t size,
+				 uint16_t *port);
 
 /**
  * Free every string (secrets are wiped first) and zero @p s; safe on a

@@ -168,6 +168,9 @@ agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 	cfg.dns_servers = conf->dns_servers;
 	cfg.unreg_rate = conf->unreg_rate;
 	cfg.unreg_pace_off = conf->unreg_pace_off != 0;
+	cfg.contact_host = conf->contact_host;
+	cfg.contact_port = conf->contact_port;
+	cfg.nat_contact_rewrite = conf->nat_contact_rewrite != 0;
 	cfg.tls_verify = 1;
 	cfg.logh = agent_sip_log;
 	cfg.statush = statush;

@@ -707,6 +707,49 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 	kick(b);
 }
 
+/*
+ * NAT contact rewrite: true when the top Via of the 2xx shows an address
+ * (received, rport) other than the Contact just registered, which then
+ * becomes the Contact; the caller registers it at once.  The rewrite's
+ * own 2xx never starts another (no ping-pong between two answers).
+ */
+static bool
+nat_learn(struct sipreg_binding *b)
+{
+	const struct sip_result *r = &b->tx.res;
+	const char *host;
+	uint16_t port;
+	bool again = b->nat_again;
+
+	b->nat_again = false;
+	if (!b->e->nat_rewrite || b->e->contact_host != NULL ||
+	    (r->via_received[0] == '\0' && r->via_rport == 0))
+		return false;
+	host = r->via_received[0] != '\0' ? r->via_received : b->contact_host;
+	port = r->via_rport != 0 ? r->via_rport : b->contact_port;
+	if (strcasecmp(host, b->contact_host) == 0 && port == b->contact_port)
+		return false;
+	if (again) {
+		sip_engine_log(b->e, SIP_LOG_WARN,
+			       "%s@%s: registrar sees %s:%u, not the Contact "
+			       "%s:%u just learned; not rewritten again",
+			       b->aor_user, b->aor_host, host, (unsigned)port,
+			       b->contact_host, (unsigned)b->contact_port);
+		return false;
+	}
+	sip_engine_log(b->e, SIP_LOG_INFO,
+		       "%s@%s: Contact %s:%u rewritten to %s:%u "
+		       "(received/rport)",
+		       b->aor_user, b->aor_host, b->contact_host,
+		       (unsigned)b->contact_port, host, (unsigned)port);
+	copy_str(b->old_host, sizeof(b->old_host), b->contact_host);
+	b->old_port = b->contact_port;
+	copy_str(b->nat_host, sizeof(b->nat_host), host);
+	b->nat_port = port;
+	b->nat_again = true;
+	return true;
+}
+
 static void
 succeed(struct sipreg_binding *b)
 {
@@ -727,6 +770,7 @@ succeed(struct sipreg_binding *b)
 		send_now(b);
 		return;
 	}
+	b->old_host[0] = '\0'; /* a replaced Contact is gone now */
 	if (b->want_unreg) {
 		b->state = SIPREG_UNREGISTERED;
 		b->granted = 0;
@@ -741,6 +785,14 @@ succeed(struct sipreg_binding *b)
 	b->last_success_ms = sip_engine_now(b->e);
 	b->last_success_time = (int64_t)time(NULL);
 	b->state = SIPREG_REGISTERED;
+	if (nat_learn(b)) { /* the learned Contact, the old one removed */
+		b->state = SIPREG_REFRESHING;
+		b->attempts = 0;
+		b->tried = 0;
+		b->cycle_challenged = false;
+		send_now(b);
+		return;
+	}
 	wait = sip_policy_refresh_ms(&b->refresh, b->granted,
 				     sip_engine_rand(b->e));
 	arm(b, SIP_TMR_START, wait);
@@ -1248,6 +1300,9 @@ sipreg_binding_status(const struct sipreg_binding *b, struct sipreg_status *st)
 	st->last_success_ms = b->last_success_ms;
 	st->last_success_time = b->last_success_time;
 	st->counters = b->c;
+	if (b->contact_host[0] != '\0')
+		snprintf(st->contact, sizeof(st->contact), "%s:%u",
+			 b->contact_host, (unsigned)b->contact_port);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -164,6 +165,37 @@ opt_strdup(char **dst, const char *src)
 	return 0;
 }
 
+/* The configured Contact host: letters, digits and "-._:" (IPv6 in
+ * brackets or not), stored as written in a URI. */
+static int
+contact_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
+{
+	const char *h = cfg->contact_host, *p;
+	size_t n;
+	bool v6;
+
+	e->contact_port = cfg->contact_port;
+	e->nat_rewrite = cfg->nat_contact_rewrite;
+	if (h == NULL)
+		return 0;
+	n = strlen(h);
+	if (n > 1 && h[0] == '[' && h[n - 1] == ']') {
+		h++;
+		n -= 2;
+	}
+	if (n == 0 || n > SIPREG_ADDR_STRLEN - 3)
+		return -EINVAL;
+	for (p = h; p < h + n; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-._:", *p) == NULL)
+			return -EINVAL;
+	v6 = memchr(h, ':', n) != NULL;
+	if ((e->contact_host = malloc(n + 3)) == NULL)
+		return -ENOMEM;
+	snprintf(e->contact_host, n + 3, "%s%.*s%s", v6 ? "[" : "", (int)n, h,
+		 v6 ? "]" : "");
+	return 0;
+}
+
 static int
 engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 {
@@ -204,6 +236,8 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	    opt_strdup(&e->tls_key, cfg->tls_key_file) != 0)
 		return -ENOMEM;
 	e->tls_verify = cfg->tls_verify >= 0;
+	if ((rc = contact_init(e, cfg)) != 0)
+		return rc;
 	if ((rc = sip_dns_create(e, cfg->dns_refresh_s, cfg->dns_servers)) != 0)
 		return rc;
 	silence_osip();
@@ -278,6 +312,7 @@ sipreg_engine_destroy(struct sipreg_engine *e)
 		e->tp->destroy(e->tpctx);
 	sip_heap_free(&e->heap);
 	free(e->user_agent);
+	free(e->contact_host);
 	free(e->tls_ca);
 	free(e->tls_cert);
 	free(e->tls_key);

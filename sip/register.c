@@ -80,11 +80,32 @@ sip_transport_name(enum sipreg_transport tp, bool upper)
  * libosip2 for the transaction, and sent as is, so the digest uri is
  * byte-identical to the Request-URI.
  */
+/* One Contact of ours: <sip:user@host:port;transport=..;line=..> */
+static void
+put_contact(struct req_buf *r, const struct sipreg_binding *b, const char *host,
+	    uint16_t port, const char *params)
+{
+	char num[12];
+
+	put(r, "Contact: <sip:", b->contact_user, "@", host, ":",
+	    u32(num, port),
+	    ";transport=", sip_transport_name(b->addrs[b->cur].tp, false),
+	    ";line=", b->line, ">", params, "\r\n", NULL);
+}
+
+/*
+ * The REGISTER as text (RFC 3261 §10.2): written once, parsed once by
+ * libosip2 for the transaction, and sent as is, so the digest uri is
+ * byte-identical to the Request-URI.  The Via has the socket's address;
+ * the Contact the configured contact address, else the one learned from
+ * received/rport, else the socket's.
+ */
 static int
 build_register(struct sipreg_binding *b, const union sip_sa *local,
 	       const char *branch, struct req_buf *r)
 {
 	const struct sip_addr *a = &b->addrs[b->cur];
+	struct sipreg_engine *e = b->e;
 	char host[SIPREG_ADDR_STRLEN], uri[160], port[12], num[12];
 	const char *pp;
 	int rc;
@@ -92,8 +113,19 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	sip_addr_format(local, host, sizeof(host), false);
 	snprintf(uri, sizeof(uri), "sip:%s", b->ruri);
 	pp = u32(port, sip_addr_port(local));
-	snprintf(b->contact_host, sizeof(b->contact_host), "%s", host);
-	b->contact_port = sip_addr_port(local);
+	if (e->contact_host != NULL) {
+		snprintf(b->contact_host, sizeof(b->contact_host), "%s",
+			 e->contact_host);
+		b->contact_port = e->contact_port > 0 ? e->contact_port
+						      : sip_addr_port(local);
+	} else if (b->nat_host[0] != '\0') {
+		snprintf(b->contact_host, sizeof(b->contact_host), "%s",
+			 b->nat_host);
+		b->contact_port = b->nat_port;
+	} else {
+		snprintf(b->contact_host, sizeof(b->contact_host), "%s", host);
+		b->contact_port = sip_addr_port(local);
+	}
 	b->sent_expires = b->want_unreg || b->clearing ? 0 : b->req_expires;
 	put(r, "REGISTER ", uri, " SIP/2.0\r\n", NULL);
 	put(r, "Via: SIP/2.0/", sip_transport_name(a->tp, true), " ", host, ":",
@@ -103,15 +135,19 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	put(r, "To: <sip:", b->aor_user, "@", b->aor_host, ">\r\n", NULL);
 	put(r, "Call-ID: ", b->call_id, "\r\n", NULL);
 	put(r, "CSeq: ", u32(num, ++b->cseq), " REGISTER\r\n", NULL);
-	if (b->clearing) /* UnregistrationMode=1: every binding of the AOR */
+	if (b->clearing) { /* UnregistrationMode=1: every binding of the AOR */
 		put(r, "Contact: *\r\n", NULL);
-	else
-		put(r, "Contact: <sip:", b->contact_user, "@", host, ":", pp,
-		    ";transport=", sip_transport_name(a->tp, false),
-		    ";line=", b->line, ">\r\n", NULL);
+	} else {
+		put_contact(r, b, b->contact_host, b->contact_port, "");
+		/* the Contact a NAT rewrite replaced: removed (RFC 3261
+		 * §10.2.2), until a 2xx confirms it */
+		if (b->old_host[0] != '\0')
+			put_contact(r, b, b->old_host, b->old_port,
+				    ";expires=0");
+	}
 	put(r, "Max-Forwards: 70\r\n", NULL);
 	put(r, "Expires: ", u32(num, b->sent_expires), "\r\n", NULL);
-	put(r, "User-Agent: ", b->e->user_agent, "\r\n", NULL);
+	put(r, "User-Agent: ", e->user_agent, "\r\n", NULL);
 	b->creds_sent = sip_auth_realm_count(b->auth) > 0;
 	if (b->creds_sent && (rc = sip_auth_build(b->auth, "REGISTER", uri,
 						  NULL, 0, add_auth, r)) != 0)
@@ -330,6 +366,40 @@ contact_secs(const struct sipreg_binding *b, osip_message_t *resp)
 	return -1;
 }
 
+/* received= and rport= of the top Via (RFC 3581). */
+static void
+via_learned(struct sip_result *r, osip_message_t *resp)
+{
+	osip_via_t *via = NULL;
+	osip_generic_param_t *p;
+	char *end;
+	unsigned long port;
+	const char *v;
+	size_t n;
+
+	if (osip_message_get_via(resp, 0, &via) < 0 || via == NULL)
+		return;
+	p = NULL;
+	if (osip_via_param_get_byname(via, "received", &p) >= 0 && p != NULL &&
+	    (v = p->gvalue) != NULL && (n = strlen(v)) > 0 &&
+	    n < sizeof(r->via_received) - 2 &&
+	    strspn(v, "0123456789abcdefABCDEF.:[]") == n) {
+		if (strchr(v, ':') != NULL && v[0] != '[')
+			snprintf(r->via_received, sizeof(r->via_received),
+				 "[%s]", v);
+		else
+			snprintf(r->via_received, sizeof(r->via_received), "%s",
+				 v);
+	}
+	p = NULL;
+	if (osip_via_param_get_byname(via, "rport", &p) >= 0 && p != NULL &&
+	    p->gvalue != NULL && p->gvalue[0] >= '0' && p->gvalue[0] <= '9') {
+		port = strtoul(p->gvalue, &end, 10);
+		if (*end == '\0' && port > 0 && port <= 65535)
+			r->via_rport = (uint16_t)port;
+	}
+}
+
 /* Inside an osip callback: record only. */
 void
 sip_register_result(struct sipreg_binding *b, osip_message_t *resp)
@@ -347,6 +417,7 @@ sip_register_result(struct sipreg_binding *b, osip_message_t *resp)
 	r->min_expires = header_secs(resp, "min-expires");
 	r->retry_after = header_secs(resp, "retry-after");
 	r->auth_rc = -EPROTO;
+	via_learned(r, resp);
 	if ((r->code == 401 || r->code == 407) && e->rx_raw != NULL)
 		r->auth_rc =
 			sip_auth_handle_response(b->auth, e->rx_raw, e->rx_len);

@@ -192,6 +192,13 @@ struct sipreg_status {
 	uint64_t last_success_ms;      /**< engine clock of the last 2xx, 0 */
 	int64_t last_success_time;     /**< wall time (time(2)), 0 never */
 	struct sipreg_counters counters;
+	/** "host:port" of the Contact of the last REGISTER ([v6]:port),
+	 *  "" before the first: the configured contact address, the one
+	 *  learned from received/rport, or the socket's.  Not in the MIB
+	 *  yet: a read-only gwRegContactAddress column (DisplayString, or
+	 *  InetAddressType/InetAddress/InetPortNumber like gwRegProxy*) in
+	 *  gwRegStatusEntry would carry it. */
+	char contact[SIPREG_ADDR_STRLEN + 8];
 };
 
 /** Snapshot of one proxy address of a binding. */
@@ -286,6 +293,19 @@ struct sipreg_engine_cfg {
 	 *  [SIPREG_UNREG_RATE]; they do not share pace_rate. */
 	unsigned unreg_rate;
 	bool unreg_pace_off; /**< shutdown un-REGISTERs not paced at all */
+	/** Host of the Contact of every REGISTER: the gateway's signalling
+	 *  address (numeric or a name; an IPv6 literal with or without
+	 *  brackets) [NULL: the socket's address].  The Via keeps the
+	 *  socket's address.  Bad characters fail creation with -EINVAL. */
+	const char *contact_host;
+	uint16_t contact_port; /**< its port [0: the socket's port] */
+	/**
+	 * When no contact_host is set: a 2xx whose top Via carries
+	 * received= or rport= that differ from the Contact sent makes the
+	 * binding register again at once with that address as Contact,
+	 * the old Contact removed in the same REGISTER (expires=0) [off].
+	 */
+	bool nat_contact_rewrite;
 };
 
 /** Default un-REGISTERs per second at shutdown. */

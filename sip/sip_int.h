@@ -362,6 +362,10 @@ struct sip_result {
 	int auth_rc;
 	bool conn_reused; /* transport: a connection that had carried
 			     earlier messages was lost under it */
+	/* received= and rport= of the top Via of the response: "" and 0
+	 * when absent (rport without a value counts as absent) */
+	char via_received[SIPREG_ADDR_STRLEN];
+	uint16_t via_rport;
 };
 
 struct sip_dns_entry;
@@ -469,6 +473,14 @@ struct sipreg_binding {
 	 * §19.1.4 comparison of the Contacts in its 2xx) */
 	char contact_host[SIPREG_ADDR_STRLEN];
 	uint16_t contact_port;
+	/* NAT contact rewrite: the address learned from received/rport
+	 * ("" none), the Contact it replaced, still to be removed ("" none),
+	 * and whether the REGISTER in flight is the rewrite's */
+	char nat_host[SIPREG_ADDR_STRLEN];
+	uint16_t nat_port;
+	char old_host[SIPREG_ADDR_STRLEN];
+	uint16_t old_port;
+	bool nat_again;
 	uint64_t sent_ms;   /* engine clock of the last REGISTER sent */
 	uint64_t reg_until; /* the registrar may hold our binding until then
 			       (engine ms); 0: it does not */
@@ -545,6 +557,9 @@ struct sipreg_engine {
 	size_t dead_cap;
 	struct sip_pacer pacer;
 	char *user_agent;
+	char *contact_host; /* configured Contact host, or NULL */
+	uint16_t contact_port;
+	bool nat_rewrite;
 	sip_log_h *logh;
 	void *log_arg;
 	sipreg_status_h *statush;

@@ -8,14 +8,15 @@
  *                 [-P password_prefix] [-R retry_s] [-D divider_pct] [-f]
  *                 [-I] [-M max_inflight] [-C ca_file] [-V] [-O]
  *                 [-K options|register[:seconds]] [-Y] [-B] [-Z]
- *                 [-W unreg_deadline_ms]
+ *                 [-W unreg_deadline_ms] [-A contact_host[:port]] [-N]
  *
  * -r takes host:port[/udp|/tcp|/tls] (the host may be a name: c-ares);
  * -C is the CA file verifying TLS servers, -V turns verification off;
  * -O re-registers when the TCP/TLS connection is lost; -K turns proxy
  * keep-alive on (OPTIONS every seconds, or REGISTER-based), -Y selects
  * Homing redundancy, -B round robin, -Z a Contact: * clearing first;
- * -W unregisters with sipreg_engine_unregister_all_deadline().
+ * -W unregisters with sipreg_engine_unregister_all_deadline(); -A sets
+ * the Contact's host (and port), -N turns the NAT contact rewrite on.
  *
  * Registers user (or user1..userN with -n, all with the same password, or
  * each with password_prefix + its name with -P), prints one "status" line
@@ -56,6 +57,9 @@ struct opts {
 	unsigned inflight, keepalive, keepalive_s, unreg_deadline_ms;
 	const char *ca_file;
 	const char *dns_servers;
+	char contact_host[64];
+	uint16_t contact_port;
+	bool nat_rewrite;
 	int dns_query;
 	bool unregister, hotswap, quiet, stop_failed, interactive;
 	bool no_verify, rereg, homing, round_robin, unreg_all_first;
@@ -223,6 +227,17 @@ parse_opt(struct opts *o, int c, const char *arg)
 	case 'S':
 		o->dns_servers = arg;
 		break;
+	case 'A': { /* host[:port], IPv4 or a name */
+		const char *colon = strrchr(arg, ':');
+		size_t n = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+
+		if (n == 0 || n >= sizeof(o->contact_host))
+			return -1;
+		memcpy(o->contact_host, arg, n);
+		o->contact_host[n] = '\0';
+		o->contact_port = colon != NULL ? (uint16_t)atoi(colon + 1) : 0;
+		break;
+	}
 	case 'Q':
 		o->dns_query = atoi(arg);
 		if (o->dns_query < 0 || o->dns_query > 2)
@@ -244,10 +259,9 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->domain = "gw.test";
 	o->local = "127.0.0.1";
 	o->timeout_s = 30;
-	while ((c = getopt(
-			argc, argv,
-			"r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqIC:VOK:YBZW:S:Q:w")) !=
-	       -1) {
+	while ((c = getopt(argc, argv,
+			   "r:u:p:P:d:e:n:H:Ut:l:xX:R:D:M:fqIC:VOK:YBZW:S:Q:wA:"
+			   "N")) != -1) {
 		if (c == 'U')
 			o->unregister = true;
 		else if (c == 'V')
@@ -266,6 +280,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 			o->hotswap = true;
 		else if (c == 'q')
 			o->quiet = true;
+		else if (c == 'N')
+			o->nat_rewrite = true;
 		else if (c == 'f')
 			o->stop_failed = true;
 		else if (c == 'I')
@@ -437,6 +453,9 @@ main(int argc, char **argv)
 	ecfg.status_arg = &o;
 	ecfg.tls_ca_file = o.ca_file;
 	ecfg.dns_servers = o.dns_servers;
+	ecfg.contact_host = o.contact_host[0] != '\0' ? o.contact_host : NULL;
+	ecfg.contact_port = o.contact_port;
+	ecfg.nat_contact_rewrite = o.nat_rewrite;
 	ecfg.tls_verify = o.no_verify ? -1 : 0;
 	if (cbs == NULL || sipreg_engine_create(&e, &ecfg) != 0) {
 		fprintf(stderr, "engine: cannot create\n");

@@ -430,6 +430,65 @@ START_TEST(test_unregister_keys)
 }
 END_TEST
 
+/* The Contact keys (contact_address, nat_contact_rewrite). */
+START_TEST(test_contact_keys)
+{
+	char host[AGENT_SETTINGS_CONTACT_HOST_LEN];
+	uint16_t port = 1;
+
+	ck_assert_ptr_null(g_s.contact_address);
+	ck_assert_int_eq(g_s.nat_contact_rewrite, 0);
+	ck_assert_int_eq(load("[sip]\ncontact_address = gw.example.net:5080\n"
+			      "nat_contact_rewrite = yes\n",
+			      0644),
+			 0);
+	ck_assert_str_eq(g_s.contact_address, "gw.example.net:5080");
+	ck_assert_int_eq(g_s.nat_contact_rewrite, 1);
+	fails("[sip]\ncontact_address = gw.example.net:0\n", -EINVAL,
+	      "[sip] contact_address: not host");
+	fails("[sip]\ncontact_address = gw example\n", -EINVAL,
+	      "contact_address");
+	fails("[sip]\ncontact_address = [2001:db8::1\n", -EINVAL,
+	      "contact_address");
+	fails("[sip]\ncontact_address = 192.0.2.1:65536\n", -EINVAL,
+	      "contact_address");
+	fails("[sip]\ncontact_address = 192.0.2.1:\n", -EINVAL,
+	      "contact_address");
+	fails("[sip]\nnat_contact_rewrite = maybe\n", -EINVAL,
+	      "nat_contact_rewrite");
+	ck_assert_str_eq(g_s.contact_address, "gw.example.net:5080");
+
+	ck_assert_int_eq(agent_settings_contact_split("192.0.2.1", host,
+						      sizeof(host), &port),
+			 0);
+	ck_assert_str_eq(host, "192.0.2.1");
+	ck_assert_uint_eq(port, 0);
+	ck_assert_int_eq(agent_settings_contact_split("[2001:db8::1]:5062",
+						      host, sizeof(host),
+						      &port),
+			 0);
+	ck_assert_str_eq(host, "2001:db8::1");
+	ck_assert_uint_eq(port, 5062);
+	ck_assert_int_eq(agent_settings_contact_split("2001:db8::2", host,
+						      sizeof(host), &port),
+			 0);
+	ck_assert_str_eq(host, "2001:db8::2");
+	ck_assert_uint_eq(port, 0);
+	ck_assert_int_eq(agent_settings_contact_split("[gw.example]:1", host,
+						      sizeof(host), &port),
+			 -EINVAL);
+	ck_assert_int_eq(
+		agent_settings_contact_split("a;b", host, sizeof(host), &port),
+		-EINVAL);
+	ck_assert_int_eq(agent_settings_contact_split("[::1]x", host,
+						      sizeof(host), &port),
+			 -EINVAL);
+	ck_assert_int_eq(
+		agent_settings_contact_split("gw.example.net", host, 4, &port),
+		-EINVAL);
+}
+END_TEST
+
 static Suite *
 settings_suite(void)
 {
@@ -448,6 +507,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_fetch_keys);
 	tcase_add_test(tc, test_unregister_keys);
+	tcase_add_test(tc, test_contact_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

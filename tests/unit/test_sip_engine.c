@@ -64,6 +64,10 @@ on_log(int level, const char *msg, void *arg)
 
 /* un-REGISTER pacing of the next setup_engine(): 0 default, -1 off */
 static int unreg_rate;
+/* Contact settings of the next setup_engine() */
+static const char *contact_host;
+static uint16_t contact_port;
+static bool nat_rewrite;
 
 static void
 setup_engine(unsigned pace_rate)
@@ -74,6 +78,12 @@ setup_engine(unsigned pace_rate)
 	cfg.unreg_rate = unreg_rate > 0 ? (unsigned)unreg_rate : 0;
 	cfg.unreg_pace_off = unreg_rate < 0;
 	unreg_rate = 0;
+	cfg.contact_host = contact_host;
+	cfg.contact_port = contact_port;
+	cfg.nat_contact_rewrite = nat_rewrite;
+	contact_host = NULL;
+	contact_port = 0;
+	nat_rewrite = false;
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
@@ -175,6 +185,185 @@ our_contact(const char *exp)
 		 line, exp);
 	return buf;
 }
+
+/* A new engine with these Contact settings. */
+static void
+contact_engine(const char *host, uint16_t port, bool rewrite)
+{
+	teardown();
+	contact_host = host;
+	contact_port = port;
+	nat_rewrite = rewrite;
+	setup_engine(0);
+}
+
+/* Answer the last message with its Via's ";rport;" replaced by via. */
+static void
+reply_via(int code, const char *via_params, const char *extra)
+{
+	const struct sip_fake_msg *m = sip_fake_last(f);
+	char via[256], from[256], to[256], cid[128], cseq[64], resp[2048];
+	char *p;
+	int n;
+
+	sip_fake_header(m, "Via", via, sizeof(via));
+	p = strstr(via, ";rport;");
+	ck_assert_ptr_nonnull(p);
+	n = snprintf(resp, sizeof(resp),
+		     "SIP/2.0 %d OK\r\nVia: %.*s%s%s\r\nFrom: %s\r\n"
+		     "To: %s;tag=srv\r\nCall-ID: %s\r\nCSeq: %s\r\n%s"
+		     "Content-Length: 0\r\n\r\n",
+		     code, (int)(p - via), via, via_params, p + 7,
+		     sip_fake_header(m, "From", from, sizeof(from)),
+		     sip_fake_header(m, "To", to, sizeof(to)),
+		     sip_fake_header(m, "Call-ID", cid, sizeof(cid)),
+		     sip_fake_header(m, "CSeq", cseq, sizeof(cseq)), extra);
+	sip_engine_input(e, resp, (size_t)n);
+}
+
+/* Number of Contact header lines in the last message. */
+static int
+contact_lines(void)
+{
+	const char *p = sip_fake_last(f)->buf;
+	int n = 0;
+
+	while ((p = strstr(p, "\r\nContact: ")) != NULL) {
+		n++;
+		p += 2;
+	}
+	return n;
+}
+
+START_TEST(test_contact_configured)
+{
+	struct sipreg_engine *bad = NULL;
+	struct sipreg_engine_cfg cfg;
+	struct sipreg_binding *b;
+
+	contact_engine("gw.example.net", 5080, true);
+	b = add(1);
+	ck_assert_int_eq(sipreg_binding_register(b), 0);
+	ck_assert(strstr(hdr("Contact"), "<sip:alice@gw.example.net:5080;"
+					 "transport=udp;line=") != NULL);
+	/* the Via keeps the socket's address */
+	ck_assert(strstr(hdr("Via"), "SIP/2.0/UDP 192.0.2.10:5062;rport;") !=
+		  NULL);
+	ck_assert_str_eq(status(b).contact, "gw.example.net:5080");
+	/* a configured contact is never rewritten */
+	reply_via(200, ";received=203.0.113.9;rport=40000;",
+		  "Expires: 120\r\n");
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_uint_eq(f->nsent, 1);
+	ck_assert_str_eq(status(b).contact, "gw.example.net:5080");
+
+	/* IPv6 in brackets, the socket's port when none is given */
+	contact_engine("2001:db8::5", 0, false);
+	b = add(1);
+	sipreg_binding_register(b);
+	ck_assert(strstr(hdr("Contact"), "<sip:alice@[2001:db8::5]:5062;") !=
+		  NULL);
+	ck_assert_str_eq(status(b).contact, "[2001:db8::5]:5062");
+
+	/* bad hosts are refused */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.contact_host = "gw example";
+	ck_assert_int_eq(sipreg_engine_create(&bad, &cfg), -EINVAL);
+	ck_assert_ptr_null(bad);
+	cfg.contact_host = "";
+	ck_assert_int_eq(sipreg_engine_create(&bad, &cfg), -EINVAL);
+	cfg.contact_host = "gw>;x=1";
+	ck_assert_int_eq(sipreg_engine_create(&bad, &cfg), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_nat_contact_rewrite)
+{
+	struct sipreg_binding *b;
+	const char *raw;
+
+	contact_engine(NULL, 0, true);
+	b = add(1);
+	sipreg_binding_register(b);
+	ck_assert_str_eq(status(b).contact, "192.0.2.10:5062");
+	reply_via(200, ";received=203.0.113.9;rport=40000;",
+		  "Expires: 120\r\n");
+	/* at once a REGISTER with the learned Contact, the old removed */
+	ck_assert_uint_eq(f->nsent, 2);
+	raw = sip_fake_last(f)->buf;
+	ck_assert(strstr(raw, "\r\nContact: <sip:alice@203.0.113.9:40000;"
+			      "transport=udp;line=") != NULL);
+	ck_assert(strstr(raw, "\r\nContact: <sip:alice@192.0.2.10:5062;"
+			      "transport=udp;line=") != NULL);
+	ck_assert(strstr(raw, ">;expires=0\r\n") != NULL);
+	ck_assert_int_eq(contact_lines(), 2);
+	ck_assert_str_eq(hdr("Expires"), "180");
+	ck_assert(strstr(hdr("Via"), "UDP 192.0.2.10:5062;rport;") != NULL);
+	ck_assert_str_eq(status(b).contact, "203.0.113.9:40000");
+	/* the registrar sees the learned address: done */
+	reply_via(200, ";received=203.0.113.9;rport=40000;",
+		  "Expires: 120\r\n");
+	ck_assert_uint_eq(f->nsent, 2);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_uint_eq(status(b).counters.ok, 2);
+	/* refreshes keep it, without the removed one */
+	advance(60000);
+	ck_assert_uint_eq(f->nsent, 3);
+	ck_assert(strstr(hdr("Contact"), "@203.0.113.9:40000;") != NULL);
+	ck_assert_int_eq(contact_lines(), 1);
+	/* only rport differs: the host stays */
+	reply_via(200, ";rport=40001;", "Expires: 120\r\n");
+	ck_assert_uint_eq(f->nsent, 4);
+	ck_assert(strstr(sip_fake_last(f)->buf,
+			 "\r\nContact: <sip:alice@203.0.113.9:40001;") != NULL);
+	ck_assert(strstr(hdr("Contact"), "@203.0.113.9:40000;") != NULL);
+	ck_assert(strstr(hdr("Contact"), ">;expires=0") != NULL);
+	/* the rewrite's answer shows yet another address: no ping-pong */
+	reply_via(200, ";received=198.51.100.7;rport=9;", "Expires: 120\r\n");
+	ck_assert_uint_eq(f->nsent, 4);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_str_eq(status(b).contact, "203.0.113.9:40001");
+	/* un-REGISTER removes the learned Contact */
+	ck_assert_int_eq(sipreg_binding_unregister(b), 0);
+	ck_assert(strstr(hdr("Contact"), "@203.0.113.9:40001;") != NULL);
+	ck_assert_str_eq(hdr("Expires"), "0");
+}
+END_TEST
+
+START_TEST(test_nat_no_rewrite)
+{
+	struct sipreg_binding *b;
+
+	/* setting off */
+	contact_engine(NULL, 0, false);
+	b = add(1);
+	sipreg_binding_register(b);
+	reply_via(200, ";received=203.0.113.9;rport=40000;",
+		  "Expires: 120\r\n");
+	ck_assert_uint_eq(f->nsent, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	ck_assert_str_eq(status(b).contact, "192.0.2.10:5062");
+	/* on, received and rport equal to ours */
+	contact_engine(NULL, 0, true);
+	b = add(1);
+	sipreg_binding_register(b);
+	reply_via(200, ";received=192.0.2.10;rport=5062;", "Expires: 120\r\n");
+	ck_assert_uint_eq(f->nsent, 1);
+	ck_assert_int_eq(status(b).state, SIPREG_REGISTERED);
+	/* on, plain rport and no received (no NAT seen) */
+	advance(60000);
+	ck_assert_uint_eq(f->nsent, 2);
+	reply_via(200, ";rport;", "Expires: 120\r\n");
+	ck_assert_uint_eq(f->nsent, 2);
+	/* on, a 401 with received: only 2xx teach the Contact */
+	advance(60000);
+	reply_via(401, ";received=203.0.113.9;rport=40000;",
+		  "WWW-Authenticate: Digest realm=\"r\", nonce=\"n1\"\r\n");
+	ck_assert_uint_eq(f->nsent, 4);
+	ck_assert(strstr(hdr("Contact"), "@192.0.2.10:5062;") != NULL);
+	ck_assert_str_eq(status(b).contact, "192.0.2.10:5062");
+}
+END_TEST
 
 START_TEST(test_register_request)
 {
@@ -2085,6 +2274,9 @@ engine_suite(void)
 	tc = tcase_create("register");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_register_request);
+	tcase_add_test(tc, test_contact_configured);
+	tcase_add_test(tc, test_nat_contact_rewrite);
+	tcase_add_test(tc, test_nat_no_rewrite);
 	tcase_add_test(tc, test_register_ok_refresh);
 	tcase_add_test(tc, test_zero_grant_is_request);
 	tcase_add_test(tc, test_unregister);
