@@ -350,6 +350,7 @@ enum {
 	RS_ADDR,
 	RS_PORT,
 	RS_SUCCESSVALID,
+	RS_CONTACT,
 };
 
 /* The typed form (INET-ADDRESS-MIB) of an address string. */
@@ -513,6 +514,9 @@ mib_rs_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 			st.last_success_time > 0 ? st.last_success_time : 0,
 			v->str);
 		break;
+	case RS_CONTACT:
+		mib_set_str(v, st.contact);
+		break;
 	case RS_SUCCESSVALID: /* TruthValue */
 		mib_set_int(v, INT, st.last_success_time > 0 ? 1 : 2);
 		break;
@@ -640,6 +644,7 @@ static const struct mib_column mib_rs_cols[] = {
 	RSC(RS_ADDR, STR),
 	RSC(RS_PORT, UNS),
 	RSC(RS_SUCCESSVALID, INT),
+	RSC(RS_CONTACT, STR),
 };
 
 static const struct mib_table mib_rs = {

@@ -19,7 +19,7 @@ from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import which_or_none  # noqa: E402
 from lab.sipp import SippUas  # noqa: E402
-from lab.snmp import Snmpd  # noqa: E402
+from lab.snmp import Snmpd, snmpget  # noqa: E402
 from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 from test_sip_engine import run, uas_addr  # noqa: E402
 
@@ -87,6 +87,10 @@ def configured_contact_in_kamailio_location():
               "configured contact: %r" % cs)
         check("Contact address 127.0.0.3 (port 5999" in gw.output(),
               "logged:\n" + gw.output()[-2000:])
+        # gwRegContactAddress of account 0, through snmpd
+        oid = "1.3.6.1.4.1.8072.9999.9999.7.1.2.1.1.25.2.0"
+        check_eq((snmpget(snmpd, oid, check=False) or ("", ""))[1],
+                 '"127.0.0.3:5999"', "gwRegContactAddress")
         check_eq(gw.stop(), 0, "exit code")
         check_eq(k.contacts("alice"), [], "unregistered at shutdown")
 
