@@ -119,7 +119,8 @@ def run_daemon(lab, k, n, timeout, walk_state=False):
         regs = kam_registers(k)
         rss = status_kb(gw.proc.pid, "VmRSS")
         hwm = status_kb(gw.proc.pid, "VmHWM")
-        res = {"n": n, "secs": t_reg, "started_s": t_started, "contacts": contacts, "rss_kb": rss, "hwm_kb": hwm,
+        res = {"n": n, "secs": t_reg, "started_s": t_started, "contacts": contacts,
+               "rss_kb": rss, "hwm_kb": hwm,
                "registers": None if reg0 is None or regs is None else regs - reg0}
         # Cross checks through snmpd (after the timing, so they cost it nothing).
         wait_s = 60.0 + n / 500.0
@@ -149,7 +150,8 @@ def fmt_daemon(r):
     return ("%d contacts in %.2f s (%.0f/s; \"started\" logged after %.2f s), "
             "gwRegRegisteredCount %s, failures %d, "
             "timeouts %d, retransmissions %s (Kamailio got %s REGISTERs), VmRSS %d KB, "
-            "VmHWM %d KB" % (r["contacts"], r["secs"], r["n"] / r["secs"], r["started_s"], r["mib_count"],
+            "VmHWM %d KB" % (r["contacts"], r["secs"], r["n"] / r["secs"], r["started_s"],
+                             r["mib_count"],
                              r["failures"], r["timeouts"], retr, r["registers"], r["rss_kb"],
                              r["hwm_kb"]))
 
