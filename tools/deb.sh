@@ -133,6 +133,9 @@ files() {
 		/usr/share/man/man8/gwagentd.8.gz \
 		/usr/share/man/man5/gwagent.ini.5.gz \
 		/usr/share/man/man1/gwagent-ini.1.gz \
+		/usr/share/gwagent/snmptt/gwagent.snmptt.conf \
+		/usr/share/gwagent/zabbix/gwagent_template.yaml \
+		/usr/share/gwagent/snmp_exporter/snmp.yml \
 		/usr/share/snmp/mibs/SNMP-FRAMEWORK-MIB.txt \
 		/usr/share/snmp/mibs/INET-ADDRESS-MIB.txt \
 		/lib/systemd/system/gwagentd.service \
