@@ -87,10 +87,11 @@ fixture_add_object(const struct mib_node *n, uint32_t last)
 static void
 fixture_objects(void)
 {
-	size_t i, j;
+	size_t i, j, nn;
+	const struct mib_node *nodes = agent_mib_tree(&nn);
 
-	for (i = 0; i < agent_mib_nnodes; i++) {
-		const struct mib_node *n = &agent_mib_nodes[i];
+	for (i = 0; i < nn; i++) {
+		const struct mib_node *n = &nodes[i];
 
 		if (n->kind == MIB_NODE_SCALAR) {
 			fixture_add_object(n, 0);

@@ -289,12 +289,14 @@ edge_column(const struct mib_node *n, uint32_t col)
 START_TEST(test_getnext_edges_every_table_and_group)
 {
 	static const uint32_t huge[] = { 2147483648u, 4294967295u };
-	size_t i, j, k;
+	const struct mib_node *nodes;
+	size_t i, j, k, nn;
 
 	edge_collect();
 	ck_assert_uint_gt(edge_n, 100);
-	for (i = 0; i < agent_mib_nnodes; i++) {
-		const struct mib_node *n = &agent_mib_nodes[i];
+	nodes = agent_mib_tree(&nn);
+	for (i = 0; i < nn; i++) {
+		const struct mib_node *n = &nodes[i];
 
 		/* a huge arc at every level of the node's own OID */
 		for (k = 1; k <= n->sublen; k++)

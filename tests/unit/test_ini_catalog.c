@@ -169,14 +169,12 @@ START_TEST(test_ranges_defaults)
 }
 END_TEST
 
-START_TEST(test_impact_and_table)
+START_TEST(test_table)
 {
 	const struct ini_param *p = ini_param_get(INI_P_REGISTRATION_TIME);
 
-	ck_assert_int_eq(ini_param_impact(p), INI_IMPACT_REREGISTER);
 	ck_assert_int_eq(ini_param_table(p), INI_TABLE_NONE);
 	p = ini_param_get(INI_P_PROXYSET_PROXY_KEEP_ALIVE_TIME);
-	ck_assert_int_eq(ini_param_impact(p), INI_IMPACT_INSTANT);
 	ck_assert_int_eq(ini_param_table(p), INI_TABLE_PROXYSET);
 	ck_assert_int_eq(ini_param_table(ini_param_get(INI_P_ACCOUNT_REGISTER)),
 			 INI_TABLE_ACCOUNT);
@@ -219,7 +217,7 @@ catalog_suite(void)
 	tcase_add_test(tc, test_lookup_case);
 	tcase_add_test(tc, test_enums_verbatim);
 	tcase_add_test(tc, test_ranges_defaults);
-	tcase_add_test(tc, test_impact_and_table);
+	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_tables);
 	suite_add_tcase(s, tc);
 	return s;
