@@ -18,6 +18,7 @@
 #include "agent/gwagent.h"
 #include "agent/log.h"
 #include "agent/mib_int.h"
+#include "agent/settings.h"
 
 #define INT MIB_ASN_INTEGER
 #define UNS MIB_ASN_UNSIGNED
@@ -999,8 +1000,9 @@ mib_misc_check(struct gwagent *g, const struct mib_scalar *s,
 	case W_INI_ACTION:
 		return v->num == 1 || v->num == 2 ? MIB_OK : MIB_ERR_WRONGVALUE;
 	case W_TRAP_RATE:
-		return v->num >= 0 && v->num <= 10000 ? MIB_OK
-						      : MIB_ERR_WRONGVALUE;
+		return v->num >= 0 && v->num <= AGENT_TRAP_RATE_MAX
+			       ? MIB_OK
+			       : MIB_ERR_WRONGVALUE;
 	default:
 		return MIB_ERR_NOTWRITABLE;
 	}

@@ -6,12 +6,15 @@
  *
  *	param NAME DESCRIPTOR ACCESS OID SYNTAX TYPE RANGE ENUMS DEFVAL
  *	table NAME DESCRIPTOR OID INDEX-NAME INDEX-RANGE ROWSTATUS-COLUMN
+ *	setting NAME DESCRIPTOR DEFVAL RANGE
+ * The settings are those of gwagentd.conf that a MIB object carries.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/settings.h"
 #include "ini/ini.h"
 
 static void
@@ -140,5 +143,7 @@ main(void)
 	}
 	for (i = 0; i < INI_TABLE__COUNT; i++)
 		print_table((enum ini_table)i);
+	printf("setting\ttraps:rate_limit\tgwAlarmTrapRateLimit\t%d\t0..%d\n",
+	       AGENT_TRAP_RATE_DEFAULT, AGENT_TRAP_RATE_MAX);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

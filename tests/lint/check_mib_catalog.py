@@ -6,7 +6,8 @@ prints it: descriptor, OID, MAX-ACCESS, SYNTAX (type, range or size,
 enumeration labels and numbers), DEFVAL, and the INI name that the
 DESCRIPTION ends with ("INI: Name").  One point per catalog object, one per
 table, and one for MIB objects that name an INI parameter the catalog
-does not put in the MIB.
+does not put in the MIB.  The gwagentd.conf settings that a MIB object
+carries (gwAlarmTrapRateLimit) are held to their one constant too.
 
 Usage: check_mib_catalog.py [--mib FILE] [--dump PROGRAM]
 """
@@ -177,8 +178,21 @@ def table_problems(mib, row):
     return bad
 
 
+def setting_problems(mib, row):
+    o = mib.objects.get(row["mib"])
+    if o is None:
+        return ["no OBJECT-TYPE %s" % row["mib"]]
+    bad = []
+    if o["defval"] != row["defval"]:
+        bad.append("DEFVAL %s, gwagentd %s" % (o["defval"], row["defval"]))
+    want = "Unsigned32 (%s)" % row["range"]
+    if o["syntax"] != want:
+        bad.append("SYNTAX %s, gwagentd %s" % (o["syntax"], want))
+    return bad
+
+
 def load_catalog(dump):
-    params, tables = [], []
+    params, tables, settings = [], [], []
     out = subprocess.run([dump], check=True, stdout=subprocess.PIPE,
                          universal_newlines=True).stdout
     for line in out.splitlines():
@@ -190,9 +204,12 @@ def load_catalog(dump):
         elif f[0] == "table" and len(f) == 7:
             tables.append(dict(zip(
                 ("ini", "mib", "oid", "index", "range", "rowstatus"), f[1:])))
+        elif f[0] == "setting" and len(f) == 5:
+            settings.append(dict(zip(("ini", "mib", "defval", "range"),
+                                     f[1:])))
         else:
             raise SystemExit("Bail out! bad catalog_dump line: %r" % line)
-    return params, tables
+    return params, tables, settings
 
 
 def main(argv):
@@ -207,13 +224,14 @@ def main(argv):
         else:
             raise SystemExit("usage: check_mib_catalog.py [--mib FILE] "
                              "[--dump PROGRAM]")
-    params, tables = load_catalog(dump)
+    params, tables, settings = load_catalog(dump)
     with open(mibfile, encoding="utf-8") as f:
         mib = Mib(f.read())
-    print("1..%d" % (len(params) + len(tables) + 1))
+    print("1..%d" % (len(params) + len(tables) + len(settings) + 1))
     n, failed = 0, 0
     for row, check in [(r, param_problems) for r in params] + \
-            [(r, table_problems) for r in tables]:
+            [(r, table_problems) for r in tables] + \
+            [(r, setting_problems) for r in settings]:
         n += 1
         bad = check(mib, row)
         failed += bool(bad)

@@ -48,6 +48,10 @@ MUTATIONS = [
      "gwLocalSIPPort OBJECT-TYPE", "gwLocalSipPort OBJECT-TYPE"),
     ("a wrong index range", "gwAccountTable",
      "Unsigned32 (0..999999)", "Unsigned32 (0..99999)"),
+    ("a setting's DEFVAL other than gwagentd's", "gwAlarmTrapRateLimit",
+     "DEFVAL      { 10 }", "DEFVAL      { 20 }"),
+    ("a setting's range other than gwagentd's", "gwAlarmTrapRateLimit",
+     "Unsigned32 (0..10000)", "Unsigned32 (1..10000)"),
     ("a RowStatus column moved", "gwIpGroupTable",
      "::= { gwIpGroupEntry 7 }", "::= { gwIpGroupEntry 8 }"),
 ]
