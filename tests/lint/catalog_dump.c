@@ -8,6 +8,11 @@
  *	table NAME DESCRIPTOR OID INDEX-NAME INDEX-RANGE ROWSTATUS-COLUMN
  *	setting NAME DESCRIPTOR DEFVAL RANGE
  * The settings are those of gwagentd.conf that a MIB object carries.
+ *
+ * With the argument "all", every parameter as gwagent.ini(5) documents
+ * it, for tests/lint/check_man_catalog.py, and each table's row index:
+ *	ini NAME TYPE RANGE VALUES DEFAULT
+ *	index TABLE RANGE
  */
 #include "config.h"
 
@@ -130,11 +135,73 @@ print_table(enum ini_table t)
 	       (unsigned)ini_table_mib_rowstatus(t));
 }
 
+static const char *
+type_name(enum ini_type t)
+{
+	switch (t) {
+	case INI_TYPE_INT:
+		return "int";
+	case INI_TYPE_ENUM:
+		return "enum";
+	case INI_TYPE_ADDR:
+		return "addr";
+	case INI_TYPE_PASSWORD:
+		return "password";
+	case INI_TYPE_HOST:
+		return "host";
+	case INI_TYPE_USER:
+		return "user";
+	default:
+		return "text";
+	}
+}
+
+static void
+print_ini(const struct ini_param *p)
+{
+	long lo = 0, hi = 0;
+	size_t i;
+
+	printf("ini\t%s\t%s\t", ini_param_name(p),
+	       type_name(ini_param_type(p)));
+	if (ini_param_range(p, &lo, &hi) == 0)
+		printf("%ld..%ld\t", lo, hi);
+	else
+		printf("0..%zu\t", ini_param_maxlen(p));
+	for (i = 0; i < ini_param_enum_count(p); i++)
+		printf("%s%ld", i ? "," : "", ini_param_enum_value(p, i));
+	if (ini_param_enum_count(p) == 0)
+		printf("-");
+	if (ini_param_type(p) == INI_TYPE_INT ||
+	    ini_param_type(p) == INI_TYPE_ENUM)
+		printf("\t%ld\n", ini_param_default_int(p));
+	else
+		printf("\t%s\n", ini_param_default_str(p));
+}
+
+static int
+dump_all(void)
+{
+	long lo = 0, hi = 0;
+	int i;
+
+	for (i = 0; i < INI_P__COUNT; i++)
+		print_ini(ini_param_get((enum ini_param_id)i));
+	for (i = 0; i < INI_TABLE__COUNT; i++) {
+		ini_table_index_range((enum ini_table)i, &lo, &hi);
+		printf("index\t%s\t%ld..%ld\n",
+		       ini_table_name((enum ini_table)i), lo, hi);
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
-main(void)
+main(int argc, char *argv[])
 {
 	int i;
 
+	if (argc > 1 && strcmp(argv[1], "all") == 0)
+		return dump_all();
 	for (i = 0; i < INI_P__COUNT; i++) {
 		const struct ini_param *p = ini_param_get((enum ini_param_id)i);
 
