@@ -316,52 +316,35 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	       MIBCOL("gwAccountApplicationType", 1, 1, 8, 1, 10)),
 };
 
+/* A table: its columns are the ids from first_ up to next_ (the first id
+ * of the next table, INI_P__COUNT for the last), so a row added to the
+ * catalog needs no count; then its MIB table and RowStatus column. */
+#define TABLE(name_, first_, next_, max_, mib_, arc_, rowstatus_)             \
+	{                                                                     \
+		.name = name_, .index_name = name_ "_Index", .first = first_, \
+		.ncols = (unsigned)((next_) - (first_)), .idx_min = 0,        \
+		.idx_max = max_, .mib_name = mib_, .mib_arc = { 1, 1, arc_ }, \
+		.mib_rowstatus = rowstatus_                                   \
+	}
+
 const struct ini_tabdesc ini_tables[INI_TABLE__COUNT] = {
-	[INI_TABLE_PROXYSET] = { "ProxySet",
-				 "ProxySet_Index",
-				 INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE,
-				 7,
-				 0,
-				 INI_PROXYSET_MAX,
-				 "gwProxySetTable",
-				 { 1, 1, 4 },
-				 7 },
-	[INI_TABLE_PROXYIP] = { "ProxyIp",
-				"ProxyIp_Index",
-				INI_P_PROXYIP_IP_ADDRESS,
-				3,
-				0,
-				INI_PROXYIP_MAX,
-				"gwProxyIpTable",
-				{ 1, 1, 5 },
-				5 },
-	[INI_TABLE_IPGROUP] = { "IPGroup",
-				"IPGroup_Index",
-				INI_P_IPGROUP_TYPE,
-				13,
-				0,
-				INI_IPGROUP_MAX,
-				"gwIpGroupTable",
-				{ 1, 1, 6 },
-				7 },
-	[INI_TABLE_TRUNKGROUPSETTINGS] = { "TrunkGroupSettings",
-					   "TrunkGroupSettings_Index",
-					   INI_P_TGS_TRUNK_GROUP_ID,
-					   6,
-					   0,
-					   INI_TGS_MAX,
-					   "gwTrunkGroupSettingsTable",
-					   { 1, 1, 7 },
-					   7 },
-	[INI_TABLE_ACCOUNT] = { "Account",
-				"Account_Index",
-				INI_P_ACCOUNT_SERVED_TRUNK_GROUP,
-				9,
-				0,
-				INI_ACCOUNT_MAX,
-				"gwAccountTable",
-				{ 1, 1, 8 },
-				11 },
+	[INI_TABLE_PROXYSET] =
+		TABLE("ProxySet", INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE,
+		      INI_P_PROXYIP_IP_ADDRESS, INI_PROXYSET_MAX,
+		      "gwProxySetTable", 4, 7),
+	[INI_TABLE_PROXYIP] =
+		TABLE("ProxyIp", INI_P_PROXYIP_IP_ADDRESS, INI_P_IPGROUP_TYPE,
+		      INI_PROXYIP_MAX, "gwProxyIpTable", 5, 5),
+	[INI_TABLE_IPGROUP] =
+		TABLE("IPGroup", INI_P_IPGROUP_TYPE, INI_P_TGS_TRUNK_GROUP_ID,
+		      INI_IPGROUP_MAX, "gwIpGroupTable", 6, 7),
+	[INI_TABLE_TRUNKGROUPSETTINGS] =
+		TABLE("TrunkGroupSettings", INI_P_TGS_TRUNK_GROUP_ID,
+		      INI_P_ACCOUNT_SERVED_TRUNK_GROUP, INI_TGS_MAX,
+		      "gwTrunkGroupSettingsTable", 7, 7),
+	[INI_TABLE_ACCOUNT] =
+		TABLE("Account", INI_P_ACCOUNT_SERVED_TRUNK_GROUP, INI_P__COUNT,
+		      INI_ACCOUNT_MAX, "gwAccountTable", 8, 11),
 };
 
 const struct ini_param *
