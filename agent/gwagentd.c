@@ -23,14 +23,14 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/agent_snmp.h"
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/notify.h"
-#include "agent/priv.h"
-#include "agent/settings.h"
+#include "agent/snmp/agent_snmp.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/core/notify.h"
+#include "agent/core/priv.h"
+#include "agent/core/settings.h"
 
 /* For the C callbacks that cannot carry an argument (signals, Net-SNMP). */
 struct gwagent *gwagent_ctx;
@@ -414,7 +414,7 @@ gwagentd_start_snmp(struct gwagent *g)
 }
 #endif
 
-/* ---- running unprivileged (agent/priv.h) ------------------------------ */
+/* ---- running unprivileged (agent/core/priv.h) ------------------------------ */
 
 /* Whether and to whom root is dropped: refuses a root start without one. */
 static void

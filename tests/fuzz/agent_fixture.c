@@ -8,11 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib_int.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib_int.h"
 #include "tests/fuzz/agent_fixture.h"
 
 /* Rows in every configuration table, two accounts that register. */

@@ -2,7 +2,7 @@
 /*
  * GWAGENT-MIB handlers without snmpd (lldpd's check_snmp.c idea): a
  * fixture daemon context, then GET, GETNEXT chains and SET transactions
- * straight through agent/mib.c.
+ * straight through agent/mib/mib.c.
  */
 #include "config.h"
 
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/event.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib.h"
-#include "agent/mib_int.h"
+#include "agent/core/event.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib.h"
+#include "agent/mib/mib_int.h"
 #include "tests/unit/agent_fixture.h"
 #include "tests/unit/gwtest.h"
 

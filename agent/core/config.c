@@ -22,8 +22,8 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "ini/ini.h"
 
 struct agent_config {

@@ -16,9 +16,9 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib_int.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib_int.h"
 
 struct agent_mib_txn *
 agent_mib_txn_begin(struct gwagent *g)

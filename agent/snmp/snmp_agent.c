@@ -23,8 +23,8 @@
 #include <net-snmp/agent/agent_callbacks.h>
 #include <net-snmp/agent/agent_sysORTable.h>
 
-#include "agent/log.h"
-#include "agent/snmp_int.h"
+#include "agent/core/log.h"
+#include "agent/snmp/snmp_int.h"
 
 #define GWAGENT_APP "gwagentd"
 

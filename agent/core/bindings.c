@@ -27,8 +27,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "ini/ini.h"
 #include "sip/sip.h"
 

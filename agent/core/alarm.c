@@ -17,9 +17,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib.h"
 
 #define ALARM_MAX_SETS	 32
 #define ALARM_SUMMARY_MS 10000

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/event.h"
-#include "agent/mib.h"
+#include "agent/core/event.h"
+#include "agent/mib/mib.h"
 #include "ini/ini.h"
 #include "sip/sip.h"
 

@@ -2,7 +2,7 @@
 /*
  * GWAGENT-MIB without Net-SNMP: the object tree, GET/GETNEXT over the
  * daemon's model and SET transactions, on plain OIDs and values.
- * agent/snmp_mib.c adapts it to Net-SNMP's handler API; unit tests call
+ * agent/snmp/snmp_mib.c adapts it to Net-SNMP's handler API; unit tests call
  * it directly on a fixture (lldpd's check_snmp.c idea).
  */
 #ifndef GWAGENT_MIB_H

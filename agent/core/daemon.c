@@ -15,10 +15,10 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 
 static void
 gwagent_run_actions(struct gwagent *g)
