@@ -31,12 +31,18 @@
 #include "agent/core/notify.h"
 #include "agent/core/priv.h"
 #include "agent/core/settings.h"
+#include "agent/mib/mib.h"
 
 /* For the C callbacks that cannot carry an argument (signals, Net-SNMP). */
 struct gwagent *gwagent_ctx;
 
 static struct agent_settings gwagentd_settings;
 static struct agent_priv gwagentd_priv;
+#ifdef USE_SNMP
+static struct agent_mib_notifier gwagentd_notifier = {
+	.send = agent_snmp_notify_send,
+};
+#endif
 
 static void
 gwagentd_usage(FILE *f)
@@ -530,13 +536,14 @@ gwagentd_start(struct gwagent *g)
 	 * requests, SIP traffic and uploads all come later, unprivileged. */
 	gwagentd_priv_drop(g);
 	gwagentd_netrc_check();
-#ifdef USE_SNMP
-	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify_send, NULL) <
-	    0)
-#else
-	if (agent_alarms_create(&g->alarms, g, NULL, NULL) < 0)
-#endif
+	if (agent_alarms_create(&g->alarms, g) < 0)
 		fatalx("main", "out of memory");
+#ifdef USE_SNMP
+	/* The core raises alarms; the MIB gives them varbinds, Net-SNMP
+	 * sends them. */
+	agent_alarms_set_notify(g->alarms, agent_mib_notice,
+				&gwagentd_notifier);
+#endif
 	agent_bindings_sync(g->bindings, agent_config_conf(g->config), 1);
 	agent_notify_started(g);
 }

@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include "agent/core/event.h"
-#include "agent/mib/mib.h"
 #include "ini/ini.h"
 #include "sip/sip.h"
 
@@ -391,22 +390,42 @@ struct agent_alarm {
 };
 /** Rows gwAlarmHistoryTable keeps; past it the oldest raise goes. */
 #define AGENT_ALARM_HISTORY_MAX 100
-/** One varbind of a notification. */
-struct agent_varbind {
-	struct mib_oid oid;
-	struct mib_value val;
+/** Notifications, numbered as below GWAGENT-MIB gwNotifications. */
+enum agent_notice_kind {
+	AGENT_N_REG_FAILED = 1,
+	AGENT_N_REG_RESTORED,
+	AGENT_N_SET_LOST,
+	AGENT_N_SET_RESTORED,
+	AGENT_N_INI_RESULT,
+	AGENT_N_STARTED,
+	AGENT_N_SUPPRESSED,
+};
+/** What one notification says; the MIB side turns it into varbinds. */
+struct agent_notice {
+	int kind;		      /* enum agent_notice_kind */
+	const struct agent_alarm *al; /* X.733 fields; NULL: SUPPRESSED */
+	int severity;		      /* 0 cleared, 4 major */
+	/* REG_*: the binding's state (enum sipreg_state), code, error */
+	int reg_state, reg_code;
+	const char *reg_error;
+	/* INI_RESULT: the load's status and diagnostics */
+	int ini_status;
+	const char *ini_diags;
+	/* SUPPRESSED: how many were held back, as of when */
+	unsigned suppressed;
+	int64_t when;
 };
 /**
- * Sends notification @p n (below gwNotifications) with its varbinds.
- * @return 0 when it went out, -ENOTCONN when nothing can take it now (a
- *         subagent without its master): the caller counts it as held back.
+ * Sends one notification.  @return 0 when it went out, -ENOTCONN when
+ * nothing can take it now (a subagent without its master): the caller
+ * counts it as held back.
  */
-typedef int(agent_notify_h)(uint32_t n, const struct agent_varbind *vb,
-			    size_t nvb, void *arg);
-int agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
-			agent_notify_h *h, void *arg);
+typedef int(agent_notice_h)(const struct agent_notice *n, void *arg);
+int agent_alarms_create(struct agent_alarms **out, struct gwagent *g);
 void agent_alarms_destroy(struct agent_alarms *a);
-void agent_alarms_set_notify(struct agent_alarms *a, agent_notify_h *h,
+/** Who sends the notifications (the SNMP side registers itself; none:
+ * the alarm tables are kept, nothing is sent). */
+void agent_alarms_set_notify(struct agent_alarms *a, agent_notice_h *h,
 			     void *arg);
 /** Raise or clear a binding's registration alarm (agent_binding_h). */
 void agent_notify_binding(struct agent_binding *ab,
