@@ -918,14 +918,6 @@ agent_bindings_sip(const struct agent_bindings *bs)
 	return bs->sip;
 }
 
-int
-agent_bindings_start(struct agent_bindings *bs)
-{
-	sipreg_engine_register_all(agent_sip_engine(bs->sip));
-	agent_sip_sync(bs->sip);
-	return 0;
-}
-
 static const char *
 agent_tp_name(enum sipreg_transport t)
 {

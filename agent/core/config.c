@@ -107,27 +107,6 @@ agent_config_doc(const struct agent_config *c, size_t *len)
 	return c->doc;
 }
 
-int
-agent_config_replace(struct agent_config *c, struct ini_conf *next,
-		     struct ini_changes **changes)
-{
-	struct ini_changes *chg = NULL;
-	int rc;
-
-	if (c == NULL || next == NULL)
-		return -EINVAL;
-	if (changes != NULL) {
-		rc = ini_conf_diff(c->conf, next, &chg);
-		if (rc < 0)
-			return rc;
-	}
-	ini_conf_destroy(c->conf);
-	c->conf = next;
-	if (changes != NULL)
-		*changes = chg;
-	return 0;
-}
-
 struct ini_conf *
 agent_config_swap(struct agent_config *c, struct ini_conf *next)
 {

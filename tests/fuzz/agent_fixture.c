@@ -123,7 +123,6 @@ fixture_build(void)
 				     sizeof(fixture_ini) - 1, "fuzz.ini",
 				     INI_APPLY_FULL, NULL, NULL) < 0 ||
 	    agent_config_save(g->config) < 0 ||
-	    agent_alarms_create(&g->alarms, g) < 0 ||
 	    ini_conf_dup(agent_config_conf(g->config), &fixture_base) < 0)
 		return -1;
 	agent_bindings_sync(g->bindings, agent_config_conf(g->config), 0);

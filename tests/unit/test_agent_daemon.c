@@ -56,7 +56,6 @@ teardown(void)
 	char path[160];
 
 	gwagent_fini(&g);
-	agent_event_destroy(g.ev);
 	unlink(g_ini);
 	snprintf(path, sizeof(path), "%s/notadir", g_dir);
 	unlink(path);

@@ -56,14 +56,12 @@ setup(void)
 						  INI_APPLY_FULL, NULL, d),
 			 0);
 	ini_diags_destroy(d);
-	ck_assert_int_eq(agent_alarms_create(&g.alarms, &g), 0);
 	agent_bindings_sync(g.bindings, agent_config_conf(g.config), 0);
 }
 
 static void
 teardown(void)
 {
-	agent_alarms_destroy(g.alarms);
 	gwagent_fini(&g);
 	agent_event_destroy(g.ev);
 	log_register(NULL);
