@@ -398,15 +398,12 @@ agent_alarms_prune(struct agent_alarms *a)
 static int
 alarm_binding_reach(const struct agent_binding *ab, int *tried)
 {
-	const struct sipreg_binding *b = agent_binding_engine(ab);
 	struct sipreg_addr_status as;
 	size_t i;
 
 	*tried = 0;
-	if (b == NULL)
-		return 0;
 	for (i = 0; i < SIPREG_MAX_ADDRS; i++) {
-		if (sipreg_binding_addr_status(b, i, &as) < 0)
+		if (agent_binding_addr_status(ab, i, &as) < 0)
 			break;
 		if (as.last_ms != 0)
 			*tried = 1;

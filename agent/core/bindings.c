@@ -894,6 +894,15 @@ agent_binding_engine(const struct agent_binding *ab)
 	return ab->b;
 }
 
+int
+agent_binding_addr_status(const struct agent_binding *ab, size_t i,
+			  struct sipreg_addr_status *out)
+{
+	if (ab->b == NULL)
+		return -EINVAL;
+	return sipreg_binding_addr_status(ab->b, i, out) < 0 ? -ENOENT : 0;
+}
+
 int *
 agent_binding_alarm_flag(struct agent_binding *ab)
 {

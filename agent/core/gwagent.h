@@ -328,6 +328,13 @@ long agent_binding_id(const struct agent_binding *ab);
 int agent_binding_proxyset(const struct agent_binding *ab);
 const struct sipreg_binding *
 agent_binding_engine(const struct agent_binding *ab);
+/**
+ * Proxy address @p i of the binding as its engine last saw it.
+ * @return 0, -ENOENT past the last address, -EINVAL when the binding has
+ *         no engine binding (its configuration cannot work).
+ */
+int agent_binding_addr_status(const struct agent_binding *ab, size_t i,
+			      struct sipreg_addr_status *out);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
 /**
  * Whether the binding can register: 0 when its configuration is unusable
