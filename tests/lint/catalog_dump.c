@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agent/settings.h"
+#include "agent/core/settings.h"
 #include "ini/ini.h"
 
 static void

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* agent/settings.c: defaults, a full file, bad values, secrets. */
+/* agent/core/settings.c: defaults, a full file, bad values, secrets. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent/settings.h"
+#include "agent/core/settings.h"
 #include "tests/unit/gwtest.h"
 
 static char g_dir[32];

@@ -48,7 +48,7 @@ void agent_snmp_destroy(struct agent_snmp *s);
  *  master, so notifications can go out (embedded master: always 1). */
 int agent_snmp_connected(const struct agent_snmp *s);
 /**
- * Send GWAGENT-MIB notification @p n (an agent_notify_h): through the
+ * Send GWAGENT-MIB notification @p n (an agent_mib_notify_h): through the
  * master in subagent mode, to the trap sinks in master mode.
  */
 struct agent_varbind;
@@ -57,7 +57,7 @@ int agent_snmp_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb,
 /**
  * agent_snmp_notify(), then hand Net-SNMP's new timeouts to the event
  * loop: an inform waiting for its response is retried on time even when
- * no SNMP packet arrives.  The agent_notify_h the daemon installs.
+ * no SNMP packet arrives.  The agent_mib_notify_h the daemon installs.
  */
 int agent_snmp_notify_send(uint32_t n, const struct agent_varbind *vb,
 			   size_t nvb, void *arg);

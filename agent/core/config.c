@@ -22,8 +22,8 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "ini/ini.h"
 
 struct agent_config {
@@ -105,27 +105,6 @@ agent_config_doc(const struct agent_config *c, size_t *len)
 {
 	*len = c->doc != NULL ? c->doclen : 0;
 	return c->doc;
-}
-
-int
-agent_config_replace(struct agent_config *c, struct ini_conf *next,
-		     struct ini_changes **changes)
-{
-	struct ini_changes *chg = NULL;
-	int rc;
-
-	if (c == NULL || next == NULL)
-		return -EINVAL;
-	if (changes != NULL) {
-		rc = ini_conf_diff(c->conf, next, &chg);
-		if (rc < 0)
-			return rc;
-	}
-	ini_conf_destroy(c->conf);
-	c->conf = next;
-	if (changes != NULL)
-		*changes = chg;
-	return 0;
 }
 
 struct ini_conf *

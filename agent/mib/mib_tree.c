@@ -14,11 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib_int.h"
-#include "agent/settings.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib_int.h"
 
 #define INT MIB_ASN_INTEGER
 #define UNS MIB_ASN_UNSIGNED

@@ -96,7 +96,7 @@ struct agent_settings {
 	char *trap_v3_priv_pass; /**< secret, at least 8 characters */
 	char *trap_v3_engine_id; /**< the sink's snmpEngineID in hex: no
 				    discovery before an inform [NULL] */
-	/* [agent] running unprivileged (agent/priv.h) */
+	/* [agent] running unprivileged (agent/core/priv.h) */
 	char *user;	 /**< account to drop root to [NULL: none] */
 	char *group;	 /**< its group [NULL: the user's primary group] */
 	int run_as_root; /**< started as root without user: allowed [0] */

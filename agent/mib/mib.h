@@ -2,7 +2,7 @@
 /*
  * GWAGENT-MIB without Net-SNMP: the object tree, GET/GETNEXT over the
  * daemon's model and SET transactions, on plain OIDs and values.
- * agent/snmp_mib.c adapts it to Net-SNMP's handler API; unit tests call
+ * agent/snmp/snmp_mib.c adapts it to Net-SNMP's handler API; unit tests call
  * it directly on a fixture (lldpd's check_snmp.c idea).
  */
 #ifndef GWAGENT_MIB_H
@@ -133,5 +133,33 @@ size_t agent_mib_dateandtime(int64_t t, unsigned char *buf);
  * octet that starts no valid UTF-8 sequence replaced by '?' (peers'
  * reason phrases are any octets), never a sequence cut short. */
 void agent_mib_set_utf8(struct mib_value *v, const char *s);
+
+/* mib_notify.c */
+/** One varbind of a notification. */
+struct agent_varbind {
+	struct mib_oid oid;
+	struct mib_value val;
+};
+/** The most varbinds a GWAGENT-MIB notification has. */
+#define AGENT_MIB_NOTICE_VBS 10
+struct agent_notice;
+/**
+ * The varbinds of @p n (@p max at least AGENT_MIB_NOTICE_VBS).
+ * @return how many, 0 when @p n is not a notification of the MIB.
+ */
+size_t agent_mib_notice_varbinds(const struct agent_notice *n,
+				 struct agent_varbind *vb, size_t max);
+/** Sends notification @p n (below gwNotifications) with its varbinds:
+ * 0, or -ENOTCONN when nothing can take it now. */
+typedef int(agent_mib_notify_h)(uint32_t n, const struct agent_varbind *vb,
+				size_t nvb, void *arg);
+/** What agent_mib_notice() sends through. */
+struct agent_mib_notifier {
+	agent_mib_notify_h *send;
+	void *arg;
+};
+/** An agent_notice_h (agent/core/gwagent.h): builds the varbinds and
+ * sends them through @p arg, a struct agent_mib_notifier. */
+int agent_mib_notice(const struct agent_notice *n, void *arg);
 
 #endif

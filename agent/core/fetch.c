@@ -20,10 +20,10 @@
 
 #include <curl/curl.h>
 
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 
 /* One transfer at a time needs a socket or two (happy eyeballs). */
 #define AGENT_FETCH_MAXFD 8

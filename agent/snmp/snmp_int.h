@@ -3,10 +3,10 @@
 #ifndef GWAGENT_SNMP_INT_H
 #define GWAGENT_SNMP_INT_H
 
-#include "agent/agent_snmp.h"
-#include "agent/event.h"
+#include "agent/snmp/agent_snmp.h"
+#include "agent/core/event.h"
 
-#include "agent/mib.h" /* GWAGENT_OID */
+#include "agent/mib/mib.h" /* GWAGENT_OID */
 
 #define SNMP_LOOP_MAXFD 64
 

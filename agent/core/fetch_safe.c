@@ -23,7 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "agent/fetch.h"
+#include "agent/core/fetch.h"
 #include "ini/ini.h"
 
 /* ---- redaction ----------------------------------------------------------- */

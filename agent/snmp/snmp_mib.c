@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Net-SNMP's side of GWAGENT-MIB: one handler for the whole gwObjects
- * subtree translating requests to agent/mib.c, and the notification
+ * subtree translating requests to agent/mib/mib.c, and the notification
  * sender.  With one handler every varbind of a SET arrives together in
  * each phase, which makes the transaction atomic across the request.
  */
@@ -14,10 +14,10 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib.h"
-#include "agent/snmp_int.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib.h"
+#include "agent/snmp/snmp_int.h"
 
 extern struct gwagent *gwagent_ctx;
 

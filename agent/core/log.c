@@ -9,7 +9,7 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "agent/log.h"
+#include "agent/core/log.h"
 
 #define LOG_MAX_TOKENS 16
 

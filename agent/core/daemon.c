@@ -15,11 +15,10 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/settings.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 
 static void
 gwagent_run_actions(struct gwagent *g)
@@ -70,12 +69,67 @@ gwagent_kick(struct gwagent *g)
 		agent_timer_start(g->ev, &g->work, 0);
 }
 
-void
-gwagent_conf_changed(struct gwagent *g, const char *why)
+/* The bindings follow the running configuration, now or from the loop. */
+static void
+gwagent_tell_bindings(struct gwagent *g, int now)
 {
-	log_info("config", "configuration changed by %s", why);
+	if (now && agent_bindings_sync(g->bindings,
+				       agent_config_conf(g->config), 1) == 0) {
+		agent_alarms_prune(g->alarms);
+		return;
+	}
+	/* later, or again: the loop retries a sync that failed */
 	g->work_sync = 1;
 	gwagent_kick(g);
+}
+
+int
+gwagent_commit(struct gwagent *g, struct ini_conf *next,
+	       const struct gwagent_change *c, struct ini_conf **old)
+{
+	int rc;
+
+	if (g == NULL || next == NULL || c == NULL || (c->hold && !old))
+		return -EINVAL;
+	if (ini_conf_check(next, NULL, NULL) < 0)
+		return -EINVAL;
+	/* Save before apply: a configuration that cannot be written is not
+	 * run, or it would be lost at the next restart. */
+	if (c->hold) {
+		if ((rc = agent_config_save_conf(g->config, next)) < 0)
+			return rc;
+		*old = agent_config_swap(g->config, next);
+		return 0;
+	}
+	if (c->save)
+		rc = agent_config_install(g->config, next, c->record,
+					  c->reclen);
+	else
+		rc = agent_config_adopt(g->config, next, c->record, c->reclen);
+	if (rc < 0)
+		return rc;
+	log_info("config", "configuration changed by %s", c->why);
+	gwagent_tell_bindings(g, c->sync_now);
+	return 0;
+}
+
+void
+gwagent_commit_done(struct gwagent *g, struct ini_conf *old, const char *why)
+{
+	if (old == NULL)
+		return;
+	ini_conf_destroy(old);
+	log_info("config", "configuration changed by %s", why);
+	gwagent_tell_bindings(g, 0);
+}
+
+void
+gwagent_commit_undo(struct gwagent *g, struct ini_conf *old)
+{
+	if (old == NULL)
+		return;
+	ini_conf_destroy(agent_config_swap(g->config, old));
+	agent_config_save(g->config);
 }
 
 int
@@ -174,6 +228,7 @@ gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
 		  const char *name, int mode, int save, struct ini_diags *d,
 		  char *msg, size_t msglen)
 {
+	struct gwagent_change ch = { 0 };
 	struct agent_sync_stats st;
 	struct ini_conf *next = NULL;
 	struct ini_changes *chg = NULL;
@@ -204,14 +259,14 @@ gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
 		ini_conf_destroy(next);
 		return gwagent_load_summary(msg, msglen, &st, params, 1);
 	}
-	/* Save before apply: a configuration that cannot be written is not
-	 * run, or it would be lost at the next restart. */
-	if (save) /* a full load's text becomes the document of record */
-		rc = agent_config_install(g->config, next,
-					  mode == 1 ? buf : NULL, len);
-	else /* SIGHUP: the file is the source, already on disk */
-		rc = agent_config_adopt(g->config, next, mode == 1 ? buf : NULL,
-					len);
+	/* a full load's text becomes the document of record; SIGHUP: the
+	 * file is the source, already on disk */
+	ch.why = name;
+	ch.save = save;
+	ch.record = mode == 1 ? buf : NULL;
+	ch.reclen = len;
+	ch.sync_now = 1;
+	rc = gwagent_commit(g, next, &ch, NULL);
 	if (rc < 0 && !save) {
 		ini_conf_destroy(next);
 		snprintf(msg, msglen, "%s", strerror(-rc));
@@ -223,28 +278,8 @@ gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
 			 agent_config_path(g->config), strerror(-rc));
 		return rc;
 	}
-	if (agent_bindings_sync(g->bindings, agent_config_conf(g->config), 1) <
-	    0) {
-		/* applied and saved; the loop retries the sync */
-		g->work_sync = 1;
-		gwagent_kick(g);
-	}
-	agent_alarms_prune(g->alarms);
 	return gwagent_load_summary(
 		msg, msglen, agent_bindings_last_sync(g->bindings), params, 0);
-}
-
-/* Apply INI text to the running configuration, as a load does. */
-int
-gwagent_apply_text(struct gwagent *g, const char *buf, size_t len,
-		   const char *name, enum ini_apply_mode mode,
-		   struct ini_diags *d)
-{
-	char msg[256];
-
-	return gwagent_load_text(g, buf, len, name,
-				 mode == INI_APPLY_INCREMENTAL ? 2 : 1, 1, d,
-				 msg, sizeof(msg));
 }
 
 static void
@@ -321,8 +356,11 @@ gwagent_init(struct gwagent *g, const struct agent_sip_conf *sc)
 {
 	int rc;
 
-	if (g->ev == NULL && (rc = agent_event_create(&g->ev)) < 0)
-		return rc;
+	if (g->ev == NULL) {
+		if ((rc = agent_event_create(&g->ev)) < 0)
+			return rc;
+		g->own_ev = 1;
+	}
 	agent_timer_init(&g->work, gwagent_work, g);
 	g->ini.mode = 1;
 	if (g->trap_rate == 0)
@@ -332,14 +370,18 @@ gwagent_init(struct gwagent *g, const struct agent_sip_conf *sc)
 		return rc;
 	if ((rc = agent_fetch_create(&g->fetch, g->ev)) < 0)
 		return rc;
-	return agent_bindings_create(&g->bindings, g->ev, sc,
-				     agent_notify_binding, g);
+	if ((rc = agent_bindings_create(&g->bindings, g->ev, sc,
+					agent_notify_binding, g)) < 0)
+		return rc;
+	return agent_alarms_create(&g->alarms, g);
 }
 
 void
 gwagent_fini(struct gwagent *g)
 {
 	agent_timer_stop(&g->work);
+	agent_alarms_destroy(g->alarms);
+	g->alarms = NULL;
 	agent_bindings_destroy(g->bindings);
 	g->bindings = NULL;
 	agent_fetch_destroy(g->fetch);
@@ -349,4 +391,10 @@ gwagent_fini(struct gwagent *g)
 	free(g->actions);
 	g->actions = NULL;
 	g->nactions = g->capactions = 0;
+	if (g->own_ev) {
+		agent_event_destroy(g->ev);
+		g->ev = NULL;
+		g->own_ev = 0;
+	}
+	agent_settings_free(&g->settings);
 }

@@ -3,7 +3,7 @@
 #ifndef GWAGENT_MIB_INT_H
 #define GWAGENT_MIB_INT_H
 
-#include "agent/mib.h"
+#include "agent/mib/mib.h"
 #include "ini/ini.h"
 
 enum mib_access { MIB_NOACCESS, MIB_RO, MIB_RW, MIB_RC };

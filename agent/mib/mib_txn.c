@@ -16,9 +16,9 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib_int.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib_int.h"
 
 struct agent_mib_txn *
 agent_mib_txn_begin(struct gwagent *g)
@@ -215,8 +215,11 @@ agent_mib_txn_action(struct agent_mib_txn *t)
 	 * SET must survive a crash; one that cannot be saved is refused. */
 	if (t->staged != NULL) {
 		/* written first, swapped in only once it is on disk */
-		if ((rc = agent_config_save_conf(t->g->config, t->staged)) <
-		    0) {
+		struct gwagent_change ch = { .why = "SNMP",
+					     .save = 1,
+					     .hold = 1 };
+
+		if ((rc = gwagent_commit(t->g, t->staged, &ch, &t->old)) < 0) {
 			snprintf(why, sizeof(why), "cannot save %s: %s",
 				 agent_config_path(t->g->config),
 				 strerror(-rc));
@@ -224,7 +227,6 @@ agent_mib_txn_action(struct agent_mib_txn *t)
 			t->prepared = 0;
 			return MIB_ERR_COMMITFAILED;
 		}
-		t->old = agent_config_swap(t->g->config, t->staged);
 		t->staged = NULL;
 	}
 	for (i = 0; i < t->n; i++) {
@@ -246,9 +248,8 @@ agent_mib_txn_undo(struct agent_mib_txn *t)
 {
 	if (t->old == NULL)
 		return;
-	ini_conf_destroy(agent_config_swap(t->g->config, t->old));
+	gwagent_commit_undo(t->g, t->old);
 	t->old = NULL;
-	agent_config_save(t->g->config);
 	t->prepared = 0;
 }
 
@@ -259,11 +260,8 @@ agent_mib_txn_commit(struct agent_mib_txn *t)
 
 	if (!t->prepared || agent_mib_txn_action(t) != MIB_OK)
 		return;
-	if (t->old != NULL) {
-		ini_conf_destroy(t->old);
-		t->old = NULL;
-		gwagent_conf_changed(t->g, "SNMP");
-	}
+	gwagent_commit_done(t->g, t->old, "SNMP");
+	t->old = NULL;
 	for (i = 0; i < t->n; i++) {
 		const struct mib_op *op = &t->ops[i];
 		mib_op_commit *commit =

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Net-SNMP start-up and shutdown, in the order lldpd and keepalived
- * learned the hard way (agentx-netsnmp reference §1.2, §2.1, §4.6).
+ * learned the hard way: lldpd's src/daemon/agent.c agent_init() and
+ * keepalived's keepalived/core/snmp.c snmp_agent_init() (both on GitHub),
+ * and Net-SNMP 5.9's agent/snmp_agent.c and agent/agent_read_config.c for
+ * the embedded master (init_agent(), init_master_agent()).
  */
 #include "config.h"
 
@@ -23,8 +26,8 @@
 #include <net-snmp/agent/agent_callbacks.h>
 #include <net-snmp/agent/agent_sysORTable.h>
 
-#include "agent/log.h"
-#include "agent/snmp_int.h"
+#include "agent/core/log.h"
+#include "agent/snmp/snmp_int.h"
 
 #define GWAGENT_APP "gwagentd"
 

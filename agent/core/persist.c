@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 
 static int
 agent_persist_write_all(int fd, const char *buf, size_t len)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Net-SNMP's descriptors and timeouts, bridged into agent/event.c the way
+ * Net-SNMP's descriptors and timeouts, bridged into agent/core/event.c the way
  * lldpd's levent_snmp_update() does it: after every read, timeout and
  * (re)connection, ask snmp_select_info2() again, since the master
  * restarting gives the AgentX session a new fd.
@@ -15,8 +15,8 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/library/large_fd_set.h>
 
-#include "agent/log.h"
-#include "agent/snmp_int.h"
+#include "agent/core/log.h"
+#include "agent/snmp/snmp_int.h"
 
 static void agent_snmp_loop_read(int fd, short revents, void *arg);
 

@@ -18,7 +18,7 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/gwagent.h"
+#include "agent/core/gwagent.h"
 #include "ini/ini.h"
 
 static int

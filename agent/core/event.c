@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/event.h"
-#include "agent/log.h"
+#include "agent/core/event.h"
+#include "agent/core/log.h"
 
 struct agent_watch {
 	int fd;

@@ -23,8 +23,8 @@
 
 #include <iniparser.h>
 
-#include "agent/fetch.h"
-#include "agent/settings.h"
+#include "agent/core/fetch.h"
+#include "agent/core/settings.h"
 
 enum agent_settings_type {
 	AS_STR,	   /* any text; empty means unset */

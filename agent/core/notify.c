@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* sd_notify(3) without libsystemd (agent/notify.h). */
+/* sd_notify(3) without libsystemd (agent/core/notify.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "agent/notify.h"
+#include "agent/core/notify.h"
 
 int
 agent_sd_notify(const char *state)

@@ -10,13 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/event.h"
-#include "agent/mib.h"
+#include "agent/core/event.h"
+#include "agent/core/settings.h"
 #include "ini/ini.h"
 #include "sip/sip.h"
 
 struct agent_event;
-struct agent_snmp;
 struct agent_config;
 struct agent_sip;
 struct agent_bindings;
@@ -62,11 +61,15 @@ struct agent_action {
 	int action;
 };
 
-/** The one daemon context (the only global points at it). */
+/**
+ * The one daemon context (the only global points at it): made by
+ * gwagent_init() and unmade by gwagent_fini(), nothing else.
+ */
 struct gwagent {
 	struct gwagent_opts opts;
+	struct agent_settings settings; /* gwagentd.conf, or zero */
 	struct agent_event *ev;
-	struct agent_snmp *snmp;
+	int own_ev; /* gwagent_init() created the loop */
 	struct agent_config *config;
 	struct agent_bindings *bindings;
 	struct agent_fetch *fetch;
@@ -85,17 +88,51 @@ struct gwagent {
 };
 
 /* daemon.c */
-/** The running configuration changed (and was saved): bring the
- * bindings in line from the loop.  @p why goes to the log. */
-void gwagent_conf_changed(struct gwagent *g, const char *why);
+/** How a configuration change is made (gwagent_commit()). */
+struct gwagent_change {
+	const char *why;    /* for the log: "SNMP", "SIGHUP", a load's URI */
+	int save;	    /* write the gateway INI first (not SIGHUP:
+			       the file is where it came from) */
+	const char *record; /* a full load's text: the new document of
+			       record (NULL: the current one, patched) */
+	size_t reclen;
+	int sync_now; /* bring the bindings in line before returning
+			 (loads); otherwise from the loop */
+	int hold;     /* a SET transaction: hand the old configuration
+			 back in *old and tell the bindings only at
+			 gwagent_commit_done(), or undo */
+};
+/**
+ * The one path by which a configuration becomes the running one, for
+ * SNMP SETs and gwIniLine (with @p c->hold), INI loads and SIGHUP:
+ * check @p next, save it (patched into the document of record) and only
+ * once it is on disk swap it in (taken over), then tell the bindings.
+ * On error nothing changed and @p next stays the caller's.
+ * @return 0, -EINVAL (@p next does not pass ini_conf_check()), or the
+ *         save's -errno.
+ */
+int gwagent_commit(struct gwagent *g, struct ini_conf *next,
+		   const struct gwagent_change *c, struct ini_conf **old);
+/** A held change is final: free @p old, tell the bindings (from the
+ * loop). */
+void gwagent_commit_done(struct gwagent *g, struct ini_conf *old,
+			 const char *why);
+/** A held change is undone: @p old runs again and is saved. */
+void gwagent_commit_undo(struct gwagent *g, struct ini_conf *old);
 /** Queue a registration action (type 0: every binding). */
 int gwagent_queue_action(struct gwagent *g, int type, long id, int action);
 /** Start loading g->ini.uri in mode g->ini.mode in the background. */
 int gwagent_ini_load(struct gwagent *g);
 /** Write the running configuration to the gateway INI now. */
 int gwagent_ini_save(struct gwagent *g);
-/** Set up and tear down the daemon context's parts (tests use these). */
+/**
+ * Make the daemon context's parts: the loop (unless the caller set
+ * g->ev), the configuration (g->opts.gateway_ini), the fetcher, the
+ * bindings and their SIP engine (@p sc) and the alarms.  On error the
+ * caller still calls gwagent_fini().  @return 0 or -errno.
+ */
 int gwagent_init(struct gwagent *g, const struct agent_sip_conf *sc);
+/** Unmake all of it, in reverse order, and forget the settings. */
 void gwagent_fini(struct gwagent *g);
 
 /* gwagentd.c */
@@ -125,9 +162,6 @@ void agent_config_destroy(struct agent_config *c);
 /** The running configuration, borrowed until the next replace or load. */
 const struct ini_conf *agent_config_conf(const struct agent_config *c);
 const char *agent_config_path(const struct agent_config *c);
-/** Make @p next (taken over) the running configuration. */
-int agent_config_replace(struct agent_config *c, struct ini_conf *next,
-			 struct ini_changes **changes);
 /** Make @p next (taken over) running and hand back the old one. */
 struct ini_conf *agent_config_swap(struct agent_config *c,
 				   struct ini_conf *next);
@@ -272,8 +306,6 @@ int agent_bindings_plan(const struct agent_bindings *bs,
 int agent_bindings_plan_confs(const struct ini_conf *from,
 			      const struct ini_conf *to,
 			      struct agent_sync_stats *out);
-/** Register every binding (start-up). */
-int agent_bindings_start(struct agent_bindings *bs);
 size_t agent_bindings_count(const struct agent_bindings *bs);
 struct agent_binding *agent_bindings_at(const struct agent_bindings *bs,
 					size_t i);
@@ -296,6 +328,13 @@ long agent_binding_id(const struct agent_binding *ab);
 int agent_binding_proxyset(const struct agent_binding *ab);
 const struct sipreg_binding *
 agent_binding_engine(const struct agent_binding *ab);
+/**
+ * Proxy address @p i of the binding as its engine last saw it.
+ * @return 0, -ENOENT past the last address, -EINVAL when the binding has
+ *         no engine binding (its configuration cannot work).
+ */
+int agent_binding_addr_status(const struct agent_binding *ab, size_t i,
+			      struct sipreg_addr_status *out);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
 /**
  * Whether the binding can register: 0 when its configuration is unusable
@@ -323,10 +362,6 @@ int agent_binding_describe(const struct ini_conf *conf, int type, long id,
 int agent_addr_parse(const char *s, char *host, size_t hostlen, uint16_t *port);
 
 /* daemon.c, continued */
-/** Apply INI text as a load does (save, then re-sync the bindings). */
-int gwagent_apply_text(struct gwagent *g, const char *buf, size_t len,
-		       const char *name, enum ini_apply_mode mode,
-		       struct ini_diags *d);
 /**
  * One load of INI text: validate, build the next configuration, then
  * for @p mode 3 (validate) only compute the plan; for 1 (full) and 2
@@ -391,22 +426,42 @@ struct agent_alarm {
 };
 /** Rows gwAlarmHistoryTable keeps; past it the oldest raise goes. */
 #define AGENT_ALARM_HISTORY_MAX 100
-/** One varbind of a notification. */
-struct agent_varbind {
-	struct mib_oid oid;
-	struct mib_value val;
+/** Notifications, numbered as below GWAGENT-MIB gwNotifications. */
+enum agent_notice_kind {
+	AGENT_N_REG_FAILED = 1,
+	AGENT_N_REG_RESTORED,
+	AGENT_N_SET_LOST,
+	AGENT_N_SET_RESTORED,
+	AGENT_N_INI_RESULT,
+	AGENT_N_STARTED,
+	AGENT_N_SUPPRESSED,
+};
+/** What one notification says; the MIB side turns it into varbinds. */
+struct agent_notice {
+	int kind;		      /* enum agent_notice_kind */
+	const struct agent_alarm *al; /* X.733 fields; NULL: SUPPRESSED */
+	int severity;		      /* 0 cleared, 4 major */
+	/* REG_*: the binding's state (enum sipreg_state), code, error */
+	int reg_state, reg_code;
+	const char *reg_error;
+	/* INI_RESULT: the load's status and diagnostics */
+	int ini_status;
+	const char *ini_diags;
+	/* SUPPRESSED: how many were held back, as of when */
+	unsigned suppressed;
+	int64_t when;
 };
 /**
- * Sends notification @p n (below gwNotifications) with its varbinds.
- * @return 0 when it went out, -ENOTCONN when nothing can take it now (a
- *         subagent without its master): the caller counts it as held back.
+ * Sends one notification.  @return 0 when it went out, -ENOTCONN when
+ * nothing can take it now (a subagent without its master): the caller
+ * counts it as held back.
  */
-typedef int(agent_notify_h)(uint32_t n, const struct agent_varbind *vb,
-			    size_t nvb, void *arg);
-int agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
-			agent_notify_h *h, void *arg);
+typedef int(agent_notice_h)(const struct agent_notice *n, void *arg);
+int agent_alarms_create(struct agent_alarms **out, struct gwagent *g);
 void agent_alarms_destroy(struct agent_alarms *a);
-void agent_alarms_set_notify(struct agent_alarms *a, agent_notify_h *h,
+/** Who sends the notifications (the SNMP side registers itself; none:
+ * the alarm tables are kept, nothing is sent). */
+void agent_alarms_set_notify(struct agent_alarms *a, agent_notice_h *h,
 			     void *arg);
 /** Raise or clear a binding's registration alarm (agent_binding_h). */
 void agent_notify_binding(struct agent_binding *ab,

@@ -27,8 +27,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "ini/ini.h"
 #include "sip/sip.h"
 
@@ -894,6 +894,15 @@ agent_binding_engine(const struct agent_binding *ab)
 	return ab->b;
 }
 
+int
+agent_binding_addr_status(const struct agent_binding *ab, size_t i,
+			  struct sipreg_addr_status *out)
+{
+	if (ab->b == NULL)
+		return -EINVAL;
+	return sipreg_binding_addr_status(ab->b, i, out) < 0 ? -ENOENT : 0;
+}
+
 int *
 agent_binding_alarm_flag(struct agent_binding *ab)
 {
@@ -916,14 +925,6 @@ struct agent_sip *
 agent_bindings_sip(const struct agent_bindings *bs)
 {
 	return bs->sip;
-}
-
-int
-agent_bindings_start(struct agent_bindings *bs)
-{
-	sipreg_engine_register_all(agent_sip_engine(bs->sip));
-	agent_sip_sync(bs->sip);
-	return 0;
 }
 
 static const char *

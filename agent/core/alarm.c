@@ -17,9 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 
 #define ALARM_MAX_SETS	 32
 #define ALARM_SUMMARY_MS 10000
@@ -41,20 +40,17 @@ struct agent_alarms {
 	size_t nhist;
 	uint64_t start_ms;     /* TimeTicks 0 */
 	uint32_t last_changed; /* TimeTicks of the last table change */
-	agent_notify_h *notify;
+	agent_notice_h *notify;
 	void *notify_arg;
 };
 
-/* Notification OIDs below the root (GWAGENT-MIB gwNotifications). */
-enum {
-	N_REG_FAILED = 1,
-	N_REG_RESTORED,
-	N_SET_LOST,
-	N_SET_RESTORED,
-	N_INI_RESULT,
-	N_STARTED,
-	N_SUPPRESSED,
-};
+#define N_REG_FAILED   AGENT_N_REG_FAILED
+#define N_REG_RESTORED AGENT_N_REG_RESTORED
+#define N_SET_LOST     AGENT_N_SET_LOST
+#define N_SET_RESTORED AGENT_N_SET_RESTORED
+#define N_INI_RESULT   AGENT_N_INI_RESULT
+#define N_STARTED      AGENT_N_STARTED
+#define N_SUPPRESSED   AGENT_N_SUPPRESSED
 
 static const char *const alarm_names[] = {
 	[N_REG_FAILED] = "gwRegistrationFailed",
@@ -70,61 +66,6 @@ static uint64_t
 alarm_now_ms(struct agent_alarms *a)
 {
 	return agent_event_now(a->g->ev);
-}
-
-/* ---- varbinds ---------------------------------------------------------- */
-
-static void
-vb_oid(struct agent_varbind *vb, const uint32_t *sub, size_t n,
-       const uint32_t *idx, size_t nidx)
-{
-	agent_mib_root(&vb->oid);
-	memcpy(vb->oid.v + vb->oid.len, sub, n * sizeof(*sub));
-	vb->oid.len += n;
-	if (nidx > 0)
-		memcpy(vb->oid.v + vb->oid.len, idx, nidx * sizeof(*idx));
-	vb->oid.len += nidx;
-}
-
-static void
-vb_scalar_int(struct agent_varbind *vb, uint32_t obj, int type, long long n)
-{
-	const uint32_t sub[] = { 1, 4, 2, obj, 0 };
-
-	vb_oid(vb, sub, 5, NULL, 0);
-	mib_set_int(&vb->val, type, n);
-}
-
-static void
-vb_scalar_str(struct agent_varbind *vb, uint32_t obj, const char *s, size_t len)
-{
-	const uint32_t sub[] = { 1, 4, 2, obj, 0 };
-
-	vb_oid(vb, sub, 5, NULL, 0);
-	mib_set_str(&vb->val, "");
-	if (len > MIB_MAX_STR)
-		len = MIB_MAX_STR;
-	memcpy(vb->val.str, s, len);
-	vb->val.len = len;
-}
-
-/* The seven X.733 varbinds every alarm notification starts with. */
-static size_t
-vb_x733(struct agent_varbind *vb, const struct agent_alarm *al, int severity)
-{
-	unsigned char dt[11];
-	size_t dtlen = agent_mib_dateandtime(al->when, dt);
-
-	vb_scalar_int(&vb[0], 1, MIB_ASN_UNSIGNED, al->seq);
-	vb_scalar_int(&vb[1], 2, MIB_ASN_INTEGER, severity);
-	vb_scalar_int(&vb[2], 3, MIB_ASN_INTEGER, al->event_type);
-	vb_scalar_int(&vb[3], 4, MIB_ASN_INTEGER, al->cause);
-	vb_scalar_str(&vb[4], 5, al->source, strlen(al->source));
-	agent_mib_set_utf8(&vb[4].val, al->source); /* SnmpAdminString */
-	vb_scalar_str(&vb[5], 6, al->text, strlen(al->text));
-	agent_mib_set_utf8(&vb[5].val, al->text);
-	vb_scalar_str(&vb[6], 7, (const char *)dt, dtlen);
-	return 7;
 }
 
 /* ---- sending, rate limited -------------------------------------------- */
@@ -149,8 +90,7 @@ alarm_take_token(struct agent_alarms *a)
 
 /* Send, or count as held back; 0 when it went out. */
 static int
-alarm_send(struct agent_alarms *a, int kind, const struct agent_varbind *vb,
-	   size_t n, int limited)
+alarm_send(struct agent_alarms *a, const struct agent_notice *n, int limited)
 {
 	if (a->notify == NULL)
 		return 0;
@@ -158,7 +98,7 @@ alarm_send(struct agent_alarms *a, int kind, const struct agent_varbind *vb,
 		a->suppressed++;
 		return -EAGAIN;
 	}
-	if (a->notify((uint32_t)kind, vb, n, a->notify_arg) == -ENOTCONN) {
+	if (a->notify(n, a->notify_arg) == -ENOTCONN) {
 		/* the alarm table keeps the state: the summary tells the
 		 * NMS, once the master is back, that it missed some */
 		a->suppressed++;
@@ -171,17 +111,13 @@ alarm_send(struct agent_alarms *a, int kind, const struct agent_varbind *vb,
 static void
 alarm_summary(struct agent_alarms *a)
 {
-	struct agent_varbind vb[2];
-	unsigned char dt[11];
-	size_t dtlen;
+	struct agent_notice n = { .kind = N_SUPPRESSED };
 
 	if (a->suppressed == 0)
 		return;
-	dtlen = agent_mib_dateandtime((int64_t)time(NULL), dt);
-	vb_scalar_int(&vb[0], 8, MIB_ASN_UNSIGNED, a->suppressed);
-	vb_scalar_str(&vb[1], 7, (const char *)dt, dtlen);
-	if (a->notify != NULL &&
-	    a->notify(N_SUPPRESSED, vb, 2, a->notify_arg) == -ENOTCONN)
+	n.suppressed = a->suppressed;
+	n.when = (int64_t)time(NULL);
+	if (a->notify != NULL && a->notify(&n, a->notify_arg) == -ENOTCONN)
 		return; /* still no master: keep counting */
 	log_warnx("snmp",
 		  "%u notifications held back (%u by the rate limit, %u "
@@ -348,23 +284,14 @@ static void
 alarm_reg_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
 	       int severity, const struct sipreg_status *st)
 {
-	struct agent_varbind vb[10];
-	const uint32_t col_state[] = { 1, 2, 1, 1, 4 };
-	const uint32_t col_code[] = { 1, 2, 1, 1, 8 };
-	const uint32_t col_err[] = { 1, 2, 1, 1, 10 };
-	uint32_t idx[2] = { (uint32_t)al->type, (uint32_t)al->id };
-	size_t n = vb_x733(vb, al, severity);
+	struct agent_notice n = { .kind = kind,
+				  .al = al,
+				  .severity = severity };
 
-	vb_oid(&vb[n], col_state, 5, idx, 2);
-	mib_set_int(&vb[n++].val, MIB_ASN_INTEGER, (long long)st->state + 1);
-	if (kind == N_REG_FAILED) {
-		vb_oid(&vb[n], col_code, 5, idx, 2);
-		mib_set_int(&vb[n++].val, MIB_ASN_UNSIGNED,
-			    st->last_code < 0 ? 0 : st->last_code);
-		vb_oid(&vb[n], col_err, 5, idx, 2);
-		agent_mib_set_utf8(&vb[n++].val, st->last_error);
-	}
-	alarm_send(a, kind, vb, n, 1);
+	n.reg_state = (int)st->state;
+	n.reg_code = st->last_code;
+	n.reg_error = st->last_error;
+	alarm_send(a, &n, 1);
 }
 
 /* X.733 fields of a binding's failure: a configuration that cannot work,
@@ -471,15 +398,12 @@ agent_alarms_prune(struct agent_alarms *a)
 static int
 alarm_binding_reach(const struct agent_binding *ab, int *tried)
 {
-	const struct sipreg_binding *b = agent_binding_engine(ab);
 	struct sipreg_addr_status as;
 	size_t i;
 
 	*tried = 0;
-	if (b == NULL)
-		return 0;
 	for (i = 0; i < SIPREG_MAX_ADDRS; i++) {
-		if (sipreg_binding_addr_status(b, i, &as) < 0)
+		if (agent_binding_addr_status(ab, i, &as) < 0)
 			break;
 		if (as.last_ms != 0)
 			*tried = 1;
@@ -493,9 +417,11 @@ static void
 alarm_set_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
 	       int severity)
 {
-	struct agent_varbind vb[7];
+	struct agent_notice n = { .kind = kind,
+				  .al = al,
+				  .severity = severity };
 
-	alarm_send(a, kind, vb, vb_x733(vb, al, severity), 1);
+	alarm_send(a, &n, 1);
 }
 
 /* lost: raise; 0: restored; -1: no binding uses the set any more (it or
@@ -605,10 +531,8 @@ void
 agent_notify_ini_result(struct gwagent *g, int ok)
 {
 	struct agent_alarms *a = g->alarms;
-	struct agent_varbind vb[9];
+	struct agent_notice n = { .kind = N_INI_RESULT };
 	struct agent_alarm *al, ev;
-	const uint32_t st[] = { 1, 3, 5, 0 }, dg[] = { 1, 3, 6, 0 };
-	size_t n;
 
 	if (a == NULL)
 		return;
@@ -649,19 +573,18 @@ agent_notify_ini_result(struct gwagent *g, int ok)
 		ev.when = (int64_t)time(NULL);
 		snprintf(ev.text, sizeof(ev.text), "INI load succeeded");
 	}
-	n = vb_x733(vb, &ev, ok ? 0 : 4);
-	vb_oid(&vb[n], st, 4, NULL, 0);
-	mib_set_int(&vb[n++].val, MIB_ASN_INTEGER, g->ini.status);
-	vb_oid(&vb[n], dg, 4, NULL, 0);
-	mib_set_str(&vb[n++].val, g->ini.diags);
-	alarm_send(a, N_INI_RESULT, vb, n, 0);
+	n.al = &ev;
+	n.severity = ok ? 0 : 4;
+	n.ini_status = g->ini.status;
+	n.ini_diags = g->ini.diags;
+	alarm_send(a, &n, 0);
 }
 
 void
 agent_notify_started(struct gwagent *g)
 {
 	struct agent_alarms *a = g->alarms;
-	struct agent_varbind vb[7];
+	struct agent_notice n = { .kind = N_STARTED, .severity = 0 };
 	struct agent_alarm al;
 
 	if (a == NULL)
@@ -673,12 +596,12 @@ agent_notify_started(struct gwagent *g)
 	snprintf(al.source, sizeof(al.source), "Agent");
 	snprintf(al.text, sizeof(al.text), "gwagentd %s started",
 		 PACKAGE_VERSION);
-	alarm_send(a, N_STARTED, vb, vb_x733(vb, &al, 0), 0);
+	n.al = &al;
+	alarm_send(a, &n, 0);
 }
 
 int
-agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
-		    agent_notify_h *h, void *arg)
+agent_alarms_create(struct agent_alarms **out, struct gwagent *g)
 {
 	struct agent_alarms *a = calloc(1, sizeof(*a));
 
@@ -686,8 +609,6 @@ agent_alarms_create(struct agent_alarms **out, struct gwagent *g,
 		return -ENOMEM;
 	a->g = g;
 	a->next_seq = 1;
-	a->notify = h;
-	a->notify_arg = arg;
 	a->last_ms = a->last_summary_ms = agent_event_now(g->ev);
 	a->start_ms = a->last_ms;
 	a->tokens = g->trap_rate;
@@ -708,7 +629,7 @@ agent_alarms_destroy(struct agent_alarms *a)
 }
 
 void
-agent_alarms_set_notify(struct agent_alarms *a, agent_notify_h *h, void *arg)
+agent_alarms_set_notify(struct agent_alarms *a, agent_notice_h *h, void *arg)
 {
 	a->notify = h;
 	a->notify_arg = arg;

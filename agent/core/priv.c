@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent/priv.h"
+#include "agent/core/priv.h"
 
 static void __attribute__((format(printf, 3, 4)))
 agent_priv_err(char *err, size_t len, const char *fmt, ...)

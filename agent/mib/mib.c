@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/gwagent.h"
-#include "agent/mib.h"
-#include "agent/mib_int.h"
+#include "agent/core/gwagent.h"
+#include "agent/mib/mib.h"
+#include "agent/mib/mib_int.h"
 
 static const uint32_t agent_mib_rootv[] = { GWAGENT_OID };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The SIP engine inside the daemon's loop: its sockets are watched by
- * agent/event.c and its next timeout is one agent timer, re-synced after
+ * agent/core/event.c and its next timeout is one agent timer, re-synced after
  * every call into the engine (the same contract as snmp_loop.c).
  */
 #include "config.h"
@@ -12,9 +12,9 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "agent/event.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/event.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "sip/sip.h"
 
 #define AGENT_SIP_MAXFD 16
