@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The objects of GWAGENT-MIB (mibs/GWAGENT-MIB.txt) and how each one is
- * read and written.  Configuration objects go through the parameter
- * catalog, so SNMP accepts exactly what an INI file may say.
+ * read and written.  The configuration objects are not listed here: the
+ * parameter catalog (ini/catalog.c) gives each one's OID, syntax and
+ * parameter, agent_mib_tree() makes their nodes from it, and their values
+ * go through the catalog, so SNMP accepts exactly what an INI file may
+ * say.  What is written here is the rest: status, actions, INI loads and
+ * alarms.
  */
 #include "config.h"
 
