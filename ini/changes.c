@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * What differs between two configurations: the daemon re-registers
- * only what the list names.
+ * What differs between two configurations: the parameter count of a
+ * load's summary (gwagent_params_changed()) and gwagent-ini diff.  Which
+ * bindings re-register is not decided here but by agent/bindings.c,
+ * which compares each binding's derived registration.
  */
 #include "config.h"
 
@@ -17,7 +19,6 @@ struct ini_change {
 	enum ini_param_id id;
 	long row;
 	uint64_t cols;
-	enum ini_impact impact;
 };
 
 struct ini_changes {
@@ -49,29 +50,14 @@ diff_scalars(const struct ini_conf *a, const struct ini_conf *b,
 
 	for (i = 0; i < INI_P__SCALARS; i++) {
 		const struct ini_param *p = &ini_catalog[i];
-		struct ini_change c = {
-			INI_CHANGE_SCALAR, INI_TABLE_NONE, p->id, 0, 0,
-			p->impact
-		};
+		struct ini_change c = { INI_CHANGE_SCALAR, INI_TABLE_NONE,
+					p->id, 0, 0 };
 
 		if (!ini_val_equal(&a->sc[i], &b->sc[i], p) &&
 		    chg_add(ch, &c) != 0)
 			return -ENOMEM;
 	}
 	return 0;
-}
-
-static enum ini_impact
-cols_impact(enum ini_table t, uint64_t cols)
-{
-	const struct ini_tabdesc *td = &ini_tables[t];
-	enum ini_impact imp = INI_IMPACT_INSTANT;
-	unsigned c;
-
-	for (c = 0; c < td->ncols; c++)
-		if ((cols >> c) & 1 && ini_catalog[td->first + c].impact > imp)
-			imp = ini_catalog[td->first + c].impact;
-	return imp;
 }
 
 static uint64_t
@@ -96,10 +82,8 @@ diff_table(const struct ini_tab *a, const struct ini_tab *b, enum ini_table t,
 	size_t i = 0, j = 0;
 
 	while (i < a->n || j < b->n) {
-		struct ini_change c = {
-			INI_CHANGE_ROW_CHANGED, t, INI_P__COUNT, 0, all,
-			INI_IMPACT_INSTANT
-		};
+		struct ini_change c = { INI_CHANGE_ROW_CHANGED, t, INI_P__COUNT,
+					0, all };
 
 		if (j == b->n ||
 		    (i < a->n && a->rows[i]->index < b->rows[j]->index)) {
@@ -114,7 +98,6 @@ diff_table(const struct ini_tab *a, const struct ini_tab *b, enum ini_table t,
 			if (c.cols == 0)
 				continue;
 		}
-		c.impact = cols_impact(t, c.cols);
 		if (chg_add(ch, &c) != 0)
 			return -ENOMEM;
 	}
@@ -173,17 +156,6 @@ ini_changes_count(const struct ini_changes *changes)
 	return changes == NULL ? 0 : changes->n;
 }
 
-bool
-ini_changes_need_reregister(const struct ini_changes *changes)
-{
-	size_t i;
-
-	for (i = 0; i < ini_changes_count(changes); i++)
-		if (changes->v[i].impact == INI_IMPACT_REREGISTER)
-			return true;
-	return false;
-}
-
 const struct ini_change *
 ini_changes_get(const struct ini_changes *changes, size_t i)
 {
@@ -226,10 +198,4 @@ ini_change_has_column(const struct ini_change *c, enum ini_param_id col)
 	if (p->table != c->t)
 		return false;
 	return (c->cols >> (col - ini_tables[c->t].first)) & 1;
-}
-
-enum ini_impact
-ini_change_impact(const struct ini_change *c)
-{
-	return c == NULL ? INI_IMPACT_INSTANT : c->impact;
 }

@@ -121,7 +121,10 @@ enum ini_table {
 
 /**
  * Every scalar and table column, one id each.  Scalars come first
- * (ids below INI_P__SCALARS); the columns of a table are contiguous.
+ * (ids below INI_P__SCALARS, the number of scalars); the columns of a
+ * table are contiguous.  Ids are positions, for C only: files name
+ * parameters, and the MIB numbers them by the catalog's own OID arcs,
+ * so a parameter may be inserted anywhere.
  */
 enum ini_param_id {
 	INI_P_IS_PROXY_USED = 0,
@@ -159,8 +162,10 @@ enum ini_param_id {
 	INI_P_TLS_LOCAL_SIP_PORT,
 	INI_P_DNS_QUERY_TYPE,
 	INI_P_PROXY_DNS_QUERY_TYPE,
+	/* New scalars go above this line: it counts them. */
+	INI_P__SCALARS,
 	/* ProxySet */
-	INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE,
+	INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE = INI_P__SCALARS,
 	INI_P_PROXYSET_PROXY_KEEP_ALIVE_TIME,
 	INI_P_PROXYSET_PROXY_LOAD_BALANCING_METHOD,
 	INI_P_PROXYSET_IS_PROXY_HOT_SWAP,
@@ -205,9 +210,6 @@ enum ini_param_id {
 	INI_P__COUNT
 };
 
-/** Number of scalar parameters (they have ids 0 .. INI_P__SCALARS-1). */
-#define INI_P__SCALARS (INI_P_PROXY_DNS_QUERY_TYPE + 1)
-
 /** Value type of a parameter. */
 enum ini_type {
 	INI_TYPE_INT,	   /**< decimal integer within [min, max] */
@@ -221,11 +223,30 @@ enum ini_type {
 	INI_TYPE_USER, /**< RFC 3261 SIP URI user part (%HH escapes) */
 };
 
-/** What a change of the parameter needs from the daemon. */
-enum ini_impact {
-	INI_IMPACT_INSTANT = 0,	   /**< takes effect at once */
-	INI_IMPACT_REREGISTER = 1, /**< affected bindings re-register */
+/** How GWAGENT-MIB (mibs/GWAGENT-MIB.txt) offers a parameter. */
+enum ini_mib_access {
+	INI_MIB_NONE = 0,	 /**< not in the MIB */
+	INI_MIB_READ_WRITE = 1,	 /**< a read-write scalar */
+	INI_MIB_READ_CREATE = 2, /**< a read-create column of its table */
 };
+
+/**
+ * The SNMP syntax of a parameter's MIB object, without SNMP types: an
+ * ENUM is an enumerated INTEGER, an INT an Integer32 when its range goes
+ * below 0 and an Unsigned32 otherwise, text an OCTET STRING
+ * (SnmpAdminString for UTF-8 text and passwords, DisplayString for
+ * addresses, host names and URI users).
+ */
+enum ini_mib_syntax {
+	INI_MIB_SYNTAX_NONE = 0, /**< not in the MIB */
+	INI_MIB_SYNTAX_ENUM,	 /**< INTEGER { label(n), ... } */
+	INI_MIB_SYNTAX_INTEGER32,
+	INI_MIB_SYNTAX_UNSIGNED32,
+	INI_MIB_SYNTAX_STRING,
+};
+
+/** Longest OID arc of a parameter below the MIB's root. */
+#define INI_MIB_ARC_MAX 6
 
 struct ini_param;
 
@@ -251,9 +272,6 @@ enum ini_type ini_param_type(const struct ini_param *p);
 /** @return the table of a column, INI_TABLE_NONE for a scalar. */
 enum ini_table ini_param_table(const struct ini_param *p);
 
-/** @return the change impact. */
-enum ini_impact ini_param_impact(const struct ini_param *p);
-
 /**
  * Numeric range of an INT or ENUM parameter (for ENUM, the smallest
  * and largest member).
@@ -266,6 +284,41 @@ size_t ini_param_enum_count(const struct ini_param *p);
 
 /** @return the i-th member of an ENUM parameter (0 if out of range). */
 long ini_param_enum_value(const struct ini_param *p, size_t i);
+
+/**
+ * @return the MIB's name of the i-th member of an ENUM parameter
+ *         ("usingOptions"; static), or NULL when the MIB names none.
+ */
+const char *ini_param_enum_label(const struct ini_param *p, size_t i);
+
+/**
+ * @return the GWAGENT-MIB OBJECT-TYPE descriptor of a parameter
+ *         ("gwRegistrationTime"; static), or NULL when not in the MIB.
+ */
+const char *ini_param_mib_name(const struct ini_param *p);
+
+/** @return how the MIB offers the parameter (INI_MIB_NONE for NULL). */
+enum ini_mib_access ini_param_mib_access(const struct ini_param *p);
+
+/** @return the syntax of the MIB object (INI_MIB_SYNTAX_NONE if none). */
+enum ini_mib_syntax ini_param_mib_syntax(const struct ini_param *p);
+
+/**
+ * @return the MIB's TEXTUAL-CONVENTION or base type name of the object
+ *         ("GwNoYes", "DisplayString", "SnmpAdminString"; static), or
+ *         NULL for Integer32, Unsigned32, an enumeration written in
+ *         line, and parameters not in the MIB.
+ */
+const char *ini_param_mib_type(const struct ini_param *p);
+
+/**
+ * The OID of a parameter's MIB object below the module root (gwagentMIB):
+ * a scalar's {1, 1, 2, 5}, a column's {1, 1, 8, 1, 7} (table, entry,
+ * column).  Written in the catalog, never computed from positions.
+ * @param arc receives a static array; may be NULL.
+ * @return the number of sub-identifiers, 0 when not in the MIB.
+ */
+size_t ini_param_mib_arc(const struct ini_param *p, const uint32_t **arc);
 
 /** @return the maximum length in bytes of a text parameter, else 0. */
 size_t ini_param_maxlen(const struct ini_param *p);
@@ -315,6 +368,19 @@ size_t ini_table_ncolumns(enum ini_table t);
 
 /** @return the id of the i-th column of a table (INI_P__COUNT if bad). */
 enum ini_param_id ini_table_column(enum ini_table t, size_t i);
+
+/**
+ * The table's MIB object ("gwProxySetTable"; static) and its OID below
+ * the root ({1, 1, 4}); its entry is that OID and 1.
+ * @param name receives the descriptor; may be NULL.
+ * @param arc  receives a static array; may be NULL.
+ * @return the number of sub-identifiers, 0 for a bad table.
+ */
+size_t ini_table_mib_arc(enum ini_table t, const char **name,
+			 const uint32_t **arc);
+
+/** @return the column number of the table's RowStatus, 0 if bad. */
+uint32_t ini_table_mib_rowstatus(enum ini_table t);
 
 /* ---------------------------------------------------------------- */
 /* Parsed document (parse.c)                                        */
@@ -610,9 +676,6 @@ void ini_changes_destroy(struct ini_changes *changes);
 /** @return the number of changes (scalars first, then tables). */
 size_t ini_changes_count(const struct ini_changes *changes);
 
-/** @return true if some change needs a re-registration. */
-bool ini_changes_need_reregister(const struct ini_changes *changes);
-
 /** @return the i-th change (borrowed) or NULL. */
 const struct ini_change *ini_changes_get(const struct ini_changes *changes,
 					 size_t i);
@@ -635,9 +698,6 @@ long ini_change_row(const struct ini_change *c);
  *         col is that scalar).
  */
 bool ini_change_has_column(const struct ini_change *c, enum ini_param_id col);
-
-/** @return the strongest impact among what this change touched. */
-enum ini_impact ini_change_impact(const struct ini_change *c);
 
 /* ---------------------------------------------------------------- */
 /* Export (export.c)                                                */

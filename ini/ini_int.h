@@ -24,18 +24,33 @@
 #define INI_ACCOUNT_MAX	 999999
 
 /* catalog.c */
+struct ini_enum {
+	long value;
+	const char *label; /* the MIB's name, NULL when it has none */
+};
+
+/* The members of an enumeration, shared by the parameters that use it. */
+struct ini_enumdef {
+	const char *mib_type; /* TEXTUAL-CONVENTION, NULL: written in line */
+	unsigned n;
+	struct ini_enum v[INI_MAX_ENUM];
+};
+
 struct ini_param {
 	enum ini_param_id id;
 	const char *name;
 	enum ini_type type;
 	enum ini_table table;
-	enum ini_impact impact;
 	long min, max;
-	long enums[INI_MAX_ENUM];
-	unsigned nenums;
+	const struct ini_enumdef *enums; /* INI_TYPE_ENUM only */
 	size_t maxlen;
 	long def_int;
 	const char *def_str;
+	/* GWAGENT-MIB: the object's descriptor, access and OID arc */
+	const char *mib_name;
+	enum ini_mib_access mib_access;
+	uint32_t mib_arc[INI_MIB_ARC_MAX];
+	unsigned mib_arclen;
 };
 
 struct ini_tabdesc {
@@ -44,6 +59,9 @@ struct ini_tabdesc {
 	enum ini_param_id first;
 	unsigned ncols;
 	long idx_min, idx_max;
+	const char *mib_name;	/* the table object */
+	uint32_t mib_arc[3];	/* below the root */
+	uint32_t mib_rowstatus; /* its column */
 };
 
 extern const struct ini_param ini_catalog[INI_P__COUNT];

@@ -35,12 +35,12 @@ enum_fail(const struct ini_param *p, long v, char *err, size_t errlen)
 	size_t n = 0;
 	unsigned i;
 
-	for (i = 0; i < p->nenums; i++)
+	for (i = 0; i < p->enums->n; i++)
 		n += snprintf(list + n, sizeof(list) - n, "%s%ld",
-			      i == 0		   ? ""
-			      : i + 1 == p->nenums ? " or "
-						   : ", ",
-			      p->enums[i]);
+			      i == 0		     ? ""
+			      : i + 1 == p->enums->n ? " or "
+						     : ", ",
+			      p->enums->v[i].value);
 	return fail(-ERANGE, err, errlen, "%ld is not one of %s", v, list);
 }
 
@@ -61,9 +61,9 @@ check_number(const struct ini_param *p, const char *text, long *out, char *err,
 				    "%ld is out of range %ld..%ld", v, p->min,
 				    p->max);
 	} else {
-		for (i = 0; i < p->nenums && p->enums[i] != v; i++)
+		for (i = 0; i < p->enums->n && p->enums->v[i].value != v; i++)
 			;
-		if (i == p->nenums)
+		if (i == p->enums->n)
 			return enum_fail(p, v, err, errlen);
 	}
 	*out = v;

@@ -364,7 +364,7 @@ gwagent_init(struct gwagent *g, const struct agent_sip_conf *sc)
 	agent_timer_init(&g->work, gwagent_work, g);
 	g->ini.mode = 1;
 	if (g->trap_rate == 0)
-		g->trap_rate = 10; /* the settings default, the MIB DEFVAL */
+		g->trap_rate = AGENT_TRAP_RATE_DEFAULT;
 	if (g->config == NULL &&
 	    (rc = agent_config_create(&g->config, g->opts.gateway_ini)) < 0)
 		return rc;

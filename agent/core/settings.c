@@ -76,7 +76,8 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "sip:user_agent", AS_STR, OFF(user_agent), 0, 0 },
 	{ "sip:pace_rate", AS_UINT, OFF(pace_rate), 0, 100000 },
 	{ "sip:tcp_idle_timeout", AS_UINT, OFF(tcp_idle_timeout), 1, 86400 },
-	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1, 10000 },
+	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1,
+	  AGENT_TRAP_RATE_MAX },
 	{ "traps:summary_interval", AS_UINT, OFF(trap_summary_interval), 1,
 	  86400 },
 	{ "traps:sink", AS_STR, OFF(trap_sink), 0, 0 },
@@ -281,7 +282,7 @@ agent_settings_init(struct agent_settings *s)
 	s->udp_port = 5060;
 	s->pace_rate = 50;
 	s->tcp_idle_timeout = 120;
-	s->trap_rate_limit = 10;
+	s->trap_rate_limit = AGENT_TRAP_RATE_DEFAULT;
 	s->trap_summary_interval = 60;
 	s->bad_community_log_interval = 60;
 	s->trap_retries = 3;

@@ -24,6 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The alarm notification rate limit ([traps] rate_limit, then
+ * gwAlarmTrapRateLimit): its default, the MIB's DEFVAL, and its largest
+ * value; the MIB object also takes 0, no limit. */
+#define AGENT_TRAP_RATE_DEFAULT 10
+#define AGENT_TRAP_RATE_MAX	10000
+
 #define AGENT_SETTINGS_FILE	   "/etc/gwagent/gwagentd.conf"
 #define AGENT_SETTINGS_GATEWAY_INI "/etc/gwagent/gateway.ini"
 #define AGENT_SETTINGS_PERSIST_DIR "/var/lib/gwagent"
@@ -67,7 +73,8 @@ struct agent_settings {
 	unsigned tcp_idle_timeout; /**< seconds before an unused TCP/TLS
 				      connection is closed [120] */
 	/* [traps] */
-	unsigned trap_rate_limit;	/**< notifications per second [10] */
+	unsigned trap_rate_limit;	/**< notifications per second
+				     [AGENT_TRAP_RATE_DEFAULT] */
 	unsigned trap_summary_interval; /**< seconds between summaries [60] */
 	/* [agent] INI loads by URI (gwIniLoadUri) */
 	char *ini_dir;	   /**< file: loads only beneath it

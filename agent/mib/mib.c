@@ -228,30 +228,37 @@ mib_row_after(struct gwagent *g, const struct mib_table *t, const uint32_t *s,
 	if (k >= 1)
 		a[0] = mib_sub_long(s[0]);
 	if (t->nidx == 1)
-		return t->next(g, k == 0 ? LONG_MIN : a[0], 0, idx);
+		return t->next(g, t, k == 0 ? LONG_MIN : a[0], 0, idx);
 	if (k == 0)
-		return t->next(g, LONG_MIN, LONG_MIN, idx);
+		return t->next(g, t, LONG_MIN, LONG_MIN, idx);
 	if (k == 1)
-		return t->next(g, a[0], LONG_MIN, idx);
-	return t->next(g, a[0], mib_sub_long(s[1]), idx);
+		return t->next(g, t, a[0], LONG_MIN, idx);
+	return t->next(g, t, a[0], mib_sub_long(s[1]), idx);
 }
 
 /* ---- GET ------------------------------------------------------------- */
 
+/* The node whose OID is a prefix of sub[0..len): a binary search, as the
+ * nodes are sorted and none is a prefix of another. */
 static const struct mib_node *
-mib_find_node(const uint32_t *sub, size_t len, size_t *pos)
+mib_find_node(const uint32_t *sub, size_t len)
 {
-	size_t i;
+	size_t nn, lo = 0, hi;
+	const struct mib_node *nodes = agent_mib_tree(&nn);
 
-	for (i = 0; i < agent_mib_nnodes; i++) {
-		const struct mib_node *n = &agent_mib_nodes[i];
+	hi = nn;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct mib_node *n = &nodes[mid];
+		int c = mib_cmp(sub, len < n->sublen ? len : n->sublen, n->sub,
+				n->sublen);
 
-		if (len >= n->sublen &&
-		    memcmp(sub, n->sub, n->sublen * sizeof(uint32_t)) == 0) {
-			if (pos != NULL)
-				*pos = i;
+		if (c == 0 && len >= n->sublen)
 			return n;
-		}
+		if (c < 0 || (c == 0 && len < n->sublen))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
 	return NULL;
 }
@@ -296,7 +303,7 @@ agent_mib_get(struct gwagent *g, const struct mib_oid *name,
 	int before;
 
 	sub = mib_below_root(name, &len, &before);
-	if (sub == NULL || (n = mib_find_node(sub, len, NULL)) == NULL)
+	if (sub == NULL || (n = mib_find_node(sub, len)) == NULL)
 		return -ENOENT;
 	sub += n->sublen;
 	len -= n->sublen;
@@ -308,7 +315,7 @@ agent_mib_get(struct gwagent *g, const struct mib_oid *name,
 	if (len < 1 || (c = mib_find_col(n->table, sub[0])) == NULL ||
 	    c->access == MIB_NOACCESS ||
 	    mib_exact_index(n->table, sub + 1, len - 1, idx) < 0 ||
-	    !n->table->exists(g, idx))
+	    !n->table->exists(g, n->table, idx))
 		return -ENOENT;
 	return c->get(g, c, idx, v);
 }
@@ -350,14 +357,16 @@ agent_mib_getnext(struct gwagent *g, const struct mib_oid *name,
 		  struct mib_oid *next, struct mib_value *v)
 {
 	const uint32_t *sub;
-	size_t len = 0, i;
+	size_t len = 0, i, nn;
 	int before, c;
+
+	const struct mib_node *nodes = agent_mib_tree(&nn);
 
 	sub = mib_below_root(name, &len, &before);
 	if (sub == NULL && !before)
 		return -ENOENT;
-	for (i = 0; i < agent_mib_nnodes; i++) {
-		const struct mib_node *n = &agent_mib_nodes[i];
+	for (i = 0; i < nn; i++) {
+		const struct mib_node *n = &nodes[i];
 		const uint32_t *rest = NULL;
 		size_t rlen = 0;
 
@@ -397,7 +406,7 @@ agent_mib_txn_add(struct agent_mib_txn *t, const struct mib_oid *name,
 	int before;
 
 	sub = mib_below_root(name, &len, &before);
-	if (sub == NULL || (n = mib_find_node(sub, len, NULL)) == NULL)
+	if (sub == NULL || (n = mib_find_node(sub, len)) == NULL)
 		return MIB_ERR_NOTWRITABLE;
 	sub += n->sublen;
 	len -= n->sublen;
@@ -415,7 +424,8 @@ agent_mib_txn_add(struct agent_mib_txn *t, const struct mib_oid *name,
 	if (mib_exact_index(n->table, sub + 1, len - 1, idx) < 0)
 		return MIB_ERR_NOCREATION;
 	if (c->check == NULL)
-		return n->table->exists(g_of(t), idx) ? MIB_ERR_NOTWRITABLE
-						      : MIB_ERR_NOCREATION;
+		return n->table->exists(g_of(t), n->table, idx)
+			       ? MIB_ERR_NOTWRITABLE
+			       : MIB_ERR_NOCREATION;
 	return mib_txn_push(t, n, c, idx, v, c->check(g_of(t), c, idx, v));
 }

@@ -70,8 +70,10 @@ struct mib_column {
 struct mib_table {
 	size_t nidx; /* 1 or 2 index components */
 	/* First row after (a0, a1): see mib_row_after(). */
-	int (*next)(struct gwagent *g, long a0, long a1, long *idx);
-	int (*exists)(struct gwagent *g, const long *idx);
+	int (*next)(struct gwagent *g, const struct mib_table *t, long a0,
+		    long a1, long *idx);
+	int (*exists)(struct gwagent *g, const struct mib_table *t,
+		      const long *idx);
 	const struct mib_column *cols; /* sorted by col */
 	size_t ncols;
 	int itable; /* enum ini_table, or -1 */
@@ -103,9 +105,10 @@ struct agent_mib_txn {
 	int acted; /* ACTION ran and succeeded */
 };
 
-/* mib_tree.c */
-extern const struct mib_node agent_mib_nodes[];
-extern const size_t agent_mib_nnodes;
+/* mib_tree.c: the nodes in OID order, *n of them.  The configuration
+ * objects come from the catalog's MIB fields (ini_param_mib_arc()), the
+ * others from mib_tree.c; the list is built at the first call. */
+const struct mib_node *agent_mib_tree(size_t *n);
 
 /* mib_tree.c: the InetAddressType of an "ip:port", "[ipv6]:port" or
  * "host:port" string, its InetAddress in @p buf (at least MIB_MAX_STR

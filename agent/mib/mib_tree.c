@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The objects of GWAGENT-MIB (mibs/GWAGENT-MIB.txt) and how each one is
- * read and written.  Configuration objects go through the parameter
- * catalog, so SNMP accepts exactly what an INI file may say.
+ * read and written.  The configuration objects are not listed here: the
+ * parameter catalog (ini/catalog.c) gives each one's OID, syntax and
+ * parameter, agent_mib_tree() makes their nodes from it, and their values
+ * go through the catalog, so SNMP accepts exactly what an INI file may
+ * say.  What is written here is the rest: status, actions, INI loads and
+ * alarms.
  */
 #include "config.h"
 
@@ -82,77 +86,23 @@ mib_param_check(struct gwagent *g, const struct mib_scalar *s,
 	return mib_param_check_value(s->param, s->asn, v);
 }
 
-#define P(asn_, id_)                                             \
-	{                                                        \
-		.asn = asn_, .param = id_, .get = mib_param_get, \
-		.check = mib_param_check                         \
-	}
-
-static const struct mib_scalar mib_proxy[] = {
-	P(INT, INI_P_IS_PROXY_USED),
-	P(STR, INI_P_PROXY_NAME),
-	P(STR, INI_P_PROXY_IP),
-	P(INT, INI_P_ENABLE_PROXY_KEEP_ALIVE),
-	P(UNS, INI_P_PROXY_KEEP_ALIVE_TIME),
-	P(INT, INI_P_PROXY_REDUNDANCY_MODE),
-	P(INT, INI_P_IS_PROXY_HOT_SWAP),
-	P(UNS, INI_P_HOT_SWAP_RTX),
-	P(INT, INI_P_PROXY_LOAD_BALANCING_METHOD),
-	P(UNS, INI_P_PROXY_IP_LIST_REFRESH_TIME),
-	P(INT, INI_P_IS_FALLBACK_USED),
-	P(INT, INI_P_DNS_QUERY_TYPE),
-	P(INT, INI_P_PROXY_DNS_QUERY_TYPE),
-};
-
-static const struct mib_scalar mib_registration[] = {
-	P(INT, INI_P_IS_REGISTER_NEEDED),
-	P(STR, INI_P_REGISTRAR_IP),
-	P(STR, INI_P_REGISTRAR_NAME),
-	P(INT, INI_P_REGISTRAR_TRANSPORT_TYPE),
-	P(UNS, INI_P_REGISTRATION_TIME),
-	P(UNS, INI_P_REGISTRATION_TIME_DIVIDER),
-	P(UNS, INI_P_REGISTRATION_TIME_THRESHOLD),
-	P(UNS, INI_P_REGISTRATION_RETRY_TIME),
-	P(UNS, INI_P_MAX_REGISTRATION_BACKOFF_TIME),
-	P(INT, INI_P_REREGISTER_ON_CONNECTION_FAILURE),
-	P(STR, INI_P_GW_REGISTRATION_NAME),
-	P(INT, INI_P_AUTHENTICATION_MODE),
-	P(STR, INI_P_USER_NAME),
-	P(STR, INI_P_PASSWORD),
-	P(STR, INI_P_CNONCE),
-	P(INT, INI_P_UNREGISTRATION_MODE),
-};
-
-static const struct mib_scalar mib_sipgen[] = {
-	P(STR, INI_P_SIP_GATEWAY_NAME),	    P(INT, INI_P_SIP_TRANSPORT_TYPE),
-	P(UNS, INI_P_SIP_DESTINATION_PORT), P(UNS, INI_P_LOCAL_SIP_PORT),
-	P(UNS, INI_P_TCP_LOCAL_SIP_PORT),   P(UNS, INI_P_TLS_LOCAL_SIP_PORT),
-};
-
 /* ---- configuration tables -------------------------------------------- */
 
 static int
-mib_conf_next(struct gwagent *g, enum ini_table t, long a0, long *idx)
+mib_conf_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+	      long *idx)
 {
-	return ini_conf_row_next(mib_conf(g), t, a0, idx);
+	(void)a1;
+	return ini_conf_row_next(mib_conf(g), (enum ini_table)t->itable, a0,
+				 idx);
 }
 
-#define CONF_TABLE_OPS(name, t)                                                \
-	static int name##_next(struct gwagent *g, long a0, long a1, long *idx) \
-	{                                                                      \
-		(void)a1;                                                      \
-		return mib_conf_next(g, t, a0, idx);                           \
-	}                                                                      \
-	static int name##_exists(struct gwagent *g, const long *idx)           \
-	{                                                                      \
-		return ini_conf_row_exists(mib_conf(g), t, idx[0]);            \
-	}
-
-CONF_TABLE_OPS(mib_ps, INI_TABLE_PROXYSET)
-CONF_TABLE_OPS(mib_pi, INI_TABLE_PROXYIP)
-CONF_TABLE_OPS(mib_ig, INI_TABLE_IPGROUP)
-CONF_TABLE_OPS(mib_tg, INI_TABLE_TRUNKGROUPSETTINGS)
-CONF_TABLE_OPS(mib_ac, INI_TABLE_ACCOUNT)
+static int
+mib_conf_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
+{
+	return ini_conf_row_exists(mib_conf(g), (enum ini_table)t->itable,
+				   idx[0]);
+}
 
 static int
 mib_col_get_param(struct gwagent *g, const struct mib_column *c,
@@ -252,78 +202,7 @@ mib_prepare_rowstatus(struct agent_mib_txn *t, const struct mib_op *op)
 			     : mib_err_from_errno(rc);
 }
 
-#define C(col_, asn_, id_)                                                \
-	{                                                                 \
-		.col = col_, .asn = asn_, .access = MIB_RC, .param = id_, \
-		.get = mib_col_get_param, .check = mib_col_check_param    \
-	}
-#define RS(col_, table_)                                                    \
-	{                                                                   \
-		.col = col_, .asn = INT, .access = MIB_RC, .param = table_, \
-		.what = MIB_W_ROWSTATUS, .get = mib_col_get_rowstatus,      \
-		.check = mib_col_check_rowstatus,                           \
-		.prepare = mib_prepare_rowstatus                            \
-	}
-
-static const struct mib_column mib_ps_cols[] = {
-	C(2, INT, INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE),
-	C(3, UNS, INI_P_PROXYSET_PROXY_KEEP_ALIVE_TIME),
-	C(4, INT, INI_P_PROXYSET_PROXY_LOAD_BALANCING_METHOD),
-	C(5, INT, INI_P_PROXYSET_IS_PROXY_HOT_SWAP),
-	C(6, INT, INI_P_PROXYSET_PROXY_REDUNDANCY_MODE),
-	RS(7, INI_TABLE_PROXYSET),
-};
-static const struct mib_column mib_pi_cols[] = {
-	C(2, STR, INI_P_PROXYIP_IP_ADDRESS),
-	C(3, INT, INI_P_PROXYIP_TRANSPORT_TYPE),
-	C(4, UNS, INI_P_PROXYIP_PROXY_SET_ID),
-	RS(5, INI_TABLE_PROXYIP),
-};
-static const struct mib_column mib_ig_cols[] = {
-	C(2, INT, INI_P_IPGROUP_TYPE),
-	C(3, STR, INI_P_IPGROUP_DESCRIPTION),
-	C(4, INT, INI_P_IPGROUP_PROXY_SET_ID),
-	C(5, STR, INI_P_IPGROUP_SIP_GROUP_NAME),
-	C(6, STR, INI_P_IPGROUP_CONTACT_USER),
-	RS(7, INI_TABLE_IPGROUP),
-};
-static const struct mib_column mib_tg_cols[] = {
-	C(2, UNS, INI_P_TGS_TRUNK_GROUP_ID),
-	C(3, INT, INI_P_TGS_REGISTRATION_MODE),
-	C(4, STR, INI_P_TGS_GATEWAY_NAME),
-	C(5, STR, INI_P_TGS_CONTACT_USER),
-	C(6, INT, INI_P_TGS_SERVING_IP_GROUP),
-	RS(7, INI_TABLE_TRUNKGROUPSETTINGS),
-};
-static const struct mib_column mib_ac_cols[] = {
-	C(2, INT, INI_P_ACCOUNT_SERVED_TRUNK_GROUP),
-	C(3, INT, INI_P_ACCOUNT_SERVED_IP_GROUP),
-	C(4, INT, INI_P_ACCOUNT_SERVING_IP_GROUP),
-	C(5, STR, INI_P_ACCOUNT_USERNAME),
-	C(6, STR, INI_P_ACCOUNT_PASSWORD),
-	C(7, STR, INI_P_ACCOUNT_HOST_NAME),
-	C(8, INT, INI_P_ACCOUNT_REGISTER),
-	C(9, STR, INI_P_ACCOUNT_CONTACT_USER),
-	C(10, INT, INI_P_ACCOUNT_APPLICATION_TYPE),
-	RS(11, INI_TABLE_ACCOUNT),
-};
-
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define CONF_TABLE(name, t)                    \
-	static const struct mib_table name = { \
-		.nidx = 1,                     \
-		.next = name##_next,           \
-		.exists = name##_exists,       \
-		.cols = name##_cols,           \
-		.ncols = NELEM(name##_cols),   \
-		.itable = t,                   \
-	}
-
-CONF_TABLE(mib_ps, INI_TABLE_PROXYSET);
-CONF_TABLE(mib_pi, INI_TABLE_PROXYIP);
-CONF_TABLE(mib_ig, INI_TABLE_IPGROUP);
-CONF_TABLE(mib_tg, INI_TABLE_TRUNKGROUPSETTINGS);
-CONF_TABLE(mib_ac, INI_TABLE_ACCOUNT);
 
 /* ---- registration status --------------------------------------------- */
 
@@ -437,8 +316,10 @@ mib_px_row_at(struct gwagent *g, long set, int pos)
 }
 
 static int
-mib_rs_next(struct gwagent *g, long a0, long a1, long *idx)
+mib_rs_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+	    long *idx)
 {
+	(void)t;
 	struct agent_binding *ab;
 
 	if (a0 < 0) {
@@ -456,8 +337,9 @@ mib_rs_next(struct gwagent *g, long a0, long a1, long *idx)
 }
 
 static int
-mib_rs_exists(struct gwagent *g, const long *idx)
+mib_rs_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
 {
+	(void)t;
 	return agent_bindings_find(g->bindings, (int)idx[0], idx[1]) != NULL;
 }
 
@@ -658,7 +540,21 @@ static const struct mib_table mib_rs = {
 
 /* ---- proxy address status ----------------------------------------------- */
 
-CONF_TABLE_OPS(mib_px, INI_TABLE_PROXYIP)
+static int
+mib_px_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+	    long *idx)
+{
+	(void)t;
+	(void)a1;
+	return ini_conf_row_next(mib_conf(g), INI_TABLE_PROXYIP, a0, idx);
+}
+
+static int
+mib_px_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
+{
+	(void)t;
+	return ini_conf_row_exists(mib_conf(g), INI_TABLE_PROXYIP, idx[0]);
+}
 
 /* Where ProxyIp row idx sits in its set (0 = primary), and the set. */
 static int
@@ -787,10 +683,12 @@ static const struct mib_table mib_px = {
 /* ---- active alarms ------------------------------------------------------ */
 
 static int
-mib_al_next(struct gwagent *g, long a0, long a1, long *idx)
+mib_al_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+	    long *idx)
 {
 	const struct agent_alarm *al = agent_alarms_next(g->alarms, a0);
 
+	(void)t;
 	(void)a1;
 	if (al == NULL)
 		return -ENOENT;
@@ -799,8 +697,9 @@ mib_al_next(struct gwagent *g, long a0, long a1, long *idx)
 }
 
 static int
-mib_al_exists(struct gwagent *g, const long *idx)
+mib_al_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
 {
+	(void)t;
 	return agent_alarms_find(g->alarms, idx[0]) != NULL;
 }
 
@@ -872,10 +771,12 @@ static const struct mib_table mib_al = {
 /* ---- alarm history ------------------------------------------------------ */
 
 static int
-mib_ah_next(struct gwagent *g, long a0, long a1, long *idx)
+mib_ah_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+	    long *idx)
 {
 	const struct agent_alarm *al = agent_alarms_history_next(g->alarms, a0);
 
+	(void)t;
 	(void)a1;
 	if (al == NULL)
 		return -ENOENT;
@@ -884,8 +785,9 @@ mib_ah_next(struct gwagent *g, long a0, long a1, long *idx)
 }
 
 static int
-mib_ah_exists(struct gwagent *g, const long *idx)
+mib_ah_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
 {
+	(void)t;
 	return agent_alarms_history_find(g->alarms, idx[0]) != NULL;
 }
 
@@ -1101,8 +1003,9 @@ mib_misc_check(struct gwagent *g, const struct mib_scalar *s,
 	case W_INI_ACTION:
 		return v->num == 1 || v->num == 2 ? MIB_OK : MIB_ERR_WRONGVALUE;
 	case W_TRAP_RATE:
-		return v->num >= 0 && v->num <= 10000 ? MIB_OK
-						      : MIB_ERR_WRONGVALUE;
+		return v->num >= 0 && v->num <= AGENT_TRAP_RATE_MAX
+			       ? MIB_OK
+			       : MIB_ERR_WRONGVALUE;
 	default:
 		return MIB_ERR_NOTWRITABLE;
 	}
@@ -1253,47 +1156,8 @@ static const struct mib_scalar mib_alarmchanged =
 		{ a, b, c, 1 }, 4, MIB_NODE_TABLE, NULL, &tab \
 	}
 
-const struct mib_node agent_mib_nodes[] = {
-	S3(1, 1, 1, mib_proxy, 0),
-	S3(1, 1, 1, mib_proxy, 1),
-	S3(1, 1, 1, mib_proxy, 2),
-	S3(1, 1, 1, mib_proxy, 3),
-	S3(1, 1, 1, mib_proxy, 4),
-	S3(1, 1, 1, mib_proxy, 5),
-	S3(1, 1, 1, mib_proxy, 6),
-	S3(1, 1, 1, mib_proxy, 7),
-	S3(1, 1, 1, mib_proxy, 8),
-	S3(1, 1, 1, mib_proxy, 9),
-	S3(1, 1, 1, mib_proxy, 10),
-	S3(1, 1, 1, mib_proxy, 11),
-	S3(1, 1, 1, mib_proxy, 12),
-	S3(1, 1, 2, mib_registration, 0),
-	S3(1, 1, 2, mib_registration, 1),
-	S3(1, 1, 2, mib_registration, 2),
-	S3(1, 1, 2, mib_registration, 3),
-	S3(1, 1, 2, mib_registration, 4),
-	S3(1, 1, 2, mib_registration, 5),
-	S3(1, 1, 2, mib_registration, 6),
-	S3(1, 1, 2, mib_registration, 7),
-	S3(1, 1, 2, mib_registration, 8),
-	S3(1, 1, 2, mib_registration, 9),
-	S3(1, 1, 2, mib_registration, 10),
-	S3(1, 1, 2, mib_registration, 11),
-	S3(1, 1, 2, mib_registration, 12),
-	S3(1, 1, 2, mib_registration, 13),
-	S3(1, 1, 2, mib_registration, 14),
-	S3(1, 1, 2, mib_registration, 15),
-	S3(1, 1, 3, mib_sipgen, 0),
-	S3(1, 1, 3, mib_sipgen, 1),
-	S3(1, 1, 3, mib_sipgen, 2),
-	S3(1, 1, 3, mib_sipgen, 3),
-	S3(1, 1, 3, mib_sipgen, 4),
-	S3(1, 1, 3, mib_sipgen, 5),
-	T(1, 1, 4, mib_ps),
-	T(1, 1, 5, mib_pi),
-	T(1, 1, 6, mib_ig),
-	T(1, 1, 7, mib_tg),
-	T(1, 1, 8, mib_ac),
+/* The objects that are not INI parameters. */
+static const struct mib_node mib_fixed_nodes[] = {
 	T(1, 2, 1, mib_rs),
 	T(1, 2, 2, mib_px),
 	S3(1, 2, 3, mib_regactions, 0),
@@ -1315,4 +1179,138 @@ const struct mib_node agent_mib_nodes[] = {
 	T(1, 4, 5, mib_ah),
 };
 
-const size_t agent_mib_nnodes = NELEM(agent_mib_nodes);
+/* The configuration objects, from the catalog's MIB fields. */
+static struct mib_scalar mib_cfg_scalars[INI_P__SCALARS];
+static struct mib_column mib_cfg_cols[INI_TABLE__COUNT]
+				     [INI_P__COUNT - INI_P__SCALARS + 1];
+static struct mib_table mib_cfg_tables[INI_TABLE__COUNT];
+static struct mib_node
+	mib_nodes[NELEM(mib_fixed_nodes) + INI_P__SCALARS + INI_TABLE__COUNT];
+static size_t mib_nnodes;
+
+static int
+mib_asn_of(const struct ini_param *p)
+{
+	switch (ini_param_mib_syntax(p)) {
+	case INI_MIB_SYNTAX_UNSIGNED32:
+		return UNS;
+	case INI_MIB_SYNTAX_STRING:
+		return STR;
+	default:
+		return INT;
+	}
+}
+
+static int
+mib_node_cmp(const void *a, const void *b)
+{
+	const struct mib_node *x = a, *y = b;
+	size_t i, n = x->sublen < y->sublen ? x->sublen : y->sublen;
+
+	for (i = 0; i < n; i++)
+		if (x->sub[i] != y->sub[i])
+			return x->sub[i] < y->sub[i] ? -1 : 1;
+	return x->sublen < y->sublen ? -1 : x->sublen > y->sublen;
+}
+
+static int
+mib_col_cmp(const void *a, const void *b)
+{
+	const struct mib_column *x = a, *y = b;
+
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+static void
+mib_add_node(const uint32_t *sub, size_t sublen, enum mib_node_kind kind,
+	     const struct mib_scalar *s, const struct mib_table *t)
+{
+	struct mib_node *n = &mib_nodes[mib_nnodes++];
+
+	memcpy(n->sub, sub, sublen * sizeof(uint32_t));
+	n->sublen = sublen;
+	n->kind = kind;
+	n->scalar = s;
+	n->table = t;
+}
+
+/* A configuration scalar's node, if the MIB has it. */
+static void
+mib_build_scalar(enum ini_param_id id)
+{
+	const struct ini_param *p = ini_param_get(id);
+	struct mib_scalar *s = &mib_cfg_scalars[id];
+	const uint32_t *arc;
+	size_t len = ini_param_mib_arc(p, &arc);
+
+	if (len == 0)
+		return;
+	s->asn = mib_asn_of(p);
+	s->param = (int)id;
+	s->get = mib_param_get;
+	s->check = mib_param_check;
+	mib_add_node(arc, len, MIB_NODE_SCALAR, s, NULL);
+}
+
+/* A configuration table's node: its MIB columns and RowStatus. */
+static void
+mib_build_table(enum ini_table t)
+{
+	struct mib_column *cols = mib_cfg_cols[t];
+	struct mib_table *tab = &mib_cfg_tables[t];
+	const uint32_t *arc, *tarc;
+	uint32_t entry[4];
+	size_t i, n = 0, len, tlen = ini_table_mib_arc(t, NULL, &tarc);
+
+	for (i = 0; i < ini_table_ncolumns(t); i++) {
+		enum ini_param_id id = ini_table_column(t, i);
+		const struct ini_param *p = ini_param_get(id);
+
+		if ((len = ini_param_mib_arc(p, &arc)) == 0)
+			continue;
+		cols[n++] = (struct mib_column){ .col = arc[len - 1],
+						 .asn = mib_asn_of(p),
+						 .access = MIB_RC,
+						 .param = (int)id,
+						 .get = mib_col_get_param,
+						 .check = mib_col_check_param };
+	}
+	cols[n++] = (struct mib_column){ .col = ini_table_mib_rowstatus(t),
+					 .asn = INT,
+					 .access = MIB_RC,
+					 .param = (int)t,
+					 .what = MIB_W_ROWSTATUS,
+					 .get = mib_col_get_rowstatus,
+					 .check = mib_col_check_rowstatus,
+					 .prepare = mib_prepare_rowstatus };
+	qsort(cols, n, sizeof(*cols), mib_col_cmp);
+	*tab = (struct mib_table){ .nidx = 1,
+				   .next = mib_conf_next,
+				   .exists = mib_conf_exists,
+				   .cols = cols,
+				   .ncols = n,
+				   .itable = (int)t };
+	memcpy(entry, tarc, tlen * sizeof(uint32_t));
+	entry[tlen] = 1;
+	mib_add_node(entry, tlen + 1, MIB_NODE_TABLE, NULL, tab);
+}
+
+const struct mib_node *
+agent_mib_tree(size_t *n)
+{
+	size_t i;
+	int t;
+
+	if (mib_nnodes == 0) {
+		for (i = 0; i < NELEM(mib_fixed_nodes); i++)
+			mib_nodes[mib_nnodes++] = mib_fixed_nodes[i];
+		for (i = 0; i < INI_P__SCALARS; i++)
+			mib_build_scalar((enum ini_param_id)i);
+		for (t = 0; t < INI_TABLE__COUNT; t++)
+			mib_build_table((enum ini_table)t);
+		qsort(mib_nodes, mib_nnodes, sizeof(mib_nodes[0]),
+		      mib_node_cmp);
+	}
+	*n = mib_nnodes;
+	return mib_nodes;
+}

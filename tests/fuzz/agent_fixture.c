@@ -12,7 +12,6 @@
 #include "agent/core/fetch.h"
 #include "agent/core/gwagent.h"
 #include "agent/core/log.h"
-#include "agent/mib/mib_int.h"
 #include "tests/fuzz/agent_fixture.h"
 
 /* Rows in every configuration table, two accounts that register. */
@@ -54,9 +53,6 @@ static struct agent_inimgmt fixture_ini_state;
 static char fixture_dir[256], fixture_path[300];
 static int fixture_state; /* 0 not built, 1 built, -1 failed */
 
-static struct mib_oid fixture_objs[256];
-static size_t fixture_nobjs;
-
 static void
 fixture_quiet(int prio, const char *msg)
 {
@@ -69,36 +65,6 @@ fixture_cleanup(void)
 {
 	unlink(fixture_path);
 	rmdir(fixture_dir);
-}
-
-static void
-fixture_add_object(const struct mib_node *n, uint32_t last)
-{
-	struct mib_oid *o = &fixture_objs[fixture_nobjs];
-
-	if (fixture_nobjs == sizeof(fixture_objs) / sizeof(fixture_objs[0]))
-		abort(); /* the MIB grew: make the array bigger */
-	memcpy(o->v, n->sub, n->sublen * sizeof(uint32_t));
-	o->v[n->sublen] = last;
-	o->len = n->sublen + 1;
-	fixture_nobjs++;
-}
-
-static void
-fixture_objects(void)
-{
-	size_t i, j;
-
-	for (i = 0; i < agent_mib_nnodes; i++) {
-		const struct mib_node *n = &agent_mib_nodes[i];
-
-		if (n->kind == MIB_NODE_SCALAR) {
-			fixture_add_object(n, 0);
-			continue;
-		}
-		for (j = 0; j < n->table->ncols; j++)
-			fixture_add_object(n, n->table->cols[j].col);
-	}
 }
 
 static int
@@ -127,7 +93,6 @@ fixture_build(void)
 		return -1;
 	agent_bindings_sync(g->bindings, agent_config_conf(g->config), 0);
 	fixture_ini_state = g->ini;
-	fixture_objects();
 	return 0;
 }
 
@@ -154,11 +119,4 @@ fuzz_agent_reset(struct gwagent *g)
 	if (ini_conf_dup(fixture_base, &c) < 0)
 		abort(); /* out of memory: libFuzzer's -rss_limit says why */
 	ini_conf_destroy(agent_config_swap(g->config, c));
-}
-
-size_t
-fuzz_agent_objects(const struct mib_oid **out)
-{
-	*out = fixture_objs;
-	return fixture_nobjs;
 }

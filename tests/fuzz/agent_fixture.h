@@ -21,8 +21,5 @@ struct gwagent *fuzz_agent(void);
 /** Put the context back as fuzz_agent() first built it (configuration,
  * INI management state, queued actions, a started fetch). */
 void fuzz_agent_reset(struct gwagent *g);
-/** The real objects: every scalar (its .0) and every table column,
- * below the root.  @return how many, with *out pointing at them. */
-size_t fuzz_agent_objects(const struct mib_oid **out);
 
 #endif

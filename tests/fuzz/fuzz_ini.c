@@ -153,9 +153,7 @@ apply_one(const struct ini_doc *doc, const struct ini_conf *cur,
 		const struct ini_change *c = ini_changes_get(chg, i);
 
 		(void)ini_change_has_column(c, ini_change_param(c));
-		(void)ini_change_impact(c);
 	}
-	(void)ini_changes_need_reregister(chg);
 	round_trip(next, 0);
 	round_trip(next, INI_EXPORT_CLEAR_SECRETS);
 	ini_changes_destroy(chg);

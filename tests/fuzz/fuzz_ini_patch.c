@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the document-preserving writer (ini/patch.c).
- * Input: an INI document, a NUL byte, then byte-coded edits:
- *	0 ID VAL		set scalar ID
- *	1 TAB ROW COL VAL	set a cell of the ROW-th row
- *	2 TAB IDX		create row IDX (a byte)
- *	3 TAB ROW		delete the ROW-th row
- * (the opcode is taken modulo 4).  VAL below 0x80 picks an interesting
+ * Input: an INI document, a NUL byte, then byte-coded edits, where NAME
+ * is an INI name ending with a NUL (a scalar, a table, or a column of
+ * that table), so that seeds mean the same whatever the catalog adds:
+ *	0 NAME VAL		set scalar NAME
+ *	1 TABLE ROW NAME VAL	set column NAME of the ROW-th row
+ *	2 TABLE IDX		create row IDX (a byte)
+ *	3 TABLE ROW		delete the ROW-th row
+ * (the opcode is taken modulo 4; an unknown name ends the edits).  VAL below 0x80 picks an interesting
  * text, numbers come from the parameter's range; VAL 0x80+L takes the
  * next L & 15 input bytes as the text.  A document that does not apply,
  * edits the setters refuse and edited configurations that fail
@@ -105,16 +107,53 @@ value_text(struct input *in, const struct ini_param *p, char *buf, size_t len)
 	return true;
 }
 
+/* The parameter or table named by the input (NUL-terminated). */
+static bool
+take_name(struct input *in, char *buf, size_t len)
+{
+	size_t i = 0;
+	int c;
+
+	while ((c = next(in)) > 0)
+		if (i + 1 < len)
+			buf[i++] = (char)c;
+	buf[i] = '\0';
+	return c == 0;
+}
+
+static bool
+take_table(struct input *in, enum ini_table *t)
+{
+	char name[64];
+
+	if (!take_name(in, name, sizeof(name)))
+		return false;
+	*t = ini_table_lookup(name);
+	return *t != INI_TABLE_NONE;
+}
+
+/* The parameter named by the input, if it belongs to table t. */
+static const struct ini_param *
+take_param(struct input *in, enum ini_table t)
+{
+	const struct ini_param *p;
+	char name[64];
+
+	if (!take_name(in, name, sizeof(name)) ||
+	    (p = ini_param_lookup(name)) == NULL || ini_param_table(p) != t)
+		return NULL;
+	return p;
+}
+
 static bool
 pick_row(struct input *in, const struct ini_conf *c, enum ini_table *t,
 	 long *index)
 {
-	int tb = next(in), r = next(in);
+	int r;
 	size_t n;
 
-	if (tb < 0 || r < 0)
+	if (!take_table(in, t) || (r = next(in)) < 0)
 		return false;
-	*t = (enum ini_table)(tb % INI_TABLE__COUNT);
 	n = ini_conf_row_count(c, *t);
 	if (n == 0)
 		return false;
@@ -124,6 +163,7 @@ pick_row(struct input *in, const struct ini_conf *c, enum ini_table *t,
 static void
 apply_edits(struct input *in, struct ini_conf *c)
 {
+	const struct ini_param *p;
 	char buf[64];
 	int op, b;
 
@@ -133,30 +173,23 @@ apply_edits(struct input *in, struct ini_conf *c)
 
 		switch (op % 4) {
 		case 0:
-			if ((b = next(in)) < 0 ||
-			    !value_text(in, ini_param_get(b % INI_P__SCALARS),
-					buf, sizeof(buf)))
+			if ((p = take_param(in, INI_TABLE_NONE)) == NULL ||
+			    !value_text(in, p, buf, sizeof(buf)))
 				return;
-			(void)ini_conf_set(c, b % INI_P__SCALARS, buf, NULL, 0);
+			(void)ini_conf_set(c, ini_param_id(p), buf, NULL, 0);
 			break;
-		case 1: {
-			const struct ini_param *p;
-
-			if (!pick_row(in, c, &t, &index) || (b = next(in)) < 0)
-				return;
-			p = ini_param_get(ini_table_column(
-				t, (size_t)b % ini_table_ncolumns(t)));
-			if (!value_text(in, p, buf, sizeof(buf)))
+		case 1:
+			if (!pick_row(in, c, &t, &index) ||
+			    (p = take_param(in, t)) == NULL ||
+			    !value_text(in, p, buf, sizeof(buf)))
 				return;
 			(void)ini_conf_row_set(c, ini_param_id(p), index, buf,
 					       NULL, 0);
 			break;
-		}
 		case 2:
-			if ((op = next(in)) < 0 || (b = next(in)) < 0)
+			if (!take_table(in, &t) || (b = next(in)) < 0)
 				return;
-			(void)ini_conf_row_create(
-				c, (enum ini_table)(op % INI_TABLE__COUNT), b);
+			(void)ini_conf_row_create(c, t, b);
 			break;
 		default:
 			if (pick_row(in, c, &t, &index))

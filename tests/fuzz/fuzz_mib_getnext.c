@@ -4,8 +4,10 @@
  * (agent/mib/mib.c, mib_tree.c) over the daemon context of agent_fixture.c.
  *
  * Input: a byte picking a start, then sub-identifiers until the input ends
- * (at most 64, so longer than MIB_MAX_OID): start 0 is an empty OID, 1 the
- * root, 2.. a real scalar or column below the root.  Each sub-identifier
+ * (at most 64, so longer than MIB_MAX_OID): start 0 is an empty OID, any
+ * other the root.  Objects are named by their OID (a seed never names a
+ * position in the MIB, which moves when an object is added; the
+ * dictionary holds the objects' OIDs).  Each sub-identifier
  * is a byte: below 0xf0 its value, 0xf0-0xf7 four more bytes (32 bits,
  * big-endian), 0xf8-0xff eight more bytes (64 bits, as Net-SNMP's `oid`
  * may carry it, sign-extended by AgentX).  The 64-bit sub-identifiers and
@@ -81,21 +83,12 @@ static void
 build(const uint8_t *p, const uint8_t *end, struct mib_oid *o,
       struct mib_oid *floor, int *exact)
 {
-	const struct mib_oid *objs;
-	size_t nobjs = fuzz_agent_objects(&objs), n = 0;
-	uint8_t start = *p++;
+	size_t n = 0;
 	uint64_t raw;
 
 	o->len = 0;
-	if (start == 1 || start >= 2) {
+	if (*p++ != 0)
 		agent_mib_root(o);
-		if (start >= 2) {
-			const struct mib_oid *x = &objs[(start - 2) % nobjs];
-
-			memcpy(o->v + o->len, x->v, x->len * sizeof(uint32_t));
-			o->len += x->len;
-		}
-	}
 	*exact = 1;
 	while (p < end && n++ < MAX_SUBIDS) {
 		raw = take_raw(&p, end);

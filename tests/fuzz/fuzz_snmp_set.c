@@ -6,10 +6,13 @@
  * then commit or undo), over the daemon context of agent_fixture.c.
  *
  * Input: one flag byte, then varbinds until the input ends (at most 16):
- *   name:  a byte picking one of the real scalars/columns (below the root),
- *          or, past them, a raw OID of 0-15 sub-identifiers; then a byte
- *          whose low 2 bits give 0-3 more sub-identifiers (an index), one
- *          byte each, or four (big-endian) when bit 2 is set;
+ *   name:  a shape byte, then a byte giving 0-15 sub-identifiers below
+ *          the root (one byte each, four big-endian when shape bit 3 is
+ *          set) and those; then the low 2 bits of the shape give 0-3 more
+ *          sub-identifiers (an index), one byte each, or four when bit 2
+ *          is set.  Objects are named by their OID, never by a position
+ *          in the MIB (which moves when an object is added); the
+ *          dictionary holds the objects' OIDs;
  *   type:  a byte, one of INTEGER, Unsigned32, Gauge32, TimeTicks,
  *          Counter32, OCTET STRING, OBJECT IDENTIFIER, IpAddress, NULL;
  *   value: a length byte, then that many bytes (a number is big-endian,
@@ -74,21 +77,15 @@ take_subid(struct input *in, int wide)
 static int
 take_name(struct input *in, struct mib_oid *o)
 {
-	const struct mib_oid *objs;
-	size_t nobjs = fuzz_agent_objects(&objs), i, n;
-	uint8_t sel, shape;
+	size_t i, n;
+	uint8_t len, shape;
 
-	if (take(in, &sel) < 0 || take(in, &shape) < 0)
+	if (take(in, &shape) < 0 || take(in, &len) < 0)
 		return -1;
 	agent_mib_root(o);
-	if (sel < nobjs) {
-		memcpy(o->v + o->len, objs[sel].v, objs[sel].len * 4);
-		o->len += objs[sel].len;
-	} else {
-		n = (size_t)(sel - nobjs) % 16;
-		for (i = 0; i < n; i++)
-			o->v[o->len++] = take_subid(in, shape & 0x08);
-	}
+	n = (size_t)len % 16;
+	for (i = 0; i < n; i++)
+		o->v[o->len++] = take_subid(in, shape & 0x08);
 	for (i = 0; i < (size_t)(shape & 3); i++)
 		o->v[o->len++] = take_subid(in, shape & 0x04);
 	return 0;

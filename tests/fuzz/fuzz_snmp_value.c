@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for SNMP SET value validation through the catalog.
- * Input: one byte picks the parameter (byte % INI_P__COUNT; byte /
- * INI_P__COUNT picks the size of the message buffer), the rest is the
- * value as an SNMP SET would carry it.  The value is checked, then set on
+ * Input: the parameter's INI name ("RegistrationTime",
+ * "Account_Password"), a NUL, a byte whose low 2 bits pick the size of
+ * the message buffer, then the value as an SNMP SET would carry it.
+ * Seeds name their parameter, so a catalog row inserted anywhere changes
+ * none of them (tests/fuzz/dict/snmp_value.dict lists the names).  The value is checked, then set on
  * a fresh configuration (a scalar, or a column of a new row); the check
  * and the setter must agree, and a consistent configuration must survive
  * export and import unchanged.  Any disagreement aborts.  Silent; frees
@@ -74,6 +76,28 @@ err_buffer(size_t errlen)
 	return err;
 }
 
+/* The named parameter and the buffer size; *rest, *restlen: the value. */
+static int
+take_param(const uint8_t *data, size_t size, const struct ini_param **p,
+	   size_t *errlen, const uint8_t **rest, size_t *restlen)
+{
+	const uint8_t *nul = memchr(data, '\0', size);
+	char name[64];
+	size_t n;
+
+	if (nul == NULL || (n = (size_t)(nul - data)) >= sizeof(name) ||
+	    n + 2 > size)
+		return -1;
+	memcpy(name, data, n);
+	name[n] = '\0';
+	if ((*p = ini_param_lookup(name)) == NULL)
+		return -1;
+	*errlen = errlens[nul[1] % 4];
+	*rest = nul + 2;
+	*restlen = size - n - 2;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -83,14 +107,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t errlen;
 	int rc_check, rc_set;
 
-	if (size < 1)
+	if (take_param(data, size, &p, &errlen, &data, &size) < 0 ||
+	    (text = malloc(size + 1)) == NULL)
 		return 0;
-	p = ini_param_get((enum ini_param_id)(data[0] % INI_P__COUNT));
-	errlen = errlens[(data[0] / INI_P__COUNT) % 4];
-	if (p == NULL || (text = malloc(size)) == NULL)
-		return 0;
-	memcpy(text, data + 1, size - 1);
-	text[size - 1] = '\0';
+	memcpy(text, data, size);
+	text[size] = '\0';
 	err = err_buffer(errlen);
 	rc_check = ini_param_check(p, text, err, err ? errlen : 0);
 	if (err != NULL && memchr(err, '\0', errlen) == NULL)

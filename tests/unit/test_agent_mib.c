@@ -131,6 +131,18 @@ START_TEST(test_get_scalars_and_columns)
 }
 END_TEST
 
+/* The Account columns the catalog puts in the MIB. */
+static size_t
+account_mib_columns(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ini_table_ncolumns(INI_TABLE_ACCOUNT); i++)
+		n += ini_param_mib_access(ini_param_get(ini_table_column(
+			     INI_TABLE_ACCOUNT, i))) != INI_MIB_NONE;
+	return n;
+}
+
 START_TEST(test_getnext_walks_everything_in_order)
 {
 	struct mib_oid o, next;
@@ -151,8 +163,9 @@ START_TEST(test_getnext_walks_everything_in_order)
 		o = next;
 		ck_assert_int_lt(++n, 10000);
 	}
-	ck_assert_uint_eq(accounts, 2 * 10); /* two rows, ten columns */
-	ck_assert_uint_eq(status, 3 * 23);   /* three bindings */
+	/* two rows, every MIB column of the catalog and the RowStatus */
+	ck_assert_uint_eq(accounts, 2 * (account_mib_columns() + 1));
+	ck_assert_uint_eq(status, 3 * 23); /* three bindings */
 	ck_assert_uint_gt(n, 100);
 	/* past the last object, and from an OID after the MIB */
 	o.len = 1;
@@ -284,15 +297,85 @@ edge_column(const struct mib_node *n, uint32_t col)
 	}
 }
 
+/* The node whose OID is sub[0..len), or NULL. */
+static const struct mib_node *
+tree_node(const uint32_t *sub, size_t len)
+{
+	const struct mib_node *nodes;
+	size_t i, nn;
+
+	nodes = agent_mib_tree(&nn);
+	for (i = 0; i < nn; i++)
+		if (nodes[i].sublen == len &&
+		    memcmp(nodes[i].sub, sub, len * sizeof(*sub)) == 0)
+			return &nodes[i];
+	return NULL;
+}
+
+/* The tree is sorted, no node is a prefix of another (GET's binary
+ * search relies on both), and every MIB row of the catalog is there with
+ * its own OID, its syntax and its parameter. */
+START_TEST(test_tree_from_catalog)
+{
+	const struct mib_node *nodes, *n;
+	const uint32_t *arc;
+	size_t i, j, nn, len, k;
+
+	nodes = agent_mib_tree(&nn);
+	ck_assert_ptr_eq(agent_mib_tree(&k), nodes); /* built once */
+	ck_assert_uint_eq(k, nn);
+	for (i = 1; i < nn; i++) {
+		const struct mib_node *a = &nodes[i - 1], *b = &nodes[i];
+
+		k = a->sublen < b->sublen ? a->sublen : b->sublen;
+		for (j = 0; j < k && a->sub[j] == b->sub[j]; j++)
+			;
+		ck_assert_msg(j < k && a->sub[j] < b->sub[j],
+			      "node %zu not after node %zu", i, i - 1);
+	}
+	for (i = 0; i < INI_P__COUNT; i++) {
+		const struct ini_param *p = ini_param_get(i);
+		int asn = ini_param_mib_syntax(p) == INI_MIB_SYNTAX_UNSIGNED32
+				  ? MIB_ASN_UNSIGNED
+			  : ini_param_mib_syntax(p) == INI_MIB_SYNTAX_STRING
+				  ? MIB_ASN_OCTET_STR
+				  : MIB_ASN_INTEGER;
+
+		if ((len = ini_param_mib_arc(p, &arc)) == 0)
+			continue;
+		if (ini_param_table(p) == INI_TABLE_NONE) {
+			n = tree_node(arc, len);
+			ck_assert_msg(n != NULL && n->kind == MIB_NODE_SCALAR,
+				      "%s", ini_param_name(p));
+			ck_assert_int_eq(n->scalar->param, (int)i);
+			ck_assert_int_eq(n->scalar->asn, asn);
+			continue;
+		}
+		n = tree_node(arc, len - 1);
+		ck_assert_msg(n != NULL && n->kind == MIB_NODE_TABLE, "%s",
+			      ini_param_name(p));
+		for (j = 0; j < n->table->ncols; j++)
+			if (n->table->cols[j].col == arc[len - 1])
+				break;
+		ck_assert_uint_lt(j, n->table->ncols);
+		ck_assert_int_eq(n->table->cols[j].param, (int)i);
+		ck_assert_int_eq(n->table->cols[j].asn, asn);
+		ck_assert_int_eq(n->table->itable, ini_param_table(p));
+	}
+}
+END_TEST
+
 START_TEST(test_getnext_edges_every_table_and_group)
 {
 	static const uint32_t huge[] = { 2147483648u, 4294967295u };
-	size_t i, j, k;
+	const struct mib_node *nodes;
+	size_t i, j, k, nn;
 
 	edge_collect();
 	ck_assert_uint_gt(edge_n, 100);
-	for (i = 0; i < agent_mib_nnodes; i++) {
-		const struct mib_node *n = &agent_mib_nodes[i];
+	nodes = agent_mib_tree(&nn);
+	for (i = 0; i < nn; i++) {
+		const struct mib_node *n = &nodes[i];
 
 		/* a huge arc at every level of the node's own OID */
 		for (k = 1; k <= n->sublen; k++)
@@ -1401,6 +1484,7 @@ mib_suite(void)
 	tcase_add_test(tc, test_getnext_edges_every_table_and_group);
 	tcase_add_test(tc, test_getnext_edges_exact);
 	tcase_add_test(tc, test_subid_and_clamp);
+	tcase_add_test(tc, test_tree_from_catalog);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("set");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ini/catalog.c: names, types, ranges, enumerations, defaults, impact.
+ * ini/catalog.c: names, types, ranges, enumerations, defaults, MIB objects.
  */
 #include "config.h"
 
@@ -169,14 +169,12 @@ START_TEST(test_ranges_defaults)
 }
 END_TEST
 
-START_TEST(test_impact_and_table)
+START_TEST(test_table)
 {
 	const struct ini_param *p = ini_param_get(INI_P_REGISTRATION_TIME);
 
-	ck_assert_int_eq(ini_param_impact(p), INI_IMPACT_REREGISTER);
 	ck_assert_int_eq(ini_param_table(p), INI_TABLE_NONE);
 	p = ini_param_get(INI_P_PROXYSET_PROXY_KEEP_ALIVE_TIME);
-	ck_assert_int_eq(ini_param_impact(p), INI_IMPACT_INSTANT);
 	ck_assert_int_eq(ini_param_table(p), INI_TABLE_PROXYSET);
 	ck_assert_int_eq(ini_param_table(ini_param_get(INI_P_ACCOUNT_REGISTER)),
 			 INI_TABLE_ACCOUNT);
@@ -209,6 +207,110 @@ START_TEST(test_tables)
 }
 END_TEST
 
+/* Every MIB row: a gw descriptor, a scalar's arc {1, 1, group, n} or a
+ * column's {table arc, 1, column}, no column on the RowStatus, labels for
+ * every member of an enumeration, the default among them. */
+static void
+check_mib_row(const struct ini_param *p)
+{
+	enum ini_table t = ini_param_table(p);
+	const uint32_t *arc, *tarc;
+	size_t i, len = ini_param_mib_arc(p, &arc);
+	size_t tlen = ini_table_mib_arc(t, NULL, &tarc);
+	int deflabel = 0;
+
+	ck_assert_msg(strncmp(ini_param_mib_name(p), "gw", 2) == 0, "%s",
+		      ini_param_name(p));
+	if (t == INI_TABLE_NONE) {
+		ck_assert_int_eq(ini_param_mib_access(p), INI_MIB_READ_WRITE);
+		ck_assert_uint_eq(len, 4);
+		ck_assert(arc[0] == 1 && arc[1] == 1 && arc[2] <= 3);
+	} else {
+		ck_assert_int_eq(ini_param_mib_access(p), INI_MIB_READ_CREATE);
+		ck_assert_uint_eq(len, tlen + 2);
+		ck_assert(memcmp(arc, tarc, tlen * sizeof(*arc)) == 0);
+		ck_assert_uint_eq(arc[tlen], 1);
+		ck_assert_uint_ge(arc[tlen + 1], 2); /* 1 is the index */
+		ck_assert_uint_ne(arc[tlen + 1], ini_table_mib_rowstatus(t));
+	}
+	for (i = 0; i < ini_param_enum_count(p); i++) {
+		ck_assert_msg(ini_param_enum_label(p, i) != NULL, "%s",
+			      ini_param_name(p));
+		deflabel |=
+			ini_param_enum_value(p, i) == ini_param_default_int(p);
+	}
+	ck_assert(ini_param_enum_count(p) == 0 || deflabel);
+}
+
+START_TEST(test_mib_rows)
+{
+	const uint32_t *a, *b;
+	size_t i, j, la, n = 0;
+
+	for (i = 0; i < INI_P__COUNT; i++) {
+		const struct ini_param *p = ini_param_get(i);
+
+		if (ini_param_mib_access(p) == INI_MIB_NONE) {
+			ck_assert_ptr_null(ini_param_mib_name(p));
+			ck_assert_uint_eq(ini_param_mib_arc(p, NULL), 0);
+			ck_assert_int_eq(ini_param_mib_syntax(p),
+					 INI_MIB_SYNTAX_NONE);
+			continue;
+		}
+		n++;
+		check_mib_row(p);
+		la = ini_param_mib_arc(p, &a);
+		for (j = 0; j < i; j++) /* no two objects share an OID */
+			if (ini_param_mib_arc(ini_param_get(j), &b) == la)
+				ck_assert_msg(memcmp(a, b, la * sizeof(*a)) !=
+						      0,
+					      "%s", ini_param_name(p));
+	}
+	ck_assert_uint_gt(n, 0);
+	ck_assert_ptr_null(ini_param_mib_name(NULL));
+	ck_assert_uint_eq(ini_table_mib_arc(INI_TABLE__COUNT, NULL, NULL), 0);
+	ck_assert_uint_eq(ini_table_mib_rowstatus(INI_TABLE_NONE), 0);
+}
+END_TEST
+
+START_TEST(test_mib_syntax)
+{
+	const struct ini_param *p = ini_param_get(INI_P_REGISTRATION_TIME);
+	const uint32_t *arc;
+	const char *name;
+
+	ck_assert_str_eq(ini_param_mib_name(p), "gwRegistrationTime");
+	ck_assert_int_eq(ini_param_mib_syntax(p), INI_MIB_SYNTAX_UNSIGNED32);
+	ck_assert_ptr_null(ini_param_mib_type(p));
+	ck_assert_uint_eq(ini_param_mib_arc(p, &arc), 4);
+	ck_assert(arc[0] == 1 && arc[1] == 1 && arc[2] == 2 && arc[3] == 5);
+	p = ini_param_get(INI_P_IPGROUP_PROXY_SET_ID);
+	ck_assert_int_eq(ini_param_mib_syntax(p), INI_MIB_SYNTAX_INTEGER32);
+	p = ini_param_get(INI_P_PASSWORD);
+	ck_assert_int_eq(ini_param_mib_syntax(p), INI_MIB_SYNTAX_STRING);
+	ck_assert_str_eq(ini_param_mib_type(p), "SnmpAdminString");
+	ck_assert_str_eq(ini_param_mib_type(ini_param_get(INI_P_PROXY_NAME)),
+			 "DisplayString");
+	p = ini_param_get(INI_P_IS_PROXY_USED);
+	ck_assert_int_eq(ini_param_mib_syntax(p), INI_MIB_SYNTAX_ENUM);
+	ck_assert_str_eq(ini_param_mib_type(p), "GwNoYes");
+	ck_assert_str_eq(ini_param_enum_label(p, 1), "yes");
+	ck_assert_ptr_null(ini_param_enum_label(p, 2));
+	p = ini_param_get(INI_P_ACCOUNT_APPLICATION_TYPE);
+	ck_assert_ptr_null(ini_param_mib_type(p)); /* INTEGER { ... } */
+	ck_assert_str_eq(ini_param_enum_label(p, 1), "sbc");
+	ck_assert_int_eq(ini_param_mib_access(p), INI_MIB_READ_CREATE);
+	p = ini_param_get(INI_P_PROXYSET_SRD);
+	ck_assert_int_eq(ini_param_mib_access(p), INI_MIB_NONE);
+	ck_assert_ptr_null(ini_param_enum_label(
+		ini_param_get(INI_P_IPGROUP_ROUTING_MODE), 0));
+	ck_assert_uint_eq(ini_table_mib_arc(INI_TABLE_ACCOUNT, &name, &arc), 3);
+	ck_assert_str_eq(name, "gwAccountTable");
+	ck_assert(arc[0] == 1 && arc[1] == 1 && arc[2] == 8);
+	ck_assert_uint_eq(ini_table_mib_rowstatus(INI_TABLE_ACCOUNT), 11);
+}
+END_TEST
+
 static Suite *
 catalog_suite(void)
 {
@@ -219,8 +321,10 @@ catalog_suite(void)
 	tcase_add_test(tc, test_lookup_case);
 	tcase_add_test(tc, test_enums_verbatim);
 	tcase_add_test(tc, test_ranges_defaults);
-	tcase_add_test(tc, test_impact_and_table);
+	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_tables);
+	tcase_add_test(tc, test_mib_rows);
+	tcase_add_test(tc, test_mib_syntax);
 	suite_add_tcase(s, tc);
 	return s;
 }
