@@ -600,6 +600,7 @@ agent_binding_drop(struct agent_binding *ab, int unregister)
 		return;
 	if (sipreg_binding_status(ab->b, &st) == 0)
 		agent_counters_add(&ab->base, &st.counters);
+	sipreg_binding_set_trace(ab->b, false); /* the row goes: no name */
 	sipreg_binding_remove(ab->b, unregister != 0);
 	ab->b = NULL;
 }
@@ -892,6 +893,14 @@ const struct sipreg_binding *
 agent_binding_engine(const struct agent_binding *ab)
 {
 	return ab->b;
+}
+
+int
+agent_binding_set_trace(struct agent_binding *ab, int on)
+{
+	if (ab == NULL)
+		return -EINVAL;
+	return ab->b != NULL ? sipreg_binding_set_trace(ab->b, on != 0) : 0;
 }
 
 int *

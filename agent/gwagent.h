@@ -297,6 +297,9 @@ int agent_binding_proxyset(const struct agent_binding *ab);
 const struct sipreg_binding *
 agent_binding_engine(const struct agent_binding *ab);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
+/** Trace the binding's SIP messages (gwagentctl trace) or not; nothing
+ * for an unusable binding.  @return 0 or -EINVAL. */
+int agent_binding_set_trace(struct agent_binding *ab, int on);
 /**
  * Whether the binding can register: 0 when its configuration is unusable
  * (state failed, the reason in its last error; register and refresh
