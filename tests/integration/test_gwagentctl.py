@@ -5,11 +5,14 @@ Kamailio on loopback (issue 16, items 3, 5, 6): status and JSON, actions
 seen in Kamailio's location table, reload/check/load, the on-demand SIP
 trace with its secrets masked and its end, the socket's mode, bad and
 oversize requests, idle and never-reading clients dropped."""
+import grp
 import json
 import os
+import pwd
 import re
 import socket
 import stat
+import subprocess
 import sys
 import time
 
@@ -20,7 +23,7 @@ from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentctl_path, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, free_port, wait_until  # noqa: E402
-from lab.tap import Suite, check, check_eq  # noqa: E402
+from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
          "carol": "carol-secret-4"}
@@ -316,6 +319,42 @@ def bad_requests_and_slow_clients():
         rc, _, err = w.gw.ctl("status")
         check_eq(rc, 69, "daemon not running: exit 69")
         check("not running" in err, "says so: %r" % err)
+
+
+@t.case
+def socket_made_before_the_drop_belongs_to_the_user():
+    """Started as root with [agent] user: the socket is made as root, then
+    given to the user and control_group; others get exit 77."""
+    if os.geteuid() != 0:
+        raise Skip("needs root")
+    if gwagentd_path() is None or gwagentctl_path() is None:
+        raise LabError("gwagentd or gwagentctl is not built")
+    uid, gid = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
+    with Lab() as lab:
+        gw = Gwagentd(lab, master="udp:127.0.0.1:%d" % free_port("udp"),
+                      gateway_ini="RegistrationTime = 60\n",
+                      settings={"agent": {"user": "nobody", "group": "nogroup",
+                                          "control_group": "nogroup",
+                                          "control_socket": os.path.join(
+                                              lab.dir, "run", "gw.sock")}})
+        gw.start()
+        st = os.stat(gw.ctl_socket)
+        check_eq((st.st_uid, st.st_gid), (uid, gid), "socket owner and group")
+        check_eq(oct(st.st_mode & 0o7777), oct(0o660), "socket mode")
+        d = os.stat(os.path.dirname(gw.ctl_socket))
+        check_eq((oct(d.st_mode & 0o7777), d.st_uid, d.st_gid), (oct(0o750), uid, gid),
+                 "the directory made for it")
+        rc, out, err = gw.ctl("status")
+        check_eq(rc, 0, "root reads it (%s)" % err)
+        check(re.search(r"\[main\] running as nobody", gw.output()) is not None,
+              "dropped to nobody")
+        p = subprocess.run(["setpriv", "--reuid=12345", "--regid=12345", "--clear-groups",
+                            gwagentctl_path(), "-s", gw.ctl_socket, "status"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        check_eq(p.returncode, 77, "a stranger: exit 77 (%s)" % p.stderr)
+        check(b"permission denied" in p.stderr, "says so: %r" % p.stderr)
+        gw.stop()
+        check_eq(gw.returncode, 0, "clean exit")
 
 
 if __name__ == "__main__":
