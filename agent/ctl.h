@@ -51,10 +51,10 @@ enum agent_ctl_cmd {
 	AGENT_CTL_HELP = 1,
 	AGENT_CTL_VERSION,
 	AGENT_CTL_STATUS,     /* [BINDING] */
-	AGENT_CTL_SHOW,	      /* alarms | proxies | control */
-	AGENT_CTL_REGISTER,   /* BINDING | all */
-	AGENT_CTL_UNREGISTER, /* BINDING | all */
-	AGENT_CTL_REFRESH,    /* BINDING | all */
+	AGENT_CTL_SHOW,	      /* alarms|proxies|control|config NAME */
+	AGENT_CTL_REGISTER,   /* BINDING | all | trunk-group N */
+	AGENT_CTL_UNREGISTER, /* BINDING | all | trunk-group N */
+	AGENT_CTL_REFRESH,    /* BINDING | all | trunk-group N */
 	AGENT_CTL_RELOAD,     /* SIGHUP's path */
 	AGENT_CTL_CHECK,      /* dry run of the gateway INI on disk */
 	AGENT_CTL_LOAD,	      /* FILE [--dry-run] */

@@ -130,10 +130,20 @@ def status_shows_registered_bindings():
             rc, out, err = w.ctl("--json", *cmd)
             check_eq(rc, 0, "--json %s" % " ".join(cmd))
             json.loads(out)
+        rc, out, _ = w.ctl("show", "config", "Account")
+        check_eq(rc, 0, "show config Account")
+        check('Account 0 = 1, -1, 1, "alice", "***", "", 1, "alice", 0;' in out,
+              "the Account table, password masked: %r" % out)
+        rc, out, _ = w.ctl("--json", "show", "config", "RegistrationTime")
+        check_eq(json.loads(out), {"parameter": "RegistrationTime", "value": 60},
+                 "a scalar in JSON")
+        rc, out, _ = w.ctl("show", "config", "Password")
+        check_eq(out, 'Password = "***"\n', "the gateway password masked")
         rc, out, _ = w.ctl("--json", "show", "alarms")
         check_eq(json.loads(out)["alarms"], [], "no alarm while all registered")
         everything = w.gw.output()
-        for cmd in (("status",), ("--json", "status")):
+        for cmd in (("status",), ("--json", "status"), ("show", "config", "Account"),
+                    ("--json", "show", "config", "Account")):
             everything += w.ctl(*cmd)[1]
         for pw in USERS.values():
             check(pw not in everything, "password %s never shown" % pw)
@@ -168,6 +178,17 @@ def unregister_and_register_seen_by_kamailio():
         rc, out, _ = w.ctl("register", "all")
         for u in ("gw", "alice", "bob"):
             w.wait_contact(u)
+        # trunk group 1 is what the lab's accounts serve, not the gateway
+        rc, out, err = w.ctl("unregister", "trunk-group", "1")
+        check_eq(rc, 0, "unregister trunk-group 1 (%s)" % err)
+        check("unregister: 2 bindings" in out, "two accounts: %r" % out)
+        for u in ("alice", "bob"):
+            w.wait_contact(u, present=False)
+        check(bool(w.k.contacts("gw")), "the gateway stays registered")
+        check_eq(w.ctl("register", "trunk-group", "1")[0], 0, "register trunk-group 1")
+        for u in ("alice", "bob"):
+            w.wait_contact(u)
+        check_eq(w.ctl("refresh", "trunk-group", "2")[0], 3, "no such trunk group")
         rc, _, err = w.ctl("register", "account-7")
         check_eq(rc, 3, "unknown binding: exit 3")
         check("no binding account-7" in err, "says which: %r" % err)

@@ -359,6 +359,54 @@ START_TEST(test_status)
 }
 END_TEST
 
+START_TEST(test_show_config)
+{
+	int fd = client();
+	char *a;
+
+	a = ask(fd, "show config Account\n");
+	ck_assert_ptr_nonnull(strstr(a,
+				     "ok\n[ Account ]\nFORMAT Account_Index = "
+				     "Account_ServedTrunkGroup, "));
+	ck_assert_ptr_nonnull(strstr(a, "\nAccount 3 = -1, 1, 1, \"alice\", "
+					"\"***\", \"\", 1, \"alice\", 0;\n"));
+	ck_assert_ptr_nonnull(strstr(a, "\n[ \\Account ]\n.\n"));
+	ck_assert_ptr_null(strstr(a, "alice-pw"));
+	a = ask(fd, "json show config Account\n");
+	ck_assert_ptr_nonnull(
+		strstr(a, "ok\n{\"table\":\"Account\",\"rows\":"
+			  "[{\"index\":3,\"Account_ServedTrunkGroup\""
+			  ":-1,"));
+	ck_assert_ptr_nonnull(strstr(a, "\"Account_Password\":\"***\""));
+	ck_assert_ptr_null(strstr(a, "bob-pw"));
+	ck_assert_str_eq(ask(fd, "show config password\n"),
+			 "ok\nPassword = \"***\"\n.\n");
+	ck_assert_str_eq(ask(fd, "show config UserName\n"),
+			 "ok\nUserName = \"gw\"\n.\n");
+	ck_assert_str_eq(ask(fd, "json show config IsRegisterNeeded\n"),
+			 "ok\n{\"parameter\":\"IsRegisterNeeded\",\"value\":1}"
+			 "\n.\n");
+	ck_assert_str_eq(ask(fd, "show config Account_Password\n"),
+			 "error 2 Account_Password is a column: show config "
+			 "Account\n.\n");
+	ck_assert_str_eq(ask(fd, "show config Nope\n"),
+			 "error 3 no parameter or table Nope\n.\n");
+	ck_assert_str_eq(ask(fd, "show config\n"),
+			 "error 2 show config PARAMETER|TABLE\n.\n");
+	ck_assert_str_eq(
+		ask(fd, "show alarms x\n"),
+		"error 2 show alarms|proxies|control|config NAME\n.\n");
+	/* the fixture's accounts serve IP group 1, no trunk group */
+	ck_assert_str_eq(ask(fd, "register trunk-group 1\n"),
+			 "error 3 no binding serves trunk group 1\n.\n");
+	ck_assert_str_eq(ask(fd, "register trunk-group x\n"),
+			 "error 2 register trunk-group N\n.\n");
+	ck_assert_str_eq(ask(fd, "register account-3 x\n"),
+			 "error 2 register BINDING|all|trunk-group N\n.\n");
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_actions)
 {
 	int fd = client();
@@ -514,6 +562,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_second_server_refused);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_actions);
+	tcase_add_test(tc, test_show_config);
 	tcase_add_test(tc, test_trace);
 	tcase_add_test(tc, test_garbage_and_oversize);
 	tcase_add_test(tc, test_idle_dropped);
