@@ -7,6 +7,7 @@ trace with its secrets masked and its end, the socket's mode, bad and
 oversize requests, idle and never-reading clients dropped."""
 import grp
 import json
+import signal
 import os
 import pwd
 import re
@@ -22,7 +23,7 @@ from lab import Lab  # noqa: E402
 from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentctl_path, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
-from lab.proc import LabError, free_port, wait_until  # noqa: E402
+from lab.proc import LabError, free_port, wait_until, which_or_none  # noqa: E402
 from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
@@ -376,6 +377,72 @@ def socket_made_before_the_drop_belongs_to_the_user():
         check(b"permission denied" in p.stderr, "says so: %r" % p.stderr)
         gw.stop()
         check_eq(gw.returncode, 0, "clean exit")
+
+
+# In a mount namespace of its own: /dev a tmpfs holding the few devices
+# gwagentd opens and /dev/log, a link to the test's datagram socket.
+DEVLOG_SH = ('mount --bind /dev "$0" && mount -t tmpfs tmpfs /dev && '
+             'for n in null zero random urandom; do touch /dev/$n && '
+             'mount --bind "$0/$n" /dev/$n || exit 1; done && '
+             'ln -s "$1" /dev/log && shift && exec "$@"')
+
+
+def gone(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(") ")[-1].startswith("Z")
+    except FileNotFoundError:
+        return True
+
+
+@t.case
+def syslog_with_the_facility_when_not_in_the_foreground():
+    if os.geteuid() != 0 or which_or_none("unshare") is None:
+        raise Skip("needs root and unshare (a mount namespace with /dev/log)")
+    if gwagentd_path() is None or gwagentctl_path() is None:
+        raise LabError("gwagentd or gwagentctl is not built")
+    with Lab() as lab:
+        log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        log.bind(lab.path("devlog"))
+        log.settimeout(0.5)
+        lab.closers.append(log.close)
+        gw = Gwagentd(lab, master="udp:127.0.0.1:%d" % free_port("udp"),
+                      gateway_ini="RegistrationTime = 60\n",
+                      settings={"agent": {"log_facility": "local5",
+                                          "log_level": "info"}})
+        argv = [a for a in gw.argv() if a not in ("-f", "-d")]
+        p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                            DEVLOG_SH, lab.subdir("olddev"), lab.path("devlog")] + argv,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=15,
+                           check=False)
+        check_eq(p.returncode, 0, "the parent exits once detached (%r)" % p.stderr)
+        msgs, pid = [], None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and \
+                not any("[main] gwagentd " in m and " started" in m for m in msgs):
+            try:
+                msgs.append(log.recv(4096).decode(errors="replace"))
+            except socket.timeout:
+                continue
+        check(any("[main] gwagentd " in m and " started" in m for m in msgs),
+              "the start went to syslog: %r" % msgs[-3:])
+        m = re.search(r"gwagentd\[(\d+)\]: ", msgs[0])
+        check(m is not None, "LOG_PID: %r" % msgs[0])
+        pid = int(m.group(1))
+
+        def stop():
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        lab.closers.append(stop)
+        for msg in msgs:
+            pri = re.match(r"<(\d+)>", msg)
+            check(pri is not None and int(pri.group(1)) >> 3 == 21,
+                  "facility local5: %r" % msg)
+        check(b"started" not in p.stderr, "nothing on stderr once detached")
+        check_eq(gw.ctl("version")[0], 0, "the detached daemon serves gwagentctl")
+        os.kill(pid, signal.SIGTERM)
+        wait_until(lambda: gone(pid), 15, "gwagentd %d to stop" % pid)
+        check(not os.path.exists(gw.ctl_socket), "its socket removed")
 
 
 if __name__ == "__main__":
