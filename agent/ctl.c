@@ -38,6 +38,7 @@ struct agent_ctl_client {
 	size_t outoff;
 	uint64_t last_ms; /* last byte read or written */
 	int closing;	  /* close once the output is written */
+	int eof;	  /* it sent all it will: answer, then close */
 };
 
 static void agent_ctl_client_io(int fd, short revents, void *arg);
@@ -84,8 +85,8 @@ agent_ctl_client_drop(struct agent_ctl_client *cl, const char *why)
 	agent_ctl_client_close(cl);
 }
 
-/* Write what the socket takes; watch for POLLOUT while some is left.
- * @return 0, or -1 when the client was closed. */
+/* Write what the socket takes.  @return 0, or -1 when the client was
+ * closed (write error, or done with a refused request). */
 static int
 agent_ctl_client_flush(struct agent_ctl_client *cl)
 {
@@ -97,7 +98,7 @@ agent_ctl_client_flush(struct agent_ctl_client *cl)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
+			return 0;
 		if (n <= 0) {
 			log_debug("ctl", "client uid %ld: write: %s", cl->uid,
 				  strerror(errno));
@@ -107,44 +108,25 @@ agent_ctl_client_flush(struct agent_ctl_client *cl)
 		cl->outoff += (size_t)n;
 		cl->last_ms = agent_ctl_now(cl->c);
 	}
-	if (cl->outoff == cl->out.len) {
-		cl->out.len = cl->outoff = 0;
-		if (cl->closing) {
-			agent_ctl_client_close(cl);
-			return -1;
-		}
+	cl->out.len = cl->outoff = 0;
+	if (cl->closing) {
+		agent_ctl_client_close(cl);
+		return -1;
 	}
-	agent_event_fd_mod(cl->c->g->ev, cl->fd,
-			   cl->out.len > 0 ? POLLOUT
-			   : cl->closing   ? 0
-					   : POLLIN);
 	return 0;
 }
 
-/* Answer every complete line in the input.  @return 0 or -1 (closed). */
+/* Answer the next complete request line, if any.  @return 1 when one
+ * was answered, else 0. */
 static int
-agent_ctl_client_lines(struct agent_ctl_client *cl)
+agent_ctl_client_answer(struct agent_ctl_client *cl)
 {
-	char *nl;
+	char *nl = memchr(cl->in, '\n', cl->inlen);
 	size_t used;
-	int rc;
 
-	while (!cl->closing && (nl = memchr(cl->in, '\n', cl->inlen)) != NULL) {
-		used = (size_t)(nl - cl->in) + 1;
-		if (nl > cl->in && nl[-1] == '\r')
-			nl--;
-		rc = agent_ctl_execute(cl->c, cl->in, (size_t)(nl - cl->in),
-				       cl->uid, &cl->out);
-		memmove(cl->in, cl->in + used, cl->inlen - used);
-		cl->inlen -= used;
-		if (rc == -ENOBUFS ||
-		    cl->out.len - cl->outoff > AGENT_CTL_OUTPUT_MAX / 2) {
-			cl->c->st.slow++;
-			agent_ctl_client_drop(cl, "answers not read");
-			return -1;
-		}
-	}
-	if (!cl->closing && cl->inlen == sizeof(cl->in)) {
+	if (nl == NULL) {
+		if (cl->inlen < sizeof(cl->in))
+			return 0;
 		cl->c->st.bad++;
 		log_warnx("ctl", "client uid %ld: request longer than %u bytes",
 			  cl->uid, (unsigned)AGENT_CTL_LINE_MAX - 1);
@@ -152,8 +134,39 @@ agent_ctl_client_lines(struct agent_ctl_client *cl)
 				NULL, 0);
 		cl->closing = 1;
 		cl->inlen = 0;
+		return 1;
 	}
-	return 0;
+	used = (size_t)(nl - cl->in) + 1;
+	if (nl > cl->in && nl[-1] == '\r')
+		nl--;
+	agent_ctl_execute(cl->c, cl->in, (size_t)(nl - cl->in), cl->uid,
+			  &cl->out);
+	memmove(cl->in, cl->in + used, cl->inlen - used);
+	cl->inlen -= used;
+	return 1;
+}
+
+/*
+ * One answer at a time: answer a request only once the previous answer
+ * is written.  A client that sends and does not read therefore stops
+ * being read (its requests wait in the socket) and is dropped after the
+ * idle time; nothing piles up here.
+ */
+static void
+agent_ctl_client_pump(struct agent_ctl_client *cl)
+{
+	for (;;) {
+		if (agent_ctl_client_flush(cl) < 0)
+			return;
+		if (cl->out.len > 0 || !agent_ctl_client_answer(cl))
+			break;
+	}
+	if (cl->out.len == 0 && cl->eof) {
+		agent_ctl_client_close(cl);
+		return;
+	}
+	agent_event_fd_mod(cl->c->g->ev, cl->fd,
+			   cl->out.len > 0 ? POLLOUT : POLLIN);
 }
 
 static void
@@ -161,32 +174,21 @@ agent_ctl_client_read(struct agent_ctl_client *cl)
 {
 	ssize_t n;
 
-	if (cl->closing) { /* the rest of a refused request: discard */
-		char junk[512];
-
-		n = recv(cl->fd, junk, sizeof(junk), MSG_DONTWAIT);
-	} else {
-		n = recv(cl->fd, cl->in + cl->inlen, sizeof(cl->in) - cl->inlen,
-			 MSG_DONTWAIT);
-	}
+	n = recv(cl->fd, cl->in + cl->inlen, sizeof(cl->in) - cl->inlen,
+		 MSG_DONTWAIT);
 	if (n < 0 &&
 	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
-	if (n <= 0) { /* the client is gone or done sending */
-		if (cl->out.len > cl->outoff && n == 0) {
-			cl->closing = 1;
-			agent_ctl_client_flush(cl);
-		} else {
-			agent_ctl_client_close(cl);
-		}
+	if (n < 0) {
+		agent_ctl_client_close(cl);
 		return;
 	}
-	cl->last_ms = agent_ctl_now(cl->c);
-	if (cl->closing)
-		return;
+	if (n == 0) /* done sending (or gone): answer what is complete */
+		cl->eof = 1;
+	else
+		cl->last_ms = agent_ctl_now(cl->c);
 	cl->inlen += (size_t)n;
-	if (agent_ctl_client_lines(cl) == 0)
-		agent_ctl_client_flush(cl);
+	agent_ctl_client_pump(cl);
 }
 
 static void
@@ -195,8 +197,13 @@ agent_ctl_client_io(int fd, short revents, void *arg)
 	struct agent_ctl_client *cl = arg;
 
 	(void)fd;
-	if ((revents & POLLOUT) && agent_ctl_client_flush(cl) < 0)
+	if (cl->out.len > 0) { /* waiting for room: POLLOUT, or HUP/ERR */
+		if (revents & (POLLHUP | POLLERR) && !(revents & POLLOUT))
+			agent_ctl_client_close(cl);
+		else
+			agent_ctl_client_pump(cl);
 		return;
+	}
 	if (revents & (POLLIN | POLLHUP | POLLERR))
 		agent_ctl_client_read(cl);
 }

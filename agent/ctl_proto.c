@@ -189,6 +189,8 @@ agent_ctl_secret_param(const char *line, size_t at, int auth)
 	static const char *const names[] = { "password", "response", "cnonce" };
 	size_t i, n;
 
+	while (at > 0 && (line[at - 1] == ' ' || line[at - 1] == '\t'))
+		at--; /* "name = value" (RFC 3261 SWS around EQUAL) */
 	for (i = 0; i < (auth ? 3u : 1u); i++) {
 		n = strlen(names[i]);
 		if (at >= n && strncasecmp(line + at - n, names[i], n) == 0 &&
@@ -198,6 +200,15 @@ agent_ctl_secret_param(const char *line, size_t at, int auth)
 			return 1;
 	}
 	return 0;
+}
+
+/* Where the value after the '=' at line[i - 1] starts (blanks skipped). */
+static size_t
+agent_ctl_value_start(const char *line, size_t len, size_t i)
+{
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i;
 }
 
 /* The end of a parameter value starting at line[i]. */
@@ -260,9 +271,11 @@ agent_ctl_mask_line(const char *line, size_t len, char *out, size_t outlen)
 	auth = agent_ctl_is_auth(line, len);
 	while (i < len) {
 		if (line[i] == '=' && agent_ctl_secret_param(line, i, auth)) {
-			end = agent_ctl_value_end(line, len, i + 1);
+			size_t v = agent_ctl_value_start(line, len, i + 1);
+
+			end = agent_ctl_value_end(line, len, v);
 			agent_ctl_put(out, outlen, &o, "=", 1);
-			if (i + 1 < len && line[i + 1] == '"')
+			if (v < len && line[v] == '"')
 				agent_ctl_put(out, outlen, &o, "\"***\"", 5);
 			else
 				agent_ctl_put(out, outlen, &o, "***", 3);

@@ -156,6 +156,11 @@ START_TEST(test_mask)
 	ck_assert_str_eq(mask("Contact: <sip:bob@10.0.0.1:5060>"),
 			 "Contact: <sip:bob@10.0.0.1:5060>");
 	ck_assert_str_eq(mask("a\tb\033c"), "a?b?c");
+	/* blanks around '=' (RFC 3261 SWS) hide nothing */
+	ck_assert_str_eq(mask("Authorization: Digest response = \"abc\", "
+			      "cnonce= def, nc=1"),
+			 "Authorization: Digest response =\"***\", cnonce=***, "
+			 "nc=1");
 	ck_assert_int_eq(agent_ctl_mask_line("abcdef", 6, (char[4]){ 0 }, 4),
 			 3);
 }
@@ -476,6 +481,31 @@ START_TEST(test_garbage_and_oversize)
 }
 END_TEST
 
+START_TEST(test_half_close_answered)
+{
+	int fd = client(), i;
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n = 1;
+
+	/* two requests and a partial one, then no more: two answers, EOF */
+	ck_assert_int_eq(send(fd, "version\nhelp\nstat", 18, 0), 18);
+	ck_assert_int_eq(shutdown(fd, SHUT_WR), 0);
+	for (i = 0; i < 200 && n != 0; i++) {
+		agent_event_run_once(g.ev, 10);
+		n = recv(fd, buf + len, sizeof(buf) - 1 - len, MSG_DONTWAIT);
+		if (n > 0)
+			len += (size_t)n;
+	}
+	ck_assert_int_eq(n, 0);
+	buf[len] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "ok\ngwagentd " PACKAGE_VERSION
+					  "\n.\nok\n[json] status"));
+	ck_assert_str_eq(buf + len - 3, "\n.\n");
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_idle_dropped)
 {
 	int fd = client(), i;
@@ -565,6 +595,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_show_config);
 	tcase_add_test(tc, test_trace);
 	tcase_add_test(tc, test_garbage_and_oversize);
+	tcase_add_test(tc, test_half_close_answered);
 	tcase_add_test(tc, test_idle_dropped);
 	tcase_add_test(tc, test_too_many_clients);
 	tcase_add_test(tc, test_slow_reader_dropped);
