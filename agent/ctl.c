@@ -2,10 +2,10 @@
 /*
  * The control socket server: one listening unix socket and at most
  * AGENT_CTL_CLIENTS_MAX clients on the daemon's loop, all non-blocking.
- * A client sends request lines and reads framed answers; one that sends
- * a line longer than AGENT_CTL_LINE_MAX gets an error and is closed, one
- * that lets AGENT_CTL_OUTPUT_MAX of answers pile up unread is dropped,
- * one silent for timeout_s is dropped.  The on-demand SIP trace lives
+ * A client sends request lines and reads framed answers, one at a time;
+ * one that sends a line longer than AGENT_CTL_LINE_MAX gets an error and
+ * is closed, one that does not read its answer or stays silent for
+ * timeout_s is dropped.  An answer is at most AGENT_CTL_OUTPUT_MAX.  The on-demand SIP trace lives
  * here too: the engine hands every message of a traced binding to
  * agent_ctl_trace_msg(), which masks and logs it line by line.
  */
@@ -109,6 +109,8 @@ agent_ctl_client_flush(struct agent_ctl_client *cl)
 		cl->last_ms = agent_ctl_now(cl->c);
 	}
 	cl->out.len = cl->outoff = 0;
+	if (cl->out.cap > 65536) /* a big answer: give its memory back */
+		agent_ctl_buf_free(&cl->out);
 	if (cl->closing) {
 		agent_ctl_client_close(cl);
 		return -1;

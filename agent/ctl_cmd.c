@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * gwagentctl's commands on the daemon side: formatting (text tables and
- * JSON) and each command
- * through the functions the MIB uses: agent_bindings_*, agent_binding_*
- * (status, actions), agent_alarms_* (alarms), agent_config_* and
- * gwagent_load_text() (check, load), the reload handler (SIGHUP's path).
+ * JSON) and each command through the functions the MIB uses:
+ * agent_bindings_*, agent_binding_* (status, actions), agent_alarms_*
+ * (alarms), agent_config_* and gwagent_load_text() (check, load), the
+ * reload handler (SIGHUP's path).
  * Nothing here prints a password, a digest response or a nonce.
  */
 #include "config.h"
@@ -133,7 +133,7 @@ agent_ctl_json_binding(struct agent_ctl *c, struct agent_ctl_buf *b,
 
 /* Column widths of the status table. */
 struct agent_ctl_widths {
-	int name, aor, state, addr, last;
+	int name, aor, state, addr;
 };
 
 static void
@@ -175,9 +175,9 @@ agent_ctl_status_all(struct agent_ctl *c, const struct agent_ctl_req *req,
 		     struct agent_ctl_ans *a)
 {
 	struct agent_bindings *bs = c->g->bindings;
-	struct agent_ctl_widths w = { 7, 3, 5, 7, 4 };
+	struct agent_ctl_widths w = { 7, 3, 5, 7 };
 	struct sipreg_status st;
-	size_t i, n = agent_bindings_count(bs);
+	size_t i, shown = 0, n = agent_bindings_count(bs);
 
 	if (req->json)
 		agent_ctl_buf_printf(&a->data, "{\"bindings\":[");
@@ -197,7 +197,7 @@ agent_ctl_status_all(struct agent_ctl *c, const struct agent_ctl_req *req,
 		if (agent_binding_status(ab, &st) < 0)
 			continue;
 		if (req->json) {
-			if (i > 0)
+			if (shown++ > 0)
 				agent_ctl_buf_printf(&a->data, ",");
 			agent_ctl_json_binding(c, &a->data, ab, &st);
 		} else {
@@ -851,6 +851,7 @@ agent_ctl_execute(struct agent_ctl *c, const char *line, size_t len, long uid,
 {
 	struct agent_ctl_req req;
 	struct agent_ctl_ans a;
+	size_t start;
 	int code, rc;
 
 	if (c == NULL || line == NULL || out == NULL)
@@ -869,8 +870,15 @@ agent_ctl_execute(struct agent_ctl *c, const char *line, size_t len, long uid,
 		snprintf(a.msg, sizeof(a.msg), "answer too large");
 		a.data.len = 0;
 	}
+	start = out->len;
 	rc = agent_ctl_frame(out, code, a.msg[0] ? a.msg : NULL, a.data.p,
 			     a.data.len);
 	agent_ctl_buf_free(&a.data);
+	if (rc < 0) { /* never half an answer */
+		out->len = start;
+		out->full = 0;
+		code = AGENT_CTL_EFAIL;
+		rc = agent_ctl_frame(out, code, "answer too large", NULL, 0);
+	}
 	return rc < 0 ? -ENOBUFS : code;
 }
