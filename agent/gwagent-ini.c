@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/gwagent.h"
+#include "agent/core/gwagent.h"
 #include "ini/ini.h"
 
 #ifndef PACKAGE_VERSION

@@ -2,7 +2,7 @@
 /*
  * gwagentctl: the operator's client of gwagentd's control socket, as
  * lldpcli is to lldpd.  One request line out, one framed answer in
- * (agent/ctl.h); the answer's code is the exit status.  See gwagentctl(8).
+ * (agent/core/ctl.h); the answer's code is the exit status.  See gwagentctl(8).
  */
 #include "config.h"
 
@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/ctl.h"
-#include "agent/settings.h"
+#include "agent/core/ctl.h"
+#include "agent/core/settings.h"
 
 #define GWAGENTCTL_TIMEOUT_S 30
 

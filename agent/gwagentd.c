@@ -24,22 +24,28 @@
 
 #include <openssl/crypto.h>
 
-#include "agent/agent_snmp.h"
-#include "agent/ctl.h"
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/notify.h"
-#include "agent/priv.h"
-#include "agent/settings.h"
+#include "agent/snmp/agent_snmp.h"
+#include "agent/core/ctl.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/core/notify.h"
+#include "agent/core/priv.h"
+#include "agent/core/settings.h"
+#include "agent/mib/mib.h"
 
 /* For the C callbacks that cannot carry an argument (signals, Net-SNMP). */
 struct gwagent *gwagent_ctx;
 
-static struct agent_settings gwagentd_settings;
 static struct agent_priv gwagentd_priv;
 static struct agent_ctl *gwagentd_ctl;
+#ifdef USE_SNMP
+static struct agent_snmp *gwagentd_snmp; /* the glue: not the core's */
+static struct agent_mib_notifier gwagentd_notifier = {
+	.send = agent_snmp_notify_send,
+};
+#endif
 
 static void
 gwagentd_usage(FILE *f)
@@ -240,7 +246,7 @@ gwagentd_signals(struct gwagent *g)
 static void
 gwagentd_settings_load(struct gwagent *g)
 {
-	struct agent_settings *s = &gwagentd_settings;
+	struct agent_settings *s = &g->settings;
 	const char *path = g->opts.settings_file;
 	char err[512];
 	int rc;
@@ -270,9 +276,9 @@ gwagentd_settings_load(struct gwagent *g)
 
 /* The netrc must be the running user's: checked after any drop. */
 static void
-gwagentd_netrc_check(void)
+gwagentd_netrc_check(const struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	char err[512];
 
 	if (s->fetch_netrc != NULL &&
@@ -284,7 +290,7 @@ gwagentd_netrc_check(void)
 static void
 gwagentd_start_fetch(struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	struct agent_fetch_allow *a = NULL;
 
 	if (s->fetch_allow != NULL &&
@@ -380,7 +386,7 @@ gwagentd_snmp_sink(const struct agent_settings *s, char lines[][512],
 static int
 gwagentd_start_snmp(struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	struct agent_snmp_conf sc = { 0 };
 	char lines[GWAGENTD_SNMP_LINES][512];
 	const char *cl[GWAGENTD_SNMP_LINES + 1] = { NULL };
@@ -420,7 +426,7 @@ gwagentd_start_snmp(struct gwagent *g)
 		sc.agentx_listen = s->agentx_listen;
 		sc.bad_community_log_s = s->bad_community_log_interval;
 	}
-	rc = agent_snmp_create(&g->snmp, g->ev, &sc);
+	rc = agent_snmp_create(&gwagentd_snmp, g->ev, &sc);
 	OPENSSL_cleanse(lines, sizeof(lines));
 	if (rc < 0)
 		log_warnx("snmp", "cannot start SNMP: %s", strerror(-rc));
@@ -436,13 +442,13 @@ gwagentd_start_snmp(struct gwagent *g)
 }
 #endif
 
-/* ---- running unprivileged (agent/priv.h) ------------------------------ */
+/* ---- running unprivileged (agent/core/priv.h) ------------------------------ */
 
 /* Whether and to whom root is dropped: refuses a root start without one. */
 static void
-gwagentd_priv_plan(void)
+gwagentd_priv_plan(const struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	uid_t euid = geteuid() == 0 || getuid() == 0 ? 0 : geteuid();
 	char err[512];
 
@@ -460,7 +466,7 @@ gwagentd_priv_plan(void)
 static void
 gwagentd_priv_dirs(struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	char err[512];
 
 	if (g->opts.master && s->persist_dir != NULL &&
@@ -474,7 +480,7 @@ gwagentd_priv_dirs(struct gwagent *g)
 static void
 gwagentd_priv_drop(struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	const char *path = agent_config_path(g->config);
 	char err[512], dir[4096];
 
@@ -509,9 +515,9 @@ gwagentd_priv_drop(struct gwagent *g)
 /* The group of the control socket: [agent] control_group, else
  * "gwagent" when it exists, else the daemon's (-1: keep). */
 static long
-gwagentd_ctl_gid(void)
+gwagentd_ctl_gid(const struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	const char *name = s->control_group != NULL
 				   ? s->control_group
 				   : AGENT_SETTINGS_CONTROL_GROUP;
@@ -529,14 +535,14 @@ gwagentd_ctl_gid(void)
 static void
 gwagentd_start_ctl(struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	struct agent_ctl_conf cc = { 0 };
 	char err[512], dir[4096];
 	int rc;
 
 	cc.path = s->control_socket;
 	cc.uid = gwagentd_priv.drop ? (long)gwagentd_priv.uid : -1;
-	cc.gid = gwagentd_ctl_gid();
+	cc.gid = gwagentd_ctl_gid(g);
 	cc.timeout_s = s->control_timeout;
 	cc.ini_dir = s->ini_dir;
 	cc.reloadh = gwagentd_ctl_reload;
@@ -554,7 +560,7 @@ gwagentd_start_ctl(struct gwagent *g)
 static void
 gwagentd_start(struct gwagent *g)
 {
-	const struct agent_settings *s = &gwagentd_settings;
+	const struct agent_settings *s = &g->settings;
 	struct agent_sip_conf sc = { 0 };
 	char chost[AGENT_SETTINGS_CONTACT_HOST_LEN];
 	int rc;
@@ -582,11 +588,11 @@ gwagentd_start(struct gwagent *g)
 			 chost, (unsigned)sc.contact_port);
 	else if (sc.nat_contact_rewrite)
 		log_info("sip", "Contact learned from received/rport of 2xx");
-	if (gwagentd_signals(g) < 0)
-		fatal("main", "cannot set up signals");
 	if ((rc = gwagent_init(g, &sc)) < 0)
 		fatalx("main", "cannot start the SIP engine on %s:%u: %s",
 		       s->bind_address, s->udp_port, strerror(-rc));
+	if (gwagentd_signals(g) < 0)
+		fatal("main", "cannot set up signals");
 	gwagentd_start_fetch(g);
 	if (gwagentd_load_gateway(g) < 0)
 		fatalx("config", "the gateway configuration has errors");
@@ -597,14 +603,13 @@ gwagentd_start(struct gwagent *g)
 	/* Root opened the sockets and read the operator's files; SNMP
 	 * requests, SIP traffic and uploads all come later, unprivileged. */
 	gwagentd_priv_drop(g);
-	gwagentd_netrc_check();
+	gwagentd_netrc_check(g);
 #ifdef USE_SNMP
-	if (agent_alarms_create(&g->alarms, g, agent_snmp_notify_send, NULL) <
-	    0)
-#else
-	if (agent_alarms_create(&g->alarms, g, NULL, NULL) < 0)
+	/* The core raises alarms; the MIB gives them varbinds, Net-SNMP
+	 * sends them. */
+	agent_alarms_set_notify(g->alarms, agent_mib_notice,
+				&gwagentd_notifier);
 #endif
-		fatalx("main", "out of memory");
 	agent_bindings_sync(g->bindings, agent_config_conf(g->config), 1);
 	agent_notify_started(g);
 }
@@ -627,8 +632,8 @@ gwagentd_unregister_all(struct gwagent *g)
 
 	/* No alarm follows the shutdown's state changes. */
 	g->stopping = 1;
-	sipreg_engine_shutdown(
-		e, gwagentd_settings.unregister_deadline_max * 1000, &ms, &n);
+	sipreg_engine_shutdown(e, g->settings.unregister_deadline_max * 1000,
+			       &ms, &n);
 	if (n > 0)
 		log_info("sip", "unregistering %zu bindings, at most %u ms", n,
 			 ms);
@@ -657,19 +662,17 @@ gwagentd_teardown(struct gwagent *g)
 {
 	agent_ctl_destroy(gwagentd_ctl);
 	gwagentd_ctl = NULL;
-	agent_alarms_destroy(g->alarms);
-	g->alarms = NULL;
+	agent_alarms_set_notify(g->alarms, NULL, NULL);
 #ifdef USE_SNMP
-	agent_snmp_destroy(g->snmp);
+	agent_snmp_destroy(gwagentd_snmp);
+	gwagentd_snmp = NULL;
 #endif
-	gwagent_fini(g);
 	if (g->sigpipe[0] > 0) {
 		agent_event_fd_del(g->ev, g->sigpipe[0]);
 		close(g->sigpipe[0]);
 		close(g->sigpipe[1]);
 	}
-	agent_event_destroy(g->ev);
-	agent_settings_free(&gwagentd_settings);
+	gwagent_fini(g);
 	gwagent_ctx = NULL;
 }
 
@@ -701,17 +704,16 @@ gwagentd_main(int argc, char *argv[])
 	}
 	log_init(g.opts.debug + 1, 0, "gwagentd");
 	gwagentd_settings_load(&g);
-	gwagentd_priv_plan();
-	if (agent_event_create(&g.ev) < 0 ||
-	    agent_config_create(&g.config, g.opts.gateway_ini) < 0)
-		fatalx("main", "out of memory");
+	gwagentd_priv_plan(&g);
 	if (g.opts.check_only) {
+		/* no context: only the files are read */
+		if (agent_config_create(&g.config, g.opts.gateway_ini) < 0)
+			fatalx("main", "out of memory");
 		if (!gwagentd_priv.drop)
-			gwagentd_netrc_check();
+			gwagentd_netrc_check(&g);
 		rc = gwagentd_check(&g);
 		agent_config_destroy(g.config);
-		agent_event_destroy(g.ev);
-		agent_settings_free(&gwagentd_settings);
+		agent_settings_free(&g.settings);
 		return rc;
 	}
 	if (!g.opts.foreground && daemon(0, 0) < 0)

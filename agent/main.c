@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
-#include "agent/gwagent.h"
+#include "agent/core/gwagent.h"
 
 int
 main(int argc, char *argv[])

@@ -179,7 +179,7 @@ set_has_addr(const struct cctx *cx, long set)
 }
 
 /* The gateway binding registers through proxy set 0 when it has no
- * RegistrarIP and IsProxyUsed=1 (agent/bindings.c agent_spec_gateway). */
+ * RegistrarIP and IsProxyUsed=1 (agent/core/bindings.c agent_spec_gateway). */
 static void
 check_gateway_set(struct cctx *cx)
 {
@@ -232,7 +232,7 @@ check_gateway_set(struct cctx *cx)
 }
 
 /* A registering account goes through its serving IP group's proxy set
- * (agent/bindings.c agent_account_registers, agent_spec_account). */
+ * (agent/core/bindings.c agent_account_registers, agent_spec_account). */
 static void
 check_account_sets(struct cctx *cx, const long *owner)
 {

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib_int.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib_int.h"
 #include "tests/fuzz/agent_fixture.h"
 
 /* Rows in every configuration table, two accounts that register. */
@@ -123,7 +123,6 @@ fixture_build(void)
 				     sizeof(fixture_ini) - 1, "fuzz.ini",
 				     INI_APPLY_FULL, NULL, NULL) < 0 ||
 	    agent_config_save(g->config) < 0 ||
-	    agent_alarms_create(&g->alarms, g, NULL, NULL) < 0 ||
 	    ini_conf_dup(agent_config_conf(g->config), &fixture_base) < 0)
 		return -1;
 	agent_bindings_sync(g->bindings, agent_config_conf(g->config), 0);

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/mib.h"
+#include "agent/mib/mib.h"
 
 struct gwagent;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the control socket's request line and the trace's
- * masking (agent/ctl_proto.c).  Input: the bytes of one request as a
+ * masking (agent/core/ctl_proto.c).  Input: the bytes of one request as a
  * client may send them, also read as one SIP line.  A request the parser
  * accepts must be printable ASCII of a bounded length with a known
  * command; one it refuses must say why.  The masked SIP line must fit,
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/ctl.h"
+#include "agent/core/ctl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer target for gwIniLine's one-line parser (agent/iniline.c).
+ * libFuzzer target for gwIniLine's one-line parser (agent/core/iniline.c).
  * Input: the octets a SET of gwIniLine carries.  What the parser accepts
  * must be one line (no CR, LF or NUL, not empty), must come with no
  * reason, and must apply incrementally over a default configuration
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/gwagent.h"
+#include "agent/core/gwagent.h"
 #include "ini/ini.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for GET and GETNEXT on GWAGENT-MIB's model
- * (agent/mib.c, mib_tree.c) over the daemon context of agent_fixture.c.
+ * (agent/mib/mib.c, mib_tree.c) over the daemon context of agent_fixture.c.
  *
  * Input: a byte picking a start, then sub-identifiers until the input ends
  * (at most 64, so longer than MIB_MAX_OID): start 0 is an empty OID, 1 the
@@ -10,7 +10,7 @@
  * big-endian), 0xf8-0xff eight more bytes (64 bits, as Net-SNMP's `oid`
  * may carry it, sign-extended by AgentX).  The 64-bit sub-identifiers and
  * the length go through agent_mib_subid() and agent_mib_oid_clamp() as
- * agent/snmp_mib.c does for GETNEXT.
+ * agent/snmp/snmp_mib.c does for GETNEXT.
  *
  * Properties: no crash, leak or UB; GET of an OID outside gwObjects fails;
  * GETNEXT answers an OID strictly greater than the request (and than what
@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/gwagent.h"
-#include "agent/mib.h"
+#include "agent/core/gwagent.h"
+#include "agent/mib/mib.h"
 #include "tests/fuzz/agent_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

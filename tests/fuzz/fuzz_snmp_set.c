@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for SNMP SETs through the agent's real SET path
- * (agent/mib.c, mib_tree.c, mib_txn.c), without snmpd: the phases run as
- * agent/snmp_mib.c runs them (txn_add for each varbind, prepare, action,
+ * (agent/mib/mib.c, mib_tree.c, mib_txn.c), without snmpd: the phases run as
+ * agent/snmp/snmp_mib.c runs them (txn_add for each varbind, prepare, action,
  * then commit or undo), over the daemon context of agent_fixture.c.
  *
  * Input: one flag byte, then varbinds until the input ends (at most 16):
@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/gwagent.h"
-#include "agent/mib.h"
+#include "agent/core/gwagent.h"
+#include "agent/mib/mib.h"
 #include "ini/ini.h"
 #include "tests/fuzz/agent_fixture.h"
 

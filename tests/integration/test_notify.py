@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
-"""gwagentd and systemd's Type=notify (agent/notify.c): one READY=1 on
+"""gwagentd and systemd's Type=notify (agent/core/notify.c): one READY=1 on
 $NOTIFY_SOCKET once it is started (the master agent then answers), no
 warning without $NOTIFY_SOCKET, a warning and no harm when the socket
 is not there."""

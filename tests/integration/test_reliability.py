@@ -437,7 +437,7 @@ def stale_temporary_ini_files_are_removed_at_start():
         left = sorted(f for f in os.listdir(w.gw.dir) if f.startswith("gateway.ini.tmp"))
         check(not left, "BUG: stale %s survive a restart and a save, keeping old passwords on "
               "disk and piling up with every kill -9 during a save (the crash-safety loop leaves "
-              "1-2 per 25 kills): agent/persist.c agent_persist_write() never removes "
+              "1-2 per 25 kills): agent/core/persist.c agent_persist_write() never removes "
               "<file>.tmpXXXXXX left by an earlier crash (remove them when the gateway INI is "
               "first read or saved)" % left)
 
@@ -598,7 +598,7 @@ def ini_upload_unreadable_truncated_or_garbage_changes_nothing():
         with open(garbage, "wb") as f:
             for _ in range(64):
                 f.write(rng.randbytes(1 << 20))
-        # not INI at all: never quoted back (agent/fetch_safe.c)
+        # not INI at all: never quoted back (agent/core/fetch_safe.c)
         cases.append(("file://" + garbage, "not a gateway INI file"))
         big = lab.path("garbage-big.bin")
         shutil.copyfile(garbage, big)
@@ -654,7 +654,7 @@ def ini_upload_from_a_fifo_does_not_hang_the_daemon():
             except OSError:
                 pass              # ENXIO: nobody is reading
         check(not hung, "BUG: gwagentd stopped answering for 10 s after gwIniLoadUri named a "
-              "FIFO: agent/fetch.c agent_fetch_file_run() -> agent/persist.c "
+              "FIFO: agent/core/fetch.c agent_fetch_file_run() -> agent/core/persist.c "
               "agent_persist_read() open()s the path O_RDONLY without O_NONBLOCK, which blocks "
               "the whole event loop until a writer appears (open with O_NONBLOCK, or stat and "
               "refuse non-regular files before opening)")

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/event.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/event.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "ini/ini_int.h"
 #include "tests/unit/gwtest.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * agent/ctl.c and agent/ctl_cmd.c: the request parser, binding names,
+ * agent/core/ctl.c, ctl_cmd.c and ctl_proto.c: the request parser, binding names,
  * the masking of SIP lines, the answer framing, and requests answered
  * over a real socket by a server on a fixture daemon.
  */
@@ -16,10 +16,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "agent/ctl.h"
-#include "agent/event.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/ctl.h"
+#include "agent/core/event.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "tests/unit/agent_fixture.h"
 #include "tests/unit/gwtest.h"
 
@@ -264,7 +264,6 @@ server_teardown(void)
 	agent_ctl_destroy(ctl);
 	ctl = NULL;
 	gwagent_fini(&g);
-	agent_event_destroy(g.ev);
 	unlink(ini);
 	rmdir(dir);
 	log_register(NULL);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * agent/daemon.c: loads of INI text (dry run, summary, save before
+ * agent/core/daemon.c: loads of INI text (dry run, summary, save before
  * apply) and the summary line.
  */
 #include "config.h"
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/event.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
+#include "agent/core/event.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
 #include "tests/unit/agent_fixture.h"
 #include "tests/unit/gwtest.h"
 
@@ -56,7 +56,6 @@ teardown(void)
 	char path[160];
 
 	gwagent_fini(&g);
-	agent_event_destroy(g.ev);
 	unlink(g_ini);
 	snprintf(path, sizeof(path), "%s/notadir", g_dir);
 	unlink(path);

@@ -5,7 +5,7 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "agent/event.h"
+#include "agent/core/event.h"
 #include "tests/unit/gwtest.h"
 
 static uint64_t fake_now;

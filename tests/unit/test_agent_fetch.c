@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * agent/fetch.c and fetch_safe.c: file: URIs from a temporary directory
+ * agent/core/fetch.c and fetch_safe.c: file: URIs from a temporary directory
  * (confined beneath it), URI redaction, allow-lists, netrc checks, and
  * http: against a tiny HTTP/1.1 server forked on 127.0.0.1 (a
  * kernel-chosen free port), all driven through the agent_event loop with
@@ -29,9 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/event.h"
-#include "agent/fetch.h"
-#include "agent/log.h"
+#include "agent/core/event.h"
+#include "agent/core/fetch.h"
+#include "agent/core/log.h"
 #include "tests/unit/gwtest.h"
 
 #define BODY "[ SIP Params ]\r\nIsProxyUsed = 1\r\n"

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: ISC */
-/* agent/iniline.c: the one-line parser of gwIniLine. */
+/* agent/core/iniline.c: the one-line parser of gwIniLine. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "agent/gwagent.h"
+#include "agent/core/gwagent.h"
 #include "tests/unit/gwtest.h"
 
 static int

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "agent/log.h"
+#include "agent/core/log.h"
 #include "tests/unit/gwtest.h"
 
 static char last[2048];

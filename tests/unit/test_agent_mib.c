@@ -2,7 +2,7 @@
 /*
  * GWAGENT-MIB handlers without snmpd (lldpd's check_snmp.c idea): a
  * fixture daemon context, then GET, GETNEXT chains and SET transactions
- * straight through agent/mib.c.
+ * straight through agent/mib/mib.c.
  */
 #include "config.h"
 
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/event.h"
-#include "agent/gwagent.h"
-#include "agent/log.h"
-#include "agent/mib.h"
-#include "agent/mib_int.h"
+#include "agent/core/event.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib.h"
+#include "agent/mib/mib_int.h"
 #include "tests/unit/agent_fixture.h"
 #include "tests/unit/gwtest.h"
 
@@ -56,14 +56,12 @@ setup(void)
 						  INI_APPLY_FULL, NULL, d),
 			 0);
 	ini_diags_destroy(d);
-	ck_assert_int_eq(agent_alarms_create(&g.alarms, &g, NULL, NULL), 0);
 	agent_bindings_sync(g.bindings, agent_config_conf(g.config), 0);
 }
 
 static void
 teardown(void)
 {
-	agent_alarms_destroy(g.alarms);
 	gwagent_fini(&g);
 	agent_event_destroy(g.ev);
 	log_register(NULL);
@@ -904,6 +902,7 @@ count_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb, void *arg)
 		notified[n]++;
 	return 0;
 }
+static struct agent_mib_notifier count_notifier = { .send = count_notify };
 
 static void
 get_ok(const uint32_t *sub, size_t n, struct mib_value *v)
@@ -938,7 +937,7 @@ START_TEST(test_unusable_binding)
 	long seq;
 
 	memset(notified, 0, sizeof(notified));
-	agent_alarms_set_notify(g.alarms, count_notify, NULL);
+	agent_alarms_set_notify(g.alarms, agent_mib_notice, &count_notifier);
 	/* register works while the configuration is good */
 	ck_assert_int_eq(set1(action, 7, MIB_ASN_INTEGER, 1, NULL, &bad),
 			 MIB_OK);
@@ -1021,7 +1020,7 @@ START_TEST(test_alarm_cause_changes_in_place)
 	uint32_t seq;
 
 	memset(notified, 0, sizeof(notified));
-	agent_alarms_set_notify(g.alarms, count_notify, NULL);
+	agent_alarms_set_notify(g.alarms, agent_mib_notice, &count_notifier);
 	memset(&st, 0, sizeof(st));
 	st.state = SIPREG_BACKOFF;
 	snprintf(st.last_error, sizeof(st.last_error), "no answer");
@@ -1207,13 +1206,14 @@ ini_notify(uint32_t n, const struct agent_varbind *vb, size_t nvb, void *arg)
 	ini_sev[ini_n++] = (long)vb[1].val.num;
 	return 0;
 }
+static struct agent_mib_notifier ini_notifier = { .send = ini_notify };
 
 START_TEST(test_ini_load_alarm)
 {
 	const struct agent_alarm *al;
 
 	ini_n = 0;
-	agent_alarms_set_notify(g.alarms, ini_notify, NULL);
+	agent_alarms_set_notify(g.alarms, agent_mib_notice, &ini_notifier);
 	agent_notify_ini_result(&g, 0);
 	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
 	al = agent_alarms_next(g.alarms, 0);
@@ -1247,7 +1247,7 @@ END_TEST
 START_TEST(test_ini_dry_run_raises_nothing)
 {
 	ini_n = 0;
-	agent_alarms_set_notify(g.alarms, ini_notify, NULL);
+	agent_alarms_set_notify(g.alarms, agent_mib_notice, &ini_notifier);
 	agent_notify_ini_result(&g, 0); /* a failed load: raised */
 	ck_assert_uint_eq(agent_alarms_count(g.alarms), 1);
 	g.ini.running_mode = 3;

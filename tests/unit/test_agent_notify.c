@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* agent/notify.c: the sd_notify datagram, received on sockets of our own
+/* agent/core/notify.c: the sd_notify datagram, received on sockets of our own
  * (a path and an abstract name), and the refusals. */
 #include "config.h"
 
@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "agent/notify.h"
+#include "agent/core/notify.h"
 #include "tests/unit/gwtest.h"
 
 static char g_dir[32];

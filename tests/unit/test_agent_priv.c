@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* agent/priv.c and the [agent] user/group/run_as_root settings: the
+/* agent/core/priv.c and the [agent] user/group/run_as_root settings: the
  * decision, the directories, and (as root) the drop in a child. */
 #include "config.h"
 
@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agent/priv.h"
-#include "agent/settings.h"
+#include "agent/core/priv.h"
+#include "agent/core/settings.h"
 #include "tests/unit/gwtest.h"
 
 static char g_dir[32];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* agent/settings.c: defaults, a full file, bad values, secrets. */
+/* agent/core/settings.c: defaults, a full file, bad values, secrets. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "agent/settings.h"
+#include "agent/core/settings.h"
 #include "tests/unit/gwtest.h"
 
 static char g_dir[32];

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The daemon context and the prototypes agent/ files share, grouped by
+ * file as in lldpd's lldpd.h.  No Net-SNMP type appears here.
+ */
+#ifndef GWAGENT_GWAGENT_H
+#define GWAGENT_GWAGENT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agent/core/event.h"
+#include "agent/core/settings.h"
+#include "ini/ini.h"
+#include "sip/sip.h"
+
+struct agent_event;
+struct agent_config;
+struct agent_sip;
+struct agent_bindings;
+struct agent_binding;
+struct agent_fetch;
+struct agent_alarms;
+struct agent_sip_conf;
+
+/** Command-line options. */
+struct gwagent_opts {
+	int foreground;
+	int debug;
+	int check_only;
+	int master;
+	const char *snmp_debug;
+	const char *agentx_socket;
+	const char *listen;
+	const char *settings_file;
+	const char *gateway_ini;
+};
+
+/** INI management state (GWAGENT-MIB gwIniMgmt). */
+struct agent_inimgmt {
+	char uri[256];
+	int mode;   /* 1 full, 2 incremental, 3 validate (dry run) */
+	int status; /* 0 idle, 1 inProgress, 2 success, 3 failed */
+	char diags[256];
+	int64_t when;	   /* time(2) the last action ended, 0 never */
+	char running[256]; /* the load's URI without its password */
+	int64_t started;   /* time(2) the running/last load started */
+	int running_mode;  /* its mode, fixed at its start */
+	/* the last gwIniLine SET (gwIniLineStatus...), apart from loads */
+	int line_status;
+	char line_diags[256];
+	int64_t line_when;
+	char line_pending[256]; /* its diagnostics between RESERVE and COMMIT */
+};
+
+/** A registration action queued by SNMP, run after the SET commits. */
+struct agent_action {
+	int type; /* AGENT_BINDING_*, 0 = every binding */
+	long id;
+	int action;
+};
+
+/**
+ * The one daemon context (the only global points at it): made by
+ * gwagent_init() and unmade by gwagent_fini(), nothing else.
+ */
+struct gwagent {
+	struct gwagent_opts opts;
+	struct agent_settings settings; /* gwagentd.conf, or zero */
+	struct agent_event *ev;
+	int own_ev; /* gwagent_init() created the loop */
+	struct agent_config *config;
+	struct agent_bindings *bindings;
+	struct agent_fetch *fetch;
+	struct agent_alarms *alarms;
+	struct agent_inimgmt ini;
+	unsigned trap_rate;
+	unsigned trap_summary_s; /* seconds between suppression summaries */
+	/* work deferred out of SNMP handlers to the loop */
+	struct agent_timer work;
+	int work_sync;
+	struct agent_action *actions;
+	size_t nactions, capactions;
+	int sigpipe[2]; /* self-pipe: signal handlers write, the loop reads */
+	int stopping;	/* shutting down: binding changes raise or clear no
+			   alarm (nothing was restored) */
+};
+
+/* daemon.c */
+/** How a configuration change is made (gwagent_commit()). */
+struct gwagent_change {
+	const char *why;    /* for the log: "SNMP", "SIGHUP", a load's URI */
+	int save;	    /* write the gateway INI first (not SIGHUP:
+			       the file is where it came from) */
+	const char *record; /* a full load's text: the new document of
+			       record (NULL: the current one, patched) */
+	size_t reclen;
+	int sync_now; /* bring the bindings in line before returning
+			 (loads); otherwise from the loop */
+	int hold;     /* a SET transaction: hand the old configuration
+			 back in *old and tell the bindings only at
+			 gwagent_commit_done(), or undo */
+};
+/**
+ * The one path by which a configuration becomes the running one, for
+ * SNMP SETs and gwIniLine (with @p c->hold), INI loads and SIGHUP:
+ * check @p next, save it (patched into the document of record) and only
+ * once it is on disk swap it in (taken over), then tell the bindings.
+ * On error nothing changed and @p next stays the caller's.
+ * @return 0, -EINVAL (@p next does not pass ini_conf_check()), or the
+ *         save's -errno.
+ */
+int gwagent_commit(struct gwagent *g, struct ini_conf *next,
+		   const struct gwagent_change *c, struct ini_conf **old);
+/** A held change is final: free @p old, tell the bindings (from the
+ * loop). */
+void gwagent_commit_done(struct gwagent *g, struct ini_conf *old,
+			 const char *why);
+/** A held change is undone: @p old runs again and is saved. */
+void gwagent_commit_undo(struct gwagent *g, struct ini_conf *old);
+/** Queue a registration action (type 0: every binding). */
+int gwagent_queue_action(struct gwagent *g, int type, long id, int action);
+/** Start loading g->ini.uri in mode g->ini.mode in the background. */
+int gwagent_ini_load(struct gwagent *g);
+/** Write the running configuration to the gateway INI now. */
+int gwagent_ini_save(struct gwagent *g);
+/**
+ * Make the daemon context's parts: the loop (unless the caller set
+ * g->ev), the configuration (g->opts.gateway_ini), the fetcher, the
+ * bindings and their SIP engine (@p sc) and the alarms.  On error the
+ * caller still calls gwagent_fini().  @return 0 or -errno.
+ */
+int gwagent_init(struct gwagent *g, const struct agent_sip_conf *sc);
+/** Unmake all of it, in reverse order, and forget the settings. */
+void gwagent_fini(struct gwagent *g);
+
+/* gwagentd.c */
+int gwagentd_main(int argc, char *argv[]);
+int gwagentd_parse_args(struct gwagent_opts *o, int argc, char *argv[]);
+
+/* persist.c */
+/**
+ * Replace @p path with @p buf atomically (temp file, fsync, rename, fsync
+ * of the directory), mode 0600.  @return 0 or -errno.
+ */
+int agent_persist_write(const char *path, const char *buf, size_t len);
+/**
+ * Read a regular file of at most @p max bytes into a NUL-terminated
+ * malloc'd buffer the caller frees.  @return 0, -EFBIG or -errno.
+ */
+int agent_persist_read(const char *path, size_t max, char **out, size_t *len);
+/**
+ * Remove the temporary files a crash during agent_persist_write() of
+ * @p path may have left.  @return how many, or -errno.
+ */
+int agent_persist_cleanup(const char *path);
+
+/* config.c */
+int agent_config_create(struct agent_config **out, const char *path);
+void agent_config_destroy(struct agent_config *c);
+/** The running configuration, borrowed until the next replace or load. */
+const struct ini_conf *agent_config_conf(const struct agent_config *c);
+const char *agent_config_path(const struct agent_config *c);
+/** Make @p next (taken over) running and hand back the old one. */
+struct ini_conf *agent_config_swap(struct agent_config *c,
+				   struct ini_conf *next);
+/**
+ * Parse and apply INI text; on success it becomes the running
+ * configuration and *changes (may be NULL) lists what changed.  On any
+ * error nothing changes.  @return 0, -EINVAL (errors in @p diags),
+ * -EFBIG or -ENOMEM.
+ */
+int agent_config_load_buffer(struct agent_config *c, const char *buf,
+			     size_t len, const char *name,
+			     enum ini_apply_mode mode,
+			     struct ini_changes **changes,
+			     struct ini_diags *diags);
+/**
+ * Parse and validate INI text against the running configuration without
+ * changing anything: *next (caller destroys) is what the running
+ * configuration would become, *changes (may be NULL; caller destroys)
+ * what differs.  @return as agent_config_load_buffer(); nothing is
+ * written to *next on error.
+ */
+int agent_config_prepare(const struct agent_config *c, const char *buf,
+			 size_t len, const char *name, enum ini_apply_mode mode,
+			 struct ini_conf **next, struct ini_changes **changes,
+			 struct ini_diags *diags);
+/**
+ * Save before apply: write @p next to the gateway INI, patched into
+ * @p record (the text of a full load, which becomes the document of
+ * record; NULL: the current document of record), and only when that
+ * worked make it the running configuration (taken over).  On a write
+ * error (-EROFS, -ENOSPC, -EACCES, ...) nothing changes, neither the
+ * file, the document of record nor the running configuration, and
+ * @p next stays the caller's.  @return 0 or -errno.
+ */
+int agent_config_install(struct agent_config *c, struct ini_conf *next,
+			 const char *record, size_t reclen);
+/**
+ * Make @p next (taken over) running without writing anything (SIGHUP:
+ * the file is the source); @p record (copied; NULL: kept) becomes the
+ * document of record.  @return 0, -EINVAL or -ENOMEM (nothing changed).
+ */
+int agent_config_adopt(struct agent_config *c, struct ini_conf *next,
+		       const char *record, size_t reclen);
+int agent_config_load_file(struct agent_config *c, const char *file,
+			   enum ini_apply_mode mode,
+			   struct ini_changes **changes,
+			   struct ini_diags *diags);
+/**
+ * Write the running configuration to its file by patching the document
+ * of record (only the lines of changed values change); on success the
+ * written text becomes the document of record.  @return 0 or -errno.
+ */
+int agent_config_save(struct agent_config *c);
+/**
+ * Write @p conf (borrowed, not yet running) as agent_config_save() does:
+ * the caller swaps it in only once this succeeded.  @return 0 or -errno.
+ */
+int agent_config_save_conf(struct agent_config *c, const struct ini_conf *conf);
+/** The document of record (borrowed until the next save or load; NULL:
+ * none yet) and its length. */
+const char *agent_config_doc(const struct agent_config *c, size_t *len);
+/**
+ * The text the gateway INI would hold for @p conf: the document of
+ * record patched.  *out is malloc'd and may hold passwords: the caller
+ * cleanses and frees it.  @return 0, -EINVAL or -ENOMEM.
+ */
+int agent_config_render(const struct agent_config *c,
+			const struct ini_conf *conf, char **out, size_t *len);
+/** Log every diagnostic under the "ini" token. */
+void agent_config_log_diags(const struct ini_diags *d);
+/** Diagnostics as "FILE:LINE: error: ..." lines; @return bytes used. */
+size_t agent_config_diags_text(const struct ini_diags *d, char *buf,
+			       size_t len);
+
+/* sipglue.c */
+/** How the daemon runs its SIP engine. */
+struct agent_sip_conf {
+	const char *local_addr;
+	uint16_t local_port;
+	const char *user_agent;
+	unsigned pace_rate;
+	int pace_off;
+	unsigned conn_idle_s;
+	const char *tls_ca_file; /* NULL: OpenSSL's default CA paths */
+	const char *tls_cert_file;
+	const char *tls_key_file;
+	const char *dns_servers; /* NULL: /etc/resolv.conf */
+	unsigned unreg_rate;	 /* un-REGISTERs per second at shutdown */
+	int unreg_pace_off;
+	const char *contact_host; /* the Contact's host [NULL: the socket's] */
+	uint16_t contact_port;	  /* [0: the socket's port] */
+	int nat_contact_rewrite;  /* learn the Contact from received/rport */
+};
+int agent_sip_create(struct agent_sip **out, struct agent_event *ev,
+		     const struct agent_sip_conf *conf,
+		     sipreg_status_h *statush, void *arg);
+void agent_sip_destroy(struct agent_sip *s);
+/** Re-read the engine's sockets and next timeout (after every call). */
+void agent_sip_sync(struct agent_sip *s);
+struct sipreg_engine *agent_sip_engine(const struct agent_sip *s);
+
+/* bindings.c */
+#define AGENT_BINDING_GATEWAY	1
+#define AGENT_BINDING_ACCOUNT	2
+#define AGENT_ACTION_REGISTER	1
+#define AGENT_ACTION_UNREGISTER 2
+#define AGENT_ACTION_REFRESH	3
+/** Called on every status change of a binding. */
+typedef void(agent_binding_h)(struct agent_binding *ab,
+			      const struct sipreg_status *st, void *arg);
+int agent_bindings_create(struct agent_bindings **out, struct agent_event *ev,
+			  const struct agent_sip_conf *conf, agent_binding_h *h,
+			  void *arg);
+void agent_bindings_destroy(struct agent_bindings *bs);
+/**
+ * Make the bindings match @p conf: add, update (re-register) or remove
+ * exactly those whose derived configuration changed.  New bindings
+ * register at once when @p start is set.  @return 0 or -ENOMEM.
+ */
+int agent_bindings_sync(struct agent_bindings *bs, const struct ini_conf *conf,
+			int start);
+/** What one agent_bindings_sync() did. */
+struct agent_sync_stats {
+	unsigned added, updated, removed;
+};
+const struct agent_sync_stats *
+agent_bindings_last_sync(const struct agent_bindings *bs);
+/**
+ * The plan: what agent_bindings_sync(@p bs, @p conf) would do, counted
+ * exactly as it counts into agent_bindings_last_sync(), computed from the
+ * same derivation and digests without touching the engine or @p bs.
+ * @return 0, -EINVAL or -ENOMEM; *out is written only on success.
+ */
+int agent_bindings_plan(const struct agent_bindings *bs,
+			const struct ini_conf *conf,
+			struct agent_sync_stats *out);
+/**
+ * The plan from @p from (NULL: no bindings) to @p to, as if the bindings
+ * had been synced with @p from and the engine had accepted every binding
+ * that derives (gwagent-ini diff).  @return as agent_bindings_plan().
+ */
+int agent_bindings_plan_confs(const struct ini_conf *from,
+			      const struct ini_conf *to,
+			      struct agent_sync_stats *out);
+size_t agent_bindings_count(const struct agent_bindings *bs);
+struct agent_binding *agent_bindings_at(const struct agent_bindings *bs,
+					size_t i);
+struct agent_binding *agent_bindings_find(const struct agent_bindings *bs,
+					  int type, long id);
+/** The first binding after (type, id) in (type, id) order, or NULL. */
+struct agent_binding *agent_bindings_next(const struct agent_bindings *bs,
+					  int type, long id);
+int agent_bindings_action_all(struct agent_bindings *bs, int action);
+struct agent_sip *agent_bindings_sip(const struct agent_bindings *bs);
+int agent_binding_action(struct agent_binding *ab, int action);
+int agent_binding_status(const struct agent_binding *ab,
+			 struct sipreg_status *st);
+int agent_binding_type(const struct agent_binding *ab);
+/** "sip:user@host" of the binding (borrowed). */
+const char *agent_binding_aor(const struct agent_binding *ab);
+/** Number of bindings registered or refreshing. */
+size_t agent_bindings_registered(const struct agent_bindings *bs);
+long agent_binding_id(const struct agent_binding *ab);
+int agent_binding_proxyset(const struct agent_binding *ab);
+const struct sipreg_binding *
+agent_binding_engine(const struct agent_binding *ab);
+/**
+ * Proxy address @p i of the binding as its engine last saw it.
+ * @return 0, -ENOENT past the last address, -EINVAL when the binding has
+ *         no engine binding (its configuration cannot work).
+ */
+int agent_binding_addr_status(const struct agent_binding *ab, size_t i,
+			      struct sipreg_addr_status *out);
+int *agent_binding_alarm_flag(struct agent_binding *ab);
+/** Trace the binding's SIP messages (gwagentctl trace) or not; nothing
+ * for an unusable binding.  @return 0 or -EINVAL. */
+int agent_binding_set_trace(struct agent_binding *ab, int on);
+/**
+ * Whether the binding can register: 0 when its configuration is unusable
+ * (state failed, the reason in its last error; register and refresh
+ * actions are refused).
+ */
+int agent_binding_usable(const struct agent_binding *ab);
+/**
+ * When the binding's counters started, in hundredths of a second since
+ * the bindings were created (the agent's start): 0 for bindings there
+ * since the first sync, never 0 for later ones.  Counters are kept when
+ * the binding's configuration changes (GWAGENT-MIB
+ * gwRegCounterDiscontinuityTime).
+ */
+uint32_t agent_binding_discontinuity(const struct agent_binding *ab);
+/**
+ * What binding (type, id) of @p conf would be, as one line of text
+ * ("aor=... ruri=... addrs=..."), for logs and tests.  Never shows the
+ * password.  @return 1 if it exists, 0 if not ("none"), -EINVAL if it
+ * exists but cannot work ("error: ...").
+ */
+int agent_binding_describe(const struct ini_conf *conf, int type, long id,
+			   char *buf, size_t len);
+/** Split "host[:port]" or "[v6]:port"; port 0 when absent. */
+int agent_addr_parse(const char *s, char *host, size_t hostlen, uint16_t *port);
+
+/* daemon.c, continued */
+/**
+ * One load of INI text: validate, build the next configuration, then
+ * for @p mode 3 (validate) only compute the plan; for 1 (full) and 2
+ * (incremental) save it first when @p save is set (the file refuses:
+ * nothing applied), swap it in and sync the bindings now.  @p msg gets
+ * one line: the summary (gwagent_load_summary()), or why it failed
+ * ("" when the reasons are all in @p d).  @return 0, -EINVAL (errors in
+ * @p d), -ENOMEM, or the save's -errno.
+ */
+int gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
+		      const char *name, int mode, int save, struct ini_diags *d,
+		      char *msg, size_t msglen);
+/**
+ * The summary line of a load: "added A, removed R, re-registered U
+ * bindings; P parameters changed", or with @p dry "would add A, remove
+ * R, re-register U bindings; P parameters change".  @return 0/-EINVAL.
+ */
+int gwagent_load_summary(char *buf, size_t len,
+			 const struct agent_sync_stats *st, size_t params,
+			 int dry);
+/**
+ * Parameters a change list touches: one per changed scalar, one per
+ * changed cell of a row present before and after, and one per column of
+ * a row added or removed.
+ */
+size_t gwagent_params_changed(const struct ini_changes *chg);
+
+/* iniline.c */
+/**
+ * Check one gwIniLine value and turn it into a document an incremental
+ * ini_conf_apply() takes: exactly one "Name = value" of a catalog scalar
+ * or one "T N = v, ...;" row of a known table with every column in the
+ * catalog's order.  Several lines, CR/LF, sections, table headers,
+ * FORMAT lines, comments and empty text are refused.  Values are checked
+ * later, by the apply.  @p err gets why (never a value).
+ * @return 0 (*out written, caller destroys), -EINVAL or -ENOMEM.
+ */
+int agent_iniline_parse(const char *line, size_t len, struct ini_doc **out,
+			char *err, size_t errlen);
+/**
+ * agent_iniline_parse() for a row in the FORMAT its table has in
+ * @p record (the gateway INI's document of record, borrowed; NULL or no
+ * block of that table: the catalog's order, every column).
+ */
+int agent_iniline_parse_in(const char *line, size_t len, const char *record,
+			   size_t reclen, struct ini_doc **out, char *err,
+			   size_t errlen);
+
+/* alarm.c */
+/** One raised alarm: a row of gwActiveAlarmTable. */
+struct agent_alarm {
+	uint32_t seq;
+	int kind; /* notification number below gwNotifications */
+	int type; /* binding type, or 0 for a proxy set */
+	long id;  /* binding id or proxy set number */
+	char name[32];
+	char text[200];
+	char source[100];
+	int severity, event_type, cause;
+	int64_t when;	 /* raised (time(2)) */
+	int64_t cleared; /* in the history: when it cleared or went away */
+};
+/** Rows gwAlarmHistoryTable keeps; past it the oldest raise goes. */
+#define AGENT_ALARM_HISTORY_MAX 100
+/** Notifications, numbered as below GWAGENT-MIB gwNotifications. */
+enum agent_notice_kind {
+	AGENT_N_REG_FAILED = 1,
+	AGENT_N_REG_RESTORED,
+	AGENT_N_SET_LOST,
+	AGENT_N_SET_RESTORED,
+	AGENT_N_INI_RESULT,
+	AGENT_N_STARTED,
+	AGENT_N_SUPPRESSED,
+};
+/** What one notification says; the MIB side turns it into varbinds. */
+struct agent_notice {
+	int kind;		      /* enum agent_notice_kind */
+	const struct agent_alarm *al; /* X.733 fields; NULL: SUPPRESSED */
+	int severity;		      /* 0 cleared, 4 major */
+	/* REG_*: the binding's state (enum sipreg_state), code, error */
+	int reg_state, reg_code;
+	const char *reg_error;
+	/* INI_RESULT: the load's status and diagnostics */
+	int ini_status;
+	const char *ini_diags;
+	/* SUPPRESSED: how many were held back, as of when */
+	unsigned suppressed;
+	int64_t when;
+};
+/**
+ * Sends one notification.  @return 0 when it went out, -ENOTCONN when
+ * nothing can take it now (a subagent without its master): the caller
+ * counts it as held back.
+ */
+typedef int(agent_notice_h)(const struct agent_notice *n, void *arg);
+int agent_alarms_create(struct agent_alarms **out, struct gwagent *g);
+void agent_alarms_destroy(struct agent_alarms *a);
+/** Who sends the notifications (the SNMP side registers itself; none:
+ * the alarm tables are kept, nothing is sent). */
+void agent_alarms_set_notify(struct agent_alarms *a, agent_notice_h *h,
+			     void *arg);
+/** Raise or clear a binding's registration alarm (agent_binding_h). */
+void agent_notify_binding(struct agent_binding *ab,
+			  const struct sipreg_status *st, void *arg);
+void agent_notify_ini_result(struct gwagent *g, int ok);
+void agent_notify_started(struct gwagent *g);
+/** Raise or clear proxy set alarms now (also runs once a second). */
+void agent_alarms_check_sets(struct agent_alarms *a);
+/** Clear the alarms of bindings that no longer exist. */
+void agent_alarms_prune(struct agent_alarms *a);
+const struct agent_alarm *agent_alarms_next(const struct agent_alarms *a,
+					    long after);
+const struct agent_alarm *agent_alarms_find(const struct agent_alarms *a,
+					    long seq);
+size_t agent_alarms_count(const struct agent_alarms *a);
+/** Cleared alarms (gwAlarmHistoryTable), by sequence number. */
+const struct agent_alarm *
+agent_alarms_history_next(const struct agent_alarms *a, long after);
+const struct agent_alarm *
+agent_alarms_history_find(const struct agent_alarms *a, long seq);
+size_t agent_alarms_history_count(const struct agent_alarms *a);
+/** gwActiveAlarmTableLastChanged: TimeTicks since the alarms were created
+ * of the last row added, changed or removed; 0 when none since. */
+uint32_t agent_alarms_last_changed(const struct agent_alarms *a);
+
+#endif

@@ -1,0 +1,1318 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The objects of GWAGENT-MIB (mibs/GWAGENT-MIB.txt) and how each one is
+ * read and written.  Configuration objects go through the parameter
+ * catalog, so SNMP accepts exactly what an INI file may say.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/core/fetch.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "agent/mib/mib_int.h"
+
+#define INT MIB_ASN_INTEGER
+#define UNS MIB_ASN_UNSIGNED
+#define STR MIB_ASN_OCTET_STR
+#define CNT MIB_ASN_COUNTER
+
+/* ---- configuration scalars ------------------------------------------- */
+
+static const struct ini_conf *
+mib_conf(struct gwagent *g)
+{
+	return agent_config_conf(g->config);
+}
+
+static int
+mib_is_secret(int param)
+{
+	const struct ini_param *p = ini_param_get((enum ini_param_id)param);
+
+	return p != NULL && ini_param_type(p) == INI_TYPE_PASSWORD;
+}
+
+static int
+mib_param_get(struct gwagent *g, const struct mib_scalar *s,
+	      struct mib_value *v)
+{
+	const struct ini_conf *c = mib_conf(g);
+
+	if (s->asn != STR)
+		mib_set_int(v, s->asn,
+			    ini_conf_get_int(c, (enum ini_param_id)s->param));
+	else if (mib_is_secret(s->param))
+		mib_set_str(v, ""); /* write-only */
+	else
+		mib_set_str(v,
+			    ini_conf_get_str(c, (enum ini_param_id)s->param));
+	return 0;
+}
+
+/* Type and catalog check of a value for parameter @p param. */
+static enum mib_err
+mib_param_check_value(int param, int asn, const struct mib_value *v)
+{
+	char text[MIB_MAX_STR + 1];
+	int rc;
+
+	if (v->type != asn)
+		return MIB_ERR_WRONGTYPE;
+	if (mib_value_text(v, text, sizeof(text)) < 0)
+		return MIB_ERR_WRONGVALUE;
+	rc = ini_param_check(ini_param_get((enum ini_param_id)param), text,
+			     NULL, 0);
+	memset(text, 0, sizeof(text));
+	return mib_err_from_errno(rc);
+}
+
+static enum mib_err
+mib_param_check(struct gwagent *g, const struct mib_scalar *s,
+		const struct mib_value *v)
+{
+	(void)g;
+	return mib_param_check_value(s->param, s->asn, v);
+}
+
+#define P(asn_, id_)                                             \
+	{                                                        \
+		.asn = asn_, .param = id_, .get = mib_param_get, \
+		.check = mib_param_check                         \
+	}
+
+static const struct mib_scalar mib_proxy[] = {
+	P(INT, INI_P_IS_PROXY_USED),
+	P(STR, INI_P_PROXY_NAME),
+	P(STR, INI_P_PROXY_IP),
+	P(INT, INI_P_ENABLE_PROXY_KEEP_ALIVE),
+	P(UNS, INI_P_PROXY_KEEP_ALIVE_TIME),
+	P(INT, INI_P_PROXY_REDUNDANCY_MODE),
+	P(INT, INI_P_IS_PROXY_HOT_SWAP),
+	P(UNS, INI_P_HOT_SWAP_RTX),
+	P(INT, INI_P_PROXY_LOAD_BALANCING_METHOD),
+	P(UNS, INI_P_PROXY_IP_LIST_REFRESH_TIME),
+	P(INT, INI_P_IS_FALLBACK_USED),
+	P(INT, INI_P_DNS_QUERY_TYPE),
+	P(INT, INI_P_PROXY_DNS_QUERY_TYPE),
+};
+
+static const struct mib_scalar mib_registration[] = {
+	P(INT, INI_P_IS_REGISTER_NEEDED),
+	P(STR, INI_P_REGISTRAR_IP),
+	P(STR, INI_P_REGISTRAR_NAME),
+	P(INT, INI_P_REGISTRAR_TRANSPORT_TYPE),
+	P(UNS, INI_P_REGISTRATION_TIME),
+	P(UNS, INI_P_REGISTRATION_TIME_DIVIDER),
+	P(UNS, INI_P_REGISTRATION_TIME_THRESHOLD),
+	P(UNS, INI_P_REGISTRATION_RETRY_TIME),
+	P(UNS, INI_P_MAX_REGISTRATION_BACKOFF_TIME),
+	P(INT, INI_P_REREGISTER_ON_CONNECTION_FAILURE),
+	P(STR, INI_P_GW_REGISTRATION_NAME),
+	P(INT, INI_P_AUTHENTICATION_MODE),
+	P(STR, INI_P_USER_NAME),
+	P(STR, INI_P_PASSWORD),
+	P(STR, INI_P_CNONCE),
+	P(INT, INI_P_UNREGISTRATION_MODE),
+};
+
+static const struct mib_scalar mib_sipgen[] = {
+	P(STR, INI_P_SIP_GATEWAY_NAME),	    P(INT, INI_P_SIP_TRANSPORT_TYPE),
+	P(UNS, INI_P_SIP_DESTINATION_PORT), P(UNS, INI_P_LOCAL_SIP_PORT),
+	P(UNS, INI_P_TCP_LOCAL_SIP_PORT),   P(UNS, INI_P_TLS_LOCAL_SIP_PORT),
+};
+
+/* ---- configuration tables -------------------------------------------- */
+
+static int
+mib_conf_next(struct gwagent *g, enum ini_table t, long a0, long *idx)
+{
+	return ini_conf_row_next(mib_conf(g), t, a0, idx);
+}
+
+#define CONF_TABLE_OPS(name, t)                                                \
+	static int name##_next(struct gwagent *g, long a0, long a1, long *idx) \
+	{                                                                      \
+		(void)a1;                                                      \
+		return mib_conf_next(g, t, a0, idx);                           \
+	}                                                                      \
+	static int name##_exists(struct gwagent *g, const long *idx)           \
+	{                                                                      \
+		return ini_conf_row_exists(mib_conf(g), t, idx[0]);            \
+	}
+
+CONF_TABLE_OPS(mib_ps, INI_TABLE_PROXYSET)
+CONF_TABLE_OPS(mib_pi, INI_TABLE_PROXYIP)
+CONF_TABLE_OPS(mib_ig, INI_TABLE_IPGROUP)
+CONF_TABLE_OPS(mib_tg, INI_TABLE_TRUNKGROUPSETTINGS)
+CONF_TABLE_OPS(mib_ac, INI_TABLE_ACCOUNT)
+
+static int
+mib_col_get_param(struct gwagent *g, const struct mib_column *c,
+		  const long *idx, struct mib_value *v)
+{
+	const char *s = "";
+	long n = 0;
+
+	if (c->asn != STR) {
+		ini_conf_row_get_int(mib_conf(g), (enum ini_param_id)c->param,
+				     idx[0], &n);
+		mib_set_int(v, c->asn, n);
+	} else {
+		if (!mib_is_secret(c->param))
+			ini_conf_row_get_str(mib_conf(g),
+					     (enum ini_param_id)c->param,
+					     idx[0], &s);
+		mib_set_str(v, s);
+	}
+	return 0;
+}
+
+static enum mib_err
+mib_col_check_param(struct gwagent *g, const struct mib_column *c,
+		    const long *idx, const struct mib_value *v)
+{
+	long lo, hi;
+
+	(void)g;
+	ini_table_index_range(
+		ini_param_table(ini_param_get((enum ini_param_id)c->param)),
+		&lo, &hi);
+	if (idx[0] < lo || idx[0] > hi)
+		return MIB_ERR_NOCREATION;
+	return mib_param_check_value(c->param, c->asn, v);
+}
+
+static int
+mib_col_get_rowstatus(struct gwagent *g, const struct mib_column *c,
+		      const long *idx, struct mib_value *v)
+{
+	(void)g;
+	(void)c;
+	(void)idx;
+	mib_set_int(v, INT, MIB_ROWSTATUS_ACTIVE);
+	return 0;
+}
+
+static enum mib_err
+mib_col_check_rowstatus(struct gwagent *g, const struct mib_column *c,
+			const long *idx, const struct mib_value *v)
+{
+	long lo, hi;
+	int exists;
+
+	if (v->type != INT)
+		return MIB_ERR_WRONGTYPE;
+	ini_table_index_range((enum ini_table)c->param, &lo, &hi);
+	if (idx[0] < lo || idx[0] > hi)
+		return MIB_ERR_NOCREATION;
+	exists = ini_conf_row_exists(mib_conf(g), (enum ini_table)c->param,
+				     idx[0]);
+	switch (v->num) {
+	case MIB_ROWSTATUS_ACTIVE:
+		return exists ? MIB_OK : MIB_ERR_INCONSISTENTVALUE;
+	case MIB_ROWSTATUS_CREATEANDGO:
+		return exists ? MIB_ERR_INCONSISTENTVALUE : MIB_OK;
+	case MIB_ROWSTATUS_DESTROY:
+		return MIB_OK;
+	case MIB_ROWSTATUS_NOTINSERVICE:
+	case MIB_ROWSTATUS_CREATEANDWAIT:
+		/* Rows are always complete (every column has a default):
+		 * this agent does not keep rows out of service. */
+		return MIB_ERR_WRONGVALUE;
+	default:
+		return MIB_ERR_WRONGVALUE;
+	}
+}
+
+static enum mib_err
+mib_prepare_rowstatus(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	struct ini_conf *s = mib_txn_staged(t);
+	enum ini_table tab = (enum ini_table)op->c->param;
+	int rc = 0;
+
+	if (s == NULL)
+		return MIB_ERR_RESOURCEUNAVAILABLE;
+	if (op->v.num == MIB_ROWSTATUS_CREATEANDGO)
+		rc = ini_conf_row_create(s, tab, op->idx[0]);
+	else if (op->v.num == MIB_ROWSTATUS_DESTROY &&
+		 ini_conf_row_exists(s, tab, op->idx[0]))
+		rc = ini_conf_row_delete(s, tab, op->idx[0]);
+	if (rc == -ERANGE)
+		return MIB_ERR_NOCREATION;
+	return rc == -EEXIST ? MIB_ERR_INCONSISTENTVALUE
+			     : mib_err_from_errno(rc);
+}
+
+#define C(col_, asn_, id_)                                                \
+	{                                                                 \
+		.col = col_, .asn = asn_, .access = MIB_RC, .param = id_, \
+		.get = mib_col_get_param, .check = mib_col_check_param    \
+	}
+#define RS(col_, table_)                                                    \
+	{                                                                   \
+		.col = col_, .asn = INT, .access = MIB_RC, .param = table_, \
+		.what = MIB_W_ROWSTATUS, .get = mib_col_get_rowstatus,      \
+		.check = mib_col_check_rowstatus,                           \
+		.prepare = mib_prepare_rowstatus                            \
+	}
+
+static const struct mib_column mib_ps_cols[] = {
+	C(2, INT, INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE),
+	C(3, UNS, INI_P_PROXYSET_PROXY_KEEP_ALIVE_TIME),
+	C(4, INT, INI_P_PROXYSET_PROXY_LOAD_BALANCING_METHOD),
+	C(5, INT, INI_P_PROXYSET_IS_PROXY_HOT_SWAP),
+	C(6, INT, INI_P_PROXYSET_PROXY_REDUNDANCY_MODE),
+	RS(7, INI_TABLE_PROXYSET),
+};
+static const struct mib_column mib_pi_cols[] = {
+	C(2, STR, INI_P_PROXYIP_IP_ADDRESS),
+	C(3, INT, INI_P_PROXYIP_TRANSPORT_TYPE),
+	C(4, UNS, INI_P_PROXYIP_PROXY_SET_ID),
+	RS(5, INI_TABLE_PROXYIP),
+};
+static const struct mib_column mib_ig_cols[] = {
+	C(2, INT, INI_P_IPGROUP_TYPE),
+	C(3, STR, INI_P_IPGROUP_DESCRIPTION),
+	C(4, INT, INI_P_IPGROUP_PROXY_SET_ID),
+	C(5, STR, INI_P_IPGROUP_SIP_GROUP_NAME),
+	C(6, STR, INI_P_IPGROUP_CONTACT_USER),
+	RS(7, INI_TABLE_IPGROUP),
+};
+static const struct mib_column mib_tg_cols[] = {
+	C(2, UNS, INI_P_TGS_TRUNK_GROUP_ID),
+	C(3, INT, INI_P_TGS_REGISTRATION_MODE),
+	C(4, STR, INI_P_TGS_GATEWAY_NAME),
+	C(5, STR, INI_P_TGS_CONTACT_USER),
+	C(6, INT, INI_P_TGS_SERVING_IP_GROUP),
+	RS(7, INI_TABLE_TRUNKGROUPSETTINGS),
+};
+static const struct mib_column mib_ac_cols[] = {
+	C(2, INT, INI_P_ACCOUNT_SERVED_TRUNK_GROUP),
+	C(3, INT, INI_P_ACCOUNT_SERVED_IP_GROUP),
+	C(4, INT, INI_P_ACCOUNT_SERVING_IP_GROUP),
+	C(5, STR, INI_P_ACCOUNT_USERNAME),
+	C(6, STR, INI_P_ACCOUNT_PASSWORD),
+	C(7, STR, INI_P_ACCOUNT_HOST_NAME),
+	C(8, INT, INI_P_ACCOUNT_REGISTER),
+	C(9, STR, INI_P_ACCOUNT_CONTACT_USER),
+	C(10, INT, INI_P_ACCOUNT_APPLICATION_TYPE),
+	RS(11, INI_TABLE_ACCOUNT),
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define CONF_TABLE(name, t)                    \
+	static const struct mib_table name = { \
+		.nidx = 1,                     \
+		.next = name##_next,           \
+		.exists = name##_exists,       \
+		.cols = name##_cols,           \
+		.ncols = NELEM(name##_cols),   \
+		.itable = t,                   \
+	}
+
+CONF_TABLE(mib_ps, INI_TABLE_PROXYSET);
+CONF_TABLE(mib_pi, INI_TABLE_PROXYIP);
+CONF_TABLE(mib_ig, INI_TABLE_IPGROUP);
+CONF_TABLE(mib_tg, INI_TABLE_TRUNKGROUPSETTINGS);
+CONF_TABLE(mib_ac, INI_TABLE_ACCOUNT);
+
+/* ---- registration status --------------------------------------------- */
+
+enum {
+	RS_AOR = 3,
+	RS_STATE,
+	RS_PROXY,
+	RS_GRANTED,
+	RS_TOREFRESH,
+	RS_LASTCODE,
+	RS_LASTREASON,
+	RS_LASTERROR,
+	RS_LASTSUCCESS,
+	RS_SENT,
+	RS_OK,
+	RS_CHALLENGES,
+	RS_FAILURES,
+	RS_TIMEOUTS,
+	RS_TRANSPORT,
+	RS_ACTION,
+	RS_DISCONTINUITY,
+	RS_PXINDEX,
+	RS_ADDRTYPE,
+	RS_ADDR,
+	RS_PORT,
+	RS_SUCCESSVALID,
+	RS_CONTACT,
+};
+
+/* The typed form (INET-ADDRESS-MIB) of an address string. */
+int
+mib_inet_parse(const char *s, unsigned char *buf, size_t *len, unsigned *port)
+{
+	char host[MIB_MAX_STR];
+	const char *colon, *end;
+	size_t hl;
+	unsigned long p = 0;
+	char *pe;
+
+	*len = 0;
+	*port = 0;
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (end == NULL)
+			return MIB_INET_UNKNOWN;
+		hl = (size_t)(end - s - 1);
+		colon = end[1] == ':' ? end + 1 : NULL;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		hl = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return MIB_INET_UNKNOWN;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (colon != NULL) {
+		p = strtoul(colon + 1, &pe, 10);
+		if (pe == colon + 1 || (*pe != '\0' && *pe != '/') || p > 65535)
+			return MIB_INET_UNKNOWN;
+	}
+	*port = (unsigned)p;
+	if (inet_pton(AF_INET, host, buf) == 1) {
+		*len = 4;
+		return MIB_INET_IPV4;
+	}
+	if (inet_pton(AF_INET6, host, buf) == 1) {
+		*len = 16;
+		return MIB_INET_IPV6;
+	}
+	memcpy(buf, host, hl);
+	*len = hl;
+	return MIB_INET_DNS;
+}
+
+/* One of the typed columns (type, address, port) of an address string. */
+static void
+mib_inet_get(struct mib_value *v, const char *addr, int which)
+{
+	unsigned char buf[MIB_MAX_STR];
+	size_t len;
+	unsigned port;
+	int type = mib_inet_parse(addr, buf, &len, &port);
+
+	if (which == 0) {
+		mib_set_int(v, INT, type);
+	} else if (which == 1) {
+		mib_set_str(v, "");
+		memcpy(v->str, buf, len);
+		v->len = len;
+	} else {
+		mib_set_int(v, UNS, port);
+	}
+}
+
+/* The gwProxyIpIndex of position @p pos of proxy set @p set, -1 none. */
+static long
+mib_px_row_at(struct gwagent *g, long set, int pos)
+{
+	const struct ini_conf *c = mib_conf(g);
+	long r = LONG_MIN, s;
+
+	if (set < 0 || pos < 0)
+		return -1;
+	while (ini_conf_row_next(c, INI_TABLE_PROXYIP, r, &r) == 0)
+		if (ini_conf_row_get_int(c, INI_P_PROXYIP_PROXY_SET_ID, r,
+					 &s) == 0 &&
+		    s == set && pos-- == 0)
+			return r;
+	return -1;
+}
+
+static int
+mib_rs_next(struct gwagent *g, long a0, long a1, long *idx)
+{
+	struct agent_binding *ab;
+
+	if (a0 < 0) {
+		a0 = 0;
+		a1 = LONG_MIN;
+	}
+	if (a0 > INT_MAX)
+		return -ENOENT; /* after every binding type, not (int) wrapped */
+	ab = agent_bindings_next(g->bindings, (int)a0, a1);
+	if (ab == NULL)
+		return -ENOENT;
+	idx[0] = agent_binding_type(ab);
+	idx[1] = agent_binding_id(ab);
+	return 0;
+}
+
+static int
+mib_rs_exists(struct gwagent *g, const long *idx)
+{
+	return agent_bindings_find(g->bindings, (int)idx[0], idx[1]) != NULL;
+}
+
+static void
+mib_rs_counter(struct mib_value *v, uint64_t n)
+{
+	mib_set_int(v, CNT, (long long)(n & 0xffffffffu));
+}
+
+static void
+mib_rs_proxy(struct mib_value *v, const struct sipreg_status *st)
+{
+	mib_set_str(v, st->addr);
+}
+
+static int
+mib_rs_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	struct agent_binding *ab =
+		agent_bindings_find(g->bindings, (int)idx[0], idx[1]);
+	struct sipreg_status st;
+
+	if (ab == NULL || agent_binding_status(ab, &st) < 0)
+		return -ENOENT;
+	switch (c->what) {
+	case RS_AOR:
+		mib_set_str(v, agent_binding_aor(ab));
+		break;
+	case RS_STATE:
+		mib_set_int(v, INT, (long long)st.state + 1);
+		break;
+	case RS_PROXY:
+		mib_rs_proxy(v, &st);
+		break;
+	case RS_GRANTED:
+		mib_set_int(v, UNS, st.granted);
+		break;
+	case RS_TOREFRESH:
+		mib_set_int(v, UNS, st.refresh_in < 0 ? 0 : st.refresh_in);
+		break;
+	case RS_LASTCODE:
+		mib_set_int(v, UNS, st.last_code < 0 ? 0 : st.last_code);
+		break;
+	case RS_LASTREASON: /* SnmpAdminString */
+		agent_mib_set_utf8(v, st.last_reason);
+		break;
+	case RS_LASTERROR:
+		agent_mib_set_utf8(v, st.last_error);
+		break;
+	case RS_LASTSUCCESS: /* 1970-01-01 when never: see ...Valid */
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(
+			st.last_success_time > 0 ? st.last_success_time : 0,
+			v->str);
+		break;
+	case RS_CONTACT:
+		mib_set_str(v, st.contact);
+		break;
+	case RS_SUCCESSVALID: /* TruthValue */
+		mib_set_int(v, INT, st.last_success_time > 0 ? 1 : 2);
+		break;
+	case RS_PXINDEX:
+		mib_set_int(v, INT,
+			    st.addr[0] == '\0'
+				    ? -1
+				    : mib_px_row_at(g,
+						    agent_binding_proxyset(ab),
+						    st.addr_index));
+		break;
+	case RS_ADDRTYPE:
+	case RS_ADDR:
+	case RS_PORT:
+		mib_inet_get(v, st.addr, c->what - RS_ADDRTYPE);
+		break;
+	case RS_SENT:
+		mib_rs_counter(v, st.counters.sent);
+		break;
+	case RS_OK:
+		mib_rs_counter(v, st.counters.ok);
+		break;
+	case RS_CHALLENGES:
+		mib_rs_counter(v, st.counters.challenged);
+		break;
+	case RS_FAILURES:
+		mib_rs_counter(v, st.counters.failed);
+		break;
+	case RS_TIMEOUTS:
+		mib_rs_counter(v, st.counters.timeouts);
+		break;
+	case RS_TRANSPORT:
+		mib_rs_counter(v, st.counters.transport);
+		break;
+	case RS_DISCONTINUITY:
+		mib_set_int(v, MIB_ASN_TIMETICKS,
+			    agent_binding_discontinuity(ab));
+		break;
+	default: /* RS_ACTION */
+		mib_set_int(v, INT, 0);
+		break;
+	}
+	return 0;
+}
+
+static enum mib_err
+mib_check_action(const struct mib_value *v)
+{
+	if (v->type != INT)
+		return MIB_ERR_WRONGTYPE;
+	if (v->num < AGENT_ACTION_REGISTER || v->num > AGENT_ACTION_REFRESH)
+		return MIB_ERR_WRONGVALUE;
+	return MIB_OK;
+}
+
+/* Register and refresh need a binding its configuration lets run: one
+ * that cannot is inconsistentValue, its reason in gwRegLastError.
+ * Unregister is accepted (nothing is registered: a no-op). */
+static enum mib_err
+mib_rs_check_action(struct gwagent *g, const struct mib_column *c,
+		    const long *idx, const struct mib_value *v)
+{
+	struct agent_binding *ab =
+		agent_bindings_find(g->bindings, (int)idx[0], idx[1]);
+	enum mib_err e;
+
+	(void)c;
+	if (ab == NULL)
+		return MIB_ERR_NOCREATION;
+	if ((e = mib_check_action(v)) != MIB_OK)
+		return e;
+	if (v->num != AGENT_ACTION_UNREGISTER && !agent_binding_usable(ab))
+		return MIB_ERR_INCONSISTENTVALUE;
+	return MIB_OK;
+}
+
+static enum mib_err
+mib_rs_prepare_action(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	(void)t;
+	(void)op;
+	return MIB_OK; /* nothing to stage: the action runs after commit */
+}
+
+static void
+mib_rs_commit_action(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	gwagent_queue_action(t->g, (int)op->idx[0], op->idx[1], (int)op->v.num);
+}
+
+#define RSC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.what = col_, .get = mib_rs_get                          \
+	}
+
+static const struct mib_column mib_rs_cols[] = {
+	RSC(RS_AOR, STR),
+	RSC(RS_STATE, INT),
+	RSC(RS_PROXY, STR),
+	RSC(RS_GRANTED, UNS),
+	RSC(RS_TOREFRESH, UNS),
+	RSC(RS_LASTCODE, UNS),
+	RSC(RS_LASTREASON, STR),
+	RSC(RS_LASTERROR, STR),
+	RSC(RS_LASTSUCCESS, STR),
+	RSC(RS_SENT, CNT),
+	RSC(RS_OK, CNT),
+	RSC(RS_CHALLENGES, CNT),
+	RSC(RS_FAILURES, CNT),
+	RSC(RS_TIMEOUTS, CNT),
+	RSC(RS_TRANSPORT, CNT),
+	{ .col = RS_ACTION,
+	  .asn = INT,
+	  .access = MIB_RW,
+	  .param = -1,
+	  .what = RS_ACTION,
+	  .get = mib_rs_get,
+	  .check = mib_rs_check_action,
+	  .prepare = mib_rs_prepare_action,
+	  .commit = mib_rs_commit_action },
+	RSC(RS_DISCONTINUITY, MIB_ASN_TIMETICKS),
+	RSC(RS_PXINDEX, INT),
+	RSC(RS_ADDRTYPE, INT),
+	RSC(RS_ADDR, STR),
+	RSC(RS_PORT, UNS),
+	RSC(RS_SUCCESSVALID, INT),
+	RSC(RS_CONTACT, STR),
+};
+
+static const struct mib_table mib_rs = {
+	.nidx = 2,
+	.next = mib_rs_next,
+	.exists = mib_rs_exists,
+	.cols = mib_rs_cols,
+	.ncols = NELEM(mib_rs_cols),
+	.itable = -1,
+};
+
+/* ---- proxy address status ----------------------------------------------- */
+
+CONF_TABLE_OPS(mib_px, INI_TABLE_PROXYIP)
+
+/* Where ProxyIp row idx sits in its set (0 = primary), and the set. */
+static int
+mib_px_position(struct gwagent *g, long idx, long *set)
+{
+	const struct ini_conf *c = mib_conf(g);
+	long r = LONG_MIN, s;
+	int pos = 0;
+
+	if (ini_conf_row_get_int(c, INI_P_PROXYIP_PROXY_SET_ID, idx, set) < 0)
+		return -1;
+	while (ini_conf_row_next(c, INI_TABLE_PROXYIP, r, &r) == 0 && r < idx)
+		if (ini_conf_row_get_int(c, INI_P_PROXYIP_PROXY_SET_ID, r,
+					 &s) == 0 &&
+		    s == *set)
+			pos++;
+	return pos;
+}
+
+/* What the bindings on the set know of the address: the freshest view. */
+static int
+mib_px_status(struct gwagent *g, long set, int pos,
+	      struct sipreg_addr_status *out, int *inuse)
+{
+	struct sipreg_addr_status as;
+	struct sipreg_status st;
+	size_t i, n = agent_bindings_count(g->bindings);
+	int found = 0;
+
+	*inuse = 0;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		struct agent_binding *ab = agent_bindings_at(g->bindings, i);
+		const struct sipreg_binding *b = agent_binding_engine(ab);
+
+		if (b == NULL || agent_binding_proxyset(ab) != set ||
+		    sipreg_binding_addr_status(b, (size_t)pos, &as) < 0)
+			continue;
+		if (!found || as.last_ms > out->last_ms)
+			*out = as;
+		found = 1;
+		if (sipreg_binding_status(b, &st) == 0 &&
+		    st.addr_index == pos &&
+		    (st.state == SIPREG_REGISTERED ||
+		     st.state == SIPREG_REFRESHING))
+			*inuse = 1;
+		if (*inuse && out->last_ms > 0 && n > 64)
+			break; /* good enough for a big table */
+	}
+	return found;
+}
+
+static int
+mib_px_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	struct sipreg_addr_status as;
+	long set = -1;
+	int pos = mib_px_position(g, idx[0], &set), inuse = 0, known;
+	int64_t ago;
+
+	if (pos < 0)
+		return -ENOENT;
+	known = mib_px_status(g, set, pos, &as, &inuse);
+	switch (c->col) {
+	case 2:
+		mib_set_int(v, UNS, set);
+		break;
+	case 3:
+		mib_set_str(v, known ? as.addr : "");
+		break;
+	case 4:
+		mib_set_int(v, INT,
+			    !known || as.last_ms == 0 ? 0
+			    : as.online		      ? 1
+						      : 2);
+		break;
+	case 5:
+		mib_set_int(v, INT, inuse);
+		break;
+	case 6: /* 1970-01-01 when none: gwProxyStatusOnline unknown */
+		mib_set_str(v, "");
+		ago = -1;
+		if (known && as.last_ms > 0)
+			ago = (int64_t)(agent_event_now(g->ev) - as.last_ms) /
+			      1000;
+		v->len = agent_mib_dateandtime(
+			ago >= 0 ? (int64_t)time(NULL) - ago : 0, v->str);
+		break;
+	case 9:
+	case 10:
+	case 11:
+		mib_inet_get(v, known ? as.addr : "", c->col - 9);
+		break;
+	case 8:
+		mib_set_int(v, UNS, known ? as.candidates : 0);
+		break;
+	default:
+		mib_set_int(v, UNS,
+			    known && as.last_code > 0 ? as.last_code : 0);
+		break;
+	}
+	return 0;
+}
+
+#define PXC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_px_get                                        \
+	}
+
+static const struct mib_column mib_px_cols[] = {
+	PXC(2, UNS), PXC(3, STR), PXC(4, INT), PXC(5, INT),  PXC(6, STR),
+	PXC(7, UNS), PXC(8, UNS), PXC(9, INT), PXC(10, STR), PXC(11, UNS),
+};
+
+static const struct mib_table mib_px = {
+	.nidx = 1,
+	.next = mib_px_next,
+	.exists = mib_px_exists,
+	.cols = mib_px_cols,
+	.ncols = NELEM(mib_px_cols),
+	.itable = -1,
+};
+
+/* ---- active alarms ------------------------------------------------------ */
+
+static int
+mib_al_next(struct gwagent *g, long a0, long a1, long *idx)
+{
+	const struct agent_alarm *al = agent_alarms_next(g->alarms, a0);
+
+	(void)a1;
+	if (al == NULL)
+		return -ENOENT;
+	idx[0] = (long)al->seq;
+	return 0;
+}
+
+static int
+mib_al_exists(struct gwagent *g, const long *idx)
+{
+	return agent_alarms_find(g->alarms, idx[0]) != NULL;
+}
+
+static void
+mib_alarm_col(const struct agent_alarm *al, int col, struct mib_value *v)
+{
+	switch (col) {
+	case 2:
+		mib_set_str(v, al->name);
+		break;
+	case 3: /* SnmpAdminString */
+		agent_mib_set_utf8(v, al->text);
+		break;
+	case 4:
+		agent_mib_set_utf8(v, al->source);
+		break;
+	case 5:
+		mib_set_int(v, INT, al->severity);
+		break;
+	case 6:
+		mib_set_int(v, INT, al->event_type);
+		break;
+	case 7:
+		mib_set_int(v, INT, al->cause);
+		break;
+	case 9: /* history: cleared */
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(al->cleared, v->str);
+		break;
+	default:
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(al->when, v->str);
+		break;
+	}
+}
+
+static int
+mib_al_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	const struct agent_alarm *al = agent_alarms_find(g->alarms, idx[0]);
+
+	if (al == NULL)
+		return -ENOENT;
+	mib_alarm_col(al, c->col, v);
+	return 0;
+}
+
+#define ALC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_al_get                                        \
+	}
+
+static const struct mib_column mib_al_cols[] = {
+	ALC(2, STR), ALC(3, STR), ALC(4, STR), ALC(5, INT),
+	ALC(6, INT), ALC(7, INT), ALC(8, STR),
+};
+
+static const struct mib_table mib_al = {
+	.nidx = 1,
+	.next = mib_al_next,
+	.exists = mib_al_exists,
+	.cols = mib_al_cols,
+	.ncols = NELEM(mib_al_cols),
+	.itable = -1,
+};
+
+/* ---- alarm history ------------------------------------------------------ */
+
+static int
+mib_ah_next(struct gwagent *g, long a0, long a1, long *idx)
+{
+	const struct agent_alarm *al = agent_alarms_history_next(g->alarms, a0);
+
+	(void)a1;
+	if (al == NULL)
+		return -ENOENT;
+	idx[0] = (long)al->seq;
+	return 0;
+}
+
+static int
+mib_ah_exists(struct gwagent *g, const long *idx)
+{
+	return agent_alarms_history_find(g->alarms, idx[0]) != NULL;
+}
+
+static int
+mib_ah_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	const struct agent_alarm *al =
+		agent_alarms_history_find(g->alarms, idx[0]);
+
+	if (al == NULL)
+		return -ENOENT;
+	mib_alarm_col(al, c->col, v);
+	return 0;
+}
+
+#define AHC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_ah_get                                        \
+	}
+
+static const struct mib_column mib_ah_cols[] = {
+	AHC(2, STR), AHC(3, STR), AHC(4, STR), AHC(5, INT),
+	AHC(6, INT), AHC(7, INT), AHC(8, STR), AHC(9, STR),
+};
+
+static const struct mib_table mib_ah = {
+	.nidx = 1,
+	.next = mib_ah_next,
+	.exists = mib_ah_exists,
+	.cols = mib_ah_cols,
+	.ncols = NELEM(mib_ah_cols),
+	.itable = -1,
+};
+
+/* ---- one INI line (gwIniLine) ----------------------------------------- */
+
+/* The result of a gwIniLine SET, apart from the loads' objects. */
+static void
+mib_ini_line_record(struct gwagent *g, int status, const char *text)
+{
+	g->ini.line_status = status;
+	g->ini.line_when = (int64_t)time(NULL);
+	snprintf(g->ini.line_diags, sizeof(g->ini.line_diags), "%s", text);
+}
+
+/* "gwIniLine: error: ..." lines: the line numbers of the wrapped
+ * document a row becomes would only confuse. */
+static void
+mib_ini_line_diags(const struct ini_diags *d, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ini_diags_count(d) && used + 1 < len; i++) {
+		const struct ini_diag *dg = ini_diags_get(d, i);
+		int n = snprintf(buf + used, len - used, "%sgwIniLine: %s: %s",
+				 i ? "\n" : "",
+				 ini_diag_severity(dg) == INI_SEV_ERROR
+					 ? "error"
+					 : "warning",
+				 ini_diag_message(dg));
+
+		if (n < 0)
+			break;
+		used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+	}
+}
+
+enum mib_err
+mib_prepare_ini_line(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	struct ini_conf *s = mib_txn_staged(t), *next = NULL;
+	struct ini_diags *d = NULL;
+	struct ini_doc *doc = NULL;
+	char err[200], text[256];
+	const char *record;
+	size_t reclen;
+	int rc;
+
+	if (s == NULL || ini_diags_create(&d) < 0)
+		return MIB_ERR_RESOURCEUNAVAILABLE;
+	record = agent_config_doc(t->g->config, &reclen);
+	rc = agent_iniline_parse_in((const char *)op->v.str, op->v.len, record,
+				    reclen, &doc, err, sizeof(err));
+	if (rc == -EINVAL) {
+		snprintf(text, sizeof(text), "gwIniLine: error: %s", err);
+		log_warnx("ini", "%s", text);
+		mib_ini_line_record(t->g, 3, text);
+		ini_diags_destroy(d);
+		return MIB_ERR_WRONGVALUE;
+	}
+	if (rc == 0)
+		rc = ini_conf_apply(s, doc, INI_APPLY_INCREMENTAL, &next, NULL,
+				    d);
+	ini_doc_destroy(doc);
+	/* The diagnostics say why, whether or not the SET goes through. */
+	mib_ini_line_diags(d, text, sizeof(text));
+	agent_config_log_diags(d);
+	ini_diags_destroy(d);
+	if (rc < 0) {
+		mib_ini_line_record(t->g, 3,
+				    rc == -ENOMEM ? "out of memory" : text);
+		return rc == -ENOMEM ? MIB_ERR_RESOURCEUNAVAILABLE
+				     : MIB_ERR_WRONGVALUE;
+	}
+	snprintf(t->g->ini.line_pending, sizeof(t->g->ini.line_pending), "%s",
+		 text[0] ? text : "applied");
+	ini_conf_destroy(t->staged);
+	t->staged = next;
+	return MIB_OK;
+}
+
+/* ---- device-wide actions and counts ----------------------------------- */
+
+enum {
+	W_ALLACTION = 10,
+	W_COUNT,
+	W_REGISTERED,
+	W_INI_URI,
+	W_INI_MODE,
+	W_INI_ACTION,
+	W_INI_LINE,
+	W_INI_STATUS,
+	W_INI_DIAGS,
+	W_INI_TIME,
+	W_TRAP_RATE,
+	W_ALARM_CHANGED,
+	W_INI_LINE_STATUS,
+	W_INI_LINE_DIAGS,
+	W_INI_LINE_TIME
+};
+
+static int
+mib_misc_get(struct gwagent *g, const struct mib_scalar *s, struct mib_value *v)
+{
+	char uri[sizeof(g->ini.uri)];
+
+	switch (s->what) {
+	case W_COUNT:
+		mib_set_int(v, UNS,
+			    (long long)agent_bindings_count(g->bindings));
+		break;
+	case W_REGISTERED:
+		mib_set_int(v, UNS,
+			    (long long)agent_bindings_registered(g->bindings));
+		break;
+	case W_INI_URI: /* the password of the userinfo is write-only */
+		agent_uri_redact(g->ini.uri, uri, sizeof(uri));
+		mib_set_str(v, uri);
+		break;
+	case W_INI_MODE:
+		mib_set_int(v, INT, g->ini.mode);
+		break;
+	case W_INI_STATUS:
+		mib_set_int(v, INT, g->ini.status);
+		break;
+	case W_INI_DIAGS:
+		mib_set_str(v, g->ini.diags);
+		break;
+	case W_INI_TIME: /* 1970-01-01 until an action ends */
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(
+			g->ini.when > 0 ? g->ini.when : 0, v->str);
+		break;
+	case W_TRAP_RATE:
+		mib_set_int(v, UNS, g->trap_rate);
+		break;
+	case W_ALARM_CHANGED:
+		mib_set_int(v, MIB_ASN_TIMETICKS,
+			    agent_alarms_last_changed(g->alarms));
+		break;
+	case W_INI_LINE_STATUS:
+		mib_set_int(v, INT, g->ini.line_status);
+		break;
+	case W_INI_LINE_DIAGS:
+		mib_set_str(v, g->ini.line_diags);
+		break;
+	case W_INI_LINE_TIME: /* 1970-01-01 until a line is decided */
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(
+			g->ini.line_when > 0 ? g->ini.line_when : 0, v->str);
+		break;
+	default: /* actions and the INI line read as none / "" */
+		if (s->asn == STR)
+			mib_set_str(v, "");
+		else
+			mib_set_int(v, s->asn, 0);
+		break;
+	}
+	return 0;
+}
+
+static enum mib_err
+mib_misc_check(struct gwagent *g, const struct mib_scalar *s,
+	       const struct mib_value *v)
+{
+	(void)g;
+	if (v->type != s->asn)
+		return MIB_ERR_WRONGTYPE;
+	switch (s->what) {
+	case W_ALLACTION:
+		return mib_check_action(v);
+	case W_INI_URI:
+	case W_INI_LINE:
+		if (v->len > 255)
+			return MIB_ERR_WRONGLENGTH;
+		return memchr(v->str, '\0', v->len) ? MIB_ERR_WRONGVALUE
+						    : MIB_OK;
+	case W_INI_MODE:
+		return v->num >= 1 && v->num <= 3 ? MIB_OK : MIB_ERR_WRONGVALUE;
+	case W_INI_ACTION:
+		return v->num == 1 || v->num == 2 ? MIB_OK : MIB_ERR_WRONGVALUE;
+	case W_TRAP_RATE:
+		return v->num >= 0 && v->num <= 10000 ? MIB_OK
+						      : MIB_ERR_WRONGVALUE;
+	default:
+		return MIB_ERR_NOTWRITABLE;
+	}
+}
+
+/* The URI a load in this request would use: set here, or earlier. */
+static int
+mib_txn_has_uri(struct agent_mib_txn *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->ops[i].c == NULL &&
+		    t->ops[i].n->scalar->what == W_INI_URI)
+			return t->ops[i].v.len > 0;
+	return t->g->ini.uri[0] != '\0';
+}
+
+static void
+mib_ini_load_refused(struct gwagent *g)
+{
+	char when[32];
+	struct tm tm;
+	time_t t = (time_t)g->ini.started;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	log_warnx("ini", "load refused: a load from %s is running since %s",
+		  g->ini.running, when);
+}
+
+static enum mib_err
+mib_misc_prepare(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	switch (op->n->scalar->what) {
+	case W_INI_ACTION:
+		if (op->v.num == 1 && !mib_txn_has_uri(t))
+			return MIB_ERR_INCONSISTENTVALUE;
+		if (op->v.num == 1 &&
+		    (t->g->ini.status == 1 || agent_fetch_busy(t->g->fetch))) {
+			/* One at a time; the running load's status and
+			 * diagnostics stay as they are. */
+			mib_ini_load_refused(t->g);
+			return MIB_ERR_INCONSISTENTVALUE;
+		}
+		return MIB_OK;
+	case W_INI_LINE:
+		return mib_prepare_ini_line(t, op);
+	default:
+		return MIB_OK;
+	}
+}
+
+void
+mib_ini_line_failed(struct agent_mib_txn *t, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->ops[i].c == NULL &&
+		    t->ops[i].n->scalar->prepare == mib_misc_prepare &&
+		    t->ops[i].n->scalar->what == W_INI_LINE)
+			mib_ini_line_record(t->g, 3, why);
+}
+
+static void
+mib_misc_commit(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	struct gwagent *g = t->g;
+
+	switch (op->n->scalar->what) {
+	case W_ALLACTION:
+		gwagent_queue_action(g, 0, -1, (int)op->v.num);
+		break;
+	case W_INI_URI:
+		explicit_bzero(g->ini.uri, sizeof(g->ini.uri));
+		memcpy(g->ini.uri, op->v.str, op->v.len);
+		g->ini.uri[op->v.len] = '\0';
+		break;
+	case W_INI_MODE:
+		g->ini.mode = (int)op->v.num;
+		break;
+	case W_INI_LINE:
+		mib_ini_line_record(g, 2, g->ini.line_pending);
+		break;
+	case W_INI_ACTION:
+		if (op->v.num == 1) /* save(2) ran at ACTION */
+			gwagent_ini_load(g);
+		break;
+	case W_TRAP_RATE:
+		g->trap_rate = (unsigned)op->v.num;
+		break;
+	default:
+		break;
+	}
+}
+
+/* gwIniAction save(2) writes the file before the answer: a failure is
+ * the manager's commitFailed, not a status to poll for. */
+static enum mib_err
+mib_misc_action(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	if (op->n->scalar->what == W_INI_ACTION && op->v.num == 2 &&
+	    gwagent_ini_save(t->g) < 0)
+		return MIB_ERR_COMMITFAILED;
+	return MIB_OK;
+}
+
+#define M(asn_, what_, rw_)                                                   \
+	{                                                                     \
+		.asn = asn_, .param = -1, .what = what_, .get = mib_misc_get, \
+		.check = (rw_) ? mib_misc_check : NULL,                       \
+		.prepare = (rw_) ? mib_misc_prepare : NULL,                   \
+		.action = (rw_) ? mib_misc_action : NULL,                     \
+		.commit = (rw_) ? mib_misc_commit : NULL                      \
+	}
+
+static const struct mib_scalar mib_regactions[] = {
+	M(INT, W_ALLACTION, 1),
+	M(UNS, W_COUNT, 0),
+	M(UNS, W_REGISTERED, 0),
+};
+
+static const struct mib_scalar mib_inimgmt[] = {
+	M(STR, W_INI_URI, 1),	     M(INT, W_INI_MODE, 1),
+	M(INT, W_INI_ACTION, 1),     M(STR, W_INI_LINE, 1),
+	M(INT, W_INI_STATUS, 0),     M(STR, W_INI_DIAGS, 0),
+	M(STR, W_INI_TIME, 0),	     M(INT, W_INI_LINE_STATUS, 0),
+	M(STR, W_INI_LINE_DIAGS, 0), M(STR, W_INI_LINE_TIME, 0),
+};
+
+static const struct mib_scalar mib_traprate = M(UNS, W_TRAP_RATE, 1);
+static const struct mib_scalar mib_alarmchanged =
+	M(MIB_ASN_TIMETICKS, W_ALARM_CHANGED, 0);
+
+/* ---- the tree, in OID order ------------------------------------------- */
+
+#define S3(a, b, c, arr, i)                                           \
+	{                                                             \
+		{ a, b, c, i + 1 }, 4, MIB_NODE_SCALAR, &arr[i], NULL \
+	}
+#define S2(a, b, arr, i)                                           \
+	{                                                          \
+		{ a, b, i + 1 }, 3, MIB_NODE_SCALAR, &arr[i], NULL \
+	}
+#define T(a, b, c, tab)                                       \
+	{                                                     \
+		{ a, b, c, 1 }, 4, MIB_NODE_TABLE, NULL, &tab \
+	}
+
+const struct mib_node agent_mib_nodes[] = {
+	S3(1, 1, 1, mib_proxy, 0),
+	S3(1, 1, 1, mib_proxy, 1),
+	S3(1, 1, 1, mib_proxy, 2),
+	S3(1, 1, 1, mib_proxy, 3),
+	S3(1, 1, 1, mib_proxy, 4),
+	S3(1, 1, 1, mib_proxy, 5),
+	S3(1, 1, 1, mib_proxy, 6),
+	S3(1, 1, 1, mib_proxy, 7),
+	S3(1, 1, 1, mib_proxy, 8),
+	S3(1, 1, 1, mib_proxy, 9),
+	S3(1, 1, 1, mib_proxy, 10),
+	S3(1, 1, 1, mib_proxy, 11),
+	S3(1, 1, 1, mib_proxy, 12),
+	S3(1, 1, 2, mib_registration, 0),
+	S3(1, 1, 2, mib_registration, 1),
+	S3(1, 1, 2, mib_registration, 2),
+	S3(1, 1, 2, mib_registration, 3),
+	S3(1, 1, 2, mib_registration, 4),
+	S3(1, 1, 2, mib_registration, 5),
+	S3(1, 1, 2, mib_registration, 6),
+	S3(1, 1, 2, mib_registration, 7),
+	S3(1, 1, 2, mib_registration, 8),
+	S3(1, 1, 2, mib_registration, 9),
+	S3(1, 1, 2, mib_registration, 10),
+	S3(1, 1, 2, mib_registration, 11),
+	S3(1, 1, 2, mib_registration, 12),
+	S3(1, 1, 2, mib_registration, 13),
+	S3(1, 1, 2, mib_registration, 14),
+	S3(1, 1, 2, mib_registration, 15),
+	S3(1, 1, 3, mib_sipgen, 0),
+	S3(1, 1, 3, mib_sipgen, 1),
+	S3(1, 1, 3, mib_sipgen, 2),
+	S3(1, 1, 3, mib_sipgen, 3),
+	S3(1, 1, 3, mib_sipgen, 4),
+	S3(1, 1, 3, mib_sipgen, 5),
+	T(1, 1, 4, mib_ps),
+	T(1, 1, 5, mib_pi),
+	T(1, 1, 6, mib_ig),
+	T(1, 1, 7, mib_tg),
+	T(1, 1, 8, mib_ac),
+	T(1, 2, 1, mib_rs),
+	T(1, 2, 2, mib_px),
+	S3(1, 2, 3, mib_regactions, 0),
+	S3(1, 2, 3, mib_regactions, 1),
+	S3(1, 2, 3, mib_regactions, 2),
+	S2(1, 3, mib_inimgmt, 0),
+	S2(1, 3, mib_inimgmt, 1),
+	S2(1, 3, mib_inimgmt, 2),
+	S2(1, 3, mib_inimgmt, 3),
+	S2(1, 3, mib_inimgmt, 4),
+	S2(1, 3, mib_inimgmt, 5),
+	S2(1, 3, mib_inimgmt, 6),
+	S2(1, 3, mib_inimgmt, 7),
+	S2(1, 3, mib_inimgmt, 8),
+	S2(1, 3, mib_inimgmt, 9),
+	T(1, 4, 1, mib_al),
+	{ { 1, 4, 3 }, 3, MIB_NODE_SCALAR, &mib_traprate, NULL },
+	{ { 1, 4, 4 }, 3, MIB_NODE_SCALAR, &mib_alarmchanged, NULL },
+	T(1, 4, 5, mib_ah),
+};
+
+const size_t agent_mib_nnodes = NELEM(agent_mib_nodes);
