@@ -437,7 +437,6 @@ sipreg_binding_add(struct sipreg_engine *e,
 	b->user = user;
 	b->tmr.h = on_timer;
 	sip_tx_init(&b->tx, e, &register_ops);
-	b->tx.b = b;
 	TAILQ_INSERT_TAIL(&e->bindings, b, entry);
 	if ((rc = apply_cfg(b, cfg)) != 0 || (rc = init_dialog(b)) != 0) {
 		sip_binding_free(b);

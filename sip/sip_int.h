@@ -418,10 +418,11 @@ struct sip_tx {
 	struct sip_tx *hnext; /* branch hash chain */
 	TAILQ_ENTRY(sip_tx) pentry;
 	bool pending;
+	bool trace; /* a binding's tx, traced: its messages go to the trace
+		       handler (trace.c) */
 	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
 	uint64_t start_ms; /* engine clock when it was started */
 	struct sip_result res;
-	struct sipreg_binding *b; /* the binding it serves, NULL: none */
 };
 
 TAILQ_HEAD(sip_tx_list, sip_tx);
@@ -449,7 +450,6 @@ struct sipreg_binding {
 	bool clear_pending;    /* UnregistrationMode=1, not done yet */
 	bool clearing;	       /* the REGISTER in flight is Contact: * */
 	bool conn_retried;     /* resent once on a new connection */
-	bool trace;	       /* its messages go to the trace handler */
 	enum sipreg_keepalive ka_mode;
 	unsigned ka_s;
 	struct sip_ka *ka; /* OPTIONS keep-alive group, when on */

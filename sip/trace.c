@@ -25,14 +25,14 @@ sipreg_binding_set_trace(struct sipreg_binding *b, bool on)
 {
 	if (b == NULL)
 		return -EINVAL;
-	b->trace = on;
+	b->tx.trace = on; /* only a binding's own tx is ever marked */
 	return 0;
 }
 
 bool
 sipreg_binding_traced(const struct sipreg_binding *b)
 {
-	return b != NULL && b->trace;
+	return b != NULL && b->tx.trace;
 }
 
 void
@@ -40,8 +40,8 @@ sip_trace(const struct sip_tx *tx, bool out, const char *buf, size_t len)
 {
 	struct sipreg_engine *e = tx->e;
 
-	if (tx->b == NULL || !tx->b->trace || e->traceh == NULL ||
-	    buf == NULL || len == 0)
+	if (!tx->trace || e->traceh == NULL || buf == NULL || len == 0)
 		return;
-	e->traceh(tx->b, out, buf, len, e->trace_arg);
+	e->traceh(SIP_CONTAINER(tx, struct sipreg_binding, tx), out, buf, len,
+		  e->trace_arg);
 }
