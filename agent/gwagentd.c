@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include <openssl/crypto.h>
 
 #include "agent/snmp/agent_snmp.h"
+#include "agent/core/ctl.h"
 #include "agent/core/event.h"
 #include "agent/core/fetch.h"
 #include "agent/core/gwagent.h"
@@ -37,6 +39,7 @@
 struct gwagent *gwagent_ctx;
 
 static struct agent_priv gwagentd_priv;
+static struct agent_ctl *gwagentd_ctl;
 #ifdef USE_SNMP
 static struct agent_snmp *gwagentd_snmp; /* the glue: not the core's */
 static struct agent_mib_notifier gwagentd_notifier = {
@@ -138,11 +141,12 @@ gwagentd_sighandler(int sig)
 	errno = saved;
 }
 
-/* SIGHUP: the same pipeline as a load (validate, build the next
- * configuration, swap, sync now), without the save: the file is where
- * the configuration came from. */
-static void
-gwagentd_reload(struct gwagent *g)
+/* SIGHUP (and gwagentctl reload): the same pipeline as a load (validate,
+ * build the next configuration, swap, sync now), without the save: the
+ * file is where the configuration came from.  @p out gets the summary or
+ * why it was refused. */
+static int
+gwagentd_reload(struct gwagent *g, const char *who, char *out, size_t outlen)
 {
 	struct ini_diags *d = NULL;
 	const char *path = agent_config_path(g->config);
@@ -151,28 +155,42 @@ gwagentd_reload(struct gwagent *g)
 	int rc;
 
 	if (path == NULL || ini_diags_create(&d) < 0) {
-		log_warnx("config", "SIGHUP: no gateway INI to reload");
-		return;
+		log_warnx("config", "%s: no gateway INI to reload", who);
+		snprintf(out, outlen, "no gateway INI to reload");
+		return -ENOENT;
 	}
 	rc = agent_persist_read(path, INI_MAX_FILE_SIZE, &buf, &len);
 	if (rc < 0) {
 		log_warnx("config",
-			  "SIGHUP: cannot read %s: %s, "
+			  "%s: cannot read %s: %s, "
 			  "configuration kept",
-			  path, strerror(-rc));
+			  who, path, strerror(-rc));
+		snprintf(out, outlen, "cannot read %s: %s, configuration kept",
+			 path, strerror(-rc));
 		ini_diags_destroy(d);
-		return;
+		return rc;
 	}
 	rc = gwagent_load_text(g, buf, len, path, 1, 0, d, msg, sizeof(msg));
 	OPENSSL_cleanse(buf, len);
 	free(buf);
-	if (rc == 0)
-		log_info("config", "SIGHUP: reloaded %s: %s", path, msg);
-	else
-		log_warnx("config",
-			  "SIGHUP: %s rejected, configuration kept%s%s", path,
-			  msg[0] ? ": " : "", msg);
+	if (rc == 0) {
+		log_info("config", "%s: reloaded %s: %s", who, path, msg);
+		snprintf(out, outlen, "reloaded %s: %s", path, msg);
+	} else {
+		log_warnx("config", "%s: %s rejected, configuration kept%s%s",
+			  who, path, msg[0] ? ": " : "", msg);
+		snprintf(out, outlen, "%s rejected, configuration kept%s%s",
+			 path, msg[0] ? ": " : "",
+			 msg[0] ? msg : " (see the log)");
+	}
 	ini_diags_destroy(d);
+	return rc;
+}
+
+static int
+gwagentd_ctl_reload(char *msg, size_t len, void *arg)
+{
+	return gwagentd_reload(arg, "gwagentctl reload", msg, len);
 }
 
 static void
@@ -189,9 +207,12 @@ gwagentd_signal_read(int fd, short revents, void *arg)
 			log_info("main", "signal %d: shutting down", c);
 			agent_event_break(g->ev);
 			break;
-		case SIGHUP:
-			gwagentd_reload(g);
+		case SIGHUP: {
+			char msg[512];
+
+			gwagentd_reload(g, "SIGHUP", msg, sizeof(msg));
 			break;
+		}
 		}
 	}
 }
@@ -250,6 +271,7 @@ gwagentd_settings_load(struct gwagent *g)
 	g->trap_summary_s = s->trap_summary_interval;
 	if (g->opts.debug == 0)
 		log_level(s->log_level);
+	log_facility(s->log_facility);
 }
 
 /* The netrc must be the running user's: checked after any drop. */
@@ -490,6 +512,51 @@ gwagentd_priv_drop(struct gwagent *g)
 			  s->persist_dir, gwagentd_priv.user);
 }
 
+/* The group of the control socket: [agent] control_group, else
+ * "gwagent" when it exists, else the daemon's (-1: keep). */
+static long
+gwagentd_ctl_gid(const struct gwagent *g)
+{
+	const struct agent_settings *s = &g->settings;
+	const char *name = s->control_group != NULL
+				   ? s->control_group
+				   : AGENT_SETTINGS_CONTROL_GROUP;
+	struct group *gr = getgrnam(name);
+
+	if (gr != NULL)
+		return (long)gr->gr_gid;
+	if (s->control_group != NULL)
+		fatalx("config", "[agent] control_group: no group %s", name);
+	return gwagentd_priv.drop ? (long)gwagentd_priv.gid : -1;
+}
+
+/* Before the drop: the control socket (gwagentctl), in a directory made
+ * for it when missing (0750, the user's). */
+static void
+gwagentd_start_ctl(struct gwagent *g)
+{
+	const struct agent_settings *s = &g->settings;
+	struct agent_ctl_conf cc = { 0 };
+	char err[512], dir[4096];
+	int rc;
+
+	cc.path = s->control_socket;
+	cc.uid = gwagentd_priv.drop ? (long)gwagentd_priv.uid : -1;
+	cc.gid = gwagentd_ctl_gid(g);
+	cc.timeout_s = s->control_timeout;
+	cc.ini_dir = s->ini_dir;
+	cc.reloadh = gwagentd_ctl_reload;
+	cc.reload_arg = g;
+	snprintf(dir, sizeof(dir), "%s", s->control_socket);
+	if (mkdir(dirname(dir), 0750) == 0 && (cc.uid >= 0 || cc.gid >= 0) &&
+	    chown(dir, (uid_t)cc.uid, (gid_t)cc.gid) < 0)
+		fatal("config", "[agent] control_socket: chown %s", dir);
+	rc = agent_ctl_create(&gwagentd_ctl, g, &cc, err, sizeof(err));
+	if (rc < 0)
+		fatalx("config", "[agent] %s", err);
+	log_info("ctl", "control socket %s", s->control_socket);
+}
+
 static void
 gwagentd_start(struct gwagent *g)
 {
@@ -530,6 +597,7 @@ gwagentd_start(struct gwagent *g)
 	if (gwagentd_load_gateway(g) < 0)
 		fatalx("config", "the gateway configuration has errors");
 	gwagentd_priv_dirs(g);
+	gwagentd_start_ctl(g);
 	if (gwagentd_start_snmp(g) < 0 && g->opts.master)
 		fatalx("main", "cannot start the embedded master agent");
 	/* Root opened the sockets and read the operator's files; SNMP
@@ -592,6 +660,8 @@ gwagentd_unregister_all(struct gwagent *g)
 static void
 gwagentd_teardown(struct gwagent *g)
 {
+	agent_ctl_destroy(gwagentd_ctl);
+	gwagentd_ctl = NULL;
 	agent_alarms_set_notify(g->alarms, NULL, NULL);
 #ifdef USE_SNMP
 	agent_snmp_destroy(gwagentd_snmp);

@@ -493,6 +493,34 @@ int sipreg_binding_status(const struct sipreg_binding *b,
 int sipreg_binding_addr_status(const struct sipreg_binding *b, size_t idx,
 			       struct sipreg_addr_status *st);
 
+/* ---- on-demand trace -------------------------------------------------- */
+
+/**
+ * Trace handler: one SIP message of a traced binding, as sent (@p out
+ * true; retransmissions included) or as received (a response matched to
+ * its REGISTER).  @p msg is the text on the wire, @p len bytes, not
+ * NUL-terminated, valid during the call only.  Unlike the log handler it
+ * gets the message unfiltered (digest responses, cnonces): the handler
+ * masks them before the text goes anywhere.  It runs inside the engine
+ * and must not call any sipreg_ function.
+ */
+typedef void(sipreg_trace_h)(struct sipreg_binding *b, bool out,
+			     const char *msg, size_t len, void *arg);
+
+/**
+ * Install the engine's trace handler (NULL: none).  Nothing is traced
+ * until a binding is marked with sipreg_binding_set_trace().
+ * @return 0 or -EINVAL
+ */
+int sipreg_engine_set_trace(struct sipreg_engine *e, sipreg_trace_h *h,
+			    void *arg);
+
+/** Mark a binding traced (@p on) or not; off when added.  0/-EINVAL. */
+int sipreg_binding_set_trace(struct sipreg_binding *b, bool on);
+
+/** Whether the binding is traced (false for NULL). */
+bool sipreg_binding_traced(const struct sipreg_binding *b);
+
 /** Name of a state ("registered"); static storage. */
 const char *sipreg_state_name(enum sipreg_state state);
 

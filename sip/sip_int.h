@@ -418,6 +418,8 @@ struct sip_tx {
 	struct sip_tx *hnext; /* branch hash chain */
 	TAILQ_ENTRY(sip_tx) pentry;
 	bool pending;
+	bool trace; /* a binding's tx, traced: its messages go to the trace
+		       handler (trace.c) */
 	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
 	uint64_t start_ms; /* engine clock when it was started */
 	struct sip_result res;
@@ -568,6 +570,8 @@ struct sipreg_engine {
 	void *clock_arg;
 	sipreg_rand_h *randh;
 	void *rand_arg;
+	sipreg_trace_h *traceh; /* on-demand trace (trace.c) */
+	void *trace_arg;
 	struct sip_rx_src rx_src; /* where the message being read came from */
 	bool unparsable_logged;
 	uint64_t unparsable_log_ms; /* last "unparsable" log line */
@@ -606,6 +610,10 @@ int64_t sip_engine_binding_timeout(struct sipreg_engine *e);
 void sip_engine_arm(struct sipreg_engine *e, struct sip_tmr *t,
 		    uint64_t delay_ms);
 void sip_engine_cancel(struct sipreg_engine *e, struct sip_tmr *t);
+
+/* trace.c: hand a message of tx's binding to the trace handler when
+ * that binding is traced. */
+void sip_trace(const struct sip_tx *tx, bool out, const char *buf, size_t len);
 
 /* tx.c */
 void sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,

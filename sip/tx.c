@@ -266,6 +266,7 @@ cb_send(osip_transaction_t *tr, osip_message_t *m, char *host, int port,
 	e->send_err[0] = '\0';
 	e->send_reused = false;
 	e->send_conn = 0;
+	sip_trace(tx, true, tx->raw, tx->rawlen);
 	if (tx->dst->tp == SIPREG_TP_UDP)
 		rc = e->tp->send(e->tpctx, tx->raw, tx->rawlen, &tx->dst->ss);
 	else if (e->tp->stream_send != NULL)
@@ -578,6 +579,7 @@ sip_tx_input(struct sipreg_engine *e, osip_event_t *ev)
 		return true;
 	}
 	ev->transactionid = tx->tr->transactionid;
+	sip_trace(tx, false, e->rx_raw, e->rx_len);
 	execute(tx, ev);
 	return true;
 }

@@ -125,7 +125,7 @@ expect_perms() { # path mode owner group
 
 files() {
 	rc=0
-	for f in /usr/sbin/gwagentd /usr/bin/gwagent-ini \
+	for f in /usr/sbin/gwagentd /usr/bin/gwagent-ini /usr/bin/gwagentctl \
 		/usr/share/snmp/mibs/GWAGENT-MIB.txt \
 		/usr/share/snmp/mibs/SNMPv2-SMI.txt \
 		/usr/share/snmp/mibs/SNMPv2-TC.txt \
@@ -133,6 +133,7 @@ files() {
 		/usr/share/man/man8/gwagentd.8.gz \
 		/usr/share/man/man5/gwagent.ini.5.gz \
 		/usr/share/man/man1/gwagent-ini.1.gz \
+		/usr/share/man/man8/gwagentctl.8.gz \
 		/usr/share/gwagent/snmptt/gwagent.snmptt.conf \
 		/usr/share/gwagent/zabbix/gwagent_template.yaml \
 		/usr/share/gwagent/snmp_exporter/snmp.yml \
@@ -169,6 +170,7 @@ check "gwagentd -n -c /etc/gwagent/gwagentd.conf as gwagent" \
 	runuser -u gwagent -- /usr/sbin/gwagentd -n -c /etc/gwagent/gwagentd.conf
 check "gwagent-ini check on the example gateway INI" \
 	runuser -u gwagent -- /usr/bin/gwagent-ini check /var/lib/gwagent/gateway.ini
+check "gwagentctl --version" /usr/bin/gwagentctl --version
 
 security() {
 	out=$(systemd-analyze security --offline=true \
@@ -191,7 +193,8 @@ purge() {
 	getent passwd gwagent && { echo "user gwagent left"; rc=1; }
 	getent group gwagent && { echo "group gwagent left"; rc=1; }
 	for f in /var/lib/gwagent /etc/gwagent /usr/sbin/gwagentd \
-		/usr/bin/gwagent-ini /lib/systemd/system/gwagentd.service \
+		/usr/bin/gwagent-ini /usr/bin/gwagentctl \
+		/lib/systemd/system/gwagentd.service \
 		/usr/share/snmp/mibs/GWAGENT-MIB.txt; do
 		[ -e "$f" ] && { echo "$f left"; rc=1; }
 	done

@@ -600,6 +600,7 @@ agent_binding_drop(struct agent_binding *ab, int unregister)
 		return;
 	if (sipreg_binding_status(ab->b, &st) == 0)
 		agent_counters_add(&ab->base, &st.counters);
+	sipreg_binding_set_trace(ab->b, false); /* the row goes: no name */
 	sipreg_binding_remove(ab->b, unregister != 0);
 	ab->b = NULL;
 }
@@ -901,6 +902,14 @@ agent_binding_addr_status(const struct agent_binding *ab, size_t i,
 	if (ab->b == NULL)
 		return -EINVAL;
 	return sipreg_binding_addr_status(ab->b, i, out) < 0 ? -ENOENT : 0;
+}
+
+int
+agent_binding_set_trace(struct agent_binding *ab, int on)
+{
+	if (ab == NULL)
+		return -EINVAL;
+	return ab->b != NULL ? sipreg_binding_set_trace(ab->b, on != 0) : 0;
 }
 
 int *

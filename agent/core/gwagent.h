@@ -336,6 +336,9 @@ agent_binding_engine(const struct agent_binding *ab);
 int agent_binding_addr_status(const struct agent_binding *ab, size_t i,
 			      struct sipreg_addr_status *out);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
+/** Trace the binding's SIP messages (gwagentctl trace) or not; nothing
+ * for an unusable binding.  @return 0 or -EINVAL. */
+int agent_binding_set_trace(struct agent_binding *ab, int on);
 /**
  * Whether the binding can register: 0 when its configuration is unusable
  * (state failed, the reason in its last error; register and refresh

@@ -14,6 +14,7 @@
 #define LOG_MAX_TOKENS 16
 
 static int log_use_syslog;
+static int log_fac = LOG_DAEMON;
 static int log_verbosity;
 static const char *log_tokens[LOG_MAX_TOKENS];
 static int log_ntokens;
@@ -25,8 +26,20 @@ log_init(int debug, int use_syslog, const char *progname)
 	log_verbosity = debug;
 	log_use_syslog = use_syslog;
 	if (use_syslog)
-		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		openlog(progname, LOG_PID | LOG_NDELAY, log_fac);
 	tzset();
+}
+
+void
+log_facility(int facility)
+{
+	log_fac = facility;
+}
+
+int
+log_syslog(void)
+{
+	return log_use_syslog;
 }
 
 void

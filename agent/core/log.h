@@ -12,6 +12,11 @@
 
 /** Where messages go: to stderr until log_init() says syslog. */
 void log_init(int debug, int use_syslog, const char *progname);
+/** The syslog facility the next log_init() opens syslog with (LOG_DAEMON
+ * until set; gwagentd sets [agent] log_facility). */
+void log_facility(int facility);
+/** Whether messages go to syslog (not stderr). */
+int log_syslog(void);
 /** Verbosity: 0 warnings, 1 info, 2+ debug. */
 void log_level(int level);
 /** Only debug messages with this token are shown (may be called repeatedly). */

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <syslog.h>
 
 #include <iniparser.h>
 
@@ -31,10 +32,11 @@ enum agent_settings_type {
 	AS_SECRET, /* the same, but never shown and needs mode 0600 */
 	AS_PATH,   /* an absolute path */
 	AS_BOOL,
-	AS_LEVEL, /* 0-3 or warning/info/debug */
-	AS_UINT,  /* unsigned in [min, max] */
-	AS_PORT,  /* uint16_t in [min, max] */
-	AS_ADDR,  /* numeric IPv4 or IPv6 address */
+	AS_LEVEL,    /* 0-3 or warning/info/debug */
+	AS_UINT,     /* unsigned in [min, max] */
+	AS_PORT,     /* uint16_t in [min, max] */
+	AS_ADDR,     /* numeric IPv4 or IPv6 address */
+	AS_FACILITY, /* a syslog facility name */
 };
 
 struct agent_settings_key {
@@ -106,6 +108,11 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	/* the gateway's Contact behind NAT */
 	{ "sip:contact_address", AS_STR, OFF(contact_address), 0, 0 },
 	{ "sip:nat_contact_rewrite", AS_BOOL, OFF(nat_contact_rewrite), 0, 0 },
+	/* logging and the control socket */
+	{ "agent:log_facility", AS_FACILITY, OFF(log_facility), 0, 0 },
+	{ "agent:control_socket", AS_PATH, OFF(control_socket), 0, 0 },
+	{ "agent:control_group", AS_STR, OFF(control_group), 0, 0 },
+	{ "agent:control_timeout", AS_UINT, OFF(control_timeout), 1, 3600 },
 };
 
 #define NKEYS (sizeof(agent_settings_keys) / sizeof(agent_settings_keys[0]))
@@ -289,6 +296,9 @@ agent_settings_init(struct agent_settings *s)
 	s->trap_timeout = 5;
 	s->unregister_rate = 500;
 	s->unregister_deadline_max = 30;
+	s->log_facility = LOG_DAEMON;
+	s->control_timeout = 30;
+	s->control_socket = strdup(AGENT_SETTINGS_CONTROL_SOCKET);
 	s->gateway_ini = strdup(AGENT_SETTINGS_GATEWAY_INI);
 	s->listen = strdup("udp:127.0.0.1:161");
 	s->rocommunity = strdup("public");
@@ -300,7 +310,7 @@ agent_settings_init(struct agent_settings *s)
 	if (s->gateway_ini == NULL || s->listen == NULL ||
 	    s->rocommunity == NULL || s->persist_dir == NULL ||
 	    s->bind_address == NULL || s->user_agent == NULL ||
-	    s->ini_dir == NULL) {
+	    s->ini_dir == NULL || s->control_socket == NULL) {
 		agent_settings_free(s);
 		return -ENOMEM;
 	}
@@ -356,6 +366,32 @@ agent_settings_level(const char *v, int *out)
 		return -EINVAL;
 	*out = (int)n;
 	return 0;
+}
+
+int
+agent_settings_facility(const char *name, int *out)
+{
+	static const struct {
+		const char *name;
+		int fac;
+	} facs[] = {
+		{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+	size_t i;
+
+	if (name == NULL || out == NULL)
+		return -EINVAL;
+	for (i = 0; i < sizeof(facs) / sizeof(facs[0]); i++) {
+		if (strcasecmp(name, facs[i].name) == 0) {
+			*out = facs[i].fac;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int
@@ -419,6 +455,9 @@ agent_settings_set(struct agent_settings *s, const struct agent_settings_key *k,
 	case AS_LEVEL:
 		*why = "not a log level (0-3, warning, info, debug)";
 		return agent_settings_level(v, field);
+	case AS_FACILITY:
+		*why = "not a syslog facility (daemon, user, local0-local7)";
+		return agent_settings_facility(v, field);
 	case AS_UINT:
 	case AS_PORT:
 		*why = k->type == AS_PORT ? "not a port number in range"
@@ -550,6 +589,10 @@ agent_settings_check(const struct agent_settings *s, const char *path,
 
 	if (s->gateway_ini == NULL)
 		why = "[agent] gateway_ini: must be set";
+	else if (s->control_socket == NULL)
+		why = "[agent] control_socket: must be set";
+	else if (strlen(s->control_socket) >= 108) /* sun_path */
+		why = "[agent] control_socket: longer than 107 characters";
 	else if (s->master && s->listen == NULL)
 		why = "[snmp] listen: must be set in master mode";
 	else if ((s->v3_auth_pass != NULL || s->v3_priv_pass != NULL) &&

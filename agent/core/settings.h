@@ -5,7 +5,8 @@
  * limits.  Read with iniparser; see gwagentd(8) and examples/gwagentd.conf.
  *
  *   [agent]  gateway_ini, log_level, ini_dir, fetch_netrc, fetch_allow,
- *            user, group, run_as_root
+ *            user, group, run_as_root, log_facility, control_socket,
+ *            control_group, control_timeout
  *   [snmp]   agentx_socket, master, listen, rocommunity, rwcommunity,
  *            v3_user, v3_auth_pass, v3_priv_pass, persist_dir,
  *            sys_contact, sys_name, sys_location, sys_writable,
@@ -34,6 +35,10 @@
 #define AGENT_SETTINGS_GATEWAY_INI "/etc/gwagent/gateway.ini"
 #define AGENT_SETTINGS_PERSIST_DIR "/var/lib/gwagent"
 #define AGENT_SETTINGS_INI_DIR	   "/var/lib/gwagent/ini"
+/** gwagentctl's socket: in the unit's RuntimeDirectory (/run/gwagent). */
+#define AGENT_SETTINGS_CONTROL_SOCKET "/run/gwagent/gwagentd.sock"
+/** The group the control socket is given when it exists. */
+#define AGENT_SETTINGS_CONTROL_GROUP "gwagent"
 
 /**
  * Every setting, defaults filled in.  Strings are owned by the structure
@@ -110,6 +115,14 @@ struct agent_settings {
 	int nat_contact_rewrite; /**< without contact_address: register the
 				    address a 2xx's Via received/rport
 				    shows [0] */
+	/* [agent] logging and the control socket (gwagentctl) */
+	int log_facility;     /**< syslog facility (LOG_DAEMON, LOG_LOCAL0..7,
+				  LOG_USER) [LOG_DAEMON] */
+	char *control_socket; /**< unix socket path
+				  [AGENT_SETTINGS_CONTROL_SOCKET] */
+	char *control_group;  /**< its group [NULL: "gwagent" if it
+				  exists, else the daemon's] */
+	unsigned control_timeout; /**< seconds a client may stay idle [30] */
 };
 
 /**
@@ -145,6 +158,12 @@ int agent_settings_load(struct agent_settings *s, const char *path, char *err,
  */
 int agent_settings_contact_split(const char *s, char *host, size_t size,
 				 uint16_t *port);
+
+/**
+ * The syslog facility named @p name ("daemon", "user", "local0" to
+ * "local7", any case).  @return 0 (*out set) or -EINVAL.
+ */
+int agent_settings_facility(const char *name, int *out);
 
 /**
  * Free every string (secrets are wiped first) and zero @p s; safe on a

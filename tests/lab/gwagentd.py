@@ -2,6 +2,7 @@
 """gwagentd started by the lab from the build tree, with its own settings
 file and gateway INI in the lab directory."""
 import os
+import subprocess
 
 from .proc import LabError, wait_until
 
@@ -10,6 +11,16 @@ def gwagentd_path():
     """The built daemon: $GWAGENTD, else $top_builddir/agent/gwagentd."""
     for p in (os.environ.get("GWAGENTD"),
               os.path.join(os.environ.get("top_builddir", ""), "agent", "gwagentd")
+              if os.environ.get("top_builddir") else None):
+        if p and os.path.isfile(p) and os.access(p, os.X_OK):
+            return p
+    return None
+
+
+def gwagentctl_path():
+    """The built client: $GWAGENTCTL, else $top_builddir/agent/gwagentctl."""
+    for p in (os.environ.get("GWAGENTCTL"),
+              os.path.join(os.environ.get("top_builddir", ""), "agent", "gwagentctl")
               if os.environ.get("top_builddir") else None):
         if p and os.path.isfile(p) and os.access(p, os.X_OK):
             return p
@@ -52,7 +63,9 @@ class Gwagentd:
             # file: uploads are confined to ini_dir: the tests write theirs
             # into the lab directory.
             "agent": {"gateway_ini": self.ini_path, "log_level": "debug",
-                      "ini_dir": lab.dir},
+                      "ini_dir": lab.dir,
+                      # gwagentctl's socket, the lab's own
+                      "control_socket": os.path.join(self.dir, "ctl.sock")},
             "snmp": {"persist_dir": os.path.join(self.dir, "snmp")},
             "sip": {"bind_address": "127.0.0.1", "udp_port": "0", "pace_rate": "0"},
             "traps": {"rate_limit": "100"},
@@ -112,6 +125,21 @@ class Gwagentd:
 
     def check_alive(self):
         self.proc.check_alive()
+
+    @property
+    def ctl_socket(self):
+        return self.settings["agent"]["control_socket"]
+
+    def ctl(self, *args, timeout=30.0):
+        """Run gwagentctl -s SOCKET ARGS: (exit status, stdout, stderr)."""
+        exe = gwagentctl_path()
+        if exe is None:
+            raise LabError("gwagentctl is not built (set GWAGENTCTL or top_builddir)")
+        p = subprocess.run([exe, "-s", self.ctl_socket] + [str(a) for a in args],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout, check=False)
+        return p.returncode, p.stdout.decode(errors="replace"), \
+            p.stderr.decode(errors="replace")
 
     def output(self):
         return self.proc.output() if self.proc else ""

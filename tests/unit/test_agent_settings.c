@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "agent/core/settings.h"
@@ -489,6 +490,47 @@ START_TEST(test_contact_keys)
 }
 END_TEST
 
+/* Logging and the control socket (gwagentctl). */
+START_TEST(test_log_and_control_keys)
+{
+	int fac = -1;
+
+	ck_assert_int_eq(g_s.log_facility, LOG_DAEMON);
+	ck_assert_str_eq(g_s.control_socket, AGENT_SETTINGS_CONTROL_SOCKET);
+	ck_assert_ptr_null(g_s.control_group);
+	ck_assert_uint_eq(g_s.control_timeout, 30);
+	ck_assert_int_eq(load("[agent]\nlog_facility = LOCAL3\n"
+			      "control_socket = /tmp/x/ctl.sock\n"
+			      "control_group = ops\ncontrol_timeout = 5\n",
+			      0644),
+			 0);
+	ck_assert_int_eq(g_s.log_facility, LOG_LOCAL3);
+	ck_assert_str_eq(g_s.control_socket, "/tmp/x/ctl.sock");
+	ck_assert_str_eq(g_s.control_group, "ops");
+	ck_assert_uint_eq(g_s.control_timeout, 5);
+	fails("[agent]\nlog_facility = kern\n", -EINVAL,
+	      "[agent] log_facility: 'kern': not a syslog facility");
+	fails("[agent]\nlog_facility = local8\n", -EINVAL, "log_facility");
+	fails("[agent]\ncontrol_socket = run/ctl.sock\n", -EINVAL,
+	      "control_socket");
+	fails("[agent]\ncontrol_socket = "
+	      "/tmp/"
+	      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	      "aaaa"
+	      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	      -EINVAL, "[agent] control_socket: longer than 107");
+	fails("[agent]\ncontrol_timeout = 0\n", -EINVAL, "control_timeout");
+	fails("[agent]\ncontrol_timeout = 3601\n", -EINVAL, "control_timeout");
+	ck_assert_int_eq(g_s.log_facility, LOG_LOCAL3);
+	ck_assert_int_eq(agent_settings_facility("user", &fac), 0);
+	ck_assert_int_eq(fac, LOG_USER);
+	ck_assert_int_eq(agent_settings_facility("Daemon", &fac), 0);
+	ck_assert_int_eq(fac, LOG_DAEMON);
+	ck_assert_int_eq(agent_settings_facility("", &fac), -EINVAL);
+	ck_assert_int_eq(agent_settings_facility(NULL, &fac), -EINVAL);
+}
+END_TEST
+
 static Suite *
 settings_suite(void)
 {
@@ -508,6 +550,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_fetch_keys);
 	tcase_add_test(tc, test_unregister_keys);
 	tcase_add_test(tc, test_contact_keys);
+	tcase_add_test(tc, test_log_and_control_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * agent/core/ctl.c, ctl_cmd.c and ctl_proto.c: the request parser, binding names,
+ * the masking of SIP lines, the answer framing, and requests answered
+ * over a real socket by a server on a fixture daemon.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "agent/core/ctl.h"
+#include "agent/core/event.h"
+#include "agent/core/gwagent.h"
+#include "agent/core/log.h"
+#include "tests/unit/agent_fixture.h"
+#include "tests/unit/gwtest.h"
+
+/* ---- parser ------------------------------------------------------------ */
+
+START_TEST(test_parse_ok)
+{
+	struct agent_ctl_req r;
+	const char *l = "json  status\taccount-3";
+
+	ck_assert_int_eq(agent_ctl_parse(l, strlen(l), &r, NULL, 0), 0);
+	ck_assert_int_eq(r.json, 1);
+	ck_assert_int_eq(r.cmd, AGENT_CTL_STATUS);
+	ck_assert_int_eq(r.argc, 1);
+	ck_assert_str_eq(r.argv[0], "account-3");
+	l = "trace gateway on 5";
+	ck_assert_int_eq(agent_ctl_parse(l, strlen(l), &r, NULL, 0), 0);
+	ck_assert_int_eq(r.json, 0);
+	ck_assert_int_eq(r.cmd, AGENT_CTL_TRACE);
+	ck_assert_int_eq(r.argc, 3);
+	ck_assert_str_eq(r.argv[2], "5");
+}
+END_TEST
+
+START_TEST(test_parse_bad)
+{
+	struct agent_ctl_req r;
+	char err[128], big[2048];
+	static const char *const bad[] = {
+		"",
+		"   ",
+		"json",
+		"frobnicate",
+		"status a b",
+		"show",
+		"register",
+		"trace gateway",
+		"version x",
+		"a\001b",
+		"status \xc3\xa9",
+		"1 2 3 4 5 6 7 8 9 10",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_lt(agent_ctl_parse(bad[i], strlen(bad[i]), &r,
+						 err, sizeof(err)),
+				 0);
+		ck_assert_int_gt(strlen(err), 0);
+	}
+	memset(big, 'a', sizeof(big));
+	ck_assert_int_eq(
+		agent_ctl_parse(big, sizeof(big), &r, err, sizeof(err)),
+		-E2BIG);
+	/* the unknown word is cut, not echoed whole */
+	memset(big, 'x', 200);
+	ck_assert_int_eq(agent_ctl_parse(big, 200, &r, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_int_lt(strlen(err), 80);
+}
+END_TEST
+
+START_TEST(test_binding_names)
+{
+	char buf[32];
+	int type;
+	long id;
+
+	ck_assert_int_eq(agent_ctl_binding_name(buf, sizeof(buf),
+						AGENT_BINDING_ACCOUNT, 10),
+			 0);
+	ck_assert_str_eq(buf, "account-10");
+	ck_assert_int_eq(agent_ctl_binding_name(buf, sizeof(buf),
+						AGENT_BINDING_GATEWAY, 0),
+			 0);
+	ck_assert_str_eq(buf, "gateway");
+	ck_assert_int_eq(
+		agent_ctl_binding_name(buf, 4, AGENT_BINDING_GATEWAY, 0),
+		-EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_name(buf, sizeof(buf), 9, 0),
+			 -EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("account-7", &type, &id), 0);
+	ck_assert_int_eq(type, AGENT_BINDING_ACCOUNT);
+	ck_assert_int_eq(id, 7);
+	ck_assert_int_eq(agent_ctl_binding_parse("gateway", &type, &id), 0);
+	ck_assert_int_eq(type, AGENT_BINDING_GATEWAY);
+	ck_assert_int_eq(agent_ctl_binding_parse("account-", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("account-1x", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("account--1", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(
+		agent_ctl_binding_parse("account-12345678901", &type, &id),
+		-EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("Gateway", &type, &id),
+			 -EINVAL);
+}
+END_TEST
+
+/* ---- masking ------------------------------------------------------------ */
+
+static const char *
+mask(const char *in)
+{
+	static char out[512];
+
+	agent_ctl_mask_line(in, strlen(in), out, sizeof(out));
+	return out;
+}
+
+START_TEST(test_mask)
+{
+	ck_assert_str_eq(
+		mask("Authorization: Digest username=\"gw\", realm=\"r\", "
+		     "nonce=\"abc\", uri=\"sip:r\", "
+		     "response=\"0123456789abcdef\", cnonce=\"c0ffee\", "
+		     "nc=00000001, qop=auth, algorithm=MD5"),
+		"Authorization: Digest username=\"gw\", realm=\"r\", "
+		"nonce=\"abc\", uri=\"sip:r\", response=\"***\", "
+		"cnonce=\"***\", nc=00000001, qop=auth, algorithm=MD5");
+	ck_assert_str_eq(mask("proxy-authorization: Digest response=deadbeef,"
+			      "CNONCE=\"x\\\"y\""),
+			 "proxy-authorization: Digest response=***,"
+			 "CNONCE=\"***\"");
+	/* elsewhere response= is no secret, a password always is */
+	ck_assert_str_eq(mask("X-Foo: response=1;password=\"pw\""),
+			 "X-Foo: response=1;password=\"***\"");
+	ck_assert_str_eq(mask("To: <sip:alice:s3cret@pbx.test>;tag=1"),
+			 "To: <sip:alice:***@pbx.test>;tag=1");
+	ck_assert_str_eq(mask("REGISTER sips:pbx.test:5061 SIP/2.0"),
+			 "REGISTER sips:pbx.test:5061 SIP/2.0");
+	ck_assert_str_eq(mask("Contact: <sip:bob@10.0.0.1:5060>"),
+			 "Contact: <sip:bob@10.0.0.1:5060>");
+	ck_assert_str_eq(mask("a\tb\033c"), "a?b?c");
+	/* blanks around '=' (RFC 3261 SWS) hide nothing */
+	ck_assert_str_eq(mask("Authorization: Digest response = \"abc\", "
+			      "cnonce= def, nc=1"),
+			 "Authorization: Digest response =\"***\", cnonce=***, "
+			 "nc=1");
+	ck_assert_int_eq(agent_ctl_mask_line("abcdef", 6, (char[4]){ 0 }, 4),
+			 3);
+}
+END_TEST
+
+/* ---- framing ------------------------------------------------------------ */
+
+START_TEST(test_frame)
+{
+	struct agent_ctl_buf b = { 0 };
+
+	ck_assert_int_eq(agent_ctl_frame(&b, 0, NULL, "a\n.b\nc\n", 7), 0);
+	ck_assert_str_eq(b.p, "ok\na\n..b\nc\n.\n");
+	b.len = 0;
+	ck_assert_int_eq(
+		agent_ctl_frame(&b, AGENT_CTL_ENOENT, "no binding x", NULL, 0),
+		0);
+	ck_assert_str_eq(b.p, "error 3 no binding x\n.\n");
+	b.len = 0;
+	ck_assert_int_eq(agent_ctl_buf_json(&b, "a\"b\\c\n\001"), 0);
+	ck_assert_str_eq(b.p, "\"a\\\"b\\\\c\\u000a\\u0001\"");
+	agent_ctl_buf_free(&b);
+	ck_assert_ptr_null(b.p);
+}
+END_TEST
+
+START_TEST(test_buf_bound)
+{
+	struct agent_ctl_buf b = { 0 };
+	char *big = malloc(AGENT_CTL_OUTPUT_MAX);
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', AGENT_CTL_OUTPUT_MAX - 1);
+	big[AGENT_CTL_OUTPUT_MAX - 1] = '\0';
+	while (agent_ctl_buf_printf(&b, "%.*s", 100000, big) == 0)
+		n++;
+	ck_assert_int_eq(b.full, 1);
+	ck_assert_uint_le(b.len, AGENT_CTL_OUTPUT_MAX);
+	ck_assert_uint_eq(n, AGENT_CTL_OUTPUT_MAX / 100000);
+	agent_ctl_buf_free(&b);
+	free(big);
+}
+END_TEST
+
+/* ---- a server on a fixture daemon ----------------------------------------- */
+
+static struct gwagent g;
+static struct agent_ctl *ctl;
+static char dir[64], sock[128], ini[128];
+static int reloads;
+
+static void
+quiet(int prio, const char *msg)
+{
+	(void)prio;
+	(void)msg;
+}
+
+static int
+reload_h(char *msg, size_t len, void *arg)
+{
+	(void)arg;
+	reloads++;
+	snprintf(msg, len, "reloaded");
+	return 0;
+}
+
+static void
+server_setup(void)
+{
+	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
+	struct agent_ctl_conf cc = { 0 };
+	struct ini_diags *d;
+	char msg[256], err[256];
+
+	log_register(quiet);
+	snprintf(dir, sizeof(dir), "/tmp/gwctlXXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/ctl.sock", dir);
+	snprintf(ini, sizeof(ini), "%s/gateway.ini", dir);
+	memset(&g, 0, sizeof(g));
+	g.opts.gateway_ini = ini;
+	ck_assert_int_eq(gwagent_init(&g, &sc), 0);
+	ck_assert_int_eq(ini_diags_create(&d), 0);
+	ck_assert_int_eq(gwagent_load_text(&g, FIXTURE, strlen(FIXTURE),
+					   "f.ini", 1, 1, d, msg, sizeof(msg)),
+			 0);
+	ini_diags_destroy(d);
+	cc.path = sock;
+	cc.uid = cc.gid = -1;
+	cc.timeout_s = 1;
+	cc.reloadh = reload_h;
+	reloads = 0;
+	ck_assert_int_eq(agent_ctl_create(&ctl, &g, &cc, err, sizeof(err)), 0);
+}
+
+static void
+server_teardown(void)
+{
+	agent_ctl_destroy(ctl);
+	ctl = NULL;
+	gwagent_fini(&g);
+	unlink(ini);
+	rmdir(dir);
+	log_register(NULL);
+}
+
+static int
+client(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* Run the loop until @p fd has a whole answer (ends "\n.\n"). */
+static char *
+answer(int fd)
+{
+	static char buf[65536];
+	size_t len = 0;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		agent_event_run_once(g.ev, 10);
+		n = recv(fd, buf + len, sizeof(buf) - 1 - len, MSG_DONTWAIT);
+		if (n > 0)
+			len += (size_t)n;
+		buf[len] = '\0';
+		if (len >= 3 && strcmp(buf + len - 3, "\n.\n") == 0)
+			return buf;
+		if (n == 0)
+			break;
+	}
+	return buf;
+}
+
+static char *
+ask(int fd, const char *req)
+{
+	ck_assert_int_eq(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+	return answer(fd);
+}
+
+START_TEST(test_socket_mode)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(sock, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 07777, 0660);
+}
+END_TEST
+
+START_TEST(test_second_server_refused)
+{
+	struct agent_ctl_conf cc = { .path = sock, .uid = -1, .gid = -1 };
+	struct agent_ctl *c2 = NULL;
+	char err[256];
+
+	ck_assert_int_eq(agent_ctl_create(&c2, &g, &cc, err, sizeof(err)),
+			 -EADDRINUSE);
+	ck_assert_ptr_nonnull(strstr(err, "another gwagentd"));
+	ck_assert_ptr_null(c2);
+}
+END_TEST
+
+START_TEST(test_status)
+{
+	int fd = client();
+	char *a;
+
+	a = ask(fd, "status\n");
+	ck_assert_ptr_nonnull(strstr(a, "ok 3 bindings, "));
+	ck_assert_ptr_nonnull(strstr(a, "\nBINDING "));
+	ck_assert_ptr_nonnull(strstr(a, "\ngateway "));
+	ck_assert_ptr_nonnull(strstr(a, "\naccount-3 "));
+	ck_assert_ptr_nonnull(strstr(a, "sip:alice@pbx.test"));
+	ck_assert_ptr_null(strstr(a, "alice-pw"));
+	a = ask(fd, "json status account-10\n");
+	ck_assert_ptr_nonnull(strstr(a,
+				     "ok\n{\"binding\":{\"binding\":"
+				     "\"account-10\",\"type\":\"account\","
+				     "\"id\":10,\"aor\":\"sip:bob@pbx.test\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"proxies\":[{\"binding\":"));
+	ck_assert_ptr_null(strstr(a, "bob-pw"));
+	a = ask(fd, "status account-99\n");
+	ck_assert_str_eq(a, "error 3 no binding account-99\n.\n");
+	a = ask(fd, "status bob\n");
+	ck_assert_ptr_nonnull(strstr(a, "error 2 not a binding name"));
+	a = ask(fd, "json version\n");
+	ck_assert_str_eq(a, "ok\n{\"version\":\"" PACKAGE_VERSION "\"}\n.\n");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_show_config)
+{
+	int fd = client();
+	char *a;
+
+	a = ask(fd, "show config Account\n");
+	ck_assert_ptr_nonnull(strstr(a,
+				     "ok\n[ Account ]\nFORMAT Account_Index = "
+				     "Account_ServedTrunkGroup, "));
+	ck_assert_ptr_nonnull(strstr(a, "\nAccount 3 = -1, 1, 1, \"alice\", "
+					"\"***\", \"\", 1, \"alice\", 0;\n"));
+	ck_assert_ptr_nonnull(strstr(a, "\n[ \\Account ]\n.\n"));
+	ck_assert_ptr_null(strstr(a, "alice-pw"));
+	a = ask(fd, "json show config Account\n");
+	ck_assert_ptr_nonnull(
+		strstr(a, "ok\n{\"table\":\"Account\",\"rows\":"
+			  "[{\"index\":3,\"Account_ServedTrunkGroup\""
+			  ":-1,"));
+	ck_assert_ptr_nonnull(strstr(a, "\"Account_Password\":\"***\""));
+	ck_assert_ptr_null(strstr(a, "bob-pw"));
+	ck_assert_str_eq(ask(fd, "show config password\n"),
+			 "ok\nPassword = \"***\"\n.\n");
+	ck_assert_str_eq(ask(fd, "show config UserName\n"),
+			 "ok\nUserName = \"gw\"\n.\n");
+	ck_assert_str_eq(ask(fd, "json show config IsRegisterNeeded\n"),
+			 "ok\n{\"parameter\":\"IsRegisterNeeded\",\"value\":1}"
+			 "\n.\n");
+	ck_assert_str_eq(ask(fd, "show config Account_Password\n"),
+			 "error 2 Account_Password is a column: show config "
+			 "Account\n.\n");
+	ck_assert_str_eq(ask(fd, "show config Nope\n"),
+			 "error 3 no parameter or table Nope\n.\n");
+	ck_assert_str_eq(ask(fd, "show config\n"),
+			 "error 2 show config PARAMETER|TABLE\n.\n");
+	ck_assert_str_eq(
+		ask(fd, "show alarms x\n"),
+		"error 2 show alarms|proxies|control|config NAME\n.\n");
+	/* the fixture's accounts serve IP group 1, no trunk group */
+	ck_assert_str_eq(ask(fd, "register trunk-group 1\n"),
+			 "error 3 no binding serves trunk group 1\n.\n");
+	ck_assert_str_eq(ask(fd, "register trunk-group x\n"),
+			 "error 2 register trunk-group N\n.\n");
+	ck_assert_str_eq(ask(fd, "register account-3 x\n"),
+			 "error 2 register BINDING|all|trunk-group N\n.\n");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_actions)
+{
+	int fd = client();
+	struct sipreg_status st;
+	struct agent_binding *ab =
+		agent_bindings_find(g.bindings, AGENT_BINDING_ACCOUNT, 3);
+
+	ck_assert_str_eq(ask(fd, "register account-3\n"), "ok\n.\n");
+	ck_assert_int_eq(agent_binding_status(ab, &st), 0);
+	ck_assert_int_ne(st.state, SIPREG_IDLE);
+	ck_assert_str_eq(ask(fd, "unregister all\n"),
+			 "ok unregister: 3 bindings\n.\n");
+	ck_assert_str_eq(ask(fd, "reload\n"), "ok reloaded\n.\n");
+	ck_assert_int_eq(reloads, 1);
+	ck_assert_str_eq(ask(fd, "load /etc/passwd\n"),
+			 "error 1 load: not here\n.\n");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_trace)
+{
+	int fd = client();
+	struct agent_ctl_stats s;
+	char *a;
+
+	a = ask(fd, "trace account-3 on 5\n");
+	ck_assert_str_eq(a, "ok tracing account-3 for 5 s\n.\n");
+	a = ask(fd, "status account-3\n");
+	ck_assert_ptr_nonnull(strstr(a, "trace:        on, 5 s left"));
+	ck_assert_str_eq(ask(fd, "trace account-3 on 0\n"),
+			 "error 2 trace: SECONDS from 1 to 3600\n.\n");
+	ck_assert_str_eq(ask(fd, "trace account-3 on 3601\n"),
+			 "error 2 trace: SECONDS from 1 to 3600\n.\n");
+	ck_assert_str_eq(ask(fd, "trace account-3 maybe\n"),
+			 "error 2 trace BINDING on [SECONDS] | off\n.\n");
+	ck_assert_str_eq(ask(fd, "trace account-3 off\n"), "ok\n.\n");
+	a = ask(fd, "status account-3\n");
+	ck_assert_ptr_nonnull(strstr(a, "trace:        off"));
+	ck_assert_int_eq(agent_ctl_stats(ctl, &s), 0);
+	ck_assert_uint_eq(s.bad, 0);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_garbage_and_oversize)
+{
+	int fd = client(), i;
+	struct agent_ctl_stats s;
+	char big[AGENT_CTL_LINE_MAX + 10], *a;
+
+	for (i = 0; i < 100; i++) {
+		a = ask(fd, "\x01\xff garbage\n");
+		ck_assert_ptr_nonnull(strstr(a, "error 2 "));
+	}
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(send(fd, big, sizeof(big), 0), (ssize_t)sizeof(big));
+	a = answer(fd);
+	ck_assert_str_eq(a, "error 2 request too long\n.\n");
+	ck_assert_int_eq(agent_ctl_stats(ctl, &s), 0);
+	ck_assert_uint_eq(s.bad, 101);
+	close(fd);
+	/* still serving */
+	fd = client();
+	ck_assert_ptr_nonnull(strstr(ask(fd, "version\n"), "ok\ngwagentd "));
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_half_close_answered)
+{
+	int fd = client(), i;
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n = 1;
+
+	/* two requests and a partial one, then no more: two answers, EOF */
+	ck_assert_int_eq(send(fd, "version\nhelp\nstat", 18, 0), 18);
+	ck_assert_int_eq(shutdown(fd, SHUT_WR), 0);
+	for (i = 0; i < 200 && n != 0; i++) {
+		agent_event_run_once(g.ev, 10);
+		n = recv(fd, buf + len, sizeof(buf) - 1 - len, MSG_DONTWAIT);
+		if (n > 0)
+			len += (size_t)n;
+	}
+	ck_assert_int_eq(n, 0);
+	buf[len] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "ok\ngwagentd " PACKAGE_VERSION
+					  "\n.\nok\n[json] status"));
+	ck_assert_str_eq(buf + len - 3, "\n.\n");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_idle_dropped)
+{
+	int fd = client(), i;
+	struct agent_ctl_stats s;
+	char c;
+
+	for (i = 0; i < 300; i++) /* timeout_s is 1 */
+		agent_event_run_once(g.ev, 10);
+	ck_assert_int_eq(recv(fd, &c, 1, MSG_DONTWAIT), 0); /* closed */
+	ck_assert_int_eq(agent_ctl_stats(ctl, &s), 0);
+	ck_assert_uint_eq(s.timeouts, 1);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_too_many_clients)
+{
+	int fd[AGENT_CTL_CLIENTS_MAX + 1], i;
+	struct agent_ctl_stats s;
+	char c;
+
+	for (i = 0; i <= AGENT_CTL_CLIENTS_MAX; i++) {
+		fd[i] = client();
+		agent_event_run_once(g.ev, 10);
+	}
+	ck_assert_int_eq(recv(fd[AGENT_CTL_CLIENTS_MAX], &c, 1, MSG_DONTWAIT),
+			 0);
+	ck_assert_int_eq(agent_ctl_stats(ctl, &s), 0);
+	ck_assert_uint_eq(s.refused, 1);
+	ck_assert_uint_eq(s.accepted, AGENT_CTL_CLIENTS_MAX);
+	for (i = 0; i <= AGENT_CTL_CLIENTS_MAX; i++)
+		close(fd[i]);
+}
+END_TEST
+
+START_TEST(test_slow_reader_dropped)
+{
+	int fd = client(), i;
+	struct agent_ctl_stats s = { 0 };
+	const char req[] = "status\nstatus\nstatus\nstatus\n";
+
+	/* Asks and asks, never reads: once its answers fill the socket the
+	 * server stops reading it, and drops it after timeout_s (1 s). */
+	for (i = 0; i < 5000; i++) {
+		if (send(fd, req, sizeof(req) - 1, MSG_DONTWAIT) < 0)
+			break;
+		agent_event_run_once(g.ev, 0);
+	}
+	ck_assert_int_eq(errno, EAGAIN);
+	for (i = 0; i < 300 && s.slow == 0; i++) {
+		agent_event_run_once(g.ev, 10);
+		ck_assert_int_eq(agent_ctl_stats(ctl, &s), 0);
+	}
+	ck_assert_uint_eq(s.slow, 1);
+	ck_assert_uint_eq(s.timeouts, 0);
+	close(fd);
+	fd = client();
+	ck_assert_ptr_nonnull(strstr(ask(fd, "version\n"), "ok\ngwagentd "));
+	close(fd);
+}
+END_TEST
+
+static Suite *
+ctl_suite(void)
+{
+	Suite *s = suite_create("agent_ctl");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_parse_ok);
+	tcase_add_test(tc, test_parse_bad);
+	tcase_add_test(tc, test_binding_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mask");
+	tcase_add_test(tc, test_mask);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("frame");
+	tcase_add_test(tc, test_frame);
+	tcase_add_test(tc, test_buf_bound);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("server");
+	tcase_add_checked_fixture(tc, server_setup, server_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_socket_mode);
+	tcase_add_test(tc, test_second_server_refused);
+	tcase_add_test(tc, test_status);
+	tcase_add_test(tc, test_actions);
+	tcase_add_test(tc, test_show_config);
+	tcase_add_test(tc, test_trace);
+	tcase_add_test(tc, test_garbage_and_oversize);
+	tcase_add_test(tc, test_half_close_answered);
+	tcase_add_test(tc, test_idle_dropped);
+	tcase_add_test(tc, test_too_many_clients);
+	tcase_add_test(tc, test_slow_reader_dropped);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+GWTEST_MAIN(ctl_suite)
