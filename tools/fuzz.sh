@@ -32,20 +32,10 @@ echo "1..$n"
 
 diag() { sed 's/^/# /'; }
 
+. "$top/tools/build.sh"
 build() {
-	mkdir -p "$bd" || return 1
-	if [ ! -x "$top/configure" ]; then
-		(cd "$top" && autoreconf -fi) >"$bd/autoreconf.log" 2>&1 ||
-			{ tail -20 "$bd/autoreconf.log"; return 1; }
-	fi
-	if [ ! -f "$bd/Makefile" ]; then
-		(cd "$bd" && CC=${FUZZ_CC:-clang} "$top/configure" \
-			--enable-fuzzer --enable-sanitizers --enable-werror \
-			--disable-integration) >"$bd/configure.log" 2>&1 ||
-			{ tail -20 "$bd/configure.log"; return 1; }
-	fi
-	make -C "$bd" -j"$(nproc)" fuzz >"$bd/build.log" 2>&1 ||
-		{ tail -40 "$bd/build.log"; return 1; }
+	gw_build -t fuzz "$bd" CC="${FUZZ_CC:-clang}" --enable-fuzzer \
+		--enable-sanitizers --enable-werror --disable-integration
 }
 
 if [ "${FUZZ_BUILD:-1}" != 0 ] && ! build >"${TMPDIR:-/tmp}/fuzz-build.$$" 2>&1; then
