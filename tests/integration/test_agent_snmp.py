@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib, world  # noqa: E402
+from lab.mib import REG_ALL, REG_TIME  # noqa: E402
 from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
@@ -26,8 +27,6 @@ ACCOUNT = mib.oid("gwAccountEntry")
 ALARMS = mib.oid("gwActiveAlarmEntry")
 ALARM_NAMES = mib.oid("gwActiveAlarmName")
 INI = mib.oid("gwIniMgmt")
-REG_ALL = mib.oid("gwRegAllAction", 0)
-REG_TIME = mib.oid("gwRegistrationTime", 0)
 GW_PASSWORD = mib.oid("gwPassword", 0)
 NOTIF = mib.oid("gwNotifications") + "."
 INI_URI, INI_MODE, INI_ACTION = (mib.oid("gwIniLoadUri", 0), mib.oid("gwIniLoadMode", 0),

@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib  # noqa: E402
+from lab.mib import REG_ALL  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
@@ -25,7 +26,6 @@ ROOT = mib.oid("gwagentMIB")
 OBJ = mib.oid("gwObjects")
 REG_STATUS = mib.oid("gwRegStatusEntry")
 ALARMS = mib.oid("gwActiveAlarmEntry")
-REG_ALL = mib.oid("gwRegAllAction", 0)
 STATE_REGISTERED = "4"
 
 USERS = {"gw": "gw-edge-1", "alice": "alice-edge-2", "bob": "bob-edge-3"}

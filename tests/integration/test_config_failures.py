@@ -16,14 +16,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib, world  # noqa: E402
+from lab.mib import REG_ALL, REG_TIME  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.proc import free_port, wait_until  # noqa: E402
 from lab.snmp import snmpwalk, uptime_ticks  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
 REG_STATUS = mib.oid("gwRegStatusEntry")
-REG_ALL = mib.oid("gwRegAllAction", 0)
-REG_TIME = mib.oid("gwRegistrationTime", 0)
 ALARMS = mib.oid("gwActiveAlarmEntry")
 ALARM_VB = mib.oid("gwAlarmVarbinds") + "."  # + "N.0"
 NOTIF = mib.oid("gwNotifications") + "."

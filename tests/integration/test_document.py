@@ -19,22 +19,17 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib, world  # noqa: E402
+from lab.mib import (REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION,  # noqa: E402
+                     INI_LINE, INI_STATUS)
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.proc import LabError, wait_until  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-REG_ALL = mib.oid("gwRegAllAction", 0)
-REG_TIME = mib.oid("gwRegistrationTime", 0)
 REG_RETRY = mib.oid("gwRegistrationRetryTime", 0)
 REG_DIVIDER = mib.oid("gwRegistrationTimeDivider", 0)  # absent
 IPGROUP = mib.oid("gwIpGroupEntry")
 ACCOUNT = mib.oid("gwAccountEntry")
 INI = mib.oid("gwIniMgmt")
-INI_URI = mib.oid("gwIniLoadUri", 0)
-INI_MODE = mib.oid("gwIniLoadMode", 0)
-INI_ACTION = mib.oid("gwIniAction", 0)
-INI_LINE = mib.oid("gwIniLine", 0)
-INI_STATUS = mib.oid("gwIniActionStatus", 0)
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
          "carol": "carol-secret-4"}

@@ -17,6 +17,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib, world  # noqa: E402
+from lab.mib import (REG_TIME, INI_URI, INI_MODE, INI_ACTION, INI_LINE,  # noqa: E402
+                     INI_STATUS, INI_DIAG, INI_TIME, LINE_STATUS,
+                     LINE_DIAG, LINE_TIME)
 from lab.gateway import account_row, gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.proc import HOST, LabError, wait_until, which_or_none  # noqa: E402
@@ -24,18 +27,7 @@ from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
 BINDING_COUNT = mib.oid("gwRegBindingCount", 0)
 REGISTERED_COUNT = mib.oid("gwRegRegisteredCount", 0)
-REG_TIME = mib.oid("gwRegistrationTime", 0)
 INI = mib.oid("gwIniMgmt")
-INI_URI = mib.oid("gwIniLoadUri", 0)
-INI_MODE = mib.oid("gwIniLoadMode", 0)
-INI_ACTION = mib.oid("gwIniAction", 0)
-INI_LINE = mib.oid("gwIniLine", 0)
-INI_STATUS = mib.oid("gwIniActionStatus", 0)
-INI_DIAG = mib.oid("gwIniActionDiagnostics", 0)
-INI_TIME = mib.oid("gwIniActionTime", 0)
-LINE_STATUS = mib.oid("gwIniLineStatus", 0)
-LINE_DIAG = mib.oid("gwIniLineDiagnostics", 0)
-LINE_TIME = mib.oid("gwIniLineTime", 0)
 N_INI_RESULT = mib.oid("gwIniLoadResult")
 MODE_FULL, MODE_INCREMENTAL, MODE_VALIDATE = 1, 2, 3
 IN_PROGRESS, SUCCESS, FAILED = "1", "2", "3"

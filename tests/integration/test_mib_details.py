@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib, world  # noqa: E402
+from lab.mib import INI_URI, INI_MODE, INI_ACTION, INI_STATUS, INI_TIME, LINE_TIME  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.proc import wait_until  # noqa: E402
 from lab.snmp import uptime_ticks  # noqa: E402
@@ -25,12 +26,6 @@ OBJ = mib.oid("gwObjects")
 REG_STATUS = mib.oid("gwRegStatusEntry")
 PX_STATUS = mib.oid("gwProxyStatusEntry")
 INI = mib.oid("gwIniMgmt")
-INI_URI = mib.oid("gwIniLoadUri", 0)
-INI_MODE = mib.oid("gwIniLoadMode", 0)
-INI_ACTION = mib.oid("gwIniAction", 0)
-INI_STATUS = mib.oid("gwIniActionStatus", 0)
-INI_TIME = mib.oid("gwIniActionTime", 0)
-LINE_TIME = mib.oid("gwIniLineTime", 0)
 ALARMS = mib.oid("gwActiveAlarmEntry")
 LAST_CHANGED = mib.oid("gwActiveAlarmTableLastChanged", 0)
 HISTORY = mib.oid("gwAlarmHistoryEntry")

@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib, world  # noqa: E402
+from lab.mib import REG_ALL, INI_URI, INI_MODE, INI_ACTION  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import gwagentd_path  # noqa: E402
 from lab.proc import HOST, LabError, free_port, wait_until, which_or_none  # noqa: E402
@@ -26,11 +27,7 @@ from test_nms_files import clean_env, install_mibs  # noqa: E402
 
 TOP = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "..", "..")
-REG_ALL = mib.oid("gwRegAllAction", 0)
 INI = mib.oid("gwIniMgmt")
-INI_URI = mib.oid("gwIniLoadUri", 0)
-INI_MODE = mib.oid("gwIniLoadMode", 0)
-INI_ACTION = mib.oid("gwIniAction", 0)
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3"}
 SNMPTT = "/usr/sbin/snmptt"
 

@@ -19,19 +19,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib  # noqa: E402
+from lab.mib import REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION, INI_STATUS  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.proc import HOST, LabError, free_port, wait_until  # noqa: E402
 from lab.snmp import RW_COMMUNITY, Snmpd, snmpget, snmpset, wait_agentx_registered  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
 OBJ = mib.oid("gwObjects")
-REG_ALL = mib.oid("gwRegAllAction", 0)
-REG_TIME = mib.oid("gwRegistrationTime", 0)
 INI = mib.oid("gwIniMgmt")
-INI_URI = mib.oid("gwIniLoadUri", 0)
-INI_MODE = mib.oid("gwIniLoadMode", 0)
-INI_ACTION = mib.oid("gwIniAction", 0)
-INI_STATUS = mib.oid("gwIniActionStatus", 0)
 USER, GROUP = "nobody", "nogroup"
 
 t = Suite(requires=["snmpd", "snmpget", "snmpset", "setpriv"])

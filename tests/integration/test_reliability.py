@@ -30,6 +30,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib, world  # noqa: E402
+from lab.mib import (REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION,  # noqa: E402
+                     INI_LINE, INI_STATUS, INI_DIAG, LINE_DIAG)
 from lab import memcheck, tap  # noqa: E402
 from lab.gateway import bulk_accounts, gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
@@ -44,16 +46,7 @@ ROOT = mib.oid("gwagentMIB")
 CONFIG = mib.oid("gwConfig")
 ALARM_NAMES = mib.oid("gwActiveAlarmName")
 INI = mib.oid("gwIniMgmt")
-INI_URI = mib.oid("gwIniLoadUri", 0)
-INI_MODE = mib.oid("gwIniLoadMode", 0)
-INI_ACTION = mib.oid("gwIniAction", 0)
-INI_LINE = mib.oid("gwIniLine", 0)
-INI_STATUS = mib.oid("gwIniActionStatus", 0)
-INI_DIAG = mib.oid("gwIniActionDiagnostics", 0)
-LINE_DIAG = mib.oid("gwIniLineDiagnostics", 0)
-REG_ALL = mib.oid("gwRegAllAction", 0)
 REGISTERED_COUNT = mib.oid("gwRegRegisteredCount", 0)
-REG_TIME = mib.oid("gwRegistrationTime", 0)
 GW_PASSWORD = mib.oid("gwPassword", 0)
 NOTIF = mib.oid("gwNotifications") + "."
 N_REG_FAILED, N_REG_RESTORED = NOTIF + "1", NOTIF + "2"

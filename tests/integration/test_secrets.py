@@ -21,6 +21,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib  # noqa: E402
+from lab.mib import (REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION,  # noqa: E402
+                     INI_STATUS, INI_DIAG)
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.proc import HOST, LabError, free_port, wait_until  # noqa: E402
 from lab.snmp import (V3_RW, Snmpd, Snmptrapd, snmp_cmd, snmpget,  # noqa: E402
@@ -29,13 +31,6 @@ from lab.tap import Suite, check, check_eq  # noqa: E402
 
 OBJ = mib.oid("gwObjects")
 INI = mib.oid("gwIniMgmt")
-INI_URI = mib.oid("gwIniLoadUri", 0)
-INI_MODE = mib.oid("gwIniLoadMode", 0)
-INI_ACTION = mib.oid("gwIniAction", 0)
-INI_STATUS = mib.oid("gwIniActionStatus", 0)
-INI_DIAG = mib.oid("gwIniActionDiagnostics", 0)
-REG_ALL = mib.oid("gwRegAllAction", 0)
-REG_TIME = mib.oid("gwRegistrationTime", 0)
 INI_RESULT_TRAP = mib.oid("gwIniLoadResult")
 SUCCESS, FAILED = "2", "3"
 # what a successful load's gwIniActionDiagnostics says (test_ini_loads.py)

@@ -43,3 +43,19 @@ def names():
 def column(name):
     """The column number of a table column (the last arc of its OID)."""
     return int(oid(name).rsplit(".", 1)[1])
+
+
+# The scalar instances most tests use: gwRegAllAction.0, gwRegistrationTime.0
+# and the gwIniMgmt group (an INI load by URI, one INI line, their status).
+REG_ALL = oid("gwRegAllAction", 0)
+REG_TIME = oid("gwRegistrationTime", 0)
+INI_URI = oid("gwIniLoadUri", 0)
+INI_MODE = oid("gwIniLoadMode", 0)
+INI_ACTION = oid("gwIniAction", 0)
+INI_LINE = oid("gwIniLine", 0)
+INI_STATUS = oid("gwIniActionStatus", 0)
+INI_DIAG = oid("gwIniActionDiagnostics", 0)
+INI_TIME = oid("gwIniActionTime", 0)
+LINE_STATUS = oid("gwIniLineStatus", 0)
+LINE_DIAG = oid("gwIniLineDiagnostics", 0)
+LINE_TIME = oid("gwIniLineTime", 0)

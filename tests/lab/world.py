@@ -19,13 +19,13 @@ with the Lab, by PID.
 import os
 
 from . import mib
+from .mib import REG_ALL
 from .gwagentd import Gwagentd, gwagentd_path
 from .kamailio import Kamailio
 from .proc import LabError, wait_until
 from .snmp import Snmpd, Snmptrapd, snmpget, snmpset, snmpwalk
 from .tap import check_eq
 
-REG_ALL = mib.oid("gwRegAllAction", 0)
 STATE_REGISTERED = "4"  # gwRegState registered(4)
 
 
