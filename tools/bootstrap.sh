@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The README's two quick-start commands, on a fresh Debian 12 machine:
+#   tools/bootstrap.sh build  install and build (_build/run), nothing more
 #   tools/bootstrap.sh run    install, build, start the loopback lab and
 #                             gwagentd, show them answering, wait for Ctrl-C
 #   tools/bootstrap.sh test   install, build (ASan+UBSan, -Werror), run the
@@ -35,15 +36,18 @@ install_deps() {
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES
 }
 
-build() { # build DIR configure-args...
-	dir=$1
-	shift
-	autoreconf -fi
-	mkdir -p "$dir"
-	(cd "$dir" && "$top/configure" "$@" && make -j"$(nproc)")
+# build DIR configure-args...: autoreconf, configure and make every time,
+# their output on the terminal.
+. "$top/tools/build.sh"
+build() {
+	gw_build -a -v "$@"
 }
 
 case "${1:-}" in
+build)
+	install_deps
+	build _build/run
+	;;
 run)
 	install_deps
 	build _build/run
@@ -57,7 +61,7 @@ test)
 		--extra-tap "sh tools/valgrind.sh" --extra-tap "sh tools/deb.sh"
 	;;
 *)
-	echo "usage: $0 run|test" >&2
+	echo "usage: $0 build|run|test" >&2
 	exit 2
 	;;
 esac

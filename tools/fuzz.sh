@@ -4,7 +4,8 @@
 #   tools/fuzz.sh SECONDS [target...]     (targets: ini digest snmp_value ...;
 #                                          default: every tests/fuzz/fuzz_*.c)
 # Builds _build/fuzz (CC=clang, --enable-fuzzer --enable-sanitizers), runs each
-# target on a copy of tests/fuzz/corpus/<target>/ plus the fixed regression
+# target on a copy of tests/fuzz/corpus/<target>/ (for ini, plus the INI
+# samples of tests/data/ini/) plus the fixed regression
 # inputs of tests/fuzz/regress/<target>/ (new inputs go to a temporary
 # directory, never into the tree) and prints TAP, one test point per target
 # with libFuzzer's final figures.  On a crash, leak or timeout it prints the
@@ -32,20 +33,10 @@ echo "1..$n"
 
 diag() { sed 's/^/# /'; }
 
+. "$top/tools/build.sh"
 build() {
-	mkdir -p "$bd" || return 1
-	if [ ! -x "$top/configure" ]; then
-		(cd "$top" && autoreconf -fi) >"$bd/autoreconf.log" 2>&1 ||
-			{ tail -20 "$bd/autoreconf.log"; return 1; }
-	fi
-	if [ ! -f "$bd/Makefile" ]; then
-		(cd "$bd" && CC=${FUZZ_CC:-clang} "$top/configure" \
-			--enable-fuzzer --enable-sanitizers --enable-werror \
-			--disable-integration) >"$bd/configure.log" 2>&1 ||
-			{ tail -20 "$bd/configure.log"; return 1; }
-	fi
-	make -C "$bd" -j"$(nproc)" fuzz >"$bd/build.log" 2>&1 ||
-		{ tail -40 "$bd/build.log"; return 1; }
+	gw_build -t fuzz "$bd" CC="${FUZZ_CC:-clang}" --enable-fuzzer \
+		--enable-sanitizers --enable-werror --disable-integration
 }
 
 if [ "${FUZZ_BUILD:-1}" != 0 ] && ! build >"${TMPDIR:-/tmp}/fuzz-build.$$" 2>&1; then
@@ -88,6 +79,9 @@ for t in $targets; do
 	mkdir -p "$work/corpus"
 	[ -d "$top/tests/fuzz/corpus/$t" ] &&
 		cp "$top/tests/fuzz/corpus/$t"/* "$work/corpus/" 2>/dev/null
+	# The INI samples of the unit tests seed the ini target; they live
+	# once, in tests/data/ini (tests/data/replay_ini.sh replays them).
+	[ "$t" = ini ] && cp "$top"/tests/data/ini/*.ini "$work/corpus/"
 	if [ -d "$top/tests/fuzz/regress/$t" ]; then
 		for f in "$top/tests/fuzz/regress/$t"/*; do
 			case ${f##*/} in

@@ -81,15 +81,10 @@ need() {
 
 say() { echo "reliability: $*" >&2; }
 
+# The caller keeps the whole output (build.log in the work directory).
+. "$top/tools/build.sh"
 build() {
-	mkdir -p "$bd" || return 1
-	if [ ! -x "$top/configure" ]; then
-		(cd "$top" && autoreconf -fi) || return 1
-	fi
-	if [ ! -f "$bd/Makefile" ]; then
-		(cd "$bd" && "$top/configure" --enable-sanitizers) || return 1
-	fi
-	make -C "$bd" -j"$(nproc)"
+	gw_build -v "$bd" --enable-sanitizers
 }
 
 commit=${GW_REPORT_COMMIT:-$(cd "$top" && git describe --always --dirty 2>/dev/null ||

@@ -20,19 +20,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bd=${VALGRIND_BUILDDIR:-$top/_build/valgrind}
 case=valgrind_world_scenario_no_leaks_no_invalid_accesses
 
+. "$top/tools/build.sh"
 build() {
-	mkdir -p "$bd" || return 1
-	if [ ! -x "$top/configure" ]; then
-		(cd "$top" && autoreconf -fi) >"$bd/autoreconf.log" 2>&1 ||
-			{ tail -20 "$bd/autoreconf.log"; return 1; }
-	fi
-	if [ ! -f "$bd/Makefile" ]; then
-		(cd "$bd" && "$top/configure" CFLAGS="-O1 -g") \
-			>"$bd/configure.log" 2>&1 ||
-			{ tail -20 "$bd/configure.log"; return 1; }
-	fi
-	make -C "$bd" -j"$(nproc)" >"$bd/build.log" 2>&1 ||
-		{ tail -40 "$bd/build.log"; return 1; }
+	gw_build "$bd" CFLAGS="-O1 -g"
 }
 
 log=${TMPDIR:-/tmp}/valgrind-build.$$

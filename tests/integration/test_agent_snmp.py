@@ -13,25 +13,25 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
+from lab.mib import REG_ALL, REG_TIME  # noqa: E402
 from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, free_port, wait_until  # noqa: E402
-from lab.snmp import (Snmpd, Snmptrapd, parse_varbinds, snmp_cmd,  # noqa: E402
-                      snmpget, snmpset, snmpwalk, V3_RW)
+from lab.snmp import Snmpd, Snmptrapd, snmpget, snmpset, V3_RW  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-REG_STATUS = OBJ + ".2.1.1"         # gwRegStatusEntry
-ACCOUNT = OBJ + ".1.8.1"            # gwAccountEntry
-ALARMS = OBJ + ".4.1.1"             # gwActiveAlarmEntry
-INI = OBJ + ".3"                    # gwIniMgmt
-REG_ALL = OBJ + ".2.3.1.0"
-REG_TIME = OBJ + ".1.2.5.0"         # gwRegistrationTime
-GW_PASSWORD = OBJ + ".1.2.14.0"
-NOTIF = ROOT + ".0."
-STATE_REGISTERED = "4"
+OBJ = mib.oid("gwObjects")
+ACCOUNT = mib.oid("gwAccountEntry")
+ALARMS = mib.oid("gwActiveAlarmEntry")
+ALARM_NAMES = mib.oid("gwActiveAlarmName")
+INI = mib.oid("gwIniMgmt")
+GW_PASSWORD = mib.oid("gwPassword", 0)
+NOTIF = mib.oid("gwNotifications") + "."
+INI_URI, INI_MODE, INI_ACTION = (mib.oid("gwIniLoadUri", 0), mib.oid("gwIniLoadMode", 0),
+                                 mib.oid("gwIniAction", 0))
+INI_STATUS, INI_DIAG = mib.oid("gwIniActionStatus", 0), mib.oid("gwIniActionDiagnostics", 0)
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
          "carol": "carol-secret-4"}
@@ -43,46 +43,13 @@ def gateway_ini(k, accounts=("alice", "bob"), users=USERS):
     return lab_gateway_ini(k.udp_port, accounts, users)
 
 
-class World:
+class World(world.World):
     """The whole lab with gwagentd as a subagent, every account registered."""
 
     def __init__(self, lab, accounts=("alice", "bob"), start=True, users=USERS,
                  settings=None):
-        self.lab = lab
-        self.trapd = Snmptrapd(lab).start()
-        self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
-        self.k = Kamailio(lab, realm="gw.test", users=users).start()
-        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
-                           gateway_ini=gateway_ini(self.k, accounts, users),
-                           settings=settings)
-        if start:
-            self.start_gw()
-
-    def start_gw(self):
-        self.gw.start()
-        wait_until(lambda: (self.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
-                   "GWAGENT-MIB through snmpd")
-
-    def get(self, oid, **kw):
-        return snmpget(self.snmpd, oid, check=False, **kw)
-
-    def walk(self, oid, bulk=False):
-        return snmpwalk(self.snmpd, oid, bulk=bulk)
-
-    def set(self, varbinds, **kw):
-        return snmpset(self.snmpd, varbinds, check=False, **kw)
-
-    def state(self, btype, bid):
-        v = self.get("%s.4.%d.%d" % (REG_STATUS, btype, bid))
-        return v[1] if v else None
-
-    def wait_registered(self, btype, bid, timeout=20):
-        wait_until(lambda: self.state(btype, bid) == STATE_REGISTERED, timeout,
-                   "binding %d.%d registered" % (btype, bid))
-
-    def wait_contact(self, user, present=True, timeout=20):
-        wait_until(lambda: bool(self.k.contacts(user)) == present, timeout,
-                   "%s %s the location table" % (user, "in" if present else "out of"))
+        super().__init__(lab, users, accounts=accounts, start=start, settings=settings,
+                         ini=lambda w: gateway_ini(w.k, accounts, users))
 
 
 def need_daemon():
@@ -100,13 +67,13 @@ def registers_gateway_and_accounts_and_shows_status():
         w.wait_registered(2, 1)
         for u in ("gw", "alice", "bob"):
             w.wait_contact(u)
-        aor = w.get("%s.3.2.0" % REG_STATUS)
+        aor = w.get(mib.oid("gwRegAor", 2, 0))
         check_eq(aor[1], '"sip:alice@gw.test"', "gwRegAor of account 0")
-        check_eq(w.get("%s.8.2.0" % REG_STATUS)[1], "200", "gwRegLastCode")
-        check(int(w.get("%s.12.2.0" % REG_STATUS)[1]) >= 2, "gwRegRegistersSent")
-        check(int(w.get("%s.14.2.0" % REG_STATUS)[1]) >= 1, "gwRegChallenges")
-        check_eq(w.get(OBJ + ".2.3.2.0")[1], "3", "gwRegBindingCount")
-        px = OBJ + ".2.2.1"  # gwProxyStatusEntry, rows = ProxyIp rows 0 and 1
+        check_eq(w.get(mib.oid("gwRegLastCode", 2, 0))[1], "200", "gwRegLastCode")
+        check(int(w.get(mib.oid("gwRegRegistersSent", 2, 0))[1]) >= 2, "gwRegRegistersSent")
+        check(int(w.get(mib.oid("gwRegChallenges", 2, 0))[1]) >= 1, "gwRegChallenges")
+        check_eq(w.get(mib.oid("gwRegBindingCount", 0))[1], "3", "gwRegBindingCount")
+        px = mib.oid("gwProxyStatusEntry")  # rows = ProxyIp rows 0 and 1
         for row, pset in (("0", "0"), ("1", "1")):
             check_eq(w.get("%s.2.%s" % (px, row))[1], pset, "gwProxyStatusProxySetId")
             check_eq(w.get("%s.3.%s" % (px, row))[1], '"127.0.0.1:%d"' % w.k.udp_port,
@@ -114,7 +81,7 @@ def registers_gateway_and_accounts_and_shows_status():
             check_eq(w.get("%s.4.%s" % (px, row))[1], "1", "gwProxyStatusOnline online")
             check_eq(w.get("%s.5.%s" % (px, row))[1], "1", "gwProxyStatusInUse yes")
             check_eq(w.get("%s.7.%s" % (px, row))[1], "200", "gwProxyStatusLastKeepAliveResult")
-        check_eq(w.get(OBJ + ".2.3.3.0")[1], "3", "gwRegRegisteredCount")
+        check_eq(w.get(mib.oid("gwRegRegisteredCount", 0))[1], "3", "gwRegRegisteredCount")
 
 
 @t.case
@@ -132,12 +99,13 @@ def walk_and_bulkwalk_agree_and_never_show_passwords():
         for pw in USERS.values():
             check(pw not in text, "a password appears in a walk")
         check_eq(w.get(GW_PASSWORD)[1], '""', "gwPassword reads empty")
-        check_eq(w.get(ACCOUNT + ".6.0")[1], '""', "gwAccountPassword reads empty")
+        check_eq(w.get(mib.oid("gwAccountPassword", 0))[1], '""', "gwAccountPassword reads empty")
         # every account column of row 0 and 1 is there, in order
         cols = [o for o in a if o.startswith(ACCOUNT + ".")]
         check_eq(len(cols), 2 * 10, "account columns x rows")
         # a GETNEXT chain through the status table visits every row
-        rows = sorted({tuple(o.split(".")[-2:]) for o in a if o.startswith(REG_STATUS + ".3.")})
+        aor = mib.oid("gwRegAor") + "."
+        rows = sorted({tuple(o.split(".")[-2:]) for o in a if o.startswith(aor)})
         check_eq(rows, [("1", "0"), ("2", "0"), ("2", "1")], "status rows")
 
 
@@ -148,12 +116,12 @@ def unregister_and_register_by_set():
         w = World(lab)
         w.wait_registered(2, 0)
         w.wait_contact("alice")
-        rc, _, err = w.set([("%s.18.2.0" % REG_STATUS, "i", 2)])
+        rc, _, err = w.set([(mib.oid("gwRegAction", 2, 0), "i", 2)])
         check_eq(rc, 0, "SET gwRegAction unregister: %s" % err)
         w.wait_contact("alice", present=False)
-        wait_until(lambda: w.state(2, 0) == "7", 10, "state unregistered")
+        wait_until(lambda: w.reg_state(2, 0) == "7", 10, "state unregistered")
         w.wait_contact("bob")  # others untouched
-        rc, _, err = w.set([("%s.18.2.0" % REG_STATUS, "i", 1)])
+        rc, _, err = w.set([(mib.oid("gwRegAction", 2, 0), "i", 1)])
         check_eq(rc, 0, "SET gwRegAction register: %s" % err)
         w.wait_contact("alice")
         w.wait_registered(2, 0)
@@ -165,7 +133,7 @@ def unregister_and_register_by_set():
         for u in ("gw", "alice", "bob"):
             w.wait_contact(u)
         # an action on a binding that does not exist
-        rc, _, err = w.set([("%s.18.2.77" % REG_STATUS, "i", 1)])
+        rc, _, err = w.set([(mib.oid("gwRegAction", 2, 77), "i", 1)])
         check(rc != 0 and "noCreation" in err, "action on a missing row: %s" % err)
 
 
@@ -176,29 +144,29 @@ def rowstatus_create_registers_and_destroy_unregisters():
         w = World(lab)
         w.wait_registered(2, 1)
         row = "7"
-        vbs = [("%s.11.%s" % (ACCOUNT, row), "i", 4),
-               ("%s.2.%s" % (ACCOUNT, row), "i", 1),
-               ("%s.4.%s" % (ACCOUNT, row), "i", 1),
-               ("%s.5.%s" % (ACCOUNT, row), "s", "carol"),
-               ("%s.6.%s" % (ACCOUNT, row), "s", USERS["carol"]),
-               ("%s.8.%s" % (ACCOUNT, row), "i", 1),
-               ("%s.9.%s" % (ACCOUNT, row), "s", "carol")]
+        vbs = [(mib.oid("gwAccountRowStatus", row), "i", 4),
+               (mib.oid("gwAccountServedTrunkGroup", row), "i", 1),
+               (mib.oid("gwAccountServingIPGroup", row), "i", 1),
+               (mib.oid("gwAccountUsername", row), "s", "carol"),
+               (mib.oid("gwAccountPassword", row), "s", USERS["carol"]),
+               (mib.oid("gwAccountRegister", row), "i", 1),
+               (mib.oid("gwAccountContactUser", row), "s", "carol")]
         rc, _, err = w.set(vbs)
         check_eq(rc, 0, "createAndGo: %s" % err)
         w.wait_contact("carol")
         w.wait_registered(2, 7)
         check("carol" in w.gw.read_ini(), "the new account is saved in the INI")
         check_eq(oct(os.stat(w.gw.ini_path).st_mode & 0o777), "0o600", "INI mode")
-        rc, _, err = w.set([("%s.11.%s" % (ACCOUNT, row), "i", 6)])
+        rc, _, err = w.set([(mib.oid("gwAccountRowStatus", row), "i", 6)])
         check_eq(rc, 0, "destroy: %s" % err)
         w.wait_contact("carol", present=False)
-        check(w.get("%s.3.2.7" % REG_STATUS)[0] in ("No Such Instance currently exists at this OID", ""),
+        check(w.get(mib.oid("gwRegAor", 2, 7))[0] in ("No Such Instance currently exists at this OID", ""),
               "status row gone")
         # a column of a row that does not exist, without createAndGo
-        rc, _, err = w.set([("%s.5.9" % ACCOUNT, "s", "x")])
+        rc, _, err = w.set([(mib.oid("gwAccountUsername", 9), "s", "x")])
         check(rc != 0 and "noCreation" in err, "set on a missing row: %s" % err)
         # createAndWait is not supported
-        rc, _, err = w.set([("%s.11.9" % ACCOUNT, "i", 5)])
+        rc, _, err = w.set([(mib.oid("gwAccountRowStatus", 9), "i", 5)])
         check(rc != 0 and "wrongValue" in err, "createAndWait: %s" % err)
 
 
@@ -209,19 +177,23 @@ def multi_varbind_set_with_one_bad_value_changes_nothing():
         w = World(lab)
         w.wait_registered(2, 1)
         before_ini = w.gw.read_ini()
-        before = w.walk(OBJ + ".1")
+        before = w.walk(mib.oid("gwConfig"))
         for vbs, want in (
-                ([(REG_TIME, "u", 120), (OBJ + ".1.1.5.0", "u", 1)], "wrongValue"),
-                ([(REG_TIME, "u", 120), (OBJ + ".1.2.11.0", "s", "x" * 40)], "wrongLength"),
-                ([(REG_TIME, "u", 120), (OBJ + ".1.2.1.0", "s", "yes")], "wrongType"),
+                ([(REG_TIME, "u", 120), (mib.oid("gwProxyKeepAliveTime", 0), "u", 1)],
+                 "wrongValue"),
+                ([(REG_TIME, "u", 120), (mib.oid("gwGWRegistrationName", 0), "s", "x" * 40)],
+                 "wrongLength"),
+                ([(REG_TIME, "u", 120), (mib.oid("gwIsRegisterNeeded", 0), "s", "yes")],
+                 "wrongType"),
                 # proxy address pointing at a proxy set that does not exist
-                ([(REG_TIME, "u", 120), (OBJ + ".1.5.1.4.1", "u", 9)], "inconsistentValue"),
-                ([(REG_TIME, "u", 120), (OBJ + ".2.1.1.4.2.0", "i", 1)], "notWritable")):
+                ([(REG_TIME, "u", 120), (mib.oid("gwProxyIpProxySetId", 1), "u", 9)],
+                 "inconsistentValue"),
+                ([(REG_TIME, "u", 120), (mib.oid("gwRegState", 2, 0), "i", 1)], "notWritable")):
             rc, _, err = w.set(vbs)
             check(rc != 0 and want in err, "expected %s, got: %s" % (want, err.strip()))
-        check_eq(w.walk(OBJ + ".1"), before, "configuration after failed SETs")
+        check_eq(w.walk(mib.oid("gwConfig")), before, "configuration after failed SETs")
         check_eq(w.gw.read_ini(), before_ini, "INI file after failed SETs")
-        rc, _, err = w.set([(REG_TIME, "u", 120), (OBJ + ".1.1.8.0", "u", 2)])
+        rc, _, err = w.set([(REG_TIME, "u", 120), (mib.oid("gwHotSwapRtx", 0), "u", 2)])
         check_eq(rc, 0, "a good two-varbind SET: %s" % err)
         check_eq(w.get(REG_TIME)[1], "120", "gwRegistrationTime")
         check("RegistrationTime = 120" in w.gw.read_ini(), "saved to the INI")
@@ -264,11 +236,11 @@ def ini_upload_by_uri_bad_then_good():
         bad = os.path.join(lab.dir, "bad.ini")
         with open(bad, "w") as f:
             f.write("RegistrationTime = 77\n[ Account ]\nFORMAT Account_Index = Account_Register;\nAccount 3 = 7;\n[ \\Account ]\n")
-        rc, _, err = w.set([(INI + ".1.0", "s", "file://" + bad), (INI + ".2.0", "i", 1),
-                            (INI + ".3.0", "i", 1)])
+        rc, _, err = w.set([(INI_URI, "s", "file://" + bad), (INI_MODE, "i", 1),
+                            (INI_ACTION, "i", 1)])
         check_eq(rc, 0, "SET load: %s" % err)
-        wait_until(lambda: w.get(INI + ".5.0")[1] == "3", 10, "load failed")
-        diag = w.get(INI + ".6.0")[1]
+        wait_until(lambda: w.get(INI_STATUS)[1] == "3", 10, "load failed")
+        diag = w.get(INI_DIAG)[1]
         check("bad.ini:4:" in diag, "diagnostics name the line: %s" % diag)
         check(w.get(REG_TIME)[1] != "77", "a rejected file changed the configuration")
         good = os.path.join(lab.dir, "good.ini")
@@ -277,19 +249,19 @@ def ini_upload_by_uri_bad_then_good():
                     "Account_ServingIPGroup, Account_Username, Account_Password, Account_Register, "
                     "Account_ContactUser;\nAccount 5 = 1, 1, \"carol\", \"%s\", 1, \"carol\";\n"
                     "[ \\Account ]\n" % USERS["carol"])
-        rc, _, err = w.set([(INI + ".1.0", "s", "file://" + good), (INI + ".2.0", "i", 2),
-                            (INI + ".3.0", "i", 1)])
+        rc, _, err = w.set([(INI_URI, "s", "file://" + good), (INI_MODE, "i", 2),
+                            (INI_ACTION, "i", 1)])
         check_eq(rc, 0, "SET load: %s" % err)
-        wait_until(lambda: w.get(INI + ".5.0")[1] == "2", 10, "load succeeded")
+        wait_until(lambda: w.get(INI_STATUS)[1] == "2", 10, "load succeeded")
         check_eq(w.get(REG_TIME)[1], "77", "RegistrationTime from the file")
         w.wait_contact("carol")
         w.wait_contact("alice")  # incremental: the others stay
         traps = w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "5", 10, "gwIniLoadResult")
         check(len(traps) >= 2, "two load results notified")
         # a URI that cannot be read
-        rc, _, err = w.set([(INI + ".1.0", "s", "file:///nonexistent/x.ini"), (INI + ".3.0", "i", 1)])
+        rc, _, err = w.set([(INI_URI, "s", "file:///nonexistent/x.ini"), (INI_ACTION, "i", 1)])
         check_eq(rc, 0, "SET load: %s" % err)
-        wait_until(lambda: w.get(INI + ".5.0")[1] == "3", 10, "load failed")
+        wait_until(lambda: w.get(INI_STATUS)[1] == "3", 10, "load failed")
 
 
 @t.case
@@ -297,12 +269,13 @@ def ini_line_set_applies_one_parameter():
     need_daemon()
     with Lab() as lab:
         w = World(lab)
-        rc, _, err = w.set([(INI + ".4.0", "s", "RegistrationTime = 444")])
+        rc, _, err = w.set([(mib.oid("gwIniLine", 0), "s", "RegistrationTime = 444")])
         check_eq(rc, 0, "gwIniLine: %s" % err)
         check_eq(w.get(REG_TIME)[1], "444", "value after gwIniLine")
-        rc, _, err = w.set([(INI + ".4.0", "s", "RegistrationTime = 1")])
+        rc, _, err = w.set([(mib.oid("gwIniLine", 0), "s", "RegistrationTime = 1")])
         check(rc != 0 and "wrongValue" in err, "bad gwIniLine: %s" % err)
-        check("out of range" in w.get(INI + ".9.0")[1], "gwIniLineDiagnostics of the bad line")
+        check("out of range" in w.get(mib.oid("gwIniLineDiagnostics", 0))[1],
+              "gwIniLineDiagnostics of the bad line")
         check_eq(w.get(REG_TIME)[1], "444", "unchanged after a bad line")
 
 
@@ -318,7 +291,7 @@ def registrar_down_raises_alarms_and_traps_then_clears():
                                   "gwRegistrationFailed")
         lost = w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "3", 20, "gwProxySetLost")
         check(len(failed) >= 1 and len(lost) >= 1, "failure notifications")
-        rows = w.walk(ALARMS + ".2")
+        rows = w.walk(ALARM_NAMES)
         names = sorted(v for _, v in rows.values())
         check('"gwProxySetLost"' in names and '"gwRegistrationFailed"' in names,
               "active alarms: %s" % names)
@@ -326,7 +299,8 @@ def registrar_down_raises_alarms_and_traps_then_clears():
         w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "2", 60, "gwRegistrationRestored")
         w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "4", 20, "gwProxySetRestored")
         try:
-            wait_until(lambda: not w.walk(ALARMS + ".2"), 40, "the alarm table to empty")
+            wait_until(lambda: not w.walk(ALARM_NAMES), 40,
+                       "the alarm table to empty")
         except LabError:
             raise AssertionError("alarms left: %r\ntraps: %r" % (w.walk(ALARMS), w.trapd.traps()))
         for n in w.trapd.traps():
@@ -408,11 +382,11 @@ def trap_rate_limit_bounds_an_outage_and_summarises():
         t0 = time.monotonic()
         check_eq(w.set([(REG_ALL, "i", 3)])[0], 0, "refresh all")
         # every binding fails (Timer F), but notifications are paced
-        wait_until(lambda: len(w.walk(ALARMS + ".2")) >= len(accounts) + 2, 60,
+        wait_until(lambda: len(w.walk(ALARM_NAMES)) >= len(accounts) + 2, 60,
                    "an alarm row per binding and the proxy sets")
         summary = w.trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "7", 15,
                                    "gwAlarmsSuppressed")
-        held = int(summary[0]["vars"][OBJ + ".4.2.8.0"].split()[-1])
+        held = int(summary[0]["vars"][mib.oid("gwAlarmCount", 0)].split()[-1])
         check(held > 0, "gwAlarmCount %d" % held)
         elapsed = time.monotonic() - t0
         failed = [n for n in w.trapd.traps() if n["trap_oid"] in (NOTIF + "1", NOTIF + "3")]
@@ -462,7 +436,8 @@ def embedded_master_answers_v2c_and_v3():
         check_eq(rc, 0, "v3 SET: %s" % err)
         rc, _, err = snmpset(A, [(REG_TIME, "u", 62)], user="public", check=False)
         check(rc != 0, "v2c write refused")
-        wait_until(lambda: (snmpget(A, "%s.4.2.1" % REG_STATUS, check=False) or ("", ""))[1] == "4",
+        wait_until(lambda: (snmpget(A, mib.oid("gwRegState", 2, 1), check=False)
+                            or ("", ""))[1] == "4",
                    20, "account registered in master mode")
         trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "6", 10, "gwAgentStarted at the sink")
 

@@ -13,6 +13,8 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
+from lab.mib import REG_ALL  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
@@ -20,11 +22,10 @@ from lab.proc import LabError, free_port, wait_until  # noqa: E402
 from lab.snmp import Snmpd, snmp_cmd, snmpget  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-REG_STATUS = OBJ + ".2.1.1"
-ALARMS = OBJ + ".4.1.1"
-REG_ALL = OBJ + ".2.3.1.0"
+ROOT = mib.oid("gwagentMIB")
+OBJ = mib.oid("gwObjects")
+REG_STATUS = mib.oid("gwRegStatusEntry")
+ALARMS = mib.oid("gwActiveAlarmEntry")
 STATE_REGISTERED = "4"
 
 USERS = {"gw": "gw-edge-1", "alice": "alice-edge-2", "bob": "bob-edge-3"}
@@ -186,7 +187,7 @@ def need_daemon():
 def wait_ready(agent, timeout=30):
     """Gateway and alice registered, bob's alarm raised."""
     def ok():
-        st = snmpget(agent, "%s.4.2.0" % REG_STATUS, check=False, timeout=1, retries=0)
+        st = snmpget(agent, mib.oid("gwRegState", 2, 0), check=False, timeout=1, retries=0)
         al = snmp_cmd("snmpgetnext", agent, [ALARMS], timeout=1, retries=0, check=False)[1]
         return st is not None and st[1] == STATE_REGISTERED and (ALARMS + ".") in al
     wait_until(ok, timeout, "alice registered and bob's alarm", interval=0.3)

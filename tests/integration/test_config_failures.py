@@ -15,31 +15,25 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
+from lab.mib import REG_ALL, REG_TIME  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
-from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
-from lab.kamailio import Kamailio  # noqa: E402
-from lab.proc import LabError, free_port, wait_until  # noqa: E402
-from lab.snmp import Snmpd, Snmptrapd, snmpget, snmpset, snmpwalk, uptime_ticks  # noqa: E402
+from lab.proc import free_port, wait_until  # noqa: E402
+from lab.snmp import snmpwalk, uptime_ticks  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-PROXYSET = OBJ + ".1.4.1"           # gwProxySetEntry
-PROXYIP = OBJ + ".1.5.1"            # gwProxyIpEntry
-IPGROUP = OBJ + ".1.6.1"            # gwIPGroupEntry
-ACCOUNT = OBJ + ".1.8.1"            # gwAccountEntry
-REG_STATUS = OBJ + ".2.1.1"         # gwRegStatusEntry
-REG_ALL = OBJ + ".2.3.1.0"
-REG_TIME = OBJ + ".1.2.5.0"
-ALARMS = OBJ + ".4.1.1"             # gwActiveAlarmEntry
-ALARM_VB = OBJ + ".4.2."            # gwAlarmVarbinds: N.0
-NOTIF = ROOT + ".0."
+REG_STATUS = mib.oid("gwRegStatusEntry")
+ALARMS = mib.oid("gwActiveAlarmEntry")
+ALARM_VB = mib.oid("gwAlarmVarbinds") + "."  # + "N.0"
+NOTIF = mib.oid("gwNotifications") + "."
 FAILED, RESTORED, SET_LOST, SET_RESTORED = (NOTIF + n for n in "1234")
 STATE_REGISTERED, STATE_FAILED = "4", "9"
 CAUSE_CONFIGURATION = "7"           # configurationOrCustomizationError
 
 # gwRegStatusEntry columns
-LASTERROR, SENT, OK, CHALLENGES, ACTION, DISC = 10, 12, 13, 14, 18, 19
+LASTERROR, SENT, OK, CHALLENGES, ACTION, DISC = (
+    mib.column(n) for n in ("gwRegLastError", "gwRegRegistersSent", "gwRegSuccesses",
+                            "gwRegChallenges", "gwRegAction", "gwRegCounterDiscontinuityTime"))
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
          "carol": "carol-secret-4"}
@@ -47,24 +41,13 @@ USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
 t = Suite(requires=["snmpd", "snmptrapd", "snmpget", "kamailio", "kamcmd"])
 
 
-class World:
+class World(world.World):
     """snmptrapd, snmpd, Kamailio, then gwagentd as a subagent with alice
     and bob (accounts 0 and 1) on proxy set 1."""
 
     def __init__(self, lab, accounts=("alice", "bob")):
-        if gwagentd_path() is None:
-            raise LabError("gwagentd is not built")
-        self.trapd = Snmptrapd(lab).start()
-        self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
-        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
-        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
-                           gateway_ini=gateway_ini(self.k.udp_port, accounts, USERS))
-        self.gw.start()
-        wait_until(lambda: (self.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
-                   "GWAGENT-MIB through snmpd")
-
-    def get(self, oid):
-        return snmpget(self.snmpd, oid, check=False)
+        super().__init__(lab, USERS, accounts=accounts,
+                         ini=lambda w: gateway_ini(w.k.udp_port, accounts, USERS))
 
     def val(self, col, btype, bid):
         v = self.get("%s.%d.%d.%d" % (REG_STATUS, col, btype, bid))
@@ -78,17 +61,6 @@ class World:
         check(v is not None and v[0] == "Timeticks",
               "gwRegCounterDiscontinuityTime is TimeTicks: %r" % (v,))
         return uptime_ticks(v[1])
-
-    def set(self, varbinds):
-        return snmpset(self.snmpd, varbinds, check=False)
-
-    def must_set(self, varbinds, what):
-        rc, _, err = self.set(varbinds)
-        check_eq(rc, 0, "%s: %s" % (what, err))
-
-    def wait_state(self, bid, state, timeout=30):
-        wait_until(lambda: self.val(4, 2, bid) == state, timeout,
-                   "account %d in state %s" % (bid, state))
 
     def alarms(self):
         """Active alarm rows: {seq: {column: value}}."""
@@ -119,30 +91,30 @@ def proxy_set_2_for_bob():
     """Proxy set 2, IP group 2 on it, bob served there (the same request
     must give set 2 an address: ini_conf_check refuses a proxy set in use
     without one)."""
-    return [("%s.7.2" % PROXYSET, "i", 4),
-            ("%s.7.2" % IPGROUP, "i", 4),
-            ("%s.4.2" % IPGROUP, "i", 2),
-            ("%s.5.2" % IPGROUP, "s", "gw.test"),
-            ("%s.4.1" % ACCOUNT, "i", 2)]
+    return [(mib.oid("gwProxySetRowStatus", 2), "i", 4),
+            (mib.oid("gwIpGroupRowStatus", 2), "i", 4),
+            (mib.oid("gwIpGroupProxySetId", 2), "i", 2),
+            (mib.oid("gwIpGroupSIPGroupName", 2), "s", "gw.test"),
+            (mib.oid("gwAccountServingIPGroup", 1), "i", 2)]
 
 
 def no_proxy_set_for_bob():
     """IP group 2 without a proxy set (-1), bob served there: accepted,
     but the binding cannot run."""
-    return [("%s.7.2" % IPGROUP, "i", 4),
-            ("%s.4.2" % IPGROUP, "i", -1),
-            ("%s.5.2" % IPGROUP, "s", "gw.test"),
-            ("%s.4.1" % ACCOUNT, "i", 2)]
+    return [(mib.oid("gwIpGroupRowStatus", 2), "i", 4),
+            (mib.oid("gwIpGroupProxySetId", 2), "i", -1),
+            (mib.oid("gwIpGroupSIPGroupName", 2), "s", "gw.test"),
+            (mib.oid("gwAccountServingIPGroup", 1), "i", 2)]
 
 
 @t.case
 def unusable_configuration_fails_with_alarm_and_trap_then_clears():
     with Lab() as lab:
         w = World(lab)
-        w.wait_state(1, STATE_REGISTERED)
+        w.wait_state(2, 1, STATE_REGISTERED)
         ok_before = w.counter(OK, 1)
         w.must_set(no_proxy_set_for_bob(), "bob onto an IP group without proxy set")
-        w.wait_state(1, STATE_FAILED)
+        w.wait_state(2, 1, STATE_FAILED)
         check_eq(w.val(LASTERROR, 2, 1), '"IP group 2 has no proxy set"', "gwRegLastError")
         row = w.alarm_of("Account#1")
         check(row is not None, "an active alarm row for account 1: %r" % w.alarms())
@@ -155,7 +127,7 @@ def unusable_configuration_fails_with_alarm_and_trap_then_clears():
         check_eq(vb.get(ALARM_VB + "4.0"), "INTEGER: 7", "probable cause in the trap")
         check("IP group 2 has no proxy set" in vb.get(ALARM_VB + "6.0", ""),
               "reason in the trap text: %r" % vb)
-        check_eq(vb.get("%s.10.2.1" % REG_STATUS), 'STRING: "IP group 2 has no proxy set"',
+        check_eq(vb.get(mib.oid("gwRegLastError", 2, 1)), 'STRING: "IP group 2 has no proxy set"',
                  "gwRegLastError in the trap")
         # register and refresh refused, the reason still readable
         for action in (1, 3):
@@ -166,15 +138,15 @@ def unusable_configuration_fails_with_alarm_and_trap_then_clears():
                  "gwRegLastError after the refused action")
         # device-wide register skips it and succeeds
         w.must_set([(REG_ALL, "i", 1)], "gwRegAllAction register")
-        w.wait_state(0, STATE_REGISTERED)
+        w.wait_state(2, 0, STATE_REGISTERED)
         # fixed: proxy set 2 with an address, IP group 2 on it
-        w.must_set([("%s.7.2" % PROXYSET, "i", 4),
-                    ("%s.4.2" % IPGROUP, "i", 2),
-                    ("%s.5.5" % PROXYIP, "i", 4),
-                    ("%s.2.5" % PROXYIP, "s", "127.0.0.1:%d" % w.k.udp_port),
-                    ("%s.3.5" % PROXYIP, "i", 0),
-                    ("%s.4.5" % PROXYIP, "u", 2)], "an address for proxy set 2")
-        w.wait_state(1, STATE_REGISTERED)
+        w.must_set([(mib.oid("gwProxySetRowStatus", 2), "i", 4),
+                    (mib.oid("gwIpGroupProxySetId", 2), "i", 2),
+                    (mib.oid("gwProxyIpRowStatus", 5), "i", 4),
+                    (mib.oid("gwProxyIpIpAddress", 5), "s", "127.0.0.1:%d" % w.k.udp_port),
+                    (mib.oid("gwProxyIpTransportType", 5), "i", 0),
+                    (mib.oid("gwProxyIpProxySetId", 5), "u", 2)], "an address for proxy set 2")
+        w.wait_state(2, 1, STATE_REGISTERED)
         w.trapd.wait_for(lambda n: n in w.traps_of(RESTORED, "Account#1"), 15,
                          "gwRegistrationRestored of bob")
         wait_until(lambda: w.alarm_of("Account#1") is None, 10, "bob's alarm row to go")
@@ -191,13 +163,13 @@ def unusable_configuration_fails_with_alarm_and_trap_then_clears():
 def removing_a_proxy_set_or_account_in_alarm_sends_no_restored():
     with Lab() as lab:
         w = World(lab)
-        w.wait_state(1, STATE_REGISTERED)
+        w.wait_state(2, 1, STATE_REGISTERED)
         dead = free_port("udp")  # nothing answers there
         w.must_set(proxy_set_2_for_bob() + [
-            ("%s.5.5" % PROXYIP, "i", 4),
-            ("%s.2.5" % PROXYIP, "s", "127.0.0.1:%d" % dead),
-            ("%s.3.5" % PROXYIP, "i", 0),
-            ("%s.4.5" % PROXYIP, "u", 2)], "bob onto a dead proxy set")
+            (mib.oid("gwProxyIpRowStatus", 5), "i", 4),
+            (mib.oid("gwProxyIpIpAddress", 5), "s", "127.0.0.1:%d" % dead),
+            (mib.oid("gwProxyIpTransportType", 5), "i", 0),
+            (mib.oid("gwProxyIpProxySetId", 5), "u", 2)], "bob onto a dead proxy set")
         w.trapd.wait_for(lambda n: n in w.traps_of(SET_LOST, "ProxySet#2"), 90,
                          "gwProxySetLost of set 2")
         w.trapd.wait_for(lambda n: n in w.traps_of(FAILED, "Account#1"), 90,
@@ -205,16 +177,16 @@ def removing_a_proxy_set_or_account_in_alarm_sends_no_restored():
         check(w.alarm_of("ProxySet#2") is not None, "set 2 in alarm")
         check(w.alarm_of("Account#1") is not None, "bob in alarm")
         # account, IP group, address and set go in one SET
-        w.must_set([("%s.11.1" % ACCOUNT, "i", 6),
-                    ("%s.7.2" % IPGROUP, "i", 6),
-                    ("%s.5.5" % PROXYIP, "i", 6),
-                    ("%s.7.2" % PROXYSET, "i", 6)], "destroy bob and proxy set 2")
+        w.must_set([(mib.oid("gwAccountRowStatus", 1), "i", 6),
+                    (mib.oid("gwIpGroupRowStatus", 2), "i", 6),
+                    (mib.oid("gwProxyIpRowStatus", 5), "i", 6),
+                    (mib.oid("gwProxySetRowStatus", 2), "i", 6)], "destroy bob and proxy set 2")
         wait_until(lambda: w.alarm_of("ProxySet#2") is None and w.alarm_of("Account#1") is None,
                    15, "the alarm rows of set 2 and bob to go")
         time.sleep(3)  # the proxy set check runs every second
         check_eq(w.traps_of(SET_RESTORED, "ProxySet#2"), [], "no gwProxySetRestored")
         check_eq(w.traps_of(RESTORED, "Account#1"), [], "no gwRegistrationRestored")
-        w.wait_state(0, STATE_REGISTERED)  # alice untouched
+        w.wait_state(2, 0, STATE_REGISTERED)  # alice untouched
         w.no_passwords()
 
 
@@ -222,8 +194,8 @@ def removing_a_proxy_set_or_account_in_alarm_sends_no_restored():
 def counters_survive_a_rederive_and_restart_with_a_new_row():
     with Lab() as lab:
         w = World(lab)
-        w.wait_state(0, STATE_REGISTERED)
-        w.wait_state(1, STATE_REGISTERED)
+        w.wait_state(2, 0, STATE_REGISTERED)
+        w.wait_state(2, 1, STATE_REGISTERED)
         for i in range(2):
             ok = w.counter(OK, 0)
             w.must_set([("%s.%d.2.0" % (REG_STATUS, ACTION), "i", 3)], "refresh alice")
@@ -234,24 +206,24 @@ def counters_survive_a_rederive_and_restart_with_a_new_row():
         # a new registration time re-derives every binding
         w.must_set([(REG_TIME, "u", 120)], "RegistrationTime 120")
         wait_until(lambda: w.counter(OK, 0) > before[OK], 20, "alice re-registered")
-        w.wait_state(0, STATE_REGISTERED)
+        w.wait_state(2, 0, STATE_REGISTERED)
         for c, v in before.items():
             check(w.counter(c, 0) >= v, "column %d kept: %d -> %d" % (c, v, w.counter(c, 0)))
         check_eq(w.disc(0), 0, "discontinuity time unchanged")
         # bob destroyed and created again: counters from 0, a new time
         wait_until(lambda: w.counter(OK, 1) >= 2, 20, "bob re-registered too")
         bob_ok = w.counter(OK, 1)
-        w.must_set([("%s.11.1" % ACCOUNT, "i", 6)], "destroy bob")
+        w.must_set([(mib.oid("gwAccountRowStatus", 1), "i", 6)], "destroy bob")
         wait_until(lambda: w.val(4, 2, 1) is None or "No Such" in w.val(4, 2, 1), 10,
                    "bob's status row to go")
-        w.must_set([("%s.11.1" % ACCOUNT, "i", 4),
-                    ("%s.2.1" % ACCOUNT, "i", 1),
-                    ("%s.4.1" % ACCOUNT, "i", 1),
-                    ("%s.5.1" % ACCOUNT, "s", "bob"),
-                    ("%s.6.1" % ACCOUNT, "s", USERS["bob"]),
-                    ("%s.8.1" % ACCOUNT, "i", 1),
-                    ("%s.9.1" % ACCOUNT, "s", "bob")], "create bob again")
-        w.wait_state(1, STATE_REGISTERED)
+        w.must_set([(mib.oid("gwAccountRowStatus", 1), "i", 4),
+                    (mib.oid("gwAccountServedTrunkGroup", 1), "i", 1),
+                    (mib.oid("gwAccountServingIPGroup", 1), "i", 1),
+                    (mib.oid("gwAccountUsername", 1), "s", "bob"),
+                    (mib.oid("gwAccountPassword", 1), "s", USERS["bob"]),
+                    (mib.oid("gwAccountRegister", 1), "i", 1),
+                    (mib.oid("gwAccountContactUser", 1), "s", "bob")], "create bob again")
+        w.wait_state(2, 1, STATE_REGISTERED)
         d = w.disc(1)
         check(d is not None and d > 0, "a new discontinuity time for bob: %r" % d)
         check(w.counter(OK, 1) < bob_ok,

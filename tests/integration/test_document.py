@@ -18,23 +18,18 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
+from lab.mib import (REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION,  # noqa: E402
+                     INI_LINE, INI_STATUS)
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
-from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, wait_until  # noqa: E402
-from lab.snmp import Snmpd, snmpget, snmpset  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-REG_STATUS = OBJ + ".2.1.1"
-REG_ALL = OBJ + ".2.3.1.0"
-REG_TIME = OBJ + ".1.2.5.0"          # gwRegistrationTime
-REG_RETRY = OBJ + ".1.2.8.0"         # gwRegistrationRetryTime
-REG_DIVIDER = OBJ + ".1.2.6.0"       # gwRegistrationTimeDivider (absent)
-IPGROUP = OBJ + ".1.6.1"
-ACCOUNT = OBJ + ".1.8.1"
-INI = OBJ + ".3"
-STATE_REGISTERED = "4"
+REG_RETRY = mib.oid("gwRegistrationRetryTime", 0)
+REG_DIVIDER = mib.oid("gwRegistrationTimeDivider", 0)  # absent
+IPGROUP = mib.oid("gwIpGroupEntry")
+ACCOUNT = mib.oid("gwAccountEntry")
+INI = mib.oid("gwIniMgmt")
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
          "carol": "carol-secret-4"}
@@ -179,37 +174,27 @@ def eol_of(line):
     return b"\r\n" if line.endswith(b"\r\n") else b"\n" if line.endswith(b"\n") else b""
 
 
-class World:
-    def __init__(self, lab, variant):
-        self.lab = lab
-        self.snmpd = Snmpd(lab).start()
-        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
-        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket)
-        self.original = device_ini(self.k.udp_port, **variant)
-        with open(self.gw.ini_path, "wb") as f:
-            f.write(self.original)
-        os.chmod(self.gw.ini_path, 0o600)
-        self.gw.start()
-        wait_until(lambda: (self.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
-                   "GWAGENT-MIB through snmpd")
-        for bid in (0, 1):
-            self.wait_registered(2, bid)
-        self.wait_registered(1, 0)
-
-    def get(self, oid):
-        return snmpget(self.snmpd, oid, check=False)
-
-    def set(self, varbinds):
-        return snmpset(self.snmpd, varbinds, check=False)
+class DeviceWorld(world.World):
+    """A lab whose gwagentd starts on the bytes of a device INI."""
 
     def read(self):
         with open(self.gw.ini_path, "rb") as f:
             return f.read()
 
-    def wait_registered(self, btype, bid, timeout=20):
-        wait_until(lambda: (self.get("%s.4.%d.%d" % (REG_STATUS, btype, bid))
-                            or ("", ""))[1] == STATE_REGISTERED, timeout,
-                   "binding %d.%d registered" % (btype, bid))
+
+class World(DeviceWorld):
+    """snmpd, Kamailio and gwagentd started on device_ini(variant), every
+    binding registered."""
+
+    def __init__(self, lab, variant):
+        super().__init__(lab, USERS, trapd=False, ini=lambda w: self.device_ini(variant))
+        for bid in (0, 1):
+            self.wait_registered(2, bid)
+        self.wait_registered(1, 0)
+
+    def device_ini(self, variant):
+        self.original = device_ini(self.k.udp_port, **variant)
+        return self.original
 
 
 class Sweep:
@@ -306,18 +291,21 @@ def sweep(variant_name, variant):
         s.step("same value again", [(REG_TIME, "u", 600)], unchanged)
         s.step("scalar absent", [(REG_DIVIDER, "u", 60)],
                one_inserted(rb"RegistrationTimeDivider\s*=\s*60\r?\n$"))
-        s.step("table cell", [("%s.9.0" % ACCOUNT, "s", "alice2")],
+        s.step("table cell", [(mib.oid("gwAccountContactUser", 0), "s", "alice2")],
                one_replaced(rb"Account 0\b", rb"alice2"))
-        s.step("no-op RowStatus active", [("%s.11.0" % ACCOUNT, "i", 1)], unchanged)
-        s.step("column outside FORMAT", [("%s.3.1" % IPGROUP, "s", "core-trunk")],
+        s.step("no-op RowStatus active", [(mib.oid("gwAccountRowStatus", 0), "i", 1)], unchanged)
+        s.step("column outside FORMAT", [(mib.oid("gwIpGroupDescription", 1), "s", "core-trunk")],
                format_and_row)
-        carol = [("%s.11.5" % ACCOUNT, "i", 4), ("%s.2.5" % ACCOUNT, "i", 1),
-                 ("%s.4.5" % ACCOUNT, "i", 1), ("%s.5.5" % ACCOUNT, "s", "carol"),
-                 ("%s.6.5" % ACCOUNT, "s", USERS["carol"]),
-                 ("%s.8.5" % ACCOUNT, "i", 1), ("%s.9.5" % ACCOUNT, "s", "carol")]
+        carol = [(mib.oid("gwAccountRowStatus", 5), "i", 4),
+                 (mib.oid("gwAccountServedTrunkGroup", 5), "i", 1),
+                 (mib.oid("gwAccountServingIPGroup", 5), "i", 1),
+                 (mib.oid("gwAccountUsername", 5), "s", "carol"),
+                 (mib.oid("gwAccountPassword", 5), "s", USERS["carol"]),
+                 (mib.oid("gwAccountRegister", 5), "i", 1),
+                 (mib.oid("gwAccountContactUser", 5), "s", "carol")]
         s.step("createAndGo", carol, one_inserted(rb"Account 5 = ", rb"\[ \\Account \]"))
         w.wait_registered(2, 5)
-        s.step("password of a row", [("%s.6.1" % ACCOUNT, "s", "bob-new-5")],
+        s.step("password of a row", [(mib.oid("gwAccountPassword", 1), "s", "bob-new-5")],
                one_replaced(rb"Account 1\b", rb"Account 1"))
         obfuscated = variant.get("obfuscated", False)
         row = [l for l in lines_of(s.cur) if l.startswith(b"Account 1 ")][0]
@@ -325,18 +313,19 @@ def sweep(variant_name, variant):
               "%s: password written in the document's form: %r" % (variant_name, row))
         if obfuscated:
             check(obf("bob-new-5").encode() in row, "obfuscated password reads back")
-        s.step("destroy", [("%s.11.5" % ACCOUNT, "i", 6)], one_deleted(rb"Account 5 = "))
-        s.step("gwIniLine", [(INI + ".4.0", "s", "RegistrationRetryTime = 20")],
+        s.step("destroy", [(mib.oid("gwAccountRowStatus", 5), "i", 6)],
+               one_deleted(rb"Account 5 = "))
+        s.step("gwIniLine", [(INI_LINE, "s", "RegistrationRetryTime = 20")],
                one_replaced(rb"RegistrationRetryTime\b", rb"=\s*20\s*$"))
         # an incremental load names one scalar and one row cell
         inc = os.path.join(lab.dir, "inc.ini")
         with open(inc, "w") as f:
             f.write("RegistrationTime = 700\n[ Account ]\nFORMAT Account_Index = "
                     "Account_ContactUser;\nAccount 0 = \"alice3\";\n[ \\Account ]\n")
-        rc, _, err = w.set([(INI + ".1.0", "s", "file://" + inc), (INI + ".2.0", "i", 2),
-                            (INI + ".3.0", "i", 1)])
+        rc, _, err = w.set([(INI_URI, "s", "file://" + inc), (INI_MODE, "i", 2),
+                            (INI_ACTION, "i", 1)])
         check_eq(rc, 0, "incremental load: %s" % err)
-        wait_until(lambda: w.get(INI + ".5.0")[1] == "2", 15, "incremental load succeeded")
+        wait_until(lambda: w.get(INI_STATUS)[1] == "2", 15, "incremental load succeeded")
 
         def two_lines(ops, before, after):
             assert len(ops) == 2 and all(tag == "replace" for tag, _, _ in ops), "%r" % ops
@@ -358,10 +347,10 @@ def sweep(variant_name, variant):
             b"RegistrationTime = 60", b"RegistrationTime = 90")
         with open(full, "wb") as f:
             f.write(upload)
-        rc, _, err = w.set([(INI + ".1.0", "s", "file://" + full), (INI + ".2.0", "i", 1),
-                            (INI + ".3.0", "i", 1)])
+        rc, _, err = w.set([(INI_URI, "s", "file://" + full), (INI_MODE, "i", 1),
+                            (INI_ACTION, "i", 1)])
         check_eq(rc, 0, "full load: %s" % err)
-        wait_until(lambda: w.get(INI + ".5.0")[1] == "2", 15, "full load succeeded")
+        wait_until(lambda: w.get(INI_STATUS)[1] == "2", 15, "full load succeeded")
         check_eq(w.read(), upload, "%s: a full load saves the file as uploaded" % variant_name)
         check_eq(w.get(REG_TIME)[1], "90", "the full load applied")
         for bid in (0, 1):
@@ -371,14 +360,15 @@ def sweep(variant_name, variant):
 # ---- the corpus of device dumps -------------------------------------------
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "ini")
-PROXYSET = OBJ + ".1.4.1"
-PROXYIP = OBJ + ".1.5.1"
-TGS = OBJ + ".1.7.1"
+PROXYSET = mib.oid("gwProxySetEntry")
+PROXYIP = mib.oid("gwProxyIpEntry")
+TGS = mib.oid("gwTrunkGroupSettingsEntry")
 # (scalar OID, INI name, new value from the current one)
 SWEEP_SCALARS = [
     (REG_TIME, "RegistrationTime", lambda v: v + 7 if v + 7 <= 2000000 else 61),
     (REG_RETRY, "RegistrationRetryTime", lambda v: v + 7 if v + 7 <= 3600 else 11),
-    (OBJ + ".1.2.9.0", "MaxRegistrationBackoffTime", lambda v: v + 5 if v + 5 <= 3600 else 31),
+    (mib.oid("gwMaxRegistrationBackoffTime", 0), "MaxRegistrationBackoffTime",
+     lambda v: v + 5 if v + 5 <= 3600 else 31),
 ]
 # (entry OID, table, column, INI column, SNMP type, new value from the current one)
 SWEEP_CELLS = [
@@ -430,19 +420,9 @@ def corpus_sweep(path):
         original = f.read()
     name = os.path.basename(path)
     with Lab() as lab:
-        snmpd = Snmpd(lab).start()
-        gw = NetnsGwagentd(lab, agentx_socket=snmpd.agentx_socket)
-        with open(gw.ini_path, "wb") as f:
-            f.write(original)
-        os.chmod(gw.ini_path, 0o600)
-        gw.start()
-        w = type("W", (), {})()
-        w.snmpd, w.gw = snmpd, gw
-        w.get = lambda oid: snmpget(snmpd, oid, check=False)
-        w.set = lambda vbs: snmpset(snmpd, vbs, check=False)
-        w.read = lambda: open(gw.ini_path, "rb").read()
-        wait_until(lambda: (w.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
-                   "GWAGENT-MIB through snmpd")
+        w = DeviceWorld(lab, USERS, trapd=False, registrar=False, ini=lambda w: original,
+                        gw=lambda w: NetnsGwagentd(lab, agentx_socket=w.snmpd.agentx_socket))
+        snmpd, gw = w.snmpd, w.gw
         check_eq(w.read(), original, "%s: start-up leaves the file alone" % name)
         s = Sweep(w, name)
         steps = 0
@@ -478,27 +458,27 @@ def corpus_sweep(path):
             s.step("%s %s.%s" % (table, ini_col, row),
                    [(oid, typ, value)], cell_changed)
             steps += 1
-        accounts = snmpwalk(snmpd, ACCOUNT + ".2")
+        accounts = snmpwalk(snmpd, mib.oid("gwAccountServedTrunkGroup"))
         if accounts:
             first = sorted(accounts, key=lambda o: int(o.rsplit(".", 1)[1]))[0].rsplit(".", 1)[1]
-            served = accounts["%s.2.%s" % (ACCOUNT, first)][1]
-            serving = w.get("%s.4.%s" % (ACCOUNT, first))[1]
+            served = accounts[mib.oid("gwAccountServedTrunkGroup", first)][1]
+            serving = w.get(mib.oid("gwAccountServingIPGroup", first))[1]
             before_create = s.cur
-            s.step("createAndGo", [("%s.11.999" % ACCOUNT, "i", 4),
-                                   ("%s.2.999" % ACCOUNT, "i", served),
-                                   ("%s.4.999" % ACCOUNT, "i", serving),
-                                   ("%s.5.999" % ACCOUNT, "s", "sweep"),
-                                   ("%s.8.999" % ACCOUNT, "i", 0)],
+            s.step("createAndGo", [(mib.oid("gwAccountRowStatus", 999), "i", 4),
+                                   (mib.oid("gwAccountServedTrunkGroup", 999), "i", served),
+                                   (mib.oid("gwAccountServingIPGroup", 999), "i", serving),
+                                   (mib.oid("gwAccountUsername", 999), "s", "sweep"),
+                                   (mib.oid("gwAccountRegister", 999), "i", 0)],
                    one_inserted(rb"\s*Account\s+999\s*=", rb"\s*\[\s*\\Account\s*\]"))
-            s.step("destroy", [("%s.11.999" % ACCOUNT, "i", 6)],
+            s.step("destroy", [(mib.oid("gwAccountRowStatus", 999), "i", 6)],
                    one_deleted(rb"\s*Account\s+999\s*="))
             check_eq(s.cur, before_create, "%s: create then destroy gives the file back" % name)
             steps += 2
-        s.step("gwIniLine", [(INI + ".4.0", "s", "RegistrationTime = 3599")],
+        s.step("gwIniLine", [(INI_LINE, "s", "RegistrationTime = 3599")],
                one_replaced(rb"\s*RegistrationTime\b", rb"=\s*3599\s*$"))
         check(steps >= 5, "%s: %d sweep steps ran" % (name, steps))
         # the patched file reads back to the same configuration
-        before = {k: v for k, v in snmpwalk(snmpd, OBJ + ".1").items()}
+        before = {k: v for k, v in snmpwalk(snmpd, mib.oid("gwConfig")).items()}
         gw.stop()
         gw.start()
         wait_until(lambda: (w.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
@@ -508,7 +488,7 @@ def corpus_sweep(path):
 
         def same():
             try:
-                after.update(walk=snmpwalk(snmpd, OBJ + ".1"))
+                after.update(walk=snmpwalk(snmpd, mib.oid("gwConfig")))
             except LabError:
                 return False
             return after["walk"] == before

@@ -16,25 +16,19 @@ import threading
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
+from lab.mib import (REG_TIME, INI_URI, INI_MODE, INI_ACTION, INI_LINE,  # noqa: E402
+                     INI_STATUS, INI_DIAG, INI_TIME, LINE_STATUS,
+                     LINE_DIAG, LINE_TIME)
 from lab.gateway import account_row, gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
-from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import HOST, LabError, wait_until, which_or_none  # noqa: E402
-from lab.snmp import Snmpd, Snmptrapd, snmpget, snmpset  # noqa: E402
 from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-REG_ALL = OBJ + ".2.3.1.0"
-BINDING_COUNT = OBJ + ".2.3.2.0"            # gwRegBindingCount
-REGISTERED_COUNT = OBJ + ".2.3.3.0"         # gwRegRegisteredCount
-REG_TIME = OBJ + ".1.2.5.0"                 # gwRegistrationTime
-INI = OBJ + ".3"                            # gwIniMgmt
-INI_URI, INI_MODE, INI_ACTION = INI + ".1.0", INI + ".2.0", INI + ".3.0"
-INI_LINE, INI_STATUS, INI_DIAG, INI_TIME = (INI + ".4.0", INI + ".5.0",
-                                            INI + ".6.0", INI + ".7.0")
-LINE_STATUS, LINE_DIAG, LINE_TIME = INI + ".8.0", INI + ".9.0", INI + ".10.0"
-N_INI_RESULT = ROOT + ".0.5"
+BINDING_COUNT = mib.oid("gwRegBindingCount", 0)
+REGISTERED_COUNT = mib.oid("gwRegRegisteredCount", 0)
+INI = mib.oid("gwIniMgmt")
+N_INI_RESULT = mib.oid("gwIniLoadResult")
 MODE_FULL, MODE_INCREMENTAL, MODE_VALIDATE = 1, 2, 3
 IN_PROGRESS, SUCCESS, FAILED = "1", "2", "3"
 
@@ -88,38 +82,18 @@ class NsGwagentd(Gwagentd):
                        capture_output=True, timeout=10)
 
 
-class World:
+class World(world.World):
     """snmptrapd, snmpd, Kamailio and gwagentd with the gateway and accounts
-    alice and bob registered."""
+    alice and bob registered; gw(world) makes a Gwagentd of the test's own."""
 
     def __init__(self, lab, gw=None):
-        self.lab = lab
-        self.trapd = Snmptrapd(lab).start()
-        self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
-        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
+        super().__init__(lab, USERS, ini=self.gateway_ini, gw=gw)
+
+    def gateway_ini(self, w):
         self.ini_text = lab_gateway_ini(self.k.udp_port, ("alice", "bob"), USERS)
-        if gw is None:
-            gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket)
-        self.gw = gw
-        self.gw.write_ini(self.ini_text)
-        self.start_gw()
+        return self.ini_text
 
-    def start_gw(self):
-        self.gw.start()
-        wait_until(lambda: (self.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
-                   "GWAGENT-MIB through snmpd")
-
-    def get(self, oid, **kw):
-        return snmpget(self.snmpd, oid, check=False, **kw)
-
-    def value(self, oid):
-        v = self.get(oid)
-        return v[1] if v else None
-
-    def set(self, varbinds, **kw):
-        return snmpset(self.snmpd, varbinds, check=False, **kw)
-
-    def wait_registered(self, n=3, timeout=30):
+    def wait_registered_count(self, n=3, timeout=30):
         wait_until(lambda: self.value(REGISTERED_COUNT) == str(n), timeout,
                    "%d bindings registered" % n)
 
@@ -161,7 +135,7 @@ def dry_run_changes_nothing_and_real_load_reports_the_same_effect():
     need_daemon()
     with Lab() as lab:
         w = World(lab)
-        w.wait_registered(3)
+        w.wait_registered_count(3)
         before = w.state()
         # a one-line full load removes every binding
         one = w.write("one.ini", "RegistrationTime = 300\r\n")
@@ -212,7 +186,7 @@ def dry_run_changes_nothing_and_real_load_reports_the_same_effect():
         check_eq(status, SUCCESS, "reload of the lab file")
         check_eq(summary_of(diag, SUMMARY, "reload")[:3], (3, 0, 0), "reload binding counts")
         check_eq(summary_of(diag, SUMMARY, "reload")[3], params, "the same parameters back")
-        w.wait_registered(3)
+        w.wait_registered_count(3)
 
 
 @t.case
@@ -225,21 +199,13 @@ def load_on_a_read_only_file_system_is_not_applied():
         raise Skip("mount namespaces need root here")
     with Lab() as lab:
         ini_dir = lab.subdir("inidir")
-        trapd = None
-        gw = None
         try:
-            w = World.__new__(World)
-            w.lab = lab
-            w.trapd = trapd = Snmptrapd(lab).start()
-            w.snmpd = Snmpd(lab, trap_sink=w.trapd).start()
-            w.k = Kamailio(lab, realm="gw.test", users=USERS).start()
-            w.ini_text = lab_gateway_ini(w.k.udp_port, ("alice", "bob"), USERS)
-            w.gw = gw = NsGwagentd(lab, ini_dir, agentx_socket=w.snmpd.agentx_socket)
-            w.gw.write_ini(w.ini_text)
-            w.start_gw()
+            w = World(lab, gw=lambda w: NsGwagentd(lab, ini_dir,
+                                                   agentx_socket=w.snmpd.agentx_socket))
         except (LabError, subprocess.CalledProcessError) as e:
             raise Skip("no private mount namespace: %s" % e)
-        w.wait_registered(3)
+        gw = w.gw
+        w.wait_registered_count(3)
         gw.remount("ro")
         before = w.state()
         text = w.ini_text.replace("RegistrationTime = 60", "RegistrationTime = 61")
@@ -269,7 +235,7 @@ def load_on_a_read_only_file_system_is_not_applied():
         gw.stop()
         gw.namespaced = False
         w.start_gw()
-        w.wait_registered(3)
+        w.wait_registered_count(3)
         check_eq(w.value(REG_TIME), before[2], "RegistrationTime after the restart")
         check_eq(w.gw.read_ini(), before[3], "the file after the restart")
 
@@ -279,7 +245,7 @@ def ini_line_takes_exactly_one_line_and_has_its_own_status():
     need_daemon()
     with Lab() as lab:
         w = World(lab)
-        w.wait_registered(3)
+        w.wait_registered_count(3)
         # a load first, so that its status and diagnostics are there to keep
         one = w.write("same.ini", w.ini_text)
         status, load_diag = w.load("file://" + one, MODE_FULL)
@@ -334,7 +300,7 @@ def sighup_reload_logs_the_summary_and_keeps_the_file():
     need_daemon()
     with Lab() as lab:
         w = World(lab)
-        w.wait_registered(3)
+        w.wait_registered_count(3)
         text = w.ini_text.replace("RegistrationTime = 60", "RegistrationTime = 63")
         w.gw.write_ini(text)
         written = w.gw.read_ini()
@@ -344,7 +310,7 @@ def sighup_reload_logs_the_summary_and_keeps_the_file():
         wait_until(lambda: want in w.gw.output(), 10, "the reload's summary in the log")
         check_eq(w.value(REG_TIME), "63", "RegistrationTime after the reload")
         check_eq(w.gw.read_ini(), written, "the operator's file is not rewritten")
-        w.wait_registered(3)
+        w.wait_registered_count(3)
 
 
 class SlowIni(http.server.BaseHTTPRequestHandler):
@@ -368,7 +334,7 @@ def second_load_while_a_slow_one_runs_is_inconsistent_value():
     need_daemon()
     with Lab() as lab:
         w = World(lab)
-        w.wait_registered(3)
+        w.wait_registered_count(3)
         srv = http.server.ThreadingHTTPServer((HOST, 0), SlowIni)
         srv.requested, srv.release = threading.Event(), threading.Event()
         srv.body = w.ini_text.replace("RegistrationTime = 60", "RegistrationTime = 62")
@@ -403,7 +369,7 @@ def second_load_while_a_slow_one_runs_is_inconsistent_value():
         check_eq(w.value(REG_TIME), "62", "the first load applied")
         check("RegistrationTime = 300" not in w.gw.read_ini(), "the refused load applied")
         check("Lx4-uri-SECRET" not in w.gw.output(), "the URI's password in the log")
-        w.wait_registered(3)
+        w.wait_registered_count(3)
 
 
 if __name__ == "__main__":

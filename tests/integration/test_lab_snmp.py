@@ -9,6 +9,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab, LabError  # noqa: E402
+from lab import mib  # noqa: E402
 from lab.proc import wait_until  # noqa: E402
 from lab.snmp import (Snmpd, Snmptrapd, snmp_cmd, snmpget, snmptrap,  # noqa: E402
                       snmpwalk, V3_RO)
@@ -66,11 +67,11 @@ def snmpd_rejects_unknown_community():
 def snmptrap_reaches_snmptrapd_file():
     with Lab() as lab:
         trapd = Snmptrapd(lab).start()
-        oid = "1.3.6.1.4.1.8072.9999.9999.7.0.99"
-        snmptrap(trapd.port, oid, [("1.3.6.1.4.1.8072.9999.9999.7.1.1.0", "s", "lab smoke")],
+        oid = mib.oid("gwNotifications", 99)
+        snmptrap(trapd.port, oid, [(mib.oid("gwConfig", 0), "s", "lab smoke")],
                  lab=lab)
         got = trapd.wait_for(lambda n: n["trap_oid"] == oid, 10, "the test trap")
-        check_eq(got[0]["vars"].get("1.3.6.1.4.1.8072.9999.9999.7.1.1.0"),
+        check_eq(got[0]["vars"].get(mib.oid("gwConfig", 0)),
                  'STRING: "lab smoke"', "varbind")
 
 

@@ -16,15 +16,16 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.proc import HOST, free_port, wait_until, which_or_none  # noqa: E402
 from lab.snmp import (Snmptrapd, V3_RW, V3_TRAP, parse_varbinds,  # noqa: E402
                       snmp_cmd, snmpget, snmpset, snmpwalk, uptime_ticks)
 from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-PRODUCT = ROOT + ".3.1"             # gwagentdProduct
-NOTIF_STARTED = ROOT + ".0.6"       # gwAgentStarted
+ROOT = mib.oid("gwagentMIB")
+PRODUCT = mib.oid("gwagentdProduct")
+NOTIF_STARTED = mib.oid("gwAgentStarted")
 SYS = "1.3.6.1.2.1.1"
 SYS_DESCR, SYS_OBJECTID, SYS_UPTIME = SYS + ".1.0", SYS + ".2.0", SYS + ".3.0"
 SYS_CONTACT, SYS_NAME, SYS_LOCATION = SYS + ".4.0", SYS + ".5.0", SYS + ".6.0"

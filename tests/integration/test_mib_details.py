@@ -15,47 +15,41 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
+from lab.mib import INI_URI, INI_MODE, INI_ACTION, INI_STATUS, INI_TIME, LINE_TIME  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
-from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
-from lab.kamailio import Kamailio  # noqa: E402
-from lab.proc import LabError, wait_until  # noqa: E402
-from lab.snmp import Snmpd, Snmptrapd, snmpget, snmpset, snmpwalk, uptime_ticks  # noqa: E402
+from lab.proc import wait_until  # noqa: E402
+from lab.snmp import uptime_ticks  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-PROXYSET = OBJ + ".1.4.1"           # gwProxySetEntry
-PROXYIP = OBJ + ".1.5.1"            # gwProxyIpEntry
-IPGROUP = OBJ + ".1.6.1"            # gwIPGroupEntry
-ACCOUNT = OBJ + ".1.8.1"            # gwAccountEntry
-REG_STATUS = OBJ + ".2.1.1"         # gwRegStatusEntry
-PX_STATUS = OBJ + ".2.2.1"          # gwProxyStatusEntry
-REG_ALL = OBJ + ".2.3.1.0"
-INI = OBJ + ".3"                    # gwIniMgmt
-ALARMS = OBJ + ".4.1.1"             # gwActiveAlarmEntry
-LAST_CHANGED = OBJ + ".4.4.0"       # gwActiveAlarmTableLastChanged
-HISTORY = OBJ + ".4.5.1"            # gwAlarmHistoryEntry
-ALARM_VB = OBJ + ".4.2."            # gwAlarmVarbinds: N.0
-NOTIF = ROOT + ".0."
+OBJ = mib.oid("gwObjects")
+REG_STATUS = mib.oid("gwRegStatusEntry")
+PX_STATUS = mib.oid("gwProxyStatusEntry")
+INI = mib.oid("gwIniMgmt")
+ALARMS = mib.oid("gwActiveAlarmEntry")
+LAST_CHANGED = mib.oid("gwActiveAlarmTableLastChanged", 0)
+HISTORY = mib.oid("gwAlarmHistoryEntry")
+ALARM_VB = mib.oid("gwAlarmVarbinds") + "."  # + "N.0"
+NOTIF = mib.oid("gwNotifications") + "."
 FAILED, RESTORED, INI_RESULT = NOTIF + "1", NOTIF + "2", NOTIF + "5"
 STATE_REGISTERED, STATE_FAILED = "4", "9"
 
 # gwRegStatusEntry columns
-R_PROXY, R_LASTSUCCESS = 5, 11
-R_PXINDEX, R_ADDRTYPE, R_ADDR, R_PORT, R_VALID = 20, 21, 22, 23, 24
+R_PROXY, R_LASTSUCCESS = mib.column("gwRegProxyAddress"), mib.column("gwRegLastSuccess")
+R_PXINDEX, R_ADDRTYPE, R_ADDR, R_PORT, R_VALID = (
+    mib.column(n) for n in ("gwRegProxyStatusIndex", "gwRegProxyInetAddressType",
+                            "gwRegProxyInetAddress", "gwRegProxyPort", "gwRegLastSuccessValid"))
 # gwProxyStatusEntry columns
-P_ADDR, P_INUSE, P_ADDRTYPE, P_INETADDR, P_PORT = 3, 5, 9, 10, 11
+P_ADDR, P_INUSE, P_ADDRTYPE, P_INETADDR, P_PORT = (
+    mib.column(n) for n in ("gwProxyStatusResolvedAddress", "gwProxyStatusInUse",
+                            "gwProxyStatusInetAddressType", "gwProxyStatusInetAddress",
+                            "gwProxyStatusPort"))
 
 # Every DateAndTime object, as an OID prefix (a column or a scalar).
-DATEANDTIME = {
-    REG_STATUS + ".11": "gwRegLastSuccess",
-    PX_STATUS + ".6": "gwProxyStatusLastKeepAlive",
-    INI + ".7.0": "gwIniActionTime",
-    INI + ".10.0": "gwIniLineTime",
-    ALARMS + ".8": "gwActiveAlarmDateAndTime",
-    HISTORY + ".8": "gwAlarmHistoryRaiseDateAndTime",
-    HISTORY + ".9": "gwAlarmHistoryClearDateAndTime",
-}
+DATEANDTIME = {mib.oid(n, *inst): n for n, inst in (
+    ("gwRegLastSuccess", ()), ("gwProxyStatusLastKeepAlive", ()),
+    ("gwIniActionTime", (0,)), ("gwIniLineTime", (0,)), ("gwActiveAlarmDateAndTime", ()),
+    ("gwAlarmHistoryRaiseDateAndTime", ()), ("gwAlarmHistoryClearDateAndTime", ()))}
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3"}
 
@@ -80,45 +74,19 @@ def dateandtime(tv):
     return (b[0] << 8 | b[1], b[2], b[3], b[4], b[5], b[6])
 
 
-class World:
+class World(world.World):
     """snmptrapd, snmpd, Kamailio, then gwagentd as a subagent with alice
     and bob (accounts 0 and 1) on proxy set 1, the gateway on set 0."""
 
     def __init__(self, lab):
-        if gwagentd_path() is None:
-            raise LabError("gwagentd is not built")
-        self.lab = lab
-        self.trapd = Snmptrapd(lab).start()
-        self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
-        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
-        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
-                           gateway_ini=gateway_ini(self.k.udp_port, ("alice", "bob"), USERS))
-        self.gw.start()
-        wait_until(lambda: (self.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
-                   "GWAGENT-MIB through snmpd")
-
-    def get(self, oid):
-        return snmpget(self.snmpd, oid, check=False)
-
-    def walk(self, oid):
-        return snmpwalk(self.snmpd, oid)
+        super().__init__(lab, USERS,
+                         ini=lambda w: gateway_ini(w.k.udp_port, ("alice", "bob"), USERS))
 
     def reg(self, col, btype, bid):
         return self.get("%s.%d.%d.%d" % (REG_STATUS, col, btype, bid))
 
     def px(self, col, idx):
         return self.get("%s.%d.%d" % (PX_STATUS, col, idx))
-
-    def set(self, varbinds):
-        return snmpset(self.snmpd, varbinds, check=False)
-
-    def must_set(self, varbinds, what):
-        rc, _, err = self.set(varbinds)
-        check_eq(rc, 0, "%s: %s" % (what, err))
-
-    def wait_state(self, btype, bid, state, timeout=30):
-        wait_until(lambda: (self.reg(4, btype, bid) or ("", ""))[1] == state, timeout,
-                   "binding %d.%d in state %s" % (btype, bid, state))
 
     def last_changed(self):
         v = self.get(LAST_CHANGED)
@@ -203,16 +171,16 @@ def pointer_and_typed_addresses_match_the_strings():
             year = dateandtime(w.reg(R_LASTSUCCESS, btype, bid))[0]
             check(year >= 2024, "gwRegLastSuccess is a real time: %d" % year)
         # a proxy address nobody uses: unknown keep-alive, 1970 time
-        w.must_set([("%s.5.7" % PROXYIP, "i", 4),
-                    ("%s.2.7" % PROXYIP, "s", "127.0.0.1:9"),
-                    ("%s.4.7" % PROXYIP, "u", 0)], "a spare address in proxy set 0")
+        w.must_set([(mib.oid("gwProxyIpRowStatus", 7), "i", 4),
+                    (mib.oid("gwProxyIpIpAddress", 7), "s", "127.0.0.1:9"),
+                    (mib.oid("gwProxyIpProxySetId", 7), "u", 0)], "a spare address in proxy set 0")
         seen = check_all_dateandtime(w)
         for name in ("gwRegLastSuccess", "gwProxyStatusLastKeepAlive", "gwIniActionTime",
                      "gwIniLineTime"):
             check(name in seen, "%s walked" % name)
-        check_eq(dateandtime(w.get(INI + ".7.0"))[0], 1970,
+        check_eq(dateandtime(w.get(INI_TIME))[0], 1970,
                  "gwIniActionTime before any action is 1970-01-01")
-        check_eq(dateandtime(w.get(INI + ".10.0"))[0], 1970,
+        check_eq(dateandtime(w.get(LINE_TIME))[0], 1970,
                  "gwIniLineTime before any line is 1970-01-01")
         w.no_passwords()
 
@@ -224,10 +192,11 @@ def alarm_history_and_last_changed():
         w.wait_state(2, 1, STATE_REGISTERED)
         before = w.last_changed()
         # bob onto an IP group without a proxy set: a configuration alarm
-        w.must_set([("%s.7.2" % IPGROUP, "i", 4),
-                    ("%s.4.2" % IPGROUP, "i", -1),
-                    ("%s.5.2" % IPGROUP, "s", "gw.test"),
-                    ("%s.4.1" % ACCOUNT, "i", 2)], "bob onto an IP group without proxy set")
+        w.must_set([(mib.oid("gwIpGroupRowStatus", 2), "i", 4),
+                    (mib.oid("gwIpGroupProxySetId", 2), "i", -1),
+                    (mib.oid("gwIpGroupSIPGroupName", 2), "s", "gw.test"),
+                    (mib.oid("gwAccountServingIPGroup", 1), "i", 2)],
+                   "bob onto an IP group without proxy set")
         w.wait_state(2, 1, STATE_FAILED)
         seq, row = w.row_of(ALARMS, "Account#1")
         check(seq is not None, "an active alarm row for bob: %r" % w.rows(ALARMS))
@@ -235,12 +204,12 @@ def alarm_history_and_last_changed():
         check(raised > before, "LastChanged moved on the raise: %d -> %d" % (before, raised))
         check(w.row_of(HISTORY, "Account#1")[0] is None, "not in the history while raised")
         # fixed: an address for proxy set 2, IP group 2 on it
-        w.must_set([("%s.7.2" % PROXYSET, "i", 4),
-                    ("%s.4.2" % IPGROUP, "i", 2),
-                    ("%s.5.5" % PROXYIP, "i", 4),
-                    ("%s.2.5" % PROXYIP, "s", "127.0.0.1:%d" % w.k.udp_port),
-                    ("%s.3.5" % PROXYIP, "i", 0),
-                    ("%s.4.5" % PROXYIP, "u", 2)], "an address for proxy set 2")
+        w.must_set([(mib.oid("gwProxySetRowStatus", 2), "i", 4),
+                    (mib.oid("gwIpGroupProxySetId", 2), "i", 2),
+                    (mib.oid("gwProxyIpRowStatus", 5), "i", 4),
+                    (mib.oid("gwProxyIpIpAddress", 5), "s", "127.0.0.1:%d" % w.k.udp_port),
+                    (mib.oid("gwProxyIpTransportType", 5), "i", 0),
+                    (mib.oid("gwProxyIpProxySetId", 5), "u", 2)], "an address for proxy set 2")
         w.wait_state(2, 1, STATE_REGISTERED)
         w.trapd.wait_for(lambda n: n["trap_oid"] == RESTORED, 15, "gwRegistrationRestored")
         wait_until(lambda: w.row_of(ALARMS, "Account#1")[0] is None, 10, "bob's row to go")
@@ -266,9 +235,9 @@ def failed_ini_load_is_an_alarm_until_a_good_load():
     with Lab() as lab:
         w = World(lab)
         w.wait_state(2, 1, STATE_REGISTERED)
-        w.must_set([(INI + ".1.0", "s", "file://" + os.path.join(lab.dir, "missing.ini")),
-                    (INI + ".2.0", "i", 2), (INI + ".3.0", "i", 1)], "load a missing file")
-        wait_until(lambda: w.get(INI + ".5.0")[1] == "3", 10, "load failed")
+        w.must_set([(INI_URI, "s", "file://" + os.path.join(lab.dir, "missing.ini")),
+                    (INI_MODE, "i", 2), (INI_ACTION, "i", 1)], "load a missing file")
+        wait_until(lambda: w.get(INI_STATUS)[1] == "3", 10, "load failed")
         seq, row = w.row_of(ALARMS, "IniFile")
         check(seq is not None, "an alarm row for the failed load: %r" % w.rows(ALARMS))
         check_eq(row[2][1], '"gwIniLoadResult"', "alarm name")
@@ -277,14 +246,14 @@ def failed_ini_load_is_an_alarm_until_a_good_load():
         check_eq(traps[-1]["vars"].get(ALARM_VB + "1.0"), "Gauge32: %s" % seq,
                  "the raise carries the row's sequence number")
         check_eq(traps[-1]["vars"].get(ALARM_VB + "2.0"), "INTEGER: 4", "raised major")
-        year = dateandtime(w.get(INI + ".7.0"))[0]
+        year = dateandtime(w.get(INI_TIME))[0]
         check(year >= 2024, "gwIniActionTime once a load ended: %d" % year)
         good = os.path.join(lab.dir, "good.ini")
         with open(good, "w") as f:
             f.write("RegistrationTime = 77\n")
-        w.must_set([(INI + ".1.0", "s", "file://" + good), (INI + ".3.0", "i", 1)],
+        w.must_set([(INI_URI, "s", "file://" + good), (INI_ACTION, "i", 1)],
                    "load a good file")
-        wait_until(lambda: w.get(INI + ".5.0")[1] == "2", 10, "load succeeded")
+        wait_until(lambda: w.get(INI_STATUS)[1] == "2", 10, "load succeeded")
         wait_until(lambda: w.row_of(ALARMS, "IniFile")[0] is None, 10, "the INI alarm to clear")
         clears = w.trapd.wait_for(
             lambda n: n["trap_oid"] == INI_RESULT and n["vars"].get(ALARM_VB + "2.0") == "INTEGER: 0",

@@ -16,20 +16,18 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
+from lab.mib import REG_ALL, INI_URI, INI_MODE, INI_ACTION  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
-from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
-from lab.kamailio import Kamailio  # noqa: E402
+from lab.gwagentd import gwagentd_path  # noqa: E402
 from lab.proc import HOST, LabError, free_port, wait_until, which_or_none  # noqa: E402
-from lab.snmp import RO_COMMUNITY, Snmpd, snmpget, snmpset  # noqa: E402
+from lab.snmp import RO_COMMUNITY  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 from test_nms_files import clean_env, install_mibs  # noqa: E402
 
 TOP = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "..", "..")
-OBJ = "1.3.6.1.4.1.8072.9999.9999.7.1"
-REG_ALL = OBJ + ".2.3.1.0"
-REG_STATE = OBJ + ".2.1.1.4"
-INI = OBJ + ".3"
+INI = mib.oid("gwIniMgmt")
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3"}
 SNMPTT = "/usr/sbin/snmptt"
 
@@ -120,34 +118,22 @@ class SnmptrapdSnmptt:
             return ""
 
 
-class World:
+class World(world.World):
     """snmpd, Kamailio and gwagentd; the accounts' proxy set 1 over TCP, so
     that a registrar that goes away is seen at once (connection refused)
     rather than after Timer F."""
 
     def __init__(self, lab, trap_sink=None, settings=None):
-        self.lab = lab
-        self.snmpd = Snmpd(lab, trap_sink=trap_sink).start()
-        self.k = Kamailio(lab, realm="gw.test", users=USERS, tcp=True).start()
+        super().__init__(lab, USERS, trapd=False, trap_sink=trap_sink, settings=settings,
+                         ini=self.gateway_ini)
+
+    def gateway_ini(self, w):
         ini = gateway_ini(self.k.udp_port, ("alice", "bob"), USERS)
-        ini = ini.replace('ProxyIp 1 = "127.0.0.1:%d", 0, 1;' % self.k.udp_port,
-                          'ProxyIp 1 = "127.0.0.1:%d", 1, 1;' % self.k.tcp_port)
-        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket, gateway_ini=ini,
-                           settings=settings)
-        self.gw.start()
-        wait_until(lambda: (self.get(REG_ALL) or ("", ""))[0] == "INTEGER", 20,
-                   "GWAGENT-MIB through snmpd")
+        return ini.replace('ProxyIp 1 = "127.0.0.1:%d", 0, 1;' % self.k.udp_port,
+                           'ProxyIp 1 = "127.0.0.1:%d", 1, 1;' % self.k.tcp_port)
 
-    def get(self, oid):
-        return snmpget(self.snmpd, oid, check=False)
-
-    def set(self, varbinds):
-        rc, _, err = snmpset(self.snmpd, varbinds, check=False)
-        check_eq(rc, 0, "SET %r: %s" % (varbinds, err))
-
-    def wait_state(self, btype, bid, state, timeout=20):
-        wait_until(lambda: (self.get("%s.%d.%d" % (REG_STATE, btype, bid)) or ("", ""))[1]
-                   == str(state), timeout, "binding %d.%d in state %d" % (btype, bid, state))
+    def set_ok(self, varbinds):
+        self.must_set(varbinds, "SET %r" % (varbinds,))
 
 
 @t.case
@@ -160,13 +146,13 @@ def snmptt_translates_every_notification_gwagentd_sends():
         w.wait_state(2, 0, 4)
         # the registrar rejects alice's credentials, then accepts them again
         w.k.remove_user("alice")
-        w.set([(OBJ + ".2.1.1.18.2.0", "i", 3)])
+        w.set_ok([(mib.oid("gwRegAction", 2, 0), "i", 3)])
         line = tt.wait_line(r"\bgwRegistrationFailed Major: gwRegistrationFailed major: "
                             r"Account#0: registration of sip:alice@gw\.test failed: ")[0]
         check(re.search(r"gwRegLastCode (401|403)\b", line), "the code: %s" % line)
         check(re.search(r"gwRegState (8|9)\b", line), "the state: %s" % line)
         w.k.add_user("alice", USERS["alice"])
-        w.set([(OBJ + ".2.1.1.18.2.0", "i", 3)])
+        w.set_ok([(mib.oid("gwRegAction", 2, 0), "i", 3)])
         tt.wait_line(r"\bgwRegistrationRestored Normal: gwRegistrationRestored cleared: "
                      r"Account#0: registration of sip:alice@gw\.test restored "
                      r"\[.*gwRegState 4\]")
@@ -174,20 +160,20 @@ def snmptt_translates_every_notification_gwagentd_sends():
         good = os.path.join(lab.dir, "good.ini")
         with open(good, "w") as f:
             f.write("RegistrationTime = 77\n")
-        w.set([(INI + ".1.0", "s", "file://" + good), (INI + ".2.0", "i", 2),
-               (INI + ".3.0", "i", 1)])
+        w.set_ok([(INI_URI, "s", "file://" + good), (INI_MODE, "i", 2),
+                  (INI_ACTION, "i", 1)])
         tt.wait_line(r"\bgwIniLoadResult Normal: gwIniLoadResult cleared: IniFile: INI load .*"
                      r"gwIniActionStatus 2\b")
-        w.set([(INI + ".1.0", "s", "file:///nonexistent/x.ini"), (INI + ".3.0", "i", 1)])
+        w.set_ok([(INI_URI, "s", "file:///nonexistent/x.ini"), (INI_ACTION, "i", 1)])
         tt.wait_line(r"\bgwIniLoadResult Major: gwIniLoadResult major: IniFile: INI load .*"
                      r"gwIniActionStatus 3\b")
         # the proxy set's only address goes away, then answers again
         w.k.stop()
-        w.set([(REG_ALL, "i", 3)])
+        w.set_ok([(REG_ALL, "i", 3)])
         tt.wait_line(r"\bgwProxySetLost Major: gwProxySetLost major: ProxySet#1: proxy set 1: "
                      r"connection lost")
         w.k.start()
-        w.set([(OBJ + ".2.1.1.18.2.0", "i", 3)])
+        w.set_ok([(mib.oid("gwRegAction", 2, 0), "i", 3)])
         tt.wait_line(r"\bgwProxySetRestored Normal: gwProxySetRestored cleared: ProxySet#1: "
                      r"proxy set 1: connection restored")
         text = "\n".join(tt.lines())
@@ -207,7 +193,7 @@ def snmptt_translates_the_suppression_summary():
         # two accounts fail and their proxy set is lost at once: a bucket
         # of one lets one notification through and holds the rest back
         w.k.stop()
-        w.set([(OBJ + ".2.1.1.18.2.0", "i", 3), (OBJ + ".2.1.1.18.2.1", "i", 3)])
+        w.set_ok([(mib.oid("gwRegAction", 2, 0), "i", 3), (mib.oid("gwRegAction", 2, 1), "i", 3)])
         line = tt.wait_line(r"\bgwAlarmsSuppressed Warning: gwAlarmsSuppressed: "
                             r"gwAlarmCount \d+")[0]
         held = int(re.search(r"gwAlarmCount (\d+)", line).group(1))
@@ -301,8 +287,8 @@ def snmp_exporter_scrapes_bindings_counters_and_proxies():
                   "resolved address label: %r" % lb)
         check_eq(one(s1, "gwRegRegisteredCount"), 3.0, "gwRegRegisteredCount")
         # a refresh of every binding: the counters grow
-        w.set([(REG_ALL, "i", 3)])
-        wait_until(lambda: int((w.get(OBJ + ".2.1.1.13.2.0") or ("", "0"))[1]) > ok1, 10,
+        w.set_ok([(REG_ALL, "i", 3)])
+        wait_until(lambda: int((w.get(mib.oid("gwRegSuccesses", 2, 0)) or ("", "0"))[1]) > ok1, 10,
                    "alice's refresh answered")
         s2, _ = scrape(port, w.snmpd.address)
         check(one(s2, "gwRegRegistersSent", gwRegBindingType=2, gwRegBindingId=0) > sent1,
@@ -311,8 +297,8 @@ def snmp_exporter_scrapes_bindings_counters_and_proxies():
               "gwRegSuccesses grew")
         # a rejected binding shows in its state set and last code
         w.k.remove_user("bob")
-        w.set([(OBJ + ".2.1.1.18.2.1", "i", 3)])
-        wait_until(lambda: (w.get("%s.2.1" % REG_STATE) or ("", ""))[1] in ("8", "9"), 10,
+        w.set_ok([(mib.oid("gwRegAction", 2, 1), "i", 3)])
+        wait_until(lambda: (w.get(mib.oid("gwRegState", 2, 1)) or ("", ""))[1] in ("8", "9"), 10,
                    "bob rejected")
         s3, _ = scrape(port, w.snmpd.address)
         bad = [lb["gwRegState"] for lb, v in s3["gwRegState"]

@@ -19,6 +19,7 @@ BUILD = os.environ.get("top_builddir") or TOP
 sys.path.insert(0, os.path.join(TOP, "contrib"))
 
 import gwmib  # noqa: E402
+from lab import mib  # noqa: E402
 from lab.proc import LabError, which_or_none  # noqa: E402
 from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
@@ -63,7 +64,7 @@ def installed_mib_dir_loads_silently_with_the_readme_form():
         p = subprocess.run(["snmptranslate"] + form + ["-On", "GWAGENT-MIB::gwRegStatusTable"],
                            env=env, capture_output=True, text=True, timeout=30)
         check_eq(p.stderr, "", "snmptranslate stderr")
-        check_eq(p.stdout.strip(), ".1.3.6.1.4.1.8072.9999.9999.7.1.2.1", "gwRegStatusTable")
+        check_eq(p.stdout.strip(), "." + mib.oid("gwRegStatusTable"), "gwRegStatusTable")
         p = subprocess.run(["snmptranslate"] + form + ["-Td", "GWAGENT-MIB::gwRegState"],
                            env=env, capture_output=True, text=True, timeout=30)
         check_eq(p.stderr, "", "snmptranslate -Td stderr")
@@ -81,7 +82,8 @@ def installed_mib_dir_loads_silently_with_the_readme_form():
         p = subprocess.run(["snmptranslate", "-On", "GWAGENT-MIB::gwProxyStatusTable"],
                            env=env2, capture_output=True, text=True, timeout=30)
         check_eq(p.stderr, "", "MIBDIRS/MIBS form stderr")
-        check_eq(p.stdout.strip(), ".1.3.6.1.4.1.8072.9999.9999.7.1.2.2", "gwProxyStatusTable")
+        check_eq(p.stdout.strip(), "." + mib.oid("gwProxyStatusTable"),
+                 "gwProxyStatusTable")
 
 
 @t.case

@@ -18,16 +18,15 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
+from lab.mib import REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION, INI_STATUS  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.proc import HOST, LabError, free_port, wait_until  # noqa: E402
 from lab.snmp import RW_COMMUNITY, Snmpd, snmpget, snmpset, wait_agentx_registered  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-REG_ALL = OBJ + ".2.3.1.0"
-REG_TIME = OBJ + ".1.2.5.0"         # gwRegistrationTime
-INI = OBJ + ".3"                    # gwIniMgmt
+OBJ = mib.oid("gwObjects")
+INI = mib.oid("gwIniMgmt")
 USER, GROUP = "nobody", "nogroup"
 
 t = Suite(requires=["snmpd", "snmpget", "snmpset", "setpriv"])
@@ -113,11 +112,11 @@ def check_ids(pid):
 
 def load_uri(agent, path):
     """gwIniLoadUri file: load, incremental; the final gwIniLoadStatus."""
-    rc, _, err = snmpset(agent, [(INI + ".1.0", "s", "file://" + path), (INI + ".2.0", "i", 2),
-                                 (INI + ".3.0", "i", 1)], check=False)
+    rc, _, err = snmpset(agent, [(INI_URI, "s", "file://" + path), (INI_MODE, "i", 2),
+                                 (INI_ACTION, "i", 1)], check=False)
     check_eq(rc, 0, "SET load: %s" % err)
     result = []
-    wait_until(lambda: result.append(snmpget(agent, INI + ".5.0")[1]) or result[-1] in ("2", "3"),
+    wait_until(lambda: result.append(snmpget(agent, INI_STATUS)[1]) or result[-1] in ("2", "3"),
                10, "the load to finish")
     return result[-1]
 

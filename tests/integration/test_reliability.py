@@ -29,35 +29,30 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
+from lab.mib import (REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION,  # noqa: E402
+                     INI_LINE, INI_STATUS, INI_DIAG, LINE_DIAG)
 from lab import memcheck, tap  # noqa: E402
 from lab.gateway import bulk_accounts, gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, free_port, wait_until, which_or_none  # noqa: E402
-from lab.snmp import (RO_COMMUNITY, RW_COMMUNITY, V3_RO, V3_RW,  # noqa: E402
-                      Snmpd, Snmptrapd, snmp_cmd, snmpget, snmpset, snmpwalk)
+from lab.snmp import (RO_COMMUNITY, RW_COMMUNITY, V3_RO, V3_RW, Snmpd, Snmptrapd,  # noqa: E402
+                      snmp_cmd)
 from lab.tap import Suite, check, check_eq  # noqa: E402
 from lab.tcpproxy import TcpProxy  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"       # gwagentMIB
-OBJ = ROOT + ".1"
-CONFIG = OBJ + ".1"                         # gwConfig
-REG_STATUS = OBJ + ".2.1.1"                 # gwRegStatusEntry
-ACCOUNT = CONFIG + ".8.1"                   # gwAccountEntry
-ALARMS = OBJ + ".4.1.1"                     # gwActiveAlarmEntry
-INI = OBJ + ".3"                            # gwIniMgmt
-INI_URI, INI_MODE, INI_ACTION = INI + ".1.0", INI + ".2.0", INI + ".3.0"
-INI_LINE, INI_STATUS, INI_DIAG = INI + ".4.0", INI + ".5.0", INI + ".6.0"
-REG_ALL = OBJ + ".2.3.1.0"                  # gwRegAllAction
-REGISTERED_COUNT = OBJ + ".2.3.3.0"         # gwRegRegisteredCount
-REG_TIME = CONFIG + ".2.5.0"                # gwRegistrationTime
-GW_PASSWORD = CONFIG + ".2.14.0"
-NOTIF = ROOT + ".0."
+ROOT = mib.oid("gwagentMIB")
+CONFIG = mib.oid("gwConfig")
+ALARM_NAMES = mib.oid("gwActiveAlarmName")
+INI = mib.oid("gwIniMgmt")
+REGISTERED_COUNT = mib.oid("gwRegRegisteredCount", 0)
+GW_PASSWORD = mib.oid("gwPassword", 0)
+NOTIF = mib.oid("gwNotifications") + "."
 N_REG_FAILED, N_REG_RESTORED = NOTIF + "1", NOTIF + "2"
 N_PSET_LOST, N_PSET_RESTORED = NOTIF + "3", NOTIF + "4"
 N_SUPPRESSED = NOTIF + "7"                  # gwAlarmsSuppressed
-ALARM_COUNT = OBJ + ".4.2.8.0"              # gwAlarmCount
-REGISTERED = "4"
+ALARM_COUNT = mib.oid("gwAlarmCount", 0)
 INI_SUCCESS, INI_FAILED = "2", "3"
 ACTION_REGISTER, ACTION_REFRESH = 1, 3
 
@@ -94,79 +89,29 @@ def gateway_ini(k, accounts=("alice", "bob"), users=USERS, reg_time=60,
                            retry_time=retry_time)
 
 
-class World:
+class World(world.World):
     """snmptrapd + snmpd (AgentX master) + Kamailio + gwagentd as a
     subagent registering the gateway and `accounts`."""
 
     def __init__(self, lab, accounts=("alice", "bob"), reg_time=60, retry_time=10,
                  settings=None, args=(), valgrind=False):
-        self.lab = lab
-        self.accounts = list(accounts)
-        self.trapd = Snmptrapd(lab).start()
-        self.snmpd = Snmpd(lab, trap_sink=self.trapd).start()
-        self.k = Kamailio(lab, realm="gw.test", users=USERS).start()
-        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
-                           gateway_ini=gateway_ini(self.k, accounts, USERS, reg_time,
-                                                   retry_time),
-                           settings=settings, args=args, valgrind=valgrind)
-        self.start_gw(timeout=60 if valgrind else 20)
-
-    @classmethod
-    def of(cls, lab, trapd, snmpd, k, gw, accounts):
-        """World's accessors over parts a case started itself."""
-        w = cls.__new__(cls)
-        w.lab, w.trapd, w.snmpd, w.k, w.gw = lab, trapd, snmpd, k, gw
-        w.accounts = list(accounts)
-        return w
-
-    def start_gw(self, timeout=20):
-        self.gw.start(timeout=timeout)
-        self.wait_subtree(timeout)
-
-    def wait_subtree(self, timeout=20):
-        wait_until(lambda: (self.get(REG_ALL, timeout=1) or ("", ""))[0] == "INTEGER",
-                   timeout, "GWAGENT-MIB through snmpd", interval=0.1)
-
-    def get(self, oid, timeout=2, **kw):
-        return snmpget(self.snmpd, oid, check=False, timeout=timeout, **kw)
-
-    def value(self, oid):
-        v = self.get(oid)
-        return v[1] if v else None
-
-    def walk(self, oid, **kw):
-        return snmpwalk(self.snmpd, oid, **kw)
-
-    def set(self, varbinds, **kw):
-        return snmpset(self.snmpd, varbinds, check=False, **kw)
-
-    def users(self):
-        return ["gw"] + self.accounts
-
-    def bindings(self):
-        return [(1, 0)] + [(2, i) for i in range(len(self.accounts))]
-
-    def all_registered(self):
-        return all(self.value("%s.4.%d.%d" % (REG_STATUS, bt, bi)) == REGISTERED
-                   for bt, bi in self.bindings())
-
-    def all_contacts(self):
-        return all(self.k.contacts(u) for u in self.users())
-
-    def wait_all_registered(self, timeout=20):
-        wait_until(lambda: self.all_registered() and self.all_contacts(), timeout,
-                   "every binding registered and in the location table", interval=0.2)
+        super().__init__(lab, USERS, accounts=accounts, settings=settings, args=args,
+                         valgrind=valgrind,
+                         ini=lambda w: gateway_ini(w.k, accounts, USERS, reg_time, retry_time))
 
     def alarm_names(self):
-        return sorted(v for _, v in self.walk(ALARMS + ".2").values())
+        return sorted(v for _, v in self.walk(ALARM_NAMES).values())
 
 
 def carol_row(row):
     """Varbinds creating Account row `row` for carol (createAndGo)."""
-    return [("%s.11.%d" % (ACCOUNT, row), "i", 4), ("%s.2.%d" % (ACCOUNT, row), "i", 1),
-            ("%s.4.%d" % (ACCOUNT, row), "i", 1), ("%s.5.%d" % (ACCOUNT, row), "s", "carol"),
-            ("%s.6.%d" % (ACCOUNT, row), "s", USERS["carol"]),
-            ("%s.8.%d" % (ACCOUNT, row), "i", 1), ("%s.9.%d" % (ACCOUNT, row), "s", "carol")]
+    return [(mib.oid("gwAccountRowStatus", row), "i", 4),
+            (mib.oid("gwAccountServedTrunkGroup", row), "i", 1),
+            (mib.oid("gwAccountServingIPGroup", row), "i", 1),
+            (mib.oid("gwAccountUsername", row), "s", "carol"),
+            (mib.oid("gwAccountPassword", row), "s", USERS["carol"]),
+            (mib.oid("gwAccountRegister", row), "i", 1),
+            (mib.oid("gwAccountContactUser", row), "s", "carol")]
 
 
 def need_daemon():
@@ -194,9 +139,9 @@ def unquote(v):
 # ---- crash safety ---------------------------------------------------------
 
 # NOW-class scalars (no re-registration): (OID, INI name, lowest value).
-CRASH_SCALARS = [(CONFIG + ".2.8.0", "RegistrationRetryTime", 10),
-                 (CONFIG + ".1.5.0", "ProxyKeepAliveTime", 5),
-                 (CONFIG + ".2.7.0", "RegistrationTimeThreshold", 0)]
+CRASH_SCALARS = [(mib.oid("gwRegistrationRetryTime", 0), "RegistrationRetryTime", 10),
+                 (mib.oid("gwProxyKeepAliveTime", 0), "ProxyKeepAliveTime", 5),
+                 (mib.oid("gwRegistrationTimeThreshold", 0), "RegistrationTimeThreshold", 0)]
 CRASH_ROWS = range(20, 36)   # account rows the loop creates and destroys
 
 
@@ -229,15 +174,15 @@ class CrashModel:
         name = "crash%d" % seq
         cur = self.want.get(key)
         if cur is None:
-            return ([("%s.11.%d" % (ACCOUNT, row), "i", 4),
-                     ("%s.2.%d" % (ACCOUNT, row), "i", 1),
-                     ("%s.4.%d" % (ACCOUNT, row), "i", 1),
-                     ("%s.5.%d" % (ACCOUNT, row), "s", name),
-                     ("%s.6.%d" % (ACCOUNT, row), "s", "pw-%d" % seq),
-                     ("%s.8.%d" % (ACCOUNT, row), "i", 0)], key, name)
+            return ([(mib.oid("gwAccountRowStatus", row), "i", 4),
+                     (mib.oid("gwAccountServedTrunkGroup", row), "i", 1),
+                     (mib.oid("gwAccountServingIPGroup", row), "i", 1),
+                     (mib.oid("gwAccountUsername", row), "s", name),
+                     (mib.oid("gwAccountPassword", row), "s", "pw-%d" % seq),
+                     (mib.oid("gwAccountRegister", row), "i", 0)], key, name)
         if seq % 3 == 0:
-            return [("%s.11.%d" % (ACCOUNT, row), "i", 6)], key, None
-        return [("%s.5.%d" % (ACCOUNT, row), "s", name)], key, name
+            return [(mib.oid("gwAccountRowStatus", row), "i", 6)], key, None
+        return [(mib.oid("gwAccountUsername", row), "s", name)], key, name
 
     def run_set(self, w, rng, kind):
         vbs, key, value = self.next_set(rng, kind)
@@ -286,9 +231,9 @@ def snmp_state(w):
     for oid, _, _ in CRASH_SCALARS:
         v = w.get(oid)
         out[oid] = v[1] if v and v[0] else None
-    names = w.walk(ACCOUNT + ".5")
+    names = w.walk(mib.oid("gwAccountUsername"))
     for row in CRASH_ROWS:
-        v = names.get("%s.5.%d" % (ACCOUNT, row))
+        v = names.get(mib.oid("gwAccountUsername", row))
         out[("row", row)] = unquote(v[1]) if v else None
     return out
 
@@ -511,7 +456,7 @@ def notifications_while_snmpd_is_down_are_summarised():
             w.k.add_user(u, USERS[u])
         check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)])[0], 0, "refresh all")
         wait_notified(w.trapd, N_REG_RESTORED, aors, 20, "gwRegistrationRestored")
-        wait_until(lambda: not w.walk(ALARMS + ".2"), 20, "the alarm table to empty")
+        wait_until(lambda: not w.walk(ALARM_NAMES), 20, "the alarm table to empty")
     figure("snmpd-down", "%d registrations failed while snmpd was down (%d notifications "
            "in the trap sink when it came back): gwAlarmsSuppressed with gwAlarmCount %d once it was back, "
            "alarm rows present, restored notifications sent after" % (
@@ -550,7 +495,7 @@ def kamailio_restart_all_bindings_reregistered():
                    interval=0.1)
         forced = time.monotonic() - t0
         check_eq(w.k.contact_count(), len(w.users()), "location table size")
-        check(not w.walk(ALARMS + ".2"), "alarms after the restarts: %s" % w.alarm_names())
+        check(not w.walk(ALARM_NAMES), "alarms after the restarts: %s" % w.alarm_names())
     figure("kamailio-restart", "%d bindings lost on the registrar's side, all back in %.1f s "
            "(refresh at 50%% of a %d s grant; bound %.0f s) and in %.1f s with gwRegAllAction "
            "refresh" % (len(w.users()), natural, reg_time, bound, forced))
@@ -747,8 +692,8 @@ def secrets_never_leak_and_files_holding_them_are_0600():
             check(len(got) > 100, "%s returned %d objects" % (label, len(got)))
             seen[label] = len(got)
             check_eq(_leaks(repr(got), secrets), [], "passwords in the %s of GWAGENT-MIB" % label)
-        for oid in (GW_PASSWORD, "%s.6.0" % ACCOUNT, "%s.6.%d" % (ACCOUNT, row), INI_DIAG,
-                    INI + ".9.0"):          # gwIniLineDiagnostics
+        for oid in (GW_PASSWORD, mib.oid("gwAccountPassword", 0), mib.oid("gwAccountPassword", row),
+                    INI_DIAG, LINE_DIAG):
             for kw in ({}, {"version": "3", "user": V3_RW[0]}):
                 v = w.get(oid, **kw)
                 check_eq(_leaks(repr(v), secrets), [], "passwords in GET %s" % oid)
@@ -881,7 +826,7 @@ def registrar_silent_then_back_notifies_and_clears():
         wait_notified(w.trapd, N_REG_RESTORED, aors, 60, "gwRegistrationRestored")
         wait_notified(w.trapd, N_PSET_RESTORED, sets, 30, "gwProxySetRestored")
         try:
-            wait_until(lambda: not w.walk(ALARMS + ".2"), 40, "the alarm table to empty")
+            wait_until(lambda: not w.walk(ALARM_NAMES), 40, "the alarm table to empty")
         except LabError:
             raise AssertionError("alarms left: %r" % w.alarm_names()) from None
         t_back = time.monotonic() - t1
@@ -911,7 +856,7 @@ def failover_bound(n):
 def proxy_column(w, n):
     """{gwRegProxyAddress value: count} over the n account bindings."""
     out = {}
-    col = w.walk(REG_STATUS + ".5.2", bulk=True)
+    col = w.walk(mib.oid("gwRegProxyAddress", 2), bulk=True)
     for v in col.values():
         out[unquote(v[1])] = out.get(unquote(v[1]), 0) + 1
     check_eq(sum(out.values()), n, "gwRegProxyAddress rows")
@@ -973,7 +918,7 @@ def primary_killed_bindings_fail_over_then_home_back():
         bad = [x for x in trapd.traps() if x["trap_oid"] in (N_REG_FAILED, N_PSET_LOST)]
         check(not bad, "%d gwRegistrationFailed/gwProxySetLost notifications during the "
               "failover, first: %r" % (len(bad), bad[:1]))
-        check(not w.walk(ALARMS + ".2"), "alarms after the failover: %s" % w.alarm_names())
+        check(not w.walk(ALARM_NAMES), "alarms after the failover: %s" % w.alarm_names())
         # keep-alive is per proxy set: one OPTIONS per round to the
         # secondary (which always answered), not one per binding
         options = secondary.stat("rcv_requests_options")
@@ -992,7 +937,7 @@ def primary_killed_bindings_fail_over_then_home_back():
 
 # ---- TCP and TLS connections reset by the peer ---------------------------------
 
-SUCCESSES = REG_STATUS + ".13"           # gwRegSuccesses
+SUCCESSES = mib.oid("gwRegSuccesses")
 
 
 @t.case
@@ -1071,7 +1016,7 @@ def tcp_and_tls_connections_reset_by_the_peer():
         failed = [x for x in trapd.traps() if x["trap_oid"] in (N_REG_FAILED, N_PSET_LOST)]
         check(not failed, "a reset connection is no registration failure nor a lost proxy "
               "set: %r" % failed[:1])
-        check(not w.walk(ALARMS + ".2"), "alarms: %s" % w.alarm_names())
+        check(not w.walk(ALARM_NAMES), "alarms: %s" % w.alarm_names())
 
         # 3. the connections reset, and the new ones ReRegisterOnConnectionFailure
         # opens reset at their first bytes (the TLS ClientHello, the first
@@ -1093,7 +1038,7 @@ def tcp_and_tls_connections_reset_by_the_peer():
                        "gwRegistrationFailed, back in %.1f s (RegistrationRetryTime %d s)"
                        % (took, retry_time))
         wait_notified(trapd, N_REG_RESTORED, aors, 10, "gwRegistrationRestored")
-        wait_until(lambda: not w.walk(ALARMS + ".2"), 20, "the alarm table to empty")
+        wait_until(lambda: not w.walk(ALARM_NAMES), 20, "the alarm table to empty")
         for u in w.users():
             check(k.contacts(u), "%s in the location table" % u)
         check_eq(w.value(REGISTERED_COUNT), "3", "gwRegRegisteredCount")
@@ -1127,7 +1072,7 @@ def unused_tcp_connection_closed_after_idle_timeout():
         check(w.all_registered(), "alice still registered")
         # the account goes: unregistered over the connection, which then
         # serves nothing and is closed once idle
-        check_eq(w.set([("%s.11.0" % ACCOUNT, "i", 6)])[0], 0, "destroy alice's row")
+        check_eq(w.set([(mib.oid("gwAccountRowStatus", 0), "i", 6)])[0], 0, "destroy alice's row")
         wait_until(lambda: not k.contacts("alice"), 10, "alice unregistered")
         t0 = time.monotonic()
         try:
@@ -1196,7 +1141,7 @@ def valgrind_world_scenario_no_leaks_no_invalid_accesses():
             check_eq(upload(w, "file://" + bad, mode=2)[0], INI_FAILED, "bad upload")
             check_eq(upload(w, "file://%s/none.ini" % lab.dir)[0], INI_FAILED,
                      "unreadable upload")
-            check_eq(w.set([("%s.11.%d" % (ACCOUNT, row), "i", 6)], timeout=10)[0], 0,
+            check_eq(w.set([(mib.oid("gwAccountRowStatus", row), "i", 6)], timeout=10)[0], 0,
                      "destroy")
             check_eq(w.set([(REG_ALL, "i", ACTION_REFRESH)], timeout=10)[0], 0, "refresh")
             w.walk(ROOT, bulk=True)

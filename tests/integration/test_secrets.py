@@ -20,23 +20,18 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
+from lab.mib import (REG_ALL, REG_TIME, INI_URI, INI_MODE, INI_ACTION,  # noqa: E402
+                     INI_STATUS, INI_DIAG)
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.proc import HOST, LabError, free_port, wait_until  # noqa: E402
 from lab.snmp import (V3_RW, Snmpd, Snmptrapd, snmp_cmd, snmpget,  # noqa: E402
                       snmpset)
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-OBJ = ROOT + ".1"
-INI = OBJ + ".3"                    # gwIniMgmt
-INI_URI = INI + ".1.0"
-INI_MODE = INI + ".2.0"
-INI_ACTION = INI + ".3.0"
-INI_STATUS = INI + ".5.0"
-INI_DIAG = INI + ".6.0"
-REG_ALL = OBJ + ".2.3.1.0"
-REG_TIME = OBJ + ".1.2.5.0"         # gwRegistrationTime
-INI_RESULT_TRAP = ROOT + ".0.5"     # gwIniLoadResult
+OBJ = mib.oid("gwObjects")
+INI = mib.oid("gwIniMgmt")
+INI_RESULT_TRAP = mib.oid("gwIniLoadResult")
 SUCCESS, FAILED = "2", "3"
 # what a successful load's gwIniActionDiagnostics says (test_ini_loads.py)
 SUMMARY = re.compile(r"^added \d+, removed \d+, re-registered \d+ bindings; "

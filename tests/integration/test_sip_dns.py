@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
 from lab.dnsmasq import Dnsmasq  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
@@ -28,11 +29,9 @@ from test_sip_engine import Client, REALM  # noqa: E402
 
 t = Suite(requires=["kamailio", "kamcmd", "dnsmasq"])
 
-OBJ = "1.3.6.1.4.1.8072.9999.9999.7.1"
-GW_STATE = OBJ + ".2.1.1.4.1.0"      # gwRegStatusState of the gateway binding
-PX = OBJ + ".2.2.1"                  # gwProxyStatusEntry
-DNS_QUERY_TYPE = OBJ + ".1.1.12.0"   # gwDNSQueryType
-PROXY_DNS_QUERY_TYPE = OBJ + ".1.1.13.0"
+GW_STATE = mib.oid("gwRegState", 1, 0)  # of the gateway binding
+DNS_QUERY_TYPE = mib.oid("gwDNSQueryType", 0)
+PROXY_DNS_QUERY_TYPE = mib.oid("gwProxyDNSQueryType", 0)
 
 USERS = {"gw": "gw-secret-1", "alice": "secret", "bob": "b0b-pw", "carol": "c4rol", "dave": "d4ve",
          "erin": "er1n", "frank": "fr4nk", "gina": "g1na", "hugo": "hug0"}
@@ -308,10 +307,12 @@ def gwagentd_dns_query_type_srv():
         wait_until(lambda: get(GW_STATE) == "4", 20, "the gateway binding registered")
         check_eq(get(DNS_QUERY_TYPE), "1", "gwDNSQueryType")
         check_eq(get(PROXY_DNS_QUERY_TYPE), "0", "gwProxyDNSQueryType")
-        check_eq(get(PX + ".3.0"), '"127.0.0.1:%d"' % k.udp_port,
+        check_eq(get(mib.oid("gwProxyStatusResolvedAddress", 0)), '"127.0.0.1:%d"' % k.udp_port,
                  "gwProxyStatusResolvedAddress: the live SRV target")
-        check_eq(get(PX + ".8.0"), "2", "gwProxyStatusResolvedCount: two candidates")
-        check_eq(get(PX + ".8.1"), "1", "a numeric address: one candidate")
+        check_eq(get(mib.oid("gwProxyStatusResolvedCount", 0)), "2",
+                 "gwProxyStatusResolvedCount: two candidates")
+        check_eq(get(mib.oid("gwProxyStatusResolvedCount", 1)), "1",
+                 "a numeric address: one candidate")
         check(any(";line=" in (x["contact"] or "") for x in k.contacts("gw")),
               "Kamailio has the gateway's binding")
 

@@ -14,6 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
@@ -88,7 +89,7 @@ def configured_contact_in_kamailio_location():
         check("Contact address 127.0.0.3 (port 5999" in gw.output(),
               "logged:\n" + gw.output()[-2000:])
         # gwRegContactAddress of account 0, through snmpd
-        oid = "1.3.6.1.4.1.8072.9999.9999.7.1.2.1.1.25.2.0"
+        oid = mib.oid("gwRegContactAddress", 2, 0)
         check_eq((snmpget(snmpd, oid, check=False) or ("", ""))[1],
                  '"127.0.0.3:5999"', "gwRegContactAddress")
         check_eq(gw.stop(), 0, "exit code")

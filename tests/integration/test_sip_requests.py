@@ -20,6 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
@@ -160,8 +161,8 @@ def response_with_two_vias_dropped():
 
 # -- gwagentd ----------------------------------------------------------------
 
-NOTIF = "1.3.6.1.4.1.8072.9999.9999.7.0."
-ALARM_SOURCE = "1.3.6.1.4.1.8072.9999.9999.7.1.4.2.5.0"
+NOTIF = mib.oid("gwNotifications") + "."
+ALARM_SOURCE = mib.oid("gwAlarmSource", 0)
 FAILED, RESTORED = NOTIF + "1", NOTIF + "2"
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3"}
 

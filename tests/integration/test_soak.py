@@ -21,6 +21,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib  # noqa: E402
 from lab.gateway import bulk_accounts, gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
@@ -28,10 +29,10 @@ from lab.proc import LabError, wait_until  # noqa: E402
 from lab.snmp import Snmpd, Snmptrapd, parse_varbinds, snmp_cmd, snmpget  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-ROOT = "1.3.6.1.4.1.8072.9999.9999.7"
-STATE = ROOT + ".1.2.1.1.4"          # gwRegStatusTable, gwRegState column
-REGISTERED_COUNT = ROOT + ".1.2.3.3.0"
-NOTIF = ROOT + ".0."
+ROOT = mib.oid("gwagentMIB")
+STATE = mib.oid("gwRegState")  # a column of gwRegStatusTable
+REGISTERED_COUNT = mib.oid("gwRegRegisteredCount", 0)
+NOTIF = mib.oid("gwNotifications") + "."
 # gwRegistrationFailed/Restored, gwProxySetLost/Restored go through the
 # token bucket; gwIniLoadResult, gwAgentStarted, gwAlarmsSuppressed do not.
 LIMITED_NOTIFS = {NOTIF + "1", NOTIF + "2", NOTIF + "3", NOTIF + "4"}

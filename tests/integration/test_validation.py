@@ -14,14 +14,13 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
 from lab.gateway import gateway_ini  # noqa: E402
-from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
-from lab.proc import LabError, free_port, wait_until  # noqa: E402
-from lab.snmp import Snmpd, snmpget, snmpset, snmpwalk  # noqa: E402
+from lab.gwagentd import gwagentd_path  # noqa: E402
+from lab.proc import LabError, free_port  # noqa: E402
+from lab.snmp import snmpwalk  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 
-OBJ = "1.3.6.1.4.1.8072.9999.9999.7.1"
-REG_ALL = OBJ + ".2.3.1.0"
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2"}
 
 HOST, ADDR, USER, TEXT, PASSWORD = "host", "addr", "user", "text", "password"
@@ -32,26 +31,26 @@ HOST, ADDR, USER, TEXT, PASSWORD = "host", "addr", "user", "text", "password"
 # tests/lab/gateway.py: ProxyIp 0 and 1, IPGroup 1, TrunkGroupSettings 0,
 # Account 0.
 COLUMNS = (
-    ("gwProxyName", OBJ + ".1.1.2.0", HOST, 49),
-    ("gwProxyIP", OBJ + ".1.1.3.0", ADDR, 49),
-    ("gwRegistrarIP", OBJ + ".1.2.2.0", ADDR, 49),
-    ("gwRegistrarName", OBJ + ".1.2.3.0", HOST, 100),
-    ("gwGWRegistrationName", OBJ + ".1.2.11.0", USER, 15),
-    ("gwUserName", OBJ + ".1.2.13.0", TEXT, 50),  # digest user: any text
-    ("gwPassword", OBJ + ".1.2.14.0", PASSWORD, 50),
-    ("gwCnonce", OBJ + ".1.2.15.0", TEXT, 15),
-    ("gwSIPGatewayName", OBJ + ".1.3.1.0", HOST, 49),
-    ("gwProxyIpAddress.0", OBJ + ".1.5.1.2.0", ADDR, 49),
-    ("gwProxyIpAddress.1", OBJ + ".1.5.1.2.1", ADDR, 49),
-    ("gwIPGroupDescription.1", OBJ + ".1.6.1.3.1", TEXT, 29),
-    ("gwIPGroupSIPGroupName.1", OBJ + ".1.6.1.5.1", HOST, 49),
-    ("gwIPGroupContactUser.1", OBJ + ".1.6.1.6.1", USER, 50),
-    ("gwTrunkGroupGatewayName.0", OBJ + ".1.7.1.4.0", HOST, 49),
-    ("gwTrunkGroupContactUser.0", OBJ + ".1.7.1.5.0", USER, 50),
-    ("gwAccountUsername.0", OBJ + ".1.8.1.5.0", TEXT, 50),
-    ("gwAccountPassword.0", OBJ + ".1.8.1.6.0", PASSWORD, 50),
-    ("gwAccountHostName.0", OBJ + ".1.8.1.7.0", HOST, 49),
-    ("gwAccountContactUser.0", OBJ + ".1.8.1.9.0", USER, 50),
+    ("gwProxyName", mib.oid("gwProxyName", 0), HOST, 49),
+    ("gwProxyIP", mib.oid("gwProxyIP", 0), ADDR, 49),
+    ("gwRegistrarIP", mib.oid("gwRegistrarIP", 0), ADDR, 49),
+    ("gwRegistrarName", mib.oid("gwRegistrarName", 0), HOST, 100),
+    ("gwGWRegistrationName", mib.oid("gwGWRegistrationName", 0), USER, 15),
+    ("gwUserName", mib.oid("gwUserName", 0), TEXT, 50),  # digest user: any text
+    ("gwPassword", mib.oid("gwPassword", 0), PASSWORD, 50),
+    ("gwCnonce", mib.oid("gwCnonce", 0), TEXT, 15),
+    ("gwSIPGatewayName", mib.oid("gwSIPGatewayName", 0), HOST, 49),
+    ("gwProxyIpAddress.0", mib.oid("gwProxyIpIpAddress", 0), ADDR, 49),
+    ("gwProxyIpAddress.1", mib.oid("gwProxyIpIpAddress", 1), ADDR, 49),
+    ("gwIPGroupDescription.1", mib.oid("gwIpGroupDescription", 1), TEXT, 29),
+    ("gwIPGroupSIPGroupName.1", mib.oid("gwIpGroupSIPGroupName", 1), HOST, 49),
+    ("gwIPGroupContactUser.1", mib.oid("gwIpGroupContactUser", 1), USER, 50),
+    ("gwTrunkGroupGatewayName.0", mib.oid("gwTrunkGroupSettingsGatewayName", 0), HOST, 49),
+    ("gwTrunkGroupContactUser.0", mib.oid("gwTrunkGroupSettingsContactUser", 0), USER, 50),
+    ("gwAccountUsername.0", mib.oid("gwAccountUsername", 0), TEXT, 50),
+    ("gwAccountPassword.0", mib.oid("gwAccountPassword", 0), PASSWORD, 50),
+    ("gwAccountHostName.0", mib.oid("gwAccountHostName", 0), HOST, 49),
+    ("gwAccountContactUser.0", mib.oid("gwAccountContactUser", 0), USER, 50),
 )
 
 LABEL64 = "a" * 64 + ".example"      # a label one byte too long
@@ -94,19 +93,14 @@ def hexval(s):
     return " ".join("%02x" % c for c in b) if b else ""
 
 
-class World:
+class World(world.World):
+    """snmpd and gwagentd, no registrar: nothing listens on the proxy port."""
+
     def __init__(self, lab):
-        self.snmpd = Snmpd(lab).start()
         # IsRegisterNeeded=1, IsProxyUsed=1: the gateway registers through
         # proxy set 0, account 0 through IP group 1 on proxy set 1.
-        self.gw = Gwagentd(lab, agentx_socket=self.snmpd.agentx_socket,
-                           gateway_ini=gateway_ini(free_port("udp"), ["alice"], USERS))
-        self.gw.start()
-        wait_until(lambda: (snmpget(self.snmpd, REG_ALL, check=False) or ("", ""))[0]
-                   == "INTEGER", 20, "GWAGENT-MIB through snmpd")
-
-    def set(self, varbinds):
-        return snmpset(self.snmpd, varbinds, check=False)
+        super().__init__(lab, USERS, accounts=["alice"], trapd=False, registrar=False,
+                         ini=lambda w: gateway_ini(free_port("udp"), ["alice"], USERS))
 
     def set_hex(self, oid, value):
         return self.set([(oid, "x", hexval(value))])
@@ -136,7 +130,7 @@ def hostile_strings_are_refused_and_the_ini_file_is_unchanged():
     with Lab() as lab:
         w = World(lab)
         before = w.ini_bytes()
-        before_walk = snmpwalk(w.snmpd, OBJ + ".1")
+        before_walk = snmpwalk(w.snmpd, mib.oid("gwConfig"))
         tried = 0
         for name, oid, syntax, limit in COLUMNS:
             values = HOSTILE[syntax] + CTRL + BAD_UTF8 + ["x" * (limit + 1)]
@@ -147,7 +141,7 @@ def hostile_strings_are_refused_and_the_ini_file_is_unchanged():
                 tried += 1
         check(tried > 300, "%d hostile SETs" % tried)
         check(w.ini_bytes() == before, "gateway INI byte-identical after hostile SETs")
-        check_eq(snmpwalk(w.snmpd, OBJ + ".1"), before_walk, "configuration unchanged")
+        check_eq(snmpwalk(w.snmpd, mib.oid("gwConfig")), before_walk, "configuration unchanged")
         # the control: one valid value per column goes through and is saved
         for name, oid, syntax, limit in COLUMNS:
             rc, _, err = w.set_hex(oid, VALID[syntax][:limit])
@@ -166,29 +160,30 @@ def destroying_what_bindings_use_is_inconsistent():
         destroy = 6
         for what, oid in (
                 # the only address of proxy set 0: the gateway registers through it
-                ("ProxyIp 0, last address of set 0", OBJ + ".1.5.1.5.0"),
+                ("ProxyIp 0, last address of set 0", mib.oid("gwProxyIpRowStatus", 0)),
                 # the only address of proxy set 1: account 0 through IP group 1
-                ("ProxyIp 1, last address of set 1", OBJ + ".1.5.1.5.1"),
+                ("ProxyIp 1, last address of set 1", mib.oid("gwProxyIpRowStatus", 1)),
                 # rows that others reference
-                ("ProxySet 1 (IP group 1, ProxyIp 1)", OBJ + ".1.4.1.7.1"),
-                ("IPGroup 1 (account 0)", OBJ + ".1.6.1.7.1"),
-                ("TrunkGroupSettings 0 (account 0)", OBJ + ".1.7.1.7.0")):
+                ("ProxySet 1 (IP group 1, ProxyIp 1)", mib.oid("gwProxySetRowStatus", 1)),
+                ("IPGroup 1 (account 0)", mib.oid("gwIpGroupRowStatus", 1)),
+                ("TrunkGroupSettings 0 (account 0)", mib.oid("gwTrunkGroupSettingsRowStatus", 0))):
             rc, _, err = w.set([(oid, "i", destroy)])
             check_eq(error_of(rc, err), "inconsistentValue", "destroy %s" % what)
         # emptying the last address, or moving it away, is the same
-        rc, _, err = w.set([(OBJ + ".1.5.1.2.0", "s", "")])
+        rc, _, err = w.set([(mib.oid("gwProxyIpIpAddress", 0), "s", "")])
         check_eq(error_of(rc, err), "inconsistentValue", "empty ProxyIp 0 address")
-        rc, _, err = w.set([(OBJ + ".1.5.1.4.1", "u", 0)])
+        rc, _, err = w.set([(mib.oid("gwProxyIpProxySetId", 1), "u", 0)])
         check_eq(error_of(rc, err), "inconsistentValue", "ProxyIp 1 moved to set 0")
         # UserName is the AOR user once GWRegistrationName is empty
-        rc, _, err = w.set([(OBJ + ".1.2.11.0", "s", ""), (OBJ + ".1.2.13.0", "s", "gw@x")])
+        rc, _, err = w.set([(mib.oid("gwGWRegistrationName", 0), "s", ""),
+                            (mib.oid("gwUserName", 0), "s", "gw@x")])
         check_eq(error_of(rc, err), "inconsistentValue", "UserName 'gw@x' as AOR user")
         check(w.ini_bytes() == before, "gateway INI byte-identical after refused SETs")
         # a new address and the old one destroyed in one request is fine
-        rc, _, err = w.set([(OBJ + ".1.5.1.5.9", "i", 4),
-                            (OBJ + ".1.5.1.2.9", "s", "127.0.0.1:5999"),
-                            (OBJ + ".1.5.1.4.9", "u", 1),
-                            (OBJ + ".1.5.1.5.1", "i", destroy)])
+        rc, _, err = w.set([(mib.oid("gwProxyIpRowStatus", 9), "i", 4),
+                            (mib.oid("gwProxyIpIpAddress", 9), "s", "127.0.0.1:5999"),
+                            (mib.oid("gwProxyIpProxySetId", 9), "u", 1),
+                            (mib.oid("gwProxyIpRowStatus", 1), "i", destroy)])
         check_eq(error_of(rc, err), "noError", "replace the address of set 1")
         check(b"ProxyIp 9 = " in w.ini_bytes() and b"ProxyIp 1 = " not in w.ini_bytes(),
               "replacement saved")

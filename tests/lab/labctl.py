@@ -28,7 +28,6 @@ from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_INI = os.path.join(TOP, "examples", "gateway.ini")
-REG_STATUS = "1.3.6.1.4.1.8072.9999.9999.7.1.2.1"
 
 
 def ini_users(text):

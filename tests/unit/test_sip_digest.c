@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests for sip/digest.c: every vector of the reference §2.5. */
+/*
+ * Unit tests for sip/digest.c: the digest examples of RFC 2617 §3.5 and
+ * RFC 7616 §3.9.1, the Digest Authentication example of the AudioCodes
+ * Mediant 2000 User's Manual, Version 6.6, p. 219 ('17. SIP Definitions'),
+ * and SIP REGISTER values computed once with OpenSSL (regression only).
+ */
 #include "config.h"
 
 #include <check.h>
@@ -118,7 +123,10 @@ START_TEST(test_vector)
 }
 END_TEST
 
-/* SHA-512-256 must not be a truncated SHA-512 (reference §2.5). */
+/*
+ * SHA-512-256 is SHA-512/256 of FIPS 180-4 §6.7, with its own initial
+ * hash value (FIPS 180-4 §5.3.6), not a truncated SHA-512.
+ */
 START_TEST(test_sha512_256_not_truncated)
 {
 	static const char a1[] = "Mufasa:http-auth@example.org:Circle of Life";

@@ -775,7 +775,7 @@ START_TEST(test_contact_uri_compare)
 
 	sipreg_binding_register(b);
 	/* another device with our user first, then URIs that differ from
-	 * ours by one §19.1.4 rule each, then ours without the line
+	 * ours by one RFC 3261 §19.1.4 rule each, then ours without the line
 	 * parameter and with other letter case in host and transport */
 	snprintf(
 		extra, sizeof(extra),

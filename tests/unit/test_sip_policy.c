@@ -29,7 +29,9 @@ START_TEST(test_refresh_divider)
 	struct sip_refresh_policy p = { 50, 0, 0, 0 };
 
 	ck_assert_uint_eq(sip_policy_refresh_ms(&p, 180, RND_MAX), 90000);
-	p.divider_pct = 70; /* manual example: 70 % of 3600 */
+	/* 70 % of 3600 s, the RegistrationTimeDivider example (AudioCodes
+	 * MP-124 User's Manual, Version 5.8, p. 279) */
+	p.divider_pct = 70;
 	ck_assert_uint_eq(sip_policy_refresh_ms(&p, 3600, RND_MID), 2520000);
 	p.divider_pct = 0; /* out of range: default 50 % */
 	ck_assert_uint_eq(sip_policy_refresh_ms(&p, 100, 0), 50000);
