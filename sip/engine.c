@@ -98,7 +98,6 @@ sip_engine_run(struct sipreg_engine *e)
 		return; /* the outer run picks the work up */
 	e->depth++;
 	for (;;) {
-		sip_tx_reap(e);
 		if ((tx = TAILQ_FIRST(&e->pending)) != NULL) {
 			TAILQ_REMOVE(&e->pending, tx, pentry);
 			tx->pending = false;
@@ -241,10 +240,10 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	if ((rc = sip_dns_create(e, cfg->dns_refresh_s, cfg->dns_servers)) != 0)
 		return rc;
 	silence_osip();
+	/* libosip2 parses messages (osip_parse() needs the parser_init()
+	 * of osip_init()); transactions are tx.c's own */
 	if (osip_init(&e->osip) != OSIP_SUCCESS)
 		return -ENOMEM;
-	osip_set_application_context(e->osip, e);
-	sip_tx_setup_osip(e->osip);
 	e->pace_tmr.h = sip_engine_pace_timer;
 	e->unreg_tmr.h = unreg_deadline;
 	return sip_heap_reserve(&e->heap, 2);

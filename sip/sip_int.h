@@ -390,9 +390,9 @@ struct sip_addr {
 struct sip_tx;
 
 /*
- * What a transaction's owner supplies: record() runs inside a libosip2
- * callback with the final response (store only); done() runs afterwards,
- * outside libosip2, with tx->res filled in.
+ * What a transaction's owner supplies: record() runs when the final
+ * response is matched (store only); done() runs afterwards, from
+ * sip_engine_run(), with tx->res filled in.
  */
 struct sip_tx_ops {
 	void (*record)(struct sip_tx *tx, osip_message_t *resp);
@@ -400,24 +400,25 @@ struct sip_tx_ops {
 };
 
 /*
- * One client transaction slot, embedded in its owner and reused for each
- * request.  The osip transaction is detached from osip's lists: the
- * engine finds it by branch in its own hash and drives its timers E and
- * F from the heap, so nothing scales with the number of transactions.
+ * One client transaction slot (RFC 3261 §17.1.2), embedded in its owner
+ * and reused for each request; tx.c drives it, found by branch in the
+ * engine's hash, with one heap timer for Timer E and Timer F.
  */
 struct sip_tx {
 	struct sipreg_engine *e;
 	const struct sip_tx_ops *ops;
-	osip_transaction_t *tr;
 	const struct sip_addr *dst;
 	char *raw; /* the request as sent (retransmissions resend it) */
 	size_t rawlen;
-	struct sip_tmr tmr; /* osip's timer E or F */
-	int tevent;	    /* TIMEOUT_E or TIMEOUT_F */
+	struct sip_tmr tmr; /* Timer E or Timer F, the earlier */
+	uint64_t e_due, f_due;
+	uint32_t e_ms; /* Timer E interval; 0: none (TCP, TLS) */
+	bool busy;     /* started, no final response yet */
+	bool proceeding;
+	bool pending;
 	char branch[SIP_BRANCH_LEN];
 	struct sip_tx *hnext; /* branch hash chain */
 	TAILQ_ENTRY(sip_tx) pentry;
-	bool pending;
 	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
 	uint64_t start_ms; /* engine clock when it was started */
 	struct sip_result res;
@@ -552,9 +553,6 @@ struct sipreg_engine {
 	uint64_t send_conn; /* the connection of the last stream send */
 	uint64_t conn_idle_ms; /* unused connections are closed after it */
 	uint64_t conn_seq;     /* ids of connections */
-	osip_transaction_t **dead;
-	size_t ndead;
-	size_t dead_cap;
 	struct sip_pacer pacer;
 	char *user_agent;
 	char *contact_host; /* configured Contact host, or NULL */
@@ -634,9 +632,6 @@ bool sip_tx_input(struct sipreg_engine *e, osip_event_t *ev);
  * 0, or -ENOENT when no transaction matches. */
 int sip_tx_malformed(struct sipreg_engine *e, const char *branch,
 		     const char *method, const char *callid, int code);
-/* Free transactions killed inside callbacks (outside callbacks only). */
-void sip_tx_reap(struct sipreg_engine *e);
-void sip_tx_setup_osip(osip_t *o);
 void sip_tx_engine_free(struct sipreg_engine *e);
 
 /* binding.c */
