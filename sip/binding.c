@@ -235,44 +235,53 @@ sipreg_binding_cfg_check(const struct sipreg_binding_cfg *cfg, char *why,
 	return check_cfg_why(cfg, why, len);
 }
 
-static int
-replace_str(char **dst, const char *src)
+/* A URI host into buf: a bare IPv6 address gets its brackets. */
+static void
+uri_host(char *buf, size_t size, const char *src)
 {
-	char *s = strdup(src);
-
-	if (s == NULL)
-		return -ENOMEM;
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
-/* A URI host: a bare IPv6 address gets its brackets. */
-static int
-replace_host(char **dst, const char *src)
-{
-	char buf[TOKEN_MAX + 3];
-
 	if (src[0] == '[' || strchr(src, ':') == NULL)
-		return replace_str(dst, src);
-	snprintf(buf, sizeof(buf), "[%s]", src);
-	return replace_str(dst, buf);
+		snprintf(buf, size, "%s", src);
+	else
+		snprintf(buf, size, "[%s]", src);
 }
 
+/* Append s to the block at *pos unless it equals same (then shared). */
+static const char *
+block_put(char *blk, size_t *pos, const char *s, const char *same)
+{
+	size_t n = strlen(s) + 1;
+	char *p = blk + *pos;
+
+	if (same != NULL && strcmp(s, same) == 0)
+		return same;
+	memcpy(p, s, n);
+	*pos += n;
+	return p;
+}
+
+/* The four strings in one exact-size block, the old one freed after. */
 static int
 apply_strings(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 {
-	int rc;
+	char host[TOKEN_MAX + 3], ruri[TOKEN_MAX + 3], *blk;
+	const char *cuser =
+		cfg->contact_user ? cfg->contact_user : cfg->aor_user;
+	size_t pos = 0;
 
-	if ((rc = replace_str(&b->aor_user, cfg->aor_user)) != 0 ||
-	    (rc = replace_host(&b->aor_host, cfg->aor_host)) != 0)
-		return rc;
-	if ((rc = replace_host(&b->ruri, cfg->registrar ? cfg->registrar
-							: cfg->aor_host)) != 0)
-		return rc;
-	return replace_str(&b->contact_user, cfg->contact_user
-						     ? cfg->contact_user
-						     : cfg->aor_user);
+	uri_host(host, sizeof(host), cfg->aor_host);
+	uri_host(ruri, sizeof(ruri),
+		 cfg->registrar ? cfg->registrar : cfg->aor_host);
+	blk = malloc(strlen(cfg->aor_user) + strlen(host) + strlen(ruri) +
+		     strlen(cuser) + 4);
+	if (blk == NULL)
+		return -ENOMEM;
+	b->aor_user = block_put(blk, &pos, cfg->aor_user, NULL);
+	b->aor_host = block_put(blk, &pos, host, NULL);
+	b->ruri = block_put(blk, &pos, ruri, b->aor_host);
+	b->contact_user = block_put(blk, &pos, cuser, b->aor_user);
+	free(b->strs);
+	b->strs = blk;
+	return 0;
 }
 
 static void
@@ -409,10 +418,12 @@ sip_binding_free(struct sipreg_binding *b)
 	TAILQ_REMOVE(&e->bindings, b, entry);
 	sip_heap_release(&e->heap, 2);
 	free_addrs(b->addrs, b->naddrs);
-	free(b->aor_user);
-	free(b->aor_host);
-	free(b->ruri);
-	free(b->contact_user);
+	free(b->strs);
+	free(b->nat);
+	if (b->reason_own)
+		free((char *)b->last_reason);
+	if (b->error_own)
+		free((char *)b->last_error);
 	sip_auth_destroy(b->auth);
 	free(b);
 }
@@ -435,6 +446,8 @@ sipreg_binding_add(struct sipreg_engine *e,
 	}
 	b->e = e;
 	b->user = user;
+	b->last_reason = "";
+	b->last_error = "";
 	b->tmr.h = on_timer;
 	sip_tx_init(&b->tx, e, &register_ops);
 	TAILQ_INSERT_TAIL(&e->bindings, b, entry);
@@ -475,10 +488,51 @@ copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+/*
+ * *dst = msg (cut to max-1 bytes): the engine's shared copy, else an own
+ * one (*own); "" when memory is short.
+ */
+static void
+set_text(struct sipreg_engine *e, const char **dst, bool *own, const char *msg,
+	 size_t max)
+{
+	const char *c;
+	char *p;
+	size_t n;
+
+	if (strncmp(*dst, msg, max - 1) == 0 && strlen(*dst) < max)
+		return; /* unchanged (the common case: "OK" again) */
+	if (*own)
+		free((char *)*dst);
+	*own = false;
+	*dst = "";
+	if (*msg == '\0')
+		return;
+	if ((c = sip_engine_intern(e, msg, max)) != NULL) {
+		*dst = c;
+		return;
+	}
+	n = strnlen(msg, max - 1);
+	if ((p = malloc(n + 1)) == NULL)
+		return;
+	memcpy(p, msg, n);
+	p[n] = '\0';
+	*dst = p;
+	*own = true;
+}
+
 static void
 set_error(struct sipreg_binding *b, const char *msg)
 {
-	copy_str(b->last_error, sizeof(b->last_error), msg);
+	set_text(b->e, &b->last_error, &b->error_own, msg,
+		 sizeof(((struct sipreg_status *)NULL)->last_error));
+}
+
+static void
+set_reason(struct sipreg_binding *b, const char *msg)
+{
+	set_text(b->e, &b->last_reason, &b->reason_own, msg,
+		 sizeof(((struct sipreg_status *)NULL)->last_reason));
 }
 
 static void
@@ -737,15 +791,17 @@ nat_learn(struct sipreg_binding *b)
 			       b->contact_host, (unsigned)b->contact_port);
 		return false;
 	}
+	if (b->nat == NULL && (b->nat = calloc(1, sizeof(*b->nat))) == NULL)
+		return false; /* no memory: the Contact stays */
 	sip_engine_log(b->e, SIP_LOG_INFO,
 		       "%s@%s: Contact %s:%u rewritten to %s:%u "
 		       "(received/rport)",
 		       b->aor_user, b->aor_host, b->contact_host,
 		       (unsigned)b->contact_port, host, (unsigned)port);
-	copy_str(b->old_host, sizeof(b->old_host), b->contact_host);
-	b->old_port = b->contact_port;
-	copy_str(b->nat_host, sizeof(b->nat_host), host);
-	b->nat_port = port;
+	copy_str(b->nat->old_host, sizeof(b->nat->old_host), b->contact_host);
+	b->nat->old_port = b->contact_port;
+	copy_str(b->nat->host, sizeof(b->nat->host), host);
+	b->nat->port = port;
 	b->nat_again = true;
 	return true;
 }
@@ -757,7 +813,7 @@ succeed(struct sipreg_binding *b)
 	uint64_t wait;
 
 	b->failures = 0;
-	b->last_error[0] = '\0';
+	set_error(b, "");
 	disarm(b);
 	if (b->clearing) { /* Contact: * done: now the registration */
 		b->clearing = false;
@@ -770,7 +826,8 @@ succeed(struct sipreg_binding *b)
 		send_now(b);
 		return;
 	}
-	b->old_host[0] = '\0'; /* a replaced Contact is gone now */
+	if (b->nat != NULL) /* a replaced Contact is gone now */
+		b->nat->old_host[0] = '\0';
 	if (b->want_unreg) {
 		b->state = SIPREG_UNREGISTERED;
 		b->granted = 0;
@@ -913,7 +970,7 @@ on_response(struct sipreg_binding *b)
 	char why[96];
 
 	b->last_code = r->code;
-	copy_str(b->last_reason, sizeof(b->last_reason), r->reason);
+	set_reason(b, r->reason);
 	snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
 	switch (sip_policy_classify(r->code)) {
 	case SIP_OUTCOME_OK:
@@ -999,8 +1056,7 @@ on_result(struct sip_tx *tx)
 
 		b->c.failed++;
 		b->last_code = tx->res.code;
-		copy_str(b->last_reason, sizeof(b->last_reason),
-			 tx->res.reason);
+		set_reason(b, tx->res.reason);
 		snprintf(why, sizeof(why), "malformed %d response",
 			 tx->res.code);
 		fail(b, false, why);

@@ -51,6 +51,32 @@ sip_engine_rand(struct sipreg_engine *e)
 	return e->randh(e->rand_arg);
 }
 
+const char *
+sip_engine_intern(struct sipreg_engine *e, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max - 1), i;
+	char **v, *c;
+
+	for (i = 0; i < e->ninterned; i++)
+		if (strncmp(e->interned[i], s, n) == 0 &&
+		    e->interned[i][n] == '\0')
+			return e->interned[i];
+	if (e->ninterned >= SIP_INTERN_MAX)
+		return NULL;
+	if ((c = malloc(n + 1)) == NULL)
+		return NULL;
+	if ((v = realloc(e->interned, (e->ninterned + 1) * sizeof(*v))) ==
+	    NULL) {
+		free(c);
+		return NULL;
+	}
+	memcpy(c, s, n);
+	c[n] = '\0';
+	e->interned = v;
+	e->interned[e->ninterned++] = c;
+	return c;
+}
+
 void
 sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
 {
@@ -317,6 +343,9 @@ sipreg_engine_destroy(struct sipreg_engine *e)
 	free(e->tls_key);
 	free(e->rxbuf);
 	free(e->txbuf);
+	while (e->ninterned > 0)
+		free(e->interned[--e->ninterned]);
+	free(e->interned);
 	free(e);
 }
 

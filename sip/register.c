@@ -118,10 +118,10 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 			 e->contact_host);
 		b->contact_port = e->contact_port > 0 ? e->contact_port
 						      : sip_addr_port(local);
-	} else if (b->nat_host[0] != '\0') {
+	} else if (b->nat != NULL && b->nat->host[0] != '\0') {
 		snprintf(b->contact_host, sizeof(b->contact_host), "%s",
-			 b->nat_host);
-		b->contact_port = b->nat_port;
+			 b->nat->host);
+		b->contact_port = b->nat->port;
 	} else {
 		snprintf(b->contact_host, sizeof(b->contact_host), "%s", host);
 		b->contact_port = sip_addr_port(local);
@@ -141,8 +141,8 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 		put_contact(r, b, b->contact_host, b->contact_port, "");
 		/* the Contact a NAT rewrite replaced: removed (RFC 3261
 		 * §10.2.2), until a 2xx confirms it */
-		if (b->old_host[0] != '\0')
-			put_contact(r, b, b->old_host, b->old_port,
+		if (b->nat != NULL && b->nat->old_host[0] != '\0')
+			put_contact(r, b, b->nat->old_host, b->nat->old_port,
 				    ";expires=0");
 	}
 	put(r, "Max-Forwards: 70\r\n", NULL);

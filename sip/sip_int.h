@@ -453,11 +453,13 @@ struct sipreg_binding {
 	unsigned ka_s;
 	struct sip_ka *ka; /* OPTIONS keep-alive group, when on */
 	TAILQ_ENTRY(sipreg_binding) kaentry; /* in ka->members */
-	/* configuration */
-	char *aor_user;
-	char *aor_host;
-	char *ruri;
-	char *contact_user;
+	/* configuration: the strings point into one block (strs); ruri
+	 * and contact_user may be aor_host and aor_user themselves */
+	char *strs;
+	const char *aor_user;
+	const char *aor_host;
+	const char *ruri;
+	const char *contact_user;
 	struct sip_addr *addrs;
 	size_t naddrs;
 	uint32_t expires_cfg;
@@ -474,13 +476,9 @@ struct sipreg_binding {
 	 * §19.1.4 comparison of the Contacts in its 2xx) */
 	char contact_host[SIPREG_ADDR_STRLEN];
 	uint16_t contact_port;
-	/* NAT contact rewrite: the address learned from received/rport
-	 * ("" none), the Contact it replaced, still to be removed ("" none),
-	 * and whether the REGISTER in flight is the rewrite's */
-	char nat_host[SIPREG_ADDR_STRLEN];
-	uint16_t nat_port;
-	char old_host[SIPREG_ADDR_STRLEN];
-	uint16_t old_port;
+	/* NAT contact rewrite (NULL until the first), and whether the
+	 * REGISTER in flight is the rewrite's */
+	struct sip_nat *nat;
 	bool nat_again;
 	uint64_t sent_ms;   /* engine clock of the last REGISTER sent */
 	uint64_t reg_until; /* the registrar may hold our binding until then
@@ -500,11 +498,23 @@ struct sipreg_binding {
 	/* status */
 	uint32_t granted;
 	int last_code;
-	char last_reason[64];
-	char last_error[96];
+	bool reason_own; /* last_reason is b's own copy, not interned */
+	bool error_own;
+	const char *last_reason; /* "" none; see sip_engine_intern() */
+	const char *last_error;
 	uint64_t last_success_ms;
 	int64_t last_success_time;
 	struct sipreg_counters c;
+};
+
+/* A binding's NAT contact rewrite: the address learned from
+ * received/rport ("" none), the Contact it replaced, still to be removed
+ * ("" none). */
+struct sip_nat {
+	char host[SIPREG_ADDR_STRLEN];
+	uint16_t port;
+	char old_host[SIPREG_ADDR_STRLEN];
+	uint16_t old_port;
 };
 
 TAILQ_HEAD(sip_binding_list, sipreg_binding);
@@ -577,10 +587,22 @@ struct sipreg_engine {
 	int depth;   /* > 0 while dispatching: defer frees */
 	bool reaping;
 	struct sipreg_engine_stats stats;
+	/* reason phrases and errors that bindings share (interned) */
+	char **interned;
+	size_t ninterned;
 };
 
 /* engine.c */
 uint64_t sip_engine_now(struct sipreg_engine *e);
+/*
+ * The engine's shared copy of s cut to max-1 bytes (freed with the
+ * engine), or NULL when the table is full (SIP_INTERN_MAX strings) or
+ * memory is short: registrars send few distinct reason phrases, and
+ * bindings keep pointers to them instead of a buffer each.
+ */
+#define SIP_INTERN_MAX 64
+const char *sip_engine_intern(struct sipreg_engine *e, const char *s,
+			      size_t max);
 /* A transaction got its final answer ms after it started: the smoothed
  * round trip (stats rtt_ms) follows. */
 void sip_engine_rtt_sample(struct sipreg_engine *e, uint64_t ms);
