@@ -424,6 +424,8 @@ sip_binding_free(struct sipreg_binding *b)
 		free((char *)b->last_reason);
 	if (b->error_own)
 		free((char *)b->last_error);
+	if (b->contact_own)
+		free((char *)b->contact_host);
 	sip_auth_destroy(b->auth);
 	free(b);
 }
@@ -448,8 +450,9 @@ sipreg_binding_add(struct sipreg_engine *e,
 	b->user = user;
 	b->last_reason = "";
 	b->last_error = "";
+	b->contact_host = "";
 	b->tmr.h = on_timer;
-	sip_tx_init(&b->tx, e, &register_ops);
+	sip_tx_init(&b->tx, e, &register_ops, NULL);
 	TAILQ_INSERT_TAIL(&e->bindings, b, entry);
 	if ((rc = apply_cfg(b, cfg)) != 0 || (rc = init_dialog(b)) != 0) {
 		sip_binding_free(b);
@@ -488,14 +491,11 @@ copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-/*
- * *dst = msg (cut to max-1 bytes): the engine's shared copy, else an own
- * one (*own); "" when memory is short.
- */
-static void
-set_text(struct sipreg_engine *e, const char **dst, bool *own, const char *msg,
-	 size_t max)
+void
+sip_binding_set_text(struct sipreg_binding *b, const char **dst, bool *own,
+		     const char *msg, size_t max)
 {
+	struct sipreg_engine *e = b->e;
 	const char *c;
 	char *p;
 	size_t n;
@@ -524,15 +524,17 @@ set_text(struct sipreg_engine *e, const char **dst, bool *own, const char *msg,
 static void
 set_error(struct sipreg_binding *b, const char *msg)
 {
-	set_text(b->e, &b->last_error, &b->error_own, msg,
-		 sizeof(((struct sipreg_status *)NULL)->last_error));
+	sip_binding_set_text(
+		b, &b->last_error, &b->error_own, msg,
+		sizeof(((struct sipreg_status *)NULL)->last_error));
 }
 
 static void
 set_reason(struct sipreg_binding *b, const char *msg)
 {
-	set_text(b->e, &b->last_reason, &b->reason_own, msg,
-		 sizeof(((struct sipreg_status *)NULL)->last_reason));
+	sip_binding_set_text(
+		b, &b->last_reason, &b->reason_own, msg,
+		sizeof(((struct sipreg_status *)NULL)->last_reason));
 }
 
 static void
@@ -578,7 +580,7 @@ fail(struct sipreg_binding *b, bool perm, const char *why)
 	b->failures++;
 	wait = sip_policy_backoff_ms(b->retry_s, b->max_backoff_s, b->failures,
 				     sip_engine_rand(b->e));
-	wait = sip_policy_retry_ms(wait, b->tx.res.retry_after);
+	wait = sip_policy_retry_ms(wait, sip_tx_retry_after(&b->tx));
 	b->state = perm ? SIPREG_FAILED : SIPREG_BACKOFF;
 	arm(b, SIP_TMR_START, wait);
 }
@@ -770,7 +772,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 static bool
 nat_learn(struct sipreg_binding *b)
 {
-	const struct sip_result *r = &b->tx.res;
+	const struct sip_result *r = b->tx.res;
 	const char *host;
 	uint16_t port;
 	bool again = b->nat_again;
@@ -809,7 +811,7 @@ nat_learn(struct sipreg_binding *b)
 static void
 succeed(struct sipreg_binding *b)
 {
-	struct sip_result *r = &b->tx.res;
+	struct sip_result *r = b->tx.res;
 	uint64_t wait;
 
 	b->failures = 0;
@@ -858,7 +860,7 @@ succeed(struct sipreg_binding *b)
 static void
 on_auth(struct sipreg_binding *b)
 {
-	int rc = b->tx.res.auth_rc;
+	int rc = b->tx.res->auth_rc;
 
 	b->cycle_challenged = true;
 	if (rc == 0 && b->attempts < SIP_MAX_ATTEMPTS) {
@@ -880,7 +882,7 @@ on_interval(struct sipreg_binding *b)
 	uint32_t want;
 
 	if (!b->want_unreg && b->attempts < SIP_MAX_ATTEMPTS &&
-	    sip_policy_min_expires(b->req_expires, b->tx.res.min_expires,
+	    sip_policy_min_expires(b->req_expires, b->tx.res->min_expires,
 				   b->min_adopted, &want) == 0) {
 		b->req_expires = want;
 		b->min_adopted = true;
@@ -966,7 +968,7 @@ failover(struct sipreg_binding *b, const char *why)
 static void
 on_response(struct sipreg_binding *b)
 {
-	struct sip_result *r = &b->tx.res;
+	struct sip_result *r = b->tx.res;
 	char why[96];
 
 	b->last_code = r->code;
@@ -1022,13 +1024,13 @@ on_result(struct sip_tx *tx)
 {
 	struct sipreg_binding *b = SIP_CONTAINER(tx, struct sipreg_binding, tx);
 	struct sip_addr *a = &b->addrs[b->cur];
-	bool answered = tx->res.kind == SIP_RES_RESPONSE;
-	bool malformed = tx->res.kind == SIP_RES_MALFORMED;
+	bool answered = tx->res->kind == SIP_RES_RESPONSE;
+	bool malformed = tx->res->kind == SIP_RES_MALFORMED;
 	/* a connection in use was reset (idle timeout of a NAT or of the
 	 * registrar): once per cycle, send again on a new one before
 	 * blaming the address, which stays as it was */
-	bool resend = tx->res.kind == SIP_RES_TRANSPORT &&
-		      tx->res.conn_reused && !b->conn_retried &&
+	bool resend = tx->res->kind == SIP_RES_TRANSPORT &&
+		      tx->res->conn_reused && !b->conn_retried &&
 		      a->tp != SIPREG_TP_UDP && b->attempts < SIP_MAX_ATTEMPTS;
 
 	if (b->zombie && !b->remove_after)
@@ -1037,7 +1039,7 @@ on_result(struct sip_tx *tx)
 	/* no answer (or an unreadable 2xx): the registrar may have taken
 	 * the REGISTER */
 	if ((!answered && !malformed) ||
-	    (malformed && tx->res.code >= 200 && tx->res.code < 300)) {
+	    (malformed && tx->res->code >= 200 && tx->res->code < 300)) {
 		uint64_t until = b->sent_ms + (uint64_t)b->sent_expires * 1000;
 
 		if (b->sent_expires > 0 && until > b->reg_until)
@@ -1045,7 +1047,7 @@ on_result(struct sip_tx *tx)
 	}
 	if (!resend) {
 		a->online = answered || malformed;
-		a->last_code = answered || malformed ? tx->res.code : -1;
+		a->last_code = answered || malformed ? tx->res->code : -1;
 		a->last_ms = sip_engine_now(b->e);
 	}
 	if (answered) {
@@ -1055,12 +1057,12 @@ on_result(struct sip_tx *tx)
 		char why[96];
 
 		b->c.failed++;
-		b->last_code = tx->res.code;
-		set_reason(b, tx->res.reason);
+		b->last_code = tx->res->code;
+		set_reason(b, tx->res->reason);
 		snprintf(why, sizeof(why), "malformed %d response",
-			 tx->res.code);
+			 tx->res->code);
 		fail(b, false, why);
-	} else if (tx->res.kind == SIP_RES_TIMEOUT) {
+	} else if (tx->res->kind == SIP_RES_TIMEOUT) {
 		b->c.timeouts++;
 		failover(b, "timeout");
 	} else {
@@ -1069,7 +1071,7 @@ on_result(struct sip_tx *tx)
 		b->c.transport++;
 		a->have_local = false;
 		snprintf(why, sizeof(why), "transport error%s%.78s",
-			 tx->res.reason[0] ? ": " : "", tx->res.reason);
+			 tx->res->reason[0] ? ": " : "", tx->res->reason);
 		if (resend) {
 			b->conn_retried = true;
 			sip_engine_log(b->e, SIP_LOG_INFO,
@@ -1081,6 +1083,7 @@ on_result(struct sip_tx *tx)
 			failover(b, why);
 	}
 	sip_binding_notify(b);
+	sip_tx_release(tx); /* acted on (kept if a new one runs) */
 	if (b->remove_after && !sip_tx_busy(tx) &&
 	    b->state == SIPREG_UNREGISTERED)
 		release(b);
@@ -1109,9 +1112,7 @@ on_timer(struct sip_tmr *t)
 	if (kind == SIP_TMR_DEADLINE) {
 		if (!sip_tx_busy(&b->tx))
 			return;
-		sip_tx_abort(&b->tx);
-		memset(&b->tx.res, 0, sizeof(b->tx.res));
-		b->tx.res.kind = SIP_RES_TIMEOUT;
+		sip_tx_end(&b->tx, SIP_RES_TIMEOUT);
 		on_result(&b->tx);
 		return;
 	}

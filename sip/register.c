@@ -107,25 +107,27 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	const struct sip_addr *a = &b->addrs[b->cur];
 	struct sipreg_engine *e = b->e;
 	char host[SIPREG_ADDR_STRLEN], uri[160], port[12], num[12];
-	const char *pp;
+	const char *pp, *ch;
 	int rc;
 
 	sip_addr_format(local, host, sizeof(host), false);
 	snprintf(uri, sizeof(uri), "sip:%s", b->ruri);
 	pp = u32(port, sip_addr_port(local));
 	if (e->contact_host != NULL) {
-		snprintf(b->contact_host, sizeof(b->contact_host), "%s",
-			 e->contact_host);
+		ch = e->contact_host;
 		b->contact_port = e->contact_port > 0 ? e->contact_port
 						      : sip_addr_port(local);
 	} else if (b->nat != NULL && b->nat->host[0] != '\0') {
-		snprintf(b->contact_host, sizeof(b->contact_host), "%s",
-			 b->nat->host);
+		ch = b->nat->host;
 		b->contact_port = b->nat->port;
 	} else {
-		snprintf(b->contact_host, sizeof(b->contact_host), "%s", host);
+		ch = host;
 		b->contact_port = sip_addr_port(local);
 	}
+	sip_binding_set_text(b, &b->contact_host, &b->contact_own, ch,
+			     SIPREG_ADDR_STRLEN);
+	if (b->contact_host[0] == '\0')
+		return -ENOMEM;
 	b->sent_expires = b->want_unreg || b->clearing ? 0 : b->req_expires;
 	put(r, "REGISTER ", uri, " SIP/2.0\r\n", NULL);
 	put(r, "Via: SIP/2.0/", sip_transport_name(a->tp, true), " ", host, ":",
@@ -404,7 +406,7 @@ via_learned(struct sip_result *r, osip_message_t *resp)
 void
 sip_register_result(struct sipreg_binding *b, osip_message_t *resp)
 {
-	struct sip_result *r = &b->tx.res;
+	struct sip_result *r = b->tx.res;
 	struct sipreg_engine *e = b->e;
 
 	memset(r, 0, sizeof(*r));

@@ -350,8 +350,13 @@ enum sip_result_kind {
 	SIP_RES_MALFORMED, /* a response libosip2 rejects (code, reason) */
 };
 
-/* What the last transaction ended with, taken from inside callbacks. */
+/*
+ * What the last transaction ended with.  Bindings take one from the
+ * engine's pool when a transaction starts and give it back once its
+ * result has been acted on, so an idle binding holds none.
+ */
 struct sip_result {
+	struct sip_result *next; /* the engine's free list */
 	enum sip_result_kind kind;
 	int code;
 	char reason[96]; /* reason phrase, or the transport error */
@@ -421,7 +426,11 @@ struct sip_tx {
 	TAILQ_ENTRY(sip_tx) pentry;
 	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
 	uint64_t start_ms; /* engine clock when it was started */
-	struct sip_result res;
+	/* the result: from the engine's pool (from start until given back
+	 * by sip_tx_release()), or fixed storage of the owner */
+	struct sip_result *res;
+	bool res_fixed;
+	int64_t kept_retry_after; /* retry_after of a result given back */
 };
 
 TAILQ_HEAD(sip_tx_list, sip_tx);
@@ -474,7 +483,8 @@ struct sipreg_binding {
 	char line[16];
 	/* host and port of the Contact in the last REGISTER (RFC 3261
 	 * §19.1.4 comparison of the Contacts in its 2xx) */
-	char contact_host[SIPREG_ADDR_STRLEN];
+	const char *contact_host; /* "" before the first; interned */
+	bool contact_own;	  /* contact_host is b's own copy */
 	uint16_t contact_port;
 	/* NAT contact rewrite (NULL until the first), and whether the
 	 * REGISTER in flight is the rewrite's */
@@ -587,6 +597,7 @@ struct sipreg_engine {
 	int depth;   /* > 0 while dispatching: defer frees */
 	bool reaping;
 	struct sipreg_engine_stats stats;
+	struct sip_result *res_free; /* pool of sip_tx results */
 	/* reason phrases and errors that bindings share (interned) */
 	char **interned;
 	size_t ninterned;
@@ -628,8 +639,20 @@ void sip_engine_arm(struct sipreg_engine *e, struct sip_tmr *t,
 void sip_engine_cancel(struct sipreg_engine *e, struct sip_tmr *t);
 
 /* tx.c */
+/* res: fixed storage for the results (NULL: the engine's pool). */
 void sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
-		 const struct sip_tx_ops *ops);
+		 const struct sip_tx_ops *ops, struct sip_result *res);
+/* Give a pooled result back to the engine once it has been acted on
+ * (nothing while the transaction runs or its result is pending). */
+void sip_tx_release(struct sip_tx *tx);
+/*
+ * End the running transaction (if any) with a result of kind, which
+ * the caller then acts on itself (done() is not called).  The
+ * transaction must be running, or its results fixed storage.
+ */
+void sip_tx_end(struct sip_tx *tx, enum sip_result_kind kind);
+/* retry_after of the last result (-1 when none was read). */
+int64_t sip_tx_retry_after(const struct sip_tx *tx);
 /*
  * Start a transaction for the request text raw (taken: freed by the
  * engine) to dst; branch must be the one in raw's top Via.  Returns 0 or
@@ -637,7 +660,8 @@ void sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
  */
 int sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 		 const struct sip_addr *dst, const char *branch);
-/* Drop the running transaction without a result (outside callbacks). */
+/* Drop the running transaction without a result; a pooled result goes
+ * back to the engine. */
 void sip_tx_abort(struct sip_tx *tx);
 /* Whether a transaction is running. */
 bool sip_tx_busy(const struct sip_tx *tx);
@@ -658,6 +682,13 @@ void sip_tx_engine_free(struct sipreg_engine *e);
 
 /* binding.c */
 void sip_binding_free(struct sipreg_binding *b);
+/*
+ * *dst = msg cut to max-1 bytes: the engine's shared copy (see
+ * sip_engine_intern()), else b's own one (*own set; freed by the next
+ * set or with b); "" when memory is short.
+ */
+void sip_binding_set_text(struct sipreg_binding *b, const char **dst, bool *own,
+			  const char *msg, size_t max);
 void sip_binding_notify(struct sipreg_binding *b);
 /* Start waiting cycles while pacing and the in-flight bound allow. */
 void sip_binding_drain(struct sipreg_engine *e);

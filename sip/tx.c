@@ -116,6 +116,8 @@ map_find(struct sipreg_engine *e, const char *branch)
 	return NULL;
 }
 
+static void stop(struct sip_tx *tx);
+
 /* Stop tx (out of the hash, timer off) and free its request. */
 static void
 unhook(struct sip_tx *tx)
@@ -149,11 +151,11 @@ finish(struct sip_tx *tx)
 static void
 transport_error(struct sip_tx *tx)
 {
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_TRANSPORT;
-	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s",
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = SIP_RES_TRANSPORT;
+	snprintf(tx->res->reason, sizeof(tx->res->reason), "%.95s",
 		 tx->e->send_err);
-	tx->res.conn_reused = tx->e->send_reused;
+	tx->res->conn_reused = tx->e->send_reused;
 	finish(tx);
 }
 
@@ -204,8 +206,8 @@ on_timer(struct sip_tmr *t)
 	if (!tx->busy)
 		return;
 	if (now >= tx->f_due && (tx->e_ms == 0 || tx->f_due <= tx->e_due)) {
-		memset(&tx->res, 0, sizeof(tx->res)); /* Timer F */
-		tx->res.kind = SIP_RES_TIMEOUT;
+		memset(tx->res, 0, sizeof(*tx->res)); /* Timer F */
+		tx->res->kind = SIP_RES_TIMEOUT;
 		finish(tx);
 		return;
 	}
@@ -223,12 +225,65 @@ on_timer(struct sip_tmr *t)
 
 void
 sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
-	    const struct sip_tx_ops *ops)
+	    const struct sip_tx_ops *ops, struct sip_result *res)
 {
 	memset(tx, 0, sizeof(*tx));
 	tx->e = e;
 	tx->ops = ops;
 	tx->tmr.h = on_timer;
+	tx->res = res;
+	tx->res_fixed = res != NULL;
+	tx->kept_retry_after = 0;
+}
+
+/* A pooled result for tx (its last retry_after kept), or -ENOMEM. */
+static int
+res_take(struct sip_tx *tx)
+{
+	struct sipreg_engine *e = tx->e;
+	struct sip_result *r;
+
+	if (tx->res != NULL)
+		return 0;
+	if ((r = e->res_free) != NULL)
+		e->res_free = r->next;
+	else if ((r = malloc(sizeof(*r))) == NULL)
+		return -ENOMEM;
+	memset(r, 0, sizeof(*r));
+	r->retry_after = tx->kept_retry_after;
+	tx->res = r;
+	return 0;
+}
+
+void
+sip_tx_release(struct sip_tx *tx)
+{
+	struct sip_result *r = tx->res;
+
+	if (tx->res_fixed || r == NULL || tx->busy || tx->pending)
+		return;
+	tx->kept_retry_after = r->retry_after;
+	r->next = tx->e->res_free;
+	tx->e->res_free = r;
+	tx->res = NULL;
+}
+
+int64_t
+sip_tx_retry_after(const struct sip_tx *tx)
+{
+	return tx->res != NULL ? tx->res->retry_after : tx->kept_retry_after;
+}
+
+/* Free the engine's pool (every owner has given its result back). */
+static void
+sip_tx_pool_free(struct sipreg_engine *e)
+{
+	struct sip_result *r;
+
+	while ((r = e->res_free) != NULL) {
+		e->res_free = r->next;
+		free(r);
+	}
 }
 
 bool
@@ -278,13 +333,17 @@ sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 	int rc;
 
 	if (tx->busy)
-		sip_tx_abort(tx);
+		stop(tx);
 	free(tx->raw);
 	tx->raw = raw;
 	tx->rawlen = len;
 	if (len < 8 || len > SIP_REQ_MAX || !raw_ok(tx)) {
 		unhook(tx);
 		return -EINVAL;
+	}
+	if ((rc = res_take(tx)) != 0) {
+		unhook(tx);
+		return rc;
 	}
 	snprintf(tx->branch, sizeof(tx->branch), "%s", branch);
 	tx->dst = dst;
@@ -307,8 +366,9 @@ sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 	return 0;
 }
 
-void
-sip_tx_abort(struct sip_tx *tx)
+/* Off the pending list, the transaction stopped; the result stays. */
+static void
+stop(struct sip_tx *tx)
 {
 	struct sipreg_engine *e = tx->e;
 
@@ -316,9 +376,25 @@ sip_tx_abort(struct sip_tx *tx)
 		TAILQ_REMOVE(&e->pending, tx, pentry);
 		tx->pending = false;
 	}
-	if (!tx->busy)
-		return;
-	unhook(tx);
+	if (tx->busy)
+		unhook(tx);
+}
+
+void
+sip_tx_abort(struct sip_tx *tx)
+{
+	stop(tx);
+	sip_tx_release(tx);
+}
+
+void
+sip_tx_end(struct sip_tx *tx, enum sip_result_kind kind)
+{
+	stop(tx);
+	if (tx->res == NULL && res_take(tx) != 0)
+		return; /* not running: cannot happen for pooled results */
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = kind;
 }
 
 void
@@ -328,11 +404,11 @@ sip_tx_fail(struct sip_tx *tx, const char *why, bool reused)
 
 	if (!tx->busy)
 		return;
-	sip_tx_abort(tx);
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_TRANSPORT;
-	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s", why);
-	tx->res.conn_reused = reused;
+	stop(tx);
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = SIP_RES_TRANSPORT;
+	snprintf(tx->res->reason, sizeof(tx->res->reason), "%.95s", why);
+	tx->res->conn_reused = reused;
 	tx->pending = true;
 	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
 }
@@ -481,11 +557,11 @@ sip_tx_malformed(struct sipreg_engine *e, const char *branch,
 	    (cid = raw_value(tx, "Call-ID: ", &n)) == NULL ||
 	    strlen(callid) != n || memcmp(cid, callid, n) != 0)
 		return -ENOENT;
-	sip_tx_abort(tx);
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_MALFORMED;
-	tx->res.code = code;
-	snprintf(tx->res.reason, sizeof(tx->res.reason), "%s",
+	stop(tx);
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = SIP_RES_MALFORMED;
+	tx->res->code = code;
+	snprintf(tx->res->reason, sizeof(tx->res->reason), "%s",
 		 "malformed response");
 	tx->pending = true;
 	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
@@ -495,6 +571,7 @@ sip_tx_malformed(struct sipreg_engine *e, const char *branch,
 void
 sip_tx_engine_free(struct sipreg_engine *e)
 {
+	sip_tx_pool_free(e);
 	free(e->bucket);
 	e->bucket = NULL;
 	e->nbucket = 0;
