@@ -289,11 +289,9 @@ free_addrs(struct sip_addr *addrs, size_t n)
 {
 	size_t i;
 
-	for (i = 0; addrs != NULL && i < n; i++) {
-		free(addrs[i].host);
+	for (i = 0; addrs != NULL && i < n; i++)
 		sip_dns_put(addrs[i].dns);
-	}
-	free(addrs);
+	free(addrs); /* the host names are in the same block */
 }
 
 static int
@@ -314,11 +312,16 @@ static int
 apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 {
 	struct sip_addr *na;
-	size_t i;
+	size_t i, size = cfg->naddrs * sizeof(*na);
+	char *names;
 	int rc = 0;
 
-	if ((na = calloc(cfg->naddrs, sizeof(*na))) == NULL)
+	for (i = 0; i < cfg->naddrs; i++)
+		size += strlen(cfg->addrs[i].host) + 1;
+	/* the array, then the host names */
+	if ((na = calloc(1, size)) == NULL)
 		return -ENOMEM;
+	names = (char *)(na + cfg->naddrs);
 	for (i = 0; rc == 0 && i < cfg->naddrs; i++) {
 		const struct sipreg_addr_cfg *ac = &cfg->addrs[i];
 		uint16_t port = ac->port			 ? ac->port
@@ -334,8 +337,11 @@ apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 		na[i].resolved = rc == 0;
 		if (rc == -ENOTSUP) /* a name: c-ares */
 			rc = addr_lookup(b->e, &na[i], ac->host, ac->dns_query);
-		if (rc == 0 && (na[i].host = strdup(ac->host)) == NULL)
-			rc = -ENOMEM;
+		if (rc == 0) {
+			na[i].host = names;
+			names += strlen(ac->host) + 1;
+			memcpy(na[i].host, ac->host, strlen(ac->host) + 1);
+		}
 	}
 	if (rc != 0) {
 		free_addrs(na, cfg->naddrs);
@@ -397,12 +403,28 @@ apply_cfg(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 static int
 init_dialog(struct sipreg_binding *b)
 {
-	int rc;
+	return sip_random(b->dialog, sizeof(b->dialog)) != 0 ? -EIO : 0;
+}
 
-	if ((rc = sip_digest_cnonce(b->call_id, 16)) != 0 ||
-	    (rc = sip_digest_cnonce(b->from_tag, 8)) != 0)
-		return rc;
-	return sip_digest_cnonce(b->line, 6);
+static void
+hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+sip_binding_ids(const struct sipreg_binding *b, struct sip_binding_ids *ids)
+{
+	hex(b->dialog, 16, ids->call_id);
+	hex(b->dialog + 16, 8, ids->from_tag);
+	hex(b->dialog + 24, 6, ids->line);
 }
 
 void

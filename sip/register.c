@@ -82,15 +82,16 @@ sip_transport_name(enum sipreg_transport tp, bool upper)
  */
 /* One Contact of ours: <sip:user@host:port;transport=..;line=..> */
 static void
-put_contact(struct req_buf *r, const struct sipreg_binding *b, const char *host,
-	    uint16_t port, const char *params)
+put_contact(struct req_buf *r, const struct sipreg_binding *b,
+	    const struct sip_binding_ids *ids, const char *host, uint16_t port,
+	    const char *params)
 {
 	char num[12];
 
 	put(r, "Contact: <sip:", b->contact_user, "@", host, ":",
 	    u32(num, port),
 	    ";transport=", sip_transport_name(b->addrs[b->cur].tp, false),
-	    ";line=", b->line, ">", params, "\r\n", NULL);
+	    ";line=", ids->line, ">", params, "\r\n", NULL);
 }
 
 /*
@@ -108,6 +109,7 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	struct sipreg_engine *e = b->e;
 	char host[SIPREG_ADDR_STRLEN], uri[160], port[12], num[12];
 	const char *pp, *ch;
+	struct sip_binding_ids ids;
 	int rc;
 
 	sip_addr_format(local, host, sizeof(host), false);
@@ -129,23 +131,24 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	if (b->contact_host[0] == '\0')
 		return -ENOMEM;
 	b->sent_expires = b->want_unreg || b->clearing ? 0 : b->req_expires;
+	sip_binding_ids(b, &ids);
 	put(r, "REGISTER ", uri, " SIP/2.0\r\n", NULL);
 	put(r, "Via: SIP/2.0/", sip_transport_name(a->tp, true), " ", host, ":",
 	    pp, ";rport;branch=", branch, "\r\n", NULL);
 	put(r, "From: <sip:", b->aor_user, "@", b->aor_host,
-	    ">;tag=", b->from_tag, "\r\n", NULL);
+	    ">;tag=", ids.from_tag, "\r\n", NULL);
 	put(r, "To: <sip:", b->aor_user, "@", b->aor_host, ">\r\n", NULL);
-	put(r, "Call-ID: ", b->call_id, "\r\n", NULL);
+	put(r, "Call-ID: ", ids.call_id, "\r\n", NULL);
 	put(r, "CSeq: ", u32(num, ++b->cseq), " REGISTER\r\n", NULL);
 	if (b->clearing) { /* UnregistrationMode=1: every binding of the AOR */
 		put(r, "Contact: *\r\n", NULL);
 	} else {
-		put_contact(r, b, b->contact_host, b->contact_port, "");
+		put_contact(r, b, &ids, b->contact_host, b->contact_port, "");
 		/* the Contact a NAT rewrite replaced: removed (RFC 3261
 		 * §10.2.2), until a 2xx confirms it */
 		if (b->nat != NULL && b->nat->old_host[0] != '\0')
-			put_contact(r, b, b->nat->old_host, b->nat->old_port,
-				    ";expires=0");
+			put_contact(r, b, &ids, b->nat->old_host,
+				    b->nat->old_port, ";expires=0");
 	}
 	put(r, "Max-Forwards: 70\r\n", NULL);
 	put(r, "Expires: ", u32(num, b->sent_expires), "\r\n", NULL);
@@ -322,6 +325,7 @@ sip_register_contact_matches(const struct sipreg_binding *b, osip_uri_t *u)
 	size_t i;
 	static const char *const absent[] = { "user", "ttl", "method",
 					      "maddr" };
+	struct sip_binding_ids ids;
 
 	if (u == NULL || u->scheme == NULL ||
 	    strcasecmp(u->scheme, "sip") != 0 || u->username == NULL ||
@@ -341,7 +345,10 @@ sip_register_contact_matches(const struct sipreg_binding *b, osip_uri_t *u)
 		if (uparam(u, absent[i]) != NULL)
 			return false;
 	v = uparam(u, "line");
-	return v == NULL || strcmp(v, b->line) == 0;
+	if (v == NULL)
+		return true;
+	sip_binding_ids(b, &ids);
+	return strcmp(v, ids.line) == 0;
 }
 
 static bool

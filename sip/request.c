@@ -44,6 +44,7 @@ contact_known(struct sipreg_engine *e, osip_uri_t *u)
 	struct sipreg_binding *b;
 	osip_uri_param_t *p = NULL;
 	const char *line = NULL;
+	struct sip_binding_ids ids;
 
 	if (u == NULL || u->username == NULL)
 		return false;
@@ -53,8 +54,12 @@ contact_known(struct sipreg_engine *e, osip_uri_t *u)
 	{
 		if (b->zombie || !sip_binding_may_be_registered(b))
 			continue;
-		if (strcmp(b->contact_user, u->username) == 0 &&
-		    (line == NULL || strcmp(line, b->line) == 0))
+		if (strcmp(b->contact_user, u->username) != 0)
+			continue;
+		if (line == NULL)
+			return true;
+		sip_binding_ids(b, &ids);
+		if (strcmp(line, ids.line) == 0)
 			return true;
 	}
 	return false;

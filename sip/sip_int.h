@@ -378,18 +378,18 @@ struct sip_dns_entry;
 struct sip_addr {
 	char *host; /* as configured: SNI and certificate name for TLS */
 	struct sip_dns_entry *dns; /* a name's lookup, NULL for literals */
-	uint16_t port;
-	enum sipreg_transport tp;
-	bool resolved;
-	bool online;
-	size_t sel;	 /* the name's candidate in use */
-	size_t seltried; /* candidates of the name tried in this cycle */
-	bool have_local;
+	uint64_t last_ms;
+	uint64_t broken_until; /* 503 + Retry-After: skipped until then */
 	union sip_sa ss;
 	union sip_sa local; /* our address toward ss (UDP), cached */
 	int last_code;
-	uint64_t last_ms;
-	uint64_t broken_until; /* 503 + Retry-After: skipped until then */
+	enum sipreg_transport tp;
+	uint16_t port;
+	uint16_t sel;	   /* the name's candidate in use */
+	uint16_t seltried; /* candidates of the name tried in this cycle */
+	bool resolved;
+	bool online;
+	bool have_local;
 };
 
 struct sip_tx;
@@ -477,10 +477,9 @@ struct sipreg_binding {
 	unsigned max_backoff_s;
 	unsigned hotswap_rtx;
 	struct sip_auth *auth;
-	/* dialog */
-	char call_id[36];
-	char from_tag[20];
-	char line[16];
+	/* dialog: Call-ID (16 bytes), From tag (8) and line parameter (6),
+	 * random, written as lowercase hex by sip_binding_ids() */
+	uint8_t dialog[30];
 	/* host and port of the Contact in the last REGISTER (RFC 3261
 	 * §19.1.4 comparison of the Contacts in its 2xx) */
 	const char *contact_host; /* "" before the first; interned */
@@ -682,6 +681,14 @@ void sip_tx_engine_free(struct sipreg_engine *e);
 
 /* binding.c */
 void sip_binding_free(struct sipreg_binding *b);
+/* The dialog's identifiers as text (32, 16 and 12 hex digits). */
+struct sip_binding_ids {
+	char call_id[33];
+	char from_tag[17];
+	char line[13];
+};
+void sip_binding_ids(const struct sipreg_binding *b,
+		     struct sip_binding_ids *ids);
 /*
  * *dst = msg cut to max-1 bytes: the engine's shared copy (see
  * sip_engine_intern()), else b's own one (*own set; freed by the next
