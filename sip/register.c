@@ -231,6 +231,7 @@ sip_register_send(struct sipreg_binding *b, char *why, size_t size)
 	struct sip_addr *a = &b->addrs[b->cur];
 	struct req_buf r = { NULL, 0, SIP_REQ_MAX, false };
 	char branch[SIP_BRANCH_LEN] = "z9hG4bK", *raw;
+	uint64_t deadline;
 	int rc;
 
 	if ((rc = addr_current(a, why, size)) != 0 ||
@@ -248,7 +249,13 @@ sip_register_send(struct sipreg_binding *b, char *why, size_t size)
 	b->attempts++;
 	b->tried |= 1u << b->cur;
 	b->tkind = SIP_TMR_DEADLINE;
-	sip_engine_arm(e, &b->tmr, sip_register_deadline_ms(b));
+	/* a deadline at or after Timer F never fires: the transaction
+	 * times out first (one heap timer less per REGISTER) */
+	deadline = sip_register_deadline_ms(b);
+	if (deadline < SIP_TIMER_F_MS)
+		sip_engine_arm(e, &b->tmr, deadline);
+	else
+		sip_engine_cancel(e, &b->tmr);
 	if ((rc = sip_tx_start(&b->tx, raw, r.len, a, branch)) != 0) {
 		b->tkind = SIP_TMR_NONE;
 		sip_engine_cancel(e, &b->tmr);

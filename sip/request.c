@@ -175,7 +175,7 @@ build(struct sipreg_engine *e, osip_message_t *req, int code,
 		put(r, "Allow: " SIP_REQ_ALLOW "\r\n");
 	if (code == 200) /* RFC 3261 §20.1: empty means no body accepted */
 		put(r, "Accept: \r\n");
-	put(r, "Server: "); /* §20.35: a response names its server */
+	put(r, "Server: "); /* RFC 3261 §20.35 */
 	put(r, e->user_agent);
 	put(r, "\r\nContent-Length: 0\r\n\r\n");
 	return r->overflow ? -ENOSPC : 0;
@@ -247,7 +247,7 @@ sip_request_answer(struct sipreg_engine *e, osip_message_t *req)
 		code = 404;
 		reason = "Not Found";
 	} else if (strcmp(m, "CANCEL") == 0) {
-		code = 481; /* §9.2: no transaction of ours to cancel */
+		code = 481; /* RFC 3261 §9.2: none to cancel */
 		reason = "Call/Transaction Does Not Exist";
 	} else if (known_method(m)) {
 		code = 405;

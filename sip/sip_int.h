@@ -331,6 +331,7 @@ int sip_frame_parse(const char *buf, size_t len, size_t max, size_t *skip,
 
 #define SIP_MAX_DATAGRAM  65535
 #define SIP_REQ_MAX	  8192	/* longest request we write */
+#define SIP_TIMER_F_MS	  32000 /* 64*T1: tx.c ends a transaction so */
 #define SIP_TR_TIMEOUT_MS 32500 /* Timer F (64*T1) plus a margin */
 #define SIP_MAX_ATTEMPTS  6	/* REGISTERs per cycle before backing off */
 #define SIP_BRANCH_LEN	  24	/* "z9hG4bK" + 16 hex + NUL */

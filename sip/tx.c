@@ -34,9 +34,9 @@
 
 #include "sip/sip_int.h"
 
-#define T1_MS 500u  /* RFC 3261 §17.1.1.1 */
-#define T2_MS 4000u /* RFC 3261 §17.1.2.2 */
-#define TF_MS (64u * T1_MS)
+#define T1_MS 500u	     /* RFC 3261 §17.1.1.1 */
+#define T2_MS 4000u	     /* RFC 3261 §17.1.2.2 */
+#define TF_MS SIP_TIMER_F_MS /* 64*T1 */
 
 static size_t
 branch_hash(const char *s)
