@@ -124,9 +124,7 @@ sip_engine_run(struct sipreg_engine *e)
 		return; /* the outer run picks the work up */
 	e->depth++;
 	for (;;) {
-		if ((tx = TAILQ_FIRST(&e->pending)) != NULL) {
-			TAILQ_REMOVE(&e->pending, tx, pentry);
-			tx->pending = false;
+		if ((tx = sip_tx_next_pending(e)) != NULL) {
 			tx->ops->done(tx);
 			continue;
 		}
@@ -720,8 +718,8 @@ sip_engine_addr_in_use(struct sipreg_engine *e, const union sip_sa *peer,
 
 	TAILQ_FOREACH(b, &e->bindings, entry)
 	{
-		if (sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
-		    sip_addr_is(b->tx.dst, peer, tp))
+		if (sip_tx_busy(&b->tx) &&
+		    sip_addr_is(sip_tx_dst(&b->tx), peer, tp))
 			return true;
 		if (!b->zombie && b->cur < b->naddrs &&
 		    b->state != SIPREG_IDLE &&
@@ -743,10 +741,10 @@ sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 	sip_ka_conn_lost(e, peer, tp, conn_id, why, reused);
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
-		bool busy = sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
-			    sip_addr_is(b->tx.dst, peer, tp);
+		bool busy = sip_tx_busy(&b->tx) &&
+			    sip_addr_is(sip_tx_dst(&b->tx), peer, tp);
 
-		if (busy && (conn_id == 0 || b->tx.conn_id == conn_id))
+		if (busy && (conn_id == 0 || sip_tx_conn(&b->tx) == conn_id))
 			sip_tx_fail(&b->tx, why, reused);
 		else if (busy)
 			continue; /* on a newer connection */

@@ -42,9 +42,9 @@ struct sip_ka {
 	uint64_t deadline_ms;
 	struct sip_ka_state st[SIPREG_MAX_ADDRS];
 	struct sip_tx tx;
-	struct sip_result res; /* tx's, fixed */
-	struct sip_tmr tmr;    /* next round, or the probe's deadline */
-	size_t idx;	       /* address being probed */
+	struct sip_txn txn; /* tx's, fixed */
+	struct sip_tmr tmr; /* next round, or the probe's deadline */
+	size_t idx;	    /* address being probed */
 	bool probing;
 	uint32_t cseq;
 	char call_id[36];
@@ -274,7 +274,7 @@ ka_group_new(struct sipreg_engine *e, struct sipreg_binding *b, char *key)
 	ka->deadline_ms = sip_register_deadline_ms(b);
 	TAILQ_INIT(&ka->members);
 	ka->tmr.h = ka_timer;
-	sip_tx_init(&ka->tx, e, &ka_ops, &ka->res);
+	sip_tx_init(&ka->tx, e, &ka_ops, &ka->txn);
 	TAILQ_INSERT_TAIL(&e->kagroups, ka, entry);
 	e->nkagroups++;
 	sip_engine_arm(e, &ka->tmr, 0); /* the first round now */
@@ -377,8 +377,9 @@ sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 
 	TAILQ_FOREACH(ka, &e->kagroups, entry)
 	{
-		if (sip_tx_busy(&ka->tx) && sip_addr_is(ka->tx.dst, peer, tp) &&
-		    (conn_id == 0 || ka->tx.conn_id == conn_id))
+		if (sip_tx_busy(&ka->tx) &&
+		    sip_addr_is(sip_tx_dst(&ka->tx), peer, tp) &&
+		    (conn_id == 0 || sip_tx_conn(&ka->tx) == conn_id))
 			sip_tx_fail(&ka->tx, why, reused);
 	}
 }

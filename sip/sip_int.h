@@ -351,13 +351,8 @@ enum sip_result_kind {
 	SIP_RES_MALFORMED, /* a response libosip2 rejects (code, reason) */
 };
 
-/*
- * What the last transaction ended with.  Bindings take one from the
- * engine's pool when a transaction starts and give it back once its
- * result has been acted on, so an idle binding holds none.
- */
+/* What the last transaction ended with (in its struct sip_txn). */
 struct sip_result {
-	struct sip_result *next; /* the engine's free list */
 	enum sip_result_kind kind;
 	int code;
 	char reason[96]; /* reason phrase, or the transport error */
@@ -406,35 +401,46 @@ struct sip_tx_ops {
 };
 
 /*
- * One client transaction slot (RFC 3261 §17.1.2), embedded in its owner
- * and reused for each request; tx.c drives it, found by branch in the
- * engine's hash, with one heap timer for Timer E and Timer F.
+ * A transaction that runs or whose result waits to be acted on: the
+ * request, its timers and its result.  tx.c takes one from the engine's
+ * pool when a transaction starts and gives it back once the result has
+ * been acted on, so an idle owner holds none; an owner may give fixed
+ * storage instead (keep-alive groups).
  */
-struct sip_tx {
-	struct sipreg_engine *e;
-	const struct sip_tx_ops *ops;
+struct sip_txn {
+	struct sip_txn *next; /* the pool's free list */
+	struct sip_tx *tx;    /* its slot */
 	const struct sip_addr *dst;
 	char *raw; /* the request as sent (retransmissions resend it) */
 	size_t rawlen;
 	struct sip_tmr tmr; /* Timer E or Timer F, the earlier */
 	uint64_t e_due, f_due;
 	uint32_t e_ms; /* Timer E interval; 0: none (TCP, TLS) */
-	bool busy;     /* started, no final response yet */
 	bool proceeding;
-	bool pending;
 	char branch[SIP_BRANCH_LEN];
-	struct sip_tx *hnext; /* branch hash chain */
-	TAILQ_ENTRY(sip_tx) pentry;
+	struct sip_txn *hnext; /* branch hash chain */
+	TAILQ_ENTRY(sip_txn) pentry;
 	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
 	uint64_t start_ms; /* engine clock when it was started */
-	/* the result: from the engine's pool (from start until given back
-	 * by sip_tx_release()), or fixed storage of the owner */
-	struct sip_result *res;
-	bool res_fixed;
-	int64_t kept_retry_after; /* retry_after of a result given back */
+	struct sip_result res;
 };
 
-TAILQ_HEAD(sip_tx_list, sip_tx);
+TAILQ_HEAD(sip_txn_list, sip_txn);
+
+/*
+ * One client transaction slot (RFC 3261 §17.1.2), embedded in its owner
+ * and reused for each request; tx.c drives it.
+ */
+struct sip_tx {
+	struct sipreg_engine *e;
+	const struct sip_tx_ops *ops;
+	struct sip_txn *t;	  /* NULL while idle (unless fixed) */
+	struct sip_result *res;	  /* &t->res, NULL while idle */
+	int64_t kept_retry_after; /* retry_after of a result given back */
+	bool fixed;		  /* t is the owner's storage */
+	bool busy;		  /* started, no final response yet */
+	bool pending;		  /* its result waits for done() */
+};
 
 struct sipreg_binding {
 	TAILQ_ENTRY(sipreg_binding) entry;
@@ -549,11 +555,11 @@ struct sipreg_engine {
 	void *tpctx;
 	struct sip_binding_list bindings;
 	struct sip_binding_list waitq; /* cycles waiting for pacing/slots */
-	struct sip_tx_list pending;    /* transactions with a result */
+	struct sip_txn_list pending;   /* transactions with a result */
 	struct sip_heap heap;
 	struct sip_tmr pace_tmr;
 	struct sip_tmr unreg_tmr; /* unregister_all_deadline */
-	struct sip_tx **bucket;	  /* branch hash */
+	struct sip_txn **bucket;  /* branch hash */
 	size_t nbucket;
 	size_t ntx;		    /* live transactions */
 	size_t max_inflight;	    /* cycles started while others run */
@@ -597,7 +603,7 @@ struct sipreg_engine {
 	int depth;   /* > 0 while dispatching: defer frees */
 	bool reaping;
 	struct sipreg_engine_stats stats;
-	struct sip_result *res_free; /* pool of sip_tx results */
+	struct sip_txn *txn_free; /* pool of transactions */
 	/* reason phrases and errors that bindings share (interned) */
 	char **interned;
 	size_t ninterned;
@@ -639,12 +645,18 @@ void sip_engine_arm(struct sipreg_engine *e, struct sip_tmr *t,
 void sip_engine_cancel(struct sipreg_engine *e, struct sip_tmr *t);
 
 /* tx.c */
-/* res: fixed storage for the results (NULL: the engine's pool). */
+/* fixed: the owner's storage for the transaction (NULL: the pool). */
 void sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
-		 const struct sip_tx_ops *ops, struct sip_result *res);
-/* Give a pooled result back to the engine once it has been acted on
- * (nothing while the transaction runs or its result is pending). */
+		 const struct sip_tx_ops *ops, struct sip_txn *fixed);
+/* Give a pooled transaction back to the engine once its result has been
+ * acted on (nothing while it runs or its result is pending). */
 void sip_tx_release(struct sip_tx *tx);
+/* Where the running transaction goes and its TCP/TLS connection
+ * (NULL and 0 while idle). */
+const struct sip_addr *sip_tx_dst(const struct sip_tx *tx);
+uint64_t sip_tx_conn(const struct sip_tx *tx);
+/* The pending transaction to act on next (engine.c), NULL if none. */
+struct sip_tx *sip_tx_next_pending(struct sipreg_engine *e);
 /*
  * End the running transaction (if any) with a result of kind, which
  * the caller then acts on itself (done() is not called).  The

@@ -7,12 +7,13 @@
  * libosip2's osip_transaction_t embeds an osip_srv_record_t (10 SRV
  * entries of 1 KB names, <osip2/osip.h>): about 15 KB allocated and
  * cleared per REGISTER, and its NICT needs the request parsed back into
- * an osip_message_t that is then freed with the transaction.  Here a
- * transaction is its owner's embedded slot: the request text as sent,
- * its branch (found again through a hash), and one heap timer that is
- * Timer E (UDP retransmission: T1, doubling up to T2; T2 once a
+ * an osip_message_t that is then freed with the transaction.  Here an
+ * owner embeds a slot (struct sip_tx) and a running transaction is a
+ * struct sip_txn from the engine's pool: the request text as sent, its
+ * branch (found again through a hash), its result, and one heap timer
+ * that is Timer E (UDP retransmission: T1, doubling up to T2; T2 once a
  * provisional response came) or Timer F (64*T1), whichever is due
- * first.  Responses are still parsed by libosip2 (osip_parse()), so what
+ * first.  Owners that are not registering hold no transaction.  Responses are still parsed by libosip2 (osip_parse()), so what
  * counts as a response is unchanged.
  *
  * Timer K is not kept: once the final response is processed the
@@ -52,15 +53,15 @@ static int
 map_grow(struct sipreg_engine *e)
 {
 	size_t n = e->nbucket ? 2 * e->nbucket : 256, i;
-	struct sip_tx **nb = calloc(n, sizeof(*nb)), *tx, *next;
+	struct sip_txn **nb = calloc(n, sizeof(*nb)), *t, *next;
 
 	if (nb == NULL)
 		return -ENOMEM;
 	for (i = 0; i < e->nbucket; i++) {
-		for (tx = e->bucket[i]; tx != NULL; tx = next) {
-			next = tx->hnext;
-			tx->hnext = nb[branch_hash(tx->branch) & (n - 1)];
-			nb[branch_hash(tx->branch) & (n - 1)] = tx;
+		for (t = e->bucket[i]; t != NULL; t = next) {
+			next = t->hnext;
+			t->hnext = nb[branch_hash(t->branch) & (n - 1)];
+			nb[branch_hash(t->branch) & (n - 1)] = t;
 		}
 	}
 	free(e->bucket);
@@ -70,81 +71,97 @@ map_grow(struct sipreg_engine *e)
 }
 
 static int
-map_add(struct sipreg_engine *e, struct sip_tx *tx)
+map_add(struct sipreg_engine *e, struct sip_txn *t)
 {
 	size_t i;
 	int rc;
 
 	if (e->ntx + 1 > e->nbucket && (rc = map_grow(e)) != 0)
 		return rc;
-	i = branch_hash(tx->branch) & (e->nbucket - 1);
-	tx->hnext = e->bucket[i];
-	e->bucket[i] = tx;
+	i = branch_hash(t->branch) & (e->nbucket - 1);
+	t->hnext = e->bucket[i];
+	e->bucket[i] = t;
 	e->ntx++;
 	return 0;
 }
 
 static void
-map_del(struct sipreg_engine *e, struct sip_tx *tx)
+map_del(struct sipreg_engine *e, struct sip_txn *t)
 {
-	struct sip_tx **pp;
+	struct sip_txn **pp;
 
 	if (e->nbucket == 0)
 		return;
-	pp = &e->bucket[branch_hash(tx->branch) & (e->nbucket - 1)];
+	pp = &e->bucket[branch_hash(t->branch) & (e->nbucket - 1)];
 	for (; *pp != NULL; pp = &(*pp)->hnext) {
-		if (*pp == tx) {
-			*pp = tx->hnext;
-			tx->hnext = NULL;
+		if (*pp == t) {
+			*pp = t->hnext;
+			t->hnext = NULL;
 			e->ntx--;
 			return;
 		}
 	}
 }
 
+/* The running transaction of branch, or NULL. */
 static struct sip_tx *
 map_find(struct sipreg_engine *e, const char *branch)
 {
-	struct sip_tx *tx;
+	struct sip_txn *t;
 
 	if (e->nbucket == 0)
 		return NULL;
-	tx = e->bucket[branch_hash(branch) & (e->nbucket - 1)];
-	for (; tx != NULL; tx = tx->hnext)
-		if (strcmp(tx->branch, branch) == 0)
-			return tx;
+	t = e->bucket[branch_hash(branch) & (e->nbucket - 1)];
+	for (; t != NULL; t = t->hnext)
+		if (strcmp(t->branch, branch) == 0)
+			return t->tx->busy && t->tx->t == t ? t->tx : NULL;
 	return NULL;
 }
 
-static void stop(struct sip_tx *tx);
-
-/* Stop tx (out of the hash, timer off) and free its request. */
+/* Stop tx's transaction (out of the hash, timer off), free its request. */
 static void
 unhook(struct sip_tx *tx)
 {
-	struct sipreg_engine *e = tx->e;
+	struct sip_txn *t = tx->t;
 
+	if (t == NULL)
+		return;
 	if (tx->busy) {
-		map_del(e, tx);
+		map_del(tx->e, t);
 		tx->busy = false;
 	}
-	sip_engine_cancel(e, &tx->tmr);
-	free(tx->raw);
-	tx->raw = NULL;
-	tx->rawlen = 0;
+	sip_engine_cancel(tx->e, &t->tmr);
+	free(t->raw);
+	t->raw = NULL;
+	t->rawlen = 0;
+}
+
+static void
+pend(struct sip_tx *tx)
+{
+	if (!tx->pending) {
+		tx->pending = true;
+		TAILQ_INSERT_TAIL(&tx->e->pending, tx->t, pentry);
+	}
+}
+
+/* Off the pending list, the transaction stopped; the result stays. */
+static void
+stop(struct sip_tx *tx)
+{
+	if (tx->pending) {
+		TAILQ_REMOVE(&tx->e->pending, tx->t, pentry);
+		tx->pending = false;
+	}
+	unhook(tx);
 }
 
 /* The transaction is over, its result recorded: done() follows. */
 static void
 finish(struct sip_tx *tx)
 {
-	struct sipreg_engine *e = tx->e;
-
 	unhook(tx);
-	if (!tx->pending) {
-		tx->pending = true;
-		TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
-	}
+	pend(tx);
 }
 
 /* End tx with a transport error: why the last send failed. */
@@ -164,19 +181,20 @@ static int
 tx_send(struct sip_tx *tx)
 {
 	struct sipreg_engine *e = tx->e;
+	struct sip_txn *t = tx->t;
 	int rc;
 
 	e->send_err[0] = '\0';
 	e->send_reused = false;
 	e->send_conn = 0;
-	if (tx->dst->tp == SIPREG_TP_UDP)
-		rc = e->tp->send(e->tpctx, tx->raw, tx->rawlen, &tx->dst->ss);
+	if (t->dst->tp == SIPREG_TP_UDP)
+		rc = e->tp->send(e->tpctx, t->raw, t->rawlen, &t->dst->ss);
 	else if (e->tp->stream_send != NULL)
-		rc = e->tp->stream_send(e->tpctx, tx->raw, tx->rawlen,
-					&tx->dst->ss, tx->dst->tp);
+		rc = e->tp->stream_send(e->tpctx, t->raw, t->rawlen,
+					&t->dst->ss, t->dst->tp);
 	else
-		rc = sip_stream_send(e, tx->dst, tx->raw, tx->rawlen);
-	tx->conn_id = e->send_conn;
+		rc = sip_stream_send(e, t->dst, t->raw, t->rawlen);
+	t->conn_id = e->send_conn;
 	if (rc != 0) {
 		if (e->send_err[0] == '\0')
 			snprintf(e->send_err, sizeof(e->send_err), "%s",
@@ -190,32 +208,33 @@ tx_send(struct sip_tx *tx)
 static void
 rearm(struct sip_tx *tx, uint64_t now)
 {
-	uint64_t due = tx->f_due;
+	struct sip_txn *t = tx->t;
+	uint64_t due = t->f_due;
 
-	if (tx->e_ms > 0 && tx->e_due < due)
-		due = tx->e_due;
-	sip_engine_arm(tx->e, &tx->tmr, due > now ? due - now : 0);
+	if (t->e_ms > 0 && t->e_due < due)
+		due = t->e_due;
+	sip_engine_arm(tx->e, &t->tmr, due > now ? due - now : 0);
 }
 
 static void
-on_timer(struct sip_tmr *t)
+on_timer(struct sip_tmr *tm)
 {
-	struct sip_tx *tx = SIP_CONTAINER(t, struct sip_tx, tmr);
+	struct sip_txn *t = SIP_CONTAINER(tm, struct sip_txn, tmr);
+	struct sip_tx *tx = t->tx;
 	uint64_t now = sip_engine_now(tx->e);
 
-	if (!tx->busy)
+	if (!tx->busy || tx->t != t)
 		return;
-	if (now >= tx->f_due && (tx->e_ms == 0 || tx->f_due <= tx->e_due)) {
+	if (now >= t->f_due && (t->e_ms == 0 || t->f_due <= t->e_due)) {
 		memset(tx->res, 0, sizeof(*tx->res)); /* Timer F */
 		tx->res->kind = SIP_RES_TIMEOUT;
 		finish(tx);
 		return;
 	}
 	/* Timer E: RFC 3261 §17.1.2.2 */
-	tx->e_ms = tx->proceeding
-			   ? T2_MS
-			   : (tx->e_ms * 2 > T2_MS ? T2_MS : tx->e_ms * 2);
-	tx->e_due = now + tx->e_ms;
+	t->e_ms = t->proceeding ? T2_MS
+				: (t->e_ms * 2 > T2_MS ? T2_MS : t->e_ms * 2);
+	t->e_due = now + t->e_ms;
 	if (tx_send(tx) != 0) {
 		transport_error(tx);
 		return;
@@ -223,48 +242,59 @@ on_timer(struct sip_tmr *t)
 	rearm(tx, now);
 }
 
+static void
+txn_attach(struct sip_tx *tx, struct sip_txn *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->tx = tx;
+	t->tmr.h = on_timer;
+	t->res.retry_after = tx->kept_retry_after;
+	tx->t = t;
+	tx->res = &t->res;
+}
+
 void
 sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
-	    const struct sip_tx_ops *ops, struct sip_result *res)
+	    const struct sip_tx_ops *ops, struct sip_txn *fixed)
 {
 	memset(tx, 0, sizeof(*tx));
 	tx->e = e;
 	tx->ops = ops;
-	tx->tmr.h = on_timer;
-	tx->res = res;
-	tx->res_fixed = res != NULL;
-	tx->kept_retry_after = 0;
+	if (fixed != NULL) {
+		txn_attach(tx, fixed);
+		tx->fixed = true;
+	}
 }
 
-/* A pooled result for tx (its last retry_after kept), or -ENOMEM. */
+/* A transaction from the pool for tx (its last retry_after kept). */
 static int
-res_take(struct sip_tx *tx)
+txn_take(struct sip_tx *tx)
 {
 	struct sipreg_engine *e = tx->e;
-	struct sip_result *r;
+	struct sip_txn *t;
 
-	if (tx->res != NULL)
+	if (tx->t != NULL)
 		return 0;
-	if ((r = e->res_free) != NULL)
-		e->res_free = r->next;
-	else if ((r = malloc(sizeof(*r))) == NULL)
+	if ((t = e->txn_free) != NULL)
+		e->txn_free = t->next;
+	else if ((t = malloc(sizeof(*t))) == NULL)
 		return -ENOMEM;
-	memset(r, 0, sizeof(*r));
-	r->retry_after = tx->kept_retry_after;
-	tx->res = r;
+	txn_attach(tx, t);
 	return 0;
 }
 
 void
 sip_tx_release(struct sip_tx *tx)
 {
-	struct sip_result *r = tx->res;
+	struct sip_txn *t = tx->t;
 
-	if (tx->res_fixed || r == NULL || tx->busy || tx->pending)
+	if (tx->fixed || t == NULL || tx->busy || tx->pending)
 		return;
-	tx->kept_retry_after = r->retry_after;
-	r->next = tx->e->res_free;
-	tx->e->res_free = r;
+	unhook(tx);
+	tx->kept_retry_after = t->res.retry_after;
+	t->next = tx->e->txn_free;
+	tx->e->txn_free = t;
+	tx->t = NULL;
 	tx->res = NULL;
 }
 
@@ -274,15 +304,39 @@ sip_tx_retry_after(const struct sip_tx *tx)
 	return tx->res != NULL ? tx->res->retry_after : tx->kept_retry_after;
 }
 
-/* Free the engine's pool (every owner has given its result back). */
-static void
-sip_tx_pool_free(struct sipreg_engine *e)
+const struct sip_addr *
+sip_tx_dst(const struct sip_tx *tx)
 {
-	struct sip_result *r;
+	return tx->busy ? tx->t->dst : NULL;
+}
 
-	while ((r = e->res_free) != NULL) {
-		e->res_free = r->next;
-		free(r);
+uint64_t
+sip_tx_conn(const struct sip_tx *tx)
+{
+	return tx->busy ? tx->t->conn_id : 0;
+}
+
+struct sip_tx *
+sip_tx_next_pending(struct sipreg_engine *e)
+{
+	struct sip_txn *t = TAILQ_FIRST(&e->pending);
+
+	if (t == NULL)
+		return NULL;
+	TAILQ_REMOVE(&e->pending, t, pentry);
+	t->tx->pending = false;
+	return t->tx;
+}
+
+/* Free the engine's pool (every owner has given its transaction back). */
+static void
+txn_pool_free(struct sipreg_engine *e)
+{
+	struct sip_txn *t;
+
+	while ((t = e->txn_free) != NULL) {
+		e->txn_free = t->next;
+		free(t);
 	}
 }
 
@@ -292,12 +346,12 @@ sip_tx_busy(const struct sip_tx *tx)
 	return tx->busy;
 }
 
-/* The value of the first header line "name: " of our request, or NULL;
+/* The value of the first header line "name: " of request t, or NULL;
  * *len gets its length. */
 static const char *
-raw_value(const struct sip_tx *tx, const char *name, size_t *len)
+raw_value(const struct sip_txn *t, const char *name, size_t *len)
 {
-	const char *p = tx->raw, *end = tx->raw + tx->rawlen, *nl;
+	const char *p = t->raw, *end = t->raw + t->rawlen, *nl;
 	size_t n = strlen(name);
 
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
@@ -316,68 +370,56 @@ raw_value(const struct sip_tx *tx, const char *name, size_t *len)
 /* Whether the request text has what a transaction needs: a method, the
  * top Via with its sent-by, a Call-ID and a CSeq. */
 static bool
-raw_ok(const struct sip_tx *tx)
+raw_ok(const struct sip_txn *t)
 {
 	size_t n;
 
-	return memchr(tx->raw, ' ', tx->rawlen) != NULL && tx->raw[0] != ' ' &&
-	       raw_value(tx, "Via: SIP/2.0/", &n) &&
-	       raw_value(tx, "Call-ID: ", &n) && raw_value(tx, "CSeq: ", &n);
+	return memchr(t->raw, ' ', t->rawlen) != NULL && t->raw[0] != ' ' &&
+	       raw_value(t, "Via: SIP/2.0/", &n) &&
+	       raw_value(t, "Call-ID: ", &n) && raw_value(t, "CSeq: ", &n);
 }
 
 int
 sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 	     const struct sip_addr *dst, const char *branch)
 {
+	struct sip_txn *t;
 	uint64_t now;
 	int rc;
 
 	if (tx->busy)
 		stop(tx);
-	free(tx->raw);
-	tx->raw = raw;
-	tx->rawlen = len;
-	if (len < 8 || len > SIP_REQ_MAX || !raw_ok(tx)) {
+	if ((rc = txn_take(tx)) != 0) {
+		free(raw);
+		return rc;
+	}
+	t = tx->t;
+	free(t->raw);
+	t->raw = raw;
+	t->rawlen = len;
+	if (len < 8 || len > SIP_REQ_MAX || !raw_ok(t)) {
 		unhook(tx);
 		return -EINVAL;
 	}
-	if ((rc = res_take(tx)) != 0) {
-		unhook(tx);
-		return rc;
-	}
-	snprintf(tx->branch, sizeof(tx->branch), "%s", branch);
-	tx->dst = dst;
-	if ((rc = map_add(tx->e, tx)) != 0) {
+	snprintf(t->branch, sizeof(t->branch), "%s", branch);
+	t->dst = dst;
+	if ((rc = map_add(tx->e, t)) != 0) {
 		unhook(tx);
 		return rc;
 	}
 	tx->busy = true;
-	tx->proceeding = false;
+	t->proceeding = false;
 	now = sip_engine_now(tx->e);
-	tx->start_ms = now;
-	tx->f_due = now + TF_MS;
+	t->start_ms = now;
+	t->f_due = now + TF_MS;
 	/* retransmissions on UDP only (RFC 3261 §17.1.2.2) */
-	tx->e_ms = dst->tp == SIPREG_TP_UDP ? T1_MS : 0;
-	tx->e_due = now + tx->e_ms;
+	t->e_ms = dst->tp == SIPREG_TP_UDP ? T1_MS : 0;
+	t->e_due = now + t->e_ms;
 	if (tx_send(tx) != 0)
 		transport_error(tx);
 	else
 		rearm(tx, now);
 	return 0;
-}
-
-/* Off the pending list, the transaction stopped; the result stays. */
-static void
-stop(struct sip_tx *tx)
-{
-	struct sipreg_engine *e = tx->e;
-
-	if (tx->pending) {
-		TAILQ_REMOVE(&e->pending, tx, pentry);
-		tx->pending = false;
-	}
-	if (tx->busy)
-		unhook(tx);
 }
 
 void
@@ -391,8 +433,8 @@ void
 sip_tx_end(struct sip_tx *tx, enum sip_result_kind kind)
 {
 	stop(tx);
-	if (tx->res == NULL && res_take(tx) != 0)
-		return; /* not running: cannot happen for pooled results */
+	if (tx->t == NULL && txn_take(tx) != 0)
+		return; /* not running: cannot happen for pooled ones */
 	memset(tx->res, 0, sizeof(*tx->res));
 	tx->res->kind = kind;
 }
@@ -400,8 +442,6 @@ sip_tx_end(struct sip_tx *tx, enum sip_result_kind kind)
 void
 sip_tx_fail(struct sip_tx *tx, const char *why, bool reused)
 {
-	struct sipreg_engine *e = tx->e;
-
 	if (!tx->busy)
 		return;
 	stop(tx);
@@ -409,10 +449,8 @@ sip_tx_fail(struct sip_tx *tx, const char *why, bool reused)
 	tx->res->kind = SIP_RES_TRANSPORT;
 	snprintf(tx->res->reason, sizeof(tx->res->reason), "%.95s", why);
 	tx->res->conn_reused = reused;
-	tx->pending = true;
-	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
+	pend(tx);
 }
-
 /* The top Via's branch of a parsed message, or NULL. */
 static const char *
 top_branch(osip_message_t *m)
@@ -449,13 +487,13 @@ unbracket(const char **h, size_t *n)
  * (no brackets) and port, 0 when absent.
  */
 static bool
-sent_by(const struct sip_tx *tx, const char **host, size_t *hlen,
+sent_by(const struct sip_txn *t, const char **host, size_t *hlen,
 	unsigned long *port)
 {
 	const char *v, *end, *sp, *colon;
 	size_t n;
 
-	if ((v = raw_value(tx, "Via: SIP/2.0/", &n)) == NULL ||
+	if ((v = raw_value(t, "Via: SIP/2.0/", &n)) == NULL ||
 	    (sp = memchr(v, ' ', n)) == NULL)
 		return false;
 	end = v + n;
@@ -492,7 +530,7 @@ via_ours(osip_message_t *resp, const struct sip_tx *tx)
 	size_t hlen, glen;
 
 	if (osip_list_size(&resp->vias) != 1 || got == NULL ||
-	    got->host == NULL || !sent_by(tx, &host, &hlen, &port))
+	    got->host == NULL || !sent_by(tx->t, &host, &hlen, &port))
 		return false;
 	gh = got->host;
 	glen = strlen(gh);
@@ -507,8 +545,10 @@ same_method(const struct sip_tx *tx, const char *method)
 {
 	size_t n = strlen(method);
 
-	return n > 0 && n < tx->rawlen && tx->raw[n] == ' ' &&
-	       memcmp(tx->raw, method, n) == 0;
+	const struct sip_txn *t = tx->t;
+
+	return n > 0 && n < t->rawlen && t->raw[n] == ' ' &&
+	       memcmp(t->raw, method, n) == 0;
 }
 
 bool
@@ -533,9 +573,9 @@ sip_tx_input(struct sipreg_engine *e, osip_event_t *ev)
 	}
 	code = osip_message_get_status_code(ev->sip);
 	if (code < 200) { /* Proceeding: Timer E at T2 from its next run */
-		tx->proceeding = code >= 100;
+		tx->t->proceeding = code >= 100;
 	} else {
-		sip_engine_rtt_sample(e, sip_engine_now(e) - tx->start_ms);
+		sip_engine_rtt_sample(e, sip_engine_now(e) - tx->t->start_ms);
 		tx->ops->record(tx, ev->sip);
 		finish(tx);
 	}
@@ -554,7 +594,7 @@ sip_tx_malformed(struct sipreg_engine *e, const char *branch,
 	if (branch == NULL || method == NULL || callid == NULL ||
 	    (tx = map_find(e, branch)) == NULL || !tx->busy ||
 	    !same_method(tx, method) ||
-	    (cid = raw_value(tx, "Call-ID: ", &n)) == NULL ||
+	    (cid = raw_value(tx->t, "Call-ID: ", &n)) == NULL ||
 	    strlen(callid) != n || memcmp(cid, callid, n) != 0)
 		return -ENOENT;
 	stop(tx);
@@ -563,15 +603,14 @@ sip_tx_malformed(struct sipreg_engine *e, const char *branch,
 	tx->res->code = code;
 	snprintf(tx->res->reason, sizeof(tx->res->reason), "%s",
 		 "malformed response");
-	tx->pending = true;
-	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
+	pend(tx);
 	return 0;
 }
 
 void
 sip_tx_engine_free(struct sipreg_engine *e)
 {
-	sip_tx_pool_free(e);
+	txn_pool_free(e);
 	free(e->bucket);
 	e->bucket = NULL;
 	e->nbucket = 0;
