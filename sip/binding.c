@@ -995,7 +995,6 @@ on_response(struct sipreg_binding *b)
 
 	b->last_code = r->code;
 	set_reason(b, r->reason);
-	snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
 	switch (sip_policy_classify(r->code)) {
 	case SIP_OUTCOME_OK:
 		b->c.ok++;
@@ -1015,9 +1014,11 @@ on_response(struct sipreg_binding *b)
 			b->addrs[b->cur].broken_until =
 				sip_engine_now(b->e) +
 				sip_policy_retry_ms(0, r->retry_after);
+		snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
 		failover(b, why);
 		break;
 	default:
+		snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
 		b->c.failed++;
 		/*
 		 * 403 to cached credentials sent without a challenge in this
@@ -1352,6 +1353,24 @@ sipreg_binding_user(const struct sipreg_binding *b)
 	return b != NULL ? b->user : NULL;
 }
 
+/* "host:port" into buf (cut to size), without printf (status is hot). */
+static void
+host_port(char *buf, size_t size, const char *host, uint16_t port)
+{
+	char num[8], *p = num + sizeof(num);
+	size_t n;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + port % 10);
+		port /= 10;
+	} while (port > 0);
+	*--p = ':';
+	copy_str(buf, size, host);
+	n = strlen(buf);
+	copy_str(buf + n, size - n, p);
+}
+
 int
 sipreg_binding_status(const struct sipreg_binding *b, struct sipreg_status *st)
 {
@@ -1380,8 +1399,8 @@ sipreg_binding_status(const struct sipreg_binding *b, struct sipreg_status *st)
 	st->last_success_time = b->last_success_time;
 	st->counters = b->c;
 	if (b->contact_host[0] != '\0')
-		snprintf(st->contact, sizeof(st->contact), "%s:%u",
-			 b->contact_host, (unsigned)b->contact_port);
+		host_port(st->contact, sizeof(st->contact), b->contact_host,
+			  b->contact_port);
 	return 0;
 }
 

@@ -110,10 +110,14 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	char host[SIPREG_ADDR_STRLEN], uri[160], port[12], num[12];
 	const char *pp, *ch;
 	struct sip_binding_ids ids;
+	size_t n;
 	int rc;
 
 	sip_addr_format(local, host, sizeof(host), false);
-	snprintf(uri, sizeof(uri), "sip:%s", b->ruri);
+	n = strnlen(b->ruri, sizeof(uri) - 5);
+	memcpy(uri, "sip:", 4);
+	memcpy(uri + 4, b->ruri, n);
+	uri[4 + n] = '\0';
 	pp = u32(port, sip_addr_port(local));
 	if (e->contact_host != NULL) {
 		ch = e->contact_host;
@@ -426,8 +430,12 @@ sip_register_result(struct sipreg_binding *b, osip_message_t *resp)
 	memset(r, 0, sizeof(*r));
 	r->kind = SIP_RES_RESPONSE;
 	r->code = osip_message_get_status_code(resp);
-	snprintf(r->reason, sizeof(r->reason), "%s",
-		 resp->reason_phrase != NULL ? resp->reason_phrase : "");
+	if (resp->reason_phrase != NULL) {
+		size_t n = strnlen(resp->reason_phrase, sizeof(r->reason) - 1);
+
+		memcpy(r->reason, resp->reason_phrase, n);
+		r->reason[n] = '\0'; /* the rest is zero from the memset */
+	}
 	r->contact_expires = contact_secs(b, resp);
 	r->header_expires = header_secs(resp, "expires");
 	r->min_expires = header_secs(resp, "min-expires");

@@ -385,6 +385,7 @@ sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 {
 	struct sip_txn *t;
 	uint64_t now;
+	size_t n;
 	int rc;
 
 	if (tx->busy)
@@ -401,7 +402,9 @@ sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 		unhook(tx);
 		return -EINVAL;
 	}
-	snprintf(t->branch, sizeof(t->branch), "%s", branch);
+	n = strnlen(branch, sizeof(t->branch) - 1);
+	memcpy(t->branch, branch, n);
+	t->branch[n] = '\0';
 	t->dst = dst;
 	if ((rc = map_add(tx->e, t)) != 0) {
 		unhook(tx);
