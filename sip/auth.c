@@ -21,52 +21,56 @@
 #define AUTH_CNONCE_BYTES 16
 #define AUTH_HDR_MAX	  (4 * SIP_CHALLENGE_VALUE_MAX + 512)
 
+/*
+ * One cached challenge.  realm, nonce and opaque point into one block
+ * (strs) allocated with the challenge.
+ */
 struct auth_realm {
-	bool used;
 	bool proxy;
 	bool sess;
 	bool alg_given;
-	bool sent; /* credentials for this nonce went out */
-	enum sip_digest_alg alg;
-	enum sip_digest_qop qop;
+	bool sent;   /* credentials for this nonce went out */
+	uint8_t alg; /* enum sip_digest_alg */
+	uint8_t qop; /* enum sip_digest_qop */
 	uint32_t nc;
 	/* -sess: the cnonce of H(A1), chosen once per nonce (RFC 7616
 	 * §3.4.2), "" until the first credentials for the nonce */
 	char sess_cnonce[2 * AUTH_CNONCE_BYTES + 1];
-	char *realm;
-	char *nonce;
-	char *opaque;
+	char *strs;
+	const char *realm;
+	const char *nonce;
+	const char *opaque; /* NULL when absent */
 };
 
+/* The challenges of one response, between begin and commit. */
+struct auth_cands {
+	struct auth_realm v[AUTH_MAX_REALMS];
+	unsigned n;
+};
+
+/*
+ * Nothing but the credentials until a challenge comes: the cached
+ * challenges are an array of exactly nrealms (allocated when the first
+ * one is adopted), the candidates exist only while a response is read.
+ */
 struct sip_auth {
-	char *user;
-	char *password;
-	enum sip_auth_policy policy;
-	unsigned stale_count;
-	unsigned rechallenge_count;
-	struct auth_realm realms[AUTH_MAX_REALMS];
-	/* candidates collected between begin and commit */
-	struct auth_realm cand[AUTH_MAX_REALMS];
-	unsigned ncand;
+	char *creds; /* "user\0password\0", cleansed before it is freed */
+	const char *user;
+	const char *password;
+	uint8_t policy; /* enum sip_auth_policy */
+	uint8_t stale_count;
+	uint8_t rechallenge_count;
+	uint8_t nrealms;
 	int cand_err;
+	struct auth_realm *realms;
+	struct auth_cands *cand;
 };
 
 static void
 realm_clear(struct auth_realm *r)
 {
-	free(r->realm);
-	free(r->nonce);
-	free(r->opaque);
+	free(r->strs);
 	memset(r, 0, sizeof(*r));
-}
-
-static void
-secret_free(char *s)
-{
-	if (s == NULL)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
 }
 
 int
@@ -87,6 +91,16 @@ sip_auth_create(struct sip_auth **out, const char *user, const char *password)
 	return 0;
 }
 
+static void
+creds_free(struct sip_auth *a)
+{
+	if (a->creds == NULL)
+		return;
+	OPENSSL_cleanse(a->creds, strlen(a->user) + strlen(a->password) + 2);
+	free(a->creds);
+	a->creds = NULL;
+}
+
 void
 sip_auth_destroy(struct sip_auth *a)
 {
@@ -94,8 +108,7 @@ sip_auth_destroy(struct sip_auth *a)
 		return;
 	sip_auth_forget(a);
 	sip_auth_begin(a);
-	free(a->user);
-	secret_free(a->password);
+	creds_free(a);
 	free(a);
 }
 
@@ -103,21 +116,25 @@ int
 sip_auth_set_credentials(struct sip_auth *a, const char *user,
 			 const char *password)
 {
-	char *u, *p;
+	size_t ul, pl;
+	char *c;
 
 	if (a == NULL)
 		return -EINVAL;
-	u = strdup(user != NULL ? user : "");
-	p = strdup(password != NULL ? password : "");
-	if (u == NULL || p == NULL) {
-		free(u);
-		secret_free(p);
+	if (user == NULL)
+		user = "";
+	if (password == NULL)
+		password = "";
+	ul = strlen(user);
+	pl = strlen(password);
+	if ((c = malloc(ul + pl + 2)) == NULL)
 		return -ENOMEM;
-	}
-	free(a->user);
-	secret_free(a->password);
-	a->user = u;
-	a->password = p;
+	memcpy(c, user, ul + 1);
+	memcpy(c + ul + 1, password, pl + 1);
+	creds_free(a);
+	a->creds = c;
+	a->user = c;
+	a->password = c + ul + 1;
 	sip_auth_forget(a);
 	return 0;
 }
@@ -126,7 +143,7 @@ void
 sip_auth_set_policy(struct sip_auth *a, enum sip_auth_policy policy)
 {
 	if (a != NULL)
-		a->policy = policy;
+		a->policy = (uint8_t)policy;
 }
 
 void
@@ -145,20 +162,17 @@ sip_auth_forget(struct sip_auth *a)
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < AUTH_MAX_REALMS; i++)
+	for (i = 0; i < a->nrealms; i++)
 		realm_clear(&a->realms[i]);
+	free(a->realms);
+	a->realms = NULL;
+	a->nrealms = 0;
 }
 
 size_t
 sip_auth_realm_count(const struct sip_auth *a)
 {
-	size_t i, n = 0;
-
-	if (a == NULL)
-		return 0;
-	for (i = 0; i < AUTH_MAX_REALMS; i++)
-		n += a->realms[i].used ? 1 : 0;
-	return n;
+	return a != NULL ? a->nrealms : 0;
 }
 
 void
@@ -166,31 +180,23 @@ sip_auth_begin(struct sip_auth *a)
 {
 	size_t i;
 
-	for (i = 0; i < AUTH_MAX_REALMS; i++)
-		realm_clear(&a->cand[i]);
-	a->ncand = 0;
+	if (a->cand != NULL) {
+		for (i = 0; i < AUTH_MAX_REALMS; i++)
+			realm_clear(&a->cand->v[i]);
+		free(a->cand);
+		a->cand = NULL;
+	}
 	a->cand_err = 0;
 }
 
 static struct auth_realm *
-realm_find(struct auth_realm *set, bool proxy, const char *realm)
+realm_find(struct auth_realm *set, size_t n, bool proxy, const char *realm)
 {
 	size_t i;
 
-	for (i = 0; i < AUTH_MAX_REALMS; i++)
-		if (set[i].used && set[i].proxy == proxy &&
+	for (i = 0; i < n; i++)
+		if (set[i].strs != NULL && set[i].proxy == proxy &&
 		    strcmp(set[i].realm, realm) == 0)
-			return &set[i];
-	return NULL;
-}
-
-static struct auth_realm *
-realm_free_slot(struct auth_realm *set)
-{
-	size_t i;
-
-	for (i = 0; i < AUTH_MAX_REALMS; i++)
-		if (!set[i].used)
 			return &set[i];
 	return NULL;
 }
@@ -198,18 +204,23 @@ realm_free_slot(struct auth_realm *set)
 static int
 realm_fill(struct auth_realm *r, const struct sip_challenge *ch)
 {
+	size_t rl = strlen(ch->realm), nl = strlen(ch->nonce);
+	size_t ol = ch->opaque != NULL ? strlen(ch->opaque) + 1 : 0;
+	char *s;
+
 	realm_clear(r);
-	r->realm = strdup(ch->realm);
-	r->nonce = strdup(ch->nonce);
-	r->opaque = ch->opaque != NULL ? strdup(ch->opaque) : NULL;
-	if (r->realm == NULL || r->nonce == NULL ||
-	    (ch->opaque != NULL && r->opaque == NULL)) {
-		realm_clear(r);
+	if ((s = malloc(rl + nl + ol + 2)) == NULL)
 		return -ENOMEM;
-	}
-	r->used = true;
+	memcpy(s, ch->realm, rl + 1);
+	memcpy(s + rl + 1, ch->nonce, nl + 1);
+	if (ch->opaque != NULL)
+		memcpy(s + rl + nl + 2, ch->opaque, ol);
+	r->strs = s;
+	r->realm = s;
+	r->nonce = s + rl + 1;
+	r->opaque = ch->opaque != NULL ? s + rl + nl + 2 : NULL;
 	r->proxy = ch->proxy;
-	r->alg = ch->alg;
+	r->alg = (uint8_t)ch->alg;
 	r->sess = ch->sess;
 	r->alg_given = ch->alg_given;
 	r->sent = ch->stale; /* carries the stale flag until commit */
@@ -226,22 +237,30 @@ static void
 collect(const struct sip_challenge *ch, void *arg)
 {
 	struct sip_auth *a = arg;
-	struct auth_realm *r = realm_find(a->cand, ch->proxy, ch->realm);
+	struct auth_cands *c = a->cand;
+	struct auth_realm *r;
 	int rc;
 
+	if (c == NULL && (c = a->cand = calloc(1, sizeof(*c))) == NULL) {
+		a->cand_err = -ENOMEM;
+		return;
+	}
+	r = realm_find(c->v, AUTH_MAX_REALMS, ch->proxy, ch->realm);
 	if (r != NULL) {
 		if (a->policy == SIP_AUTH_TOPMOST ||
 		    sip_digest_alg_strength(ch->alg) <=
 			    sip_digest_alg_strength(r->alg))
 			return;
-	} else if ((r = realm_free_slot(a->cand)) == NULL) {
+	} else if (c->n >= AUTH_MAX_REALMS) {
 		return; /* more realms than we answer: ignore the rest */
 	} else {
-		a->ncand++;
+		/* slots fill in order and are only cleared all at once */
+		r = &c->v[c->n++];
 	}
 	if ((rc = realm_fill(r, ch)) != 0) {
 		a->cand_err = rc;
-		a->ncand--;
+		if (r == &c->v[c->n - 1])
+			c->n--;
 	}
 }
 
@@ -263,7 +282,7 @@ static int
 judge(struct sip_auth *a, const struct auth_realm *cand)
 {
 	struct auth_realm *old =
-		realm_find(a->realms, cand->proxy, cand->realm);
+		realm_find(a->realms, a->nrealms, cand->proxy, cand->realm);
 	bool stale = cand->sent;
 
 	if (old == NULL || !old->sent)
@@ -275,13 +294,38 @@ judge(struct sip_auth *a, const struct auth_realm *cand)
 	return ++a->rechallenge_count > AUTH_MAX_RECHALL ? -EACCES : 0;
 }
 
+/* Room in a->realms for every candidate, so adopting cannot fail. */
+static int
+realms_reserve(struct sip_auth *a, const struct auth_cands *c)
+{
+	struct auth_realm *v;
+	size_t i, n = a->nrealms;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].strs != NULL &&
+		    realm_find(a->realms, a->nrealms, c->v[i].proxy,
+			       c->v[i].realm) == NULL)
+			n++;
+	if (n > AUTH_MAX_REALMS)
+		n = AUTH_MAX_REALMS;
+	if (n == a->nrealms)
+		return 0;
+	if ((v = realloc(a->realms, n * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	memset(v + a->nrealms, 0, (n - a->nrealms) * sizeof(*v));
+	a->realms = v;
+	return 0;
+}
+
 static void
 adopt(struct sip_auth *a, struct auth_realm *cand)
 {
 	struct auth_realm *old =
-		realm_find(a->realms, cand->proxy, cand->realm);
+		realm_find(a->realms, a->nrealms, cand->proxy, cand->realm);
 
-	if (old == NULL && (old = realm_free_slot(a->realms)) == NULL)
+	if (old == NULL && a->nrealms < AUTH_MAX_REALMS)
+		old = &a->realms[a->nrealms++];
+	else if (old == NULL)
 		old = &a->realms[AUTH_MAX_REALMS - 1];
 	realm_clear(old);
 	*old = *cand;
@@ -293,22 +337,26 @@ adopt(struct sip_auth *a, struct auth_realm *cand)
 int
 sip_auth_commit(struct sip_auth *a)
 {
+	struct auth_cands *c;
 	size_t i;
 	int rc = 0, r;
 
 	if (a == NULL)
 		return -EINVAL;
+	c = a->cand;
 	if (a->cand_err != 0)
 		rc = a->cand_err;
-	else if (a->ncand == 0)
+	else if (c == NULL || c->n == 0)
 		rc = -EPROTO;
-	for (i = 0; rc == 0 && i < AUTH_MAX_REALMS; i++) {
-		if (a->cand[i].used && (r = judge(a, &a->cand[i])) != 0)
+	for (i = 0; rc == 0 && i < c->n; i++) {
+		if (c->v[i].strs != NULL && (r = judge(a, &c->v[i])) != 0)
 			rc = r;
 	}
-	for (i = 0; rc == 0 && i < AUTH_MAX_REALMS; i++)
-		if (a->cand[i].used)
-			adopt(a, &a->cand[i]);
+	if (rc == 0)
+		rc = realms_reserve(a, c);
+	for (i = 0; rc == 0 && i < c->n; i++)
+		if (c->v[i].strs != NULL)
+			adopt(a, &c->v[i]);
 	sip_auth_begin(a);
 	/* RFC 3261 §22.1: the credentials just rejected are not sent
 	 * again; the next request goes without and gets a new challenge */
@@ -461,11 +509,9 @@ sip_auth_build(struct sip_auth *a, const char *method, const char *uri,
 	in.uri = uri;
 	in.body = body;
 	in.bodylen = bodylen;
-	for (i = 0; rc == 0 && i < AUTH_MAX_REALMS; i++) {
+	for (i = 0; rc == 0 && i < a->nrealms; i++) {
 		struct auth_realm *r = &a->realms[i];
 
-		if (!r->used)
-			continue;
 		if ((rc = build_one(a, r, &b, &in)) == 0)
 			rc = h(r->proxy ? "Proxy-Authorization"
 					: "Authorization",

@@ -235,44 +235,53 @@ sipreg_binding_cfg_check(const struct sipreg_binding_cfg *cfg, char *why,
 	return check_cfg_why(cfg, why, len);
 }
 
-static int
-replace_str(char **dst, const char *src)
+/* A URI host into buf: a bare IPv6 address gets its brackets. */
+static void
+uri_host(char *buf, size_t size, const char *src)
 {
-	char *s = strdup(src);
-
-	if (s == NULL)
-		return -ENOMEM;
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
-/* A URI host: a bare IPv6 address gets its brackets. */
-static int
-replace_host(char **dst, const char *src)
-{
-	char buf[TOKEN_MAX + 3];
-
 	if (src[0] == '[' || strchr(src, ':') == NULL)
-		return replace_str(dst, src);
-	snprintf(buf, sizeof(buf), "[%s]", src);
-	return replace_str(dst, buf);
+		snprintf(buf, size, "%s", src);
+	else
+		snprintf(buf, size, "[%s]", src);
 }
 
+/* Append s to the block at *pos unless it equals same (then shared). */
+static const char *
+block_put(char *blk, size_t *pos, const char *s, const char *same)
+{
+	size_t n = strlen(s) + 1;
+	char *p = blk + *pos;
+
+	if (same != NULL && strcmp(s, same) == 0)
+		return same;
+	memcpy(p, s, n);
+	*pos += n;
+	return p;
+}
+
+/* The four strings in one exact-size block, the old one freed after. */
 static int
 apply_strings(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 {
-	int rc;
+	char host[TOKEN_MAX + 3], ruri[TOKEN_MAX + 3], *blk;
+	const char *cuser =
+		cfg->contact_user ? cfg->contact_user : cfg->aor_user;
+	size_t pos = 0;
 
-	if ((rc = replace_str(&b->aor_user, cfg->aor_user)) != 0 ||
-	    (rc = replace_host(&b->aor_host, cfg->aor_host)) != 0)
-		return rc;
-	if ((rc = replace_host(&b->ruri, cfg->registrar ? cfg->registrar
-							: cfg->aor_host)) != 0)
-		return rc;
-	return replace_str(&b->contact_user, cfg->contact_user
-						     ? cfg->contact_user
-						     : cfg->aor_user);
+	uri_host(host, sizeof(host), cfg->aor_host);
+	uri_host(ruri, sizeof(ruri),
+		 cfg->registrar ? cfg->registrar : cfg->aor_host);
+	blk = malloc(strlen(cfg->aor_user) + strlen(host) + strlen(ruri) +
+		     strlen(cuser) + 4);
+	if (blk == NULL)
+		return -ENOMEM;
+	b->aor_user = block_put(blk, &pos, cfg->aor_user, NULL);
+	b->aor_host = block_put(blk, &pos, host, NULL);
+	b->ruri = block_put(blk, &pos, ruri, b->aor_host);
+	b->contact_user = block_put(blk, &pos, cuser, b->aor_user);
+	free(b->strs);
+	b->strs = blk;
+	return 0;
 }
 
 static void
@@ -280,11 +289,9 @@ free_addrs(struct sip_addr *addrs, size_t n)
 {
 	size_t i;
 
-	for (i = 0; addrs != NULL && i < n; i++) {
-		free(addrs[i].host);
+	for (i = 0; addrs != NULL && i < n; i++)
 		sip_dns_put(addrs[i].dns);
-	}
-	free(addrs);
+	free(addrs); /* the host names are in the same block */
 }
 
 static int
@@ -305,11 +312,16 @@ static int
 apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 {
 	struct sip_addr *na;
-	size_t i;
+	size_t i, size = cfg->naddrs * sizeof(*na);
+	char *names;
 	int rc = 0;
 
-	if ((na = calloc(cfg->naddrs, sizeof(*na))) == NULL)
+	for (i = 0; i < cfg->naddrs; i++)
+		size += strlen(cfg->addrs[i].host) + 1;
+	/* the array, then the host names */
+	if ((na = calloc(1, size)) == NULL)
 		return -ENOMEM;
+	names = (char *)(na + cfg->naddrs);
 	for (i = 0; rc == 0 && i < cfg->naddrs; i++) {
 		const struct sipreg_addr_cfg *ac = &cfg->addrs[i];
 		uint16_t port = ac->port			 ? ac->port
@@ -325,8 +337,11 @@ apply_addrs(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 		na[i].resolved = rc == 0;
 		if (rc == -ENOTSUP) /* a name: c-ares */
 			rc = addr_lookup(b->e, &na[i], ac->host, ac->dns_query);
-		if (rc == 0 && (na[i].host = strdup(ac->host)) == NULL)
-			rc = -ENOMEM;
+		if (rc == 0) {
+			na[i].host = names;
+			names += strlen(ac->host) + 1;
+			memcpy(na[i].host, ac->host, strlen(ac->host) + 1);
+		}
 	}
 	if (rc != 0) {
 		free_addrs(na, cfg->naddrs);
@@ -388,12 +403,28 @@ apply_cfg(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 static int
 init_dialog(struct sipreg_binding *b)
 {
-	int rc;
+	return sip_random(b->dialog, sizeof(b->dialog)) != 0 ? -EIO : 0;
+}
 
-	if ((rc = sip_digest_cnonce(b->call_id, 16)) != 0 ||
-	    (rc = sip_digest_cnonce(b->from_tag, 8)) != 0)
-		return rc;
-	return sip_digest_cnonce(b->line, 6);
+static void
+hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+sip_binding_ids(const struct sipreg_binding *b, struct sip_binding_ids *ids)
+{
+	hex(b->dialog, 16, ids->call_id);
+	hex(b->dialog + 16, 8, ids->from_tag);
+	hex(b->dialog + 24, 6, ids->line);
 }
 
 void
@@ -409,10 +440,14 @@ sip_binding_free(struct sipreg_binding *b)
 	TAILQ_REMOVE(&e->bindings, b, entry);
 	sip_heap_release(&e->heap, 2);
 	free_addrs(b->addrs, b->naddrs);
-	free(b->aor_user);
-	free(b->aor_host);
-	free(b->ruri);
-	free(b->contact_user);
+	free(b->strs);
+	free(b->nat);
+	if (b->reason_own)
+		free((char *)b->last_reason);
+	if (b->error_own)
+		free((char *)b->last_error);
+	if (b->contact_own)
+		free((char *)b->contact_host);
 	sip_auth_destroy(b->auth);
 	free(b);
 }
@@ -435,8 +470,11 @@ sipreg_binding_add(struct sipreg_engine *e,
 	}
 	b->e = e;
 	b->user = user;
+	b->last_reason = "";
+	b->last_error = "";
+	b->contact_host = "";
 	b->tmr.h = on_timer;
-	sip_tx_init(&b->tx, e, &register_ops);
+	sip_tx_init(&b->tx, e, &register_ops, NULL);
 	TAILQ_INSERT_TAIL(&e->bindings, b, entry);
 	if ((rc = apply_cfg(b, cfg)) != 0 || (rc = init_dialog(b)) != 0) {
 		sip_binding_free(b);
@@ -475,10 +513,50 @@ copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+void
+sip_binding_set_text(struct sipreg_binding *b, const char **dst, bool *own,
+		     const char *msg, size_t max)
+{
+	struct sipreg_engine *e = b->e;
+	const char *c;
+	char *p;
+	size_t n;
+
+	if (strncmp(*dst, msg, max - 1) == 0 && strlen(*dst) < max)
+		return; /* unchanged (the common case: "OK" again) */
+	if (*own)
+		free((char *)*dst);
+	*own = false;
+	*dst = "";
+	if (*msg == '\0')
+		return;
+	if ((c = sip_engine_intern(e, msg, max)) != NULL) {
+		*dst = c;
+		return;
+	}
+	n = strnlen(msg, max - 1);
+	if ((p = malloc(n + 1)) == NULL)
+		return;
+	memcpy(p, msg, n);
+	p[n] = '\0';
+	*dst = p;
+	*own = true;
+}
+
 static void
 set_error(struct sipreg_binding *b, const char *msg)
 {
-	copy_str(b->last_error, sizeof(b->last_error), msg);
+	sip_binding_set_text(
+		b, &b->last_error, &b->error_own, msg,
+		sizeof(((struct sipreg_status *)NULL)->last_error));
+}
+
+static void
+set_reason(struct sipreg_binding *b, const char *msg)
+{
+	sip_binding_set_text(
+		b, &b->last_reason, &b->reason_own, msg,
+		sizeof(((struct sipreg_status *)NULL)->last_reason));
 }
 
 static void
@@ -524,7 +602,7 @@ fail(struct sipreg_binding *b, bool perm, const char *why)
 	b->failures++;
 	wait = sip_policy_backoff_ms(b->retry_s, b->max_backoff_s, b->failures,
 				     sip_engine_rand(b->e));
-	wait = sip_policy_retry_ms(wait, b->tx.res.retry_after);
+	wait = sip_policy_retry_ms(wait, sip_tx_retry_after(&b->tx));
 	b->state = perm ? SIPREG_FAILED : SIPREG_BACKOFF;
 	arm(b, SIP_TMR_START, wait);
 }
@@ -716,7 +794,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 static bool
 nat_learn(struct sipreg_binding *b)
 {
-	const struct sip_result *r = &b->tx.res;
+	const struct sip_result *r = b->tx.res;
 	const char *host;
 	uint16_t port;
 	bool again = b->nat_again;
@@ -737,15 +815,17 @@ nat_learn(struct sipreg_binding *b)
 			       b->contact_host, (unsigned)b->contact_port);
 		return false;
 	}
+	if (b->nat == NULL && (b->nat = calloc(1, sizeof(*b->nat))) == NULL)
+		return false; /* no memory: the Contact stays */
 	sip_engine_log(b->e, SIP_LOG_INFO,
 		       "%s@%s: Contact %s:%u rewritten to %s:%u "
 		       "(received/rport)",
 		       b->aor_user, b->aor_host, b->contact_host,
 		       (unsigned)b->contact_port, host, (unsigned)port);
-	copy_str(b->old_host, sizeof(b->old_host), b->contact_host);
-	b->old_port = b->contact_port;
-	copy_str(b->nat_host, sizeof(b->nat_host), host);
-	b->nat_port = port;
+	copy_str(b->nat->old_host, sizeof(b->nat->old_host), b->contact_host);
+	b->nat->old_port = b->contact_port;
+	copy_str(b->nat->host, sizeof(b->nat->host), host);
+	b->nat->port = port;
 	b->nat_again = true;
 	return true;
 }
@@ -753,11 +833,11 @@ nat_learn(struct sipreg_binding *b)
 static void
 succeed(struct sipreg_binding *b)
 {
-	struct sip_result *r = &b->tx.res;
+	struct sip_result *r = b->tx.res;
 	uint64_t wait;
 
 	b->failures = 0;
-	b->last_error[0] = '\0';
+	set_error(b, "");
 	disarm(b);
 	if (b->clearing) { /* Contact: * done: now the registration */
 		b->clearing = false;
@@ -770,7 +850,8 @@ succeed(struct sipreg_binding *b)
 		send_now(b);
 		return;
 	}
-	b->old_host[0] = '\0'; /* a replaced Contact is gone now */
+	if (b->nat != NULL) /* a replaced Contact is gone now */
+		b->nat->old_host[0] = '\0';
 	if (b->want_unreg) {
 		b->state = SIPREG_UNREGISTERED;
 		b->granted = 0;
@@ -801,7 +882,7 @@ succeed(struct sipreg_binding *b)
 static void
 on_auth(struct sipreg_binding *b)
 {
-	int rc = b->tx.res.auth_rc;
+	int rc = b->tx.res->auth_rc;
 
 	b->cycle_challenged = true;
 	if (rc == 0 && b->attempts < SIP_MAX_ATTEMPTS) {
@@ -823,7 +904,7 @@ on_interval(struct sipreg_binding *b)
 	uint32_t want;
 
 	if (!b->want_unreg && b->attempts < SIP_MAX_ATTEMPTS &&
-	    sip_policy_min_expires(b->req_expires, b->tx.res.min_expires,
+	    sip_policy_min_expires(b->req_expires, b->tx.res->min_expires,
 				   b->min_adopted, &want) == 0) {
 		b->req_expires = want;
 		b->min_adopted = true;
@@ -909,12 +990,11 @@ failover(struct sipreg_binding *b, const char *why)
 static void
 on_response(struct sipreg_binding *b)
 {
-	struct sip_result *r = &b->tx.res;
+	struct sip_result *r = b->tx.res;
 	char why[96];
 
 	b->last_code = r->code;
-	copy_str(b->last_reason, sizeof(b->last_reason), r->reason);
-	snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
+	set_reason(b, r->reason);
 	switch (sip_policy_classify(r->code)) {
 	case SIP_OUTCOME_OK:
 		b->c.ok++;
@@ -934,9 +1014,11 @@ on_response(struct sipreg_binding *b)
 			b->addrs[b->cur].broken_until =
 				sip_engine_now(b->e) +
 				sip_policy_retry_ms(0, r->retry_after);
+		snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
 		failover(b, why);
 		break;
 	default:
+		snprintf(why, sizeof(why), "%d %.80s", r->code, r->reason);
 		b->c.failed++;
 		/*
 		 * 403 to cached credentials sent without a challenge in this
@@ -965,13 +1047,13 @@ on_result(struct sip_tx *tx)
 {
 	struct sipreg_binding *b = SIP_CONTAINER(tx, struct sipreg_binding, tx);
 	struct sip_addr *a = &b->addrs[b->cur];
-	bool answered = tx->res.kind == SIP_RES_RESPONSE;
-	bool malformed = tx->res.kind == SIP_RES_MALFORMED;
+	bool answered = tx->res->kind == SIP_RES_RESPONSE;
+	bool malformed = tx->res->kind == SIP_RES_MALFORMED;
 	/* a connection in use was reset (idle timeout of a NAT or of the
 	 * registrar): once per cycle, send again on a new one before
 	 * blaming the address, which stays as it was */
-	bool resend = tx->res.kind == SIP_RES_TRANSPORT &&
-		      tx->res.conn_reused && !b->conn_retried &&
+	bool resend = tx->res->kind == SIP_RES_TRANSPORT &&
+		      tx->res->conn_reused && !b->conn_retried &&
 		      a->tp != SIPREG_TP_UDP && b->attempts < SIP_MAX_ATTEMPTS;
 
 	if (b->zombie && !b->remove_after)
@@ -980,7 +1062,7 @@ on_result(struct sip_tx *tx)
 	/* no answer (or an unreadable 2xx): the registrar may have taken
 	 * the REGISTER */
 	if ((!answered && !malformed) ||
-	    (malformed && tx->res.code >= 200 && tx->res.code < 300)) {
+	    (malformed && tx->res->code >= 200 && tx->res->code < 300)) {
 		uint64_t until = b->sent_ms + (uint64_t)b->sent_expires * 1000;
 
 		if (b->sent_expires > 0 && until > b->reg_until)
@@ -988,7 +1070,7 @@ on_result(struct sip_tx *tx)
 	}
 	if (!resend) {
 		a->online = answered || malformed;
-		a->last_code = answered || malformed ? tx->res.code : -1;
+		a->last_code = answered || malformed ? tx->res->code : -1;
 		a->last_ms = sip_engine_now(b->e);
 	}
 	if (answered) {
@@ -998,13 +1080,12 @@ on_result(struct sip_tx *tx)
 		char why[96];
 
 		b->c.failed++;
-		b->last_code = tx->res.code;
-		copy_str(b->last_reason, sizeof(b->last_reason),
-			 tx->res.reason);
+		b->last_code = tx->res->code;
+		set_reason(b, tx->res->reason);
 		snprintf(why, sizeof(why), "malformed %d response",
-			 tx->res.code);
+			 tx->res->code);
 		fail(b, false, why);
-	} else if (tx->res.kind == SIP_RES_TIMEOUT) {
+	} else if (tx->res->kind == SIP_RES_TIMEOUT) {
 		b->c.timeouts++;
 		failover(b, "timeout");
 	} else {
@@ -1013,7 +1094,7 @@ on_result(struct sip_tx *tx)
 		b->c.transport++;
 		a->have_local = false;
 		snprintf(why, sizeof(why), "transport error%s%.78s",
-			 tx->res.reason[0] ? ": " : "", tx->res.reason);
+			 tx->res->reason[0] ? ": " : "", tx->res->reason);
 		if (resend) {
 			b->conn_retried = true;
 			sip_engine_log(b->e, SIP_LOG_INFO,
@@ -1025,6 +1106,7 @@ on_result(struct sip_tx *tx)
 			failover(b, why);
 	}
 	sip_binding_notify(b);
+	sip_tx_release(tx); /* acted on (kept if a new one runs) */
 	if (b->remove_after && !sip_tx_busy(tx) &&
 	    b->state == SIPREG_UNREGISTERED)
 		release(b);
@@ -1053,9 +1135,7 @@ on_timer(struct sip_tmr *t)
 	if (kind == SIP_TMR_DEADLINE) {
 		if (!sip_tx_busy(&b->tx))
 			return;
-		sip_tx_abort(&b->tx);
-		memset(&b->tx.res, 0, sizeof(b->tx.res));
-		b->tx.res.kind = SIP_RES_TIMEOUT;
+		sip_tx_end(&b->tx, SIP_RES_TIMEOUT);
 		on_result(&b->tx);
 		return;
 	}
@@ -1273,6 +1353,24 @@ sipreg_binding_user(const struct sipreg_binding *b)
 	return b != NULL ? b->user : NULL;
 }
 
+/* "host:port" into buf (cut to size), without printf (status is hot). */
+static void
+host_port(char *buf, size_t size, const char *host, uint16_t port)
+{
+	char num[8], *p = num + sizeof(num);
+	size_t n;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + port % 10);
+		port /= 10;
+	} while (port > 0);
+	*--p = ':';
+	copy_str(buf, size, host);
+	n = strlen(buf);
+	copy_str(buf + n, size - n, p);
+}
+
 int
 sipreg_binding_status(const struct sipreg_binding *b, struct sipreg_status *st)
 {
@@ -1301,8 +1399,8 @@ sipreg_binding_status(const struct sipreg_binding *b, struct sipreg_status *st)
 	st->last_success_time = b->last_success_time;
 	st->counters = b->c;
 	if (b->contact_host[0] != '\0')
-		snprintf(st->contact, sizeof(st->contact), "%s:%u",
-			 b->contact_host, (unsigned)b->contact_port);
+		host_port(st->contact, sizeof(st->contact), b->contact_host,
+			  b->contact_port);
 	return 0;
 }
 

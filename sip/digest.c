@@ -30,7 +30,7 @@ static const struct {
 #define DIGEST_NALGS (sizeof(digest_algs) / sizeof(digest_algs[0]))
 
 static const EVP_MD *
-digest_md(enum sip_digest_alg alg)
+digest_md_legacy(enum sip_digest_alg alg)
 {
 	switch (alg) {
 	case SIP_DIGEST_MD5:
@@ -43,6 +43,33 @@ digest_md(enum sip_digest_alg alg)
 		return NULL;
 	}
 }
+
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+/*
+ * OpenSSL 3 looks the implementation of EVP_md5() and its kind up again
+ * in every EVP_DigestInit_ex() (EVP_MD_fetch(3), "Performance"): fetch
+ * each once and keep it.  Not found (MD5 under FIPS) stays NULL, as the
+ * legacy object would fail to initialise.  sip/ runs in one thread.
+ */
+static const EVP_MD *
+digest_md(enum sip_digest_alg alg)
+{
+	static EVP_MD *fetched[SIP_DIGEST_SHA512_256 + 1];
+	static bool tried[SIP_DIGEST_SHA512_256 + 1];
+	const EVP_MD *legacy = digest_md_legacy(alg);
+
+	if (legacy == NULL)
+		return NULL;
+	if (!tried[alg]) {
+		tried[alg] = true;
+		fetched[alg] =
+			EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+	}
+	return fetched[alg];
+}
+#else
+#define digest_md digest_md_legacy
+#endif
 
 int
 sip_digest_alg_parse(const char *s, size_t len, enum sip_digest_alg *alg,

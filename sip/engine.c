@@ -51,6 +51,32 @@ sip_engine_rand(struct sipreg_engine *e)
 	return e->randh(e->rand_arg);
 }
 
+const char *
+sip_engine_intern(struct sipreg_engine *e, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max - 1), i;
+	char **v, *c;
+
+	for (i = 0; i < e->ninterned; i++)
+		if (strncmp(e->interned[i], s, n) == 0 &&
+		    e->interned[i][n] == '\0')
+			return e->interned[i];
+	if (e->ninterned >= SIP_INTERN_MAX)
+		return NULL;
+	if ((c = malloc(n + 1)) == NULL)
+		return NULL;
+	if ((v = realloc(e->interned, (e->ninterned + 1) * sizeof(*v))) ==
+	    NULL) {
+		free(c);
+		return NULL;
+	}
+	memcpy(c, s, n);
+	c[n] = '\0';
+	e->interned = v;
+	e->interned[e->ninterned++] = c;
+	return c;
+}
+
 void
 sip_engine_log(struct sipreg_engine *e, int level, const char *fmt, ...)
 {
@@ -98,10 +124,7 @@ sip_engine_run(struct sipreg_engine *e)
 		return; /* the outer run picks the work up */
 	e->depth++;
 	for (;;) {
-		sip_tx_reap(e);
-		if ((tx = TAILQ_FIRST(&e->pending)) != NULL) {
-			TAILQ_REMOVE(&e->pending, tx, pentry);
-			tx->pending = false;
+		if ((tx = sip_tx_next_pending(e)) != NULL) {
 			tx->ops->done(tx);
 			continue;
 		}
@@ -241,10 +264,10 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	if ((rc = sip_dns_create(e, cfg->dns_refresh_s, cfg->dns_servers)) != 0)
 		return rc;
 	silence_osip();
+	/* libosip2 parses messages (osip_parse() needs the parser_init()
+	 * of osip_init()); transactions are tx.c's own */
 	if (osip_init(&e->osip) != OSIP_SUCCESS)
 		return -ENOMEM;
-	osip_set_application_context(e->osip, e);
-	sip_tx_setup_osip(e->osip);
 	e->pace_tmr.h = sip_engine_pace_timer;
 	e->unreg_tmr.h = unreg_deadline;
 	return sip_heap_reserve(&e->heap, 2);
@@ -318,6 +341,9 @@ sipreg_engine_destroy(struct sipreg_engine *e)
 	free(e->tls_key);
 	free(e->rxbuf);
 	free(e->txbuf);
+	while (e->ninterned > 0)
+		free(e->interned[--e->ninterned]);
+	free(e->interned);
 	free(e);
 }
 
@@ -692,8 +718,8 @@ sip_engine_addr_in_use(struct sipreg_engine *e, const union sip_sa *peer,
 
 	TAILQ_FOREACH(b, &e->bindings, entry)
 	{
-		if (sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
-		    sip_addr_is(b->tx.dst, peer, tp))
+		if (sip_tx_busy(&b->tx) &&
+		    sip_addr_is(sip_tx_dst(&b->tx), peer, tp))
 			return true;
 		if (!b->zombie && b->cur < b->naddrs &&
 		    b->state != SIPREG_IDLE &&
@@ -715,10 +741,10 @@ sip_engine_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 	sip_ka_conn_lost(e, peer, tp, conn_id, why, reused);
 	TAILQ_FOREACH_SAFE(b, &e->bindings, entry, tmp)
 	{
-		bool busy = sip_tx_busy(&b->tx) && b->tx.dst != NULL &&
-			    sip_addr_is(b->tx.dst, peer, tp);
+		bool busy = sip_tx_busy(&b->tx) &&
+			    sip_addr_is(sip_tx_dst(&b->tx), peer, tp);
 
-		if (busy && (conn_id == 0 || b->tx.conn_id == conn_id))
+		if (busy && (conn_id == 0 || sip_tx_conn(&b->tx) == conn_id))
 			sip_tx_fail(&b->tx, why, reused);
 		else if (busy)
 			continue; /* on a newer connection */

@@ -42,6 +42,7 @@ struct sip_ka {
 	uint64_t deadline_ms;
 	struct sip_ka_state st[SIPREG_MAX_ADDRS];
 	struct sip_tx tx;
+	struct sip_txn txn; /* tx's, fixed */
 	struct sip_tmr tmr; /* next round, or the probe's deadline */
 	size_t idx;	    /* address being probed */
 	bool probing;
@@ -55,9 +56,9 @@ static void ka_next(struct sip_ka *ka);
 static void
 ka_record(struct sip_tx *tx, osip_message_t *resp)
 {
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_RESPONSE;
-	tx->res.code = osip_message_get_status_code(resp);
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = SIP_RES_RESPONSE;
+	tx->res->code = osip_message_get_status_code(resp);
 }
 
 #define LEADER(ka) TAILQ_FIRST(&(ka)->members)
@@ -112,14 +113,14 @@ ka_result(struct sip_ka *ka)
 {
 	size_t idx = ka->idx;
 	struct sip_ka_state *st = &ka->st[idx];
-	bool ok = ka->tx.res.kind == SIP_RES_RESPONSE ||
-		  ka->tx.res.kind == SIP_RES_MALFORMED; /* it answered */
+	bool ok = ka->tx.res->kind == SIP_RES_RESPONSE ||
+		  ka->tx.res->kind == SIP_RES_MALFORMED; /* it answered */
 	struct sipreg_engine *e = ka->e;
 
 	ka->probing = false;
 	sip_engine_cancel(e, &ka->tmr);
 	st->online = ok;
-	st->last_code = ok ? ka->tx.res.code : -1;
+	st->last_code = ok ? ka->tx.res->code : -1;
 	st->last_ms = sip_engine_now(e);
 	ka->idx++;
 	sip_engine_arm(e, &ka->tmr, 0); /* the next probe */
@@ -206,9 +207,7 @@ ka_next(struct sip_ka *ka)
 		return;
 	}
 	if (ka_probe(ka) != 0) {
-		sip_tx_abort(&ka->tx);
-		memset(&ka->tx.res, 0, sizeof(ka->tx.res));
-		ka->tx.res.kind = SIP_RES_TRANSPORT;
+		sip_tx_end(&ka->tx, SIP_RES_TRANSPORT);
 		ka_result(ka);
 	}
 }
@@ -223,9 +222,7 @@ ka_timer(struct sip_tmr *t)
 		return;
 	}
 	/* the deadline: no answer is offline */
-	sip_tx_abort(&ka->tx);
-	memset(&ka->tx.res, 0, sizeof(ka->tx.res));
-	ka->tx.res.kind = SIP_RES_TIMEOUT;
+	sip_tx_end(&ka->tx, SIP_RES_TIMEOUT);
 	ka_result(ka);
 }
 
@@ -277,7 +274,7 @@ ka_group_new(struct sipreg_engine *e, struct sipreg_binding *b, char *key)
 	ka->deadline_ms = sip_register_deadline_ms(b);
 	TAILQ_INIT(&ka->members);
 	ka->tmr.h = ka_timer;
-	sip_tx_init(&ka->tx, e, &ka_ops);
+	sip_tx_init(&ka->tx, e, &ka_ops, &ka->txn);
 	TAILQ_INSERT_TAIL(&e->kagroups, ka, entry);
 	e->nkagroups++;
 	sip_engine_arm(e, &ka->tmr, 0); /* the first round now */
@@ -380,8 +377,9 @@ sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 
 	TAILQ_FOREACH(ka, &e->kagroups, entry)
 	{
-		if (sip_tx_busy(&ka->tx) && sip_addr_is(ka->tx.dst, peer, tp) &&
-		    (conn_id == 0 || ka->tx.conn_id == conn_id))
+		if (sip_tx_busy(&ka->tx) &&
+		    sip_addr_is(sip_tx_dst(&ka->tx), peer, tp) &&
+		    (conn_id == 0 || sip_tx_conn(&ka->tx) == conn_id))
 			sip_tx_fail(&ka->tx, why, reused);
 	}
 }

@@ -82,15 +82,16 @@ sip_transport_name(enum sipreg_transport tp, bool upper)
  */
 /* One Contact of ours: <sip:user@host:port;transport=..;line=..> */
 static void
-put_contact(struct req_buf *r, const struct sipreg_binding *b, const char *host,
-	    uint16_t port, const char *params)
+put_contact(struct req_buf *r, const struct sipreg_binding *b,
+	    const struct sip_binding_ids *ids, const char *host, uint16_t port,
+	    const char *params)
 {
 	char num[12];
 
 	put(r, "Contact: <sip:", b->contact_user, "@", host, ":",
 	    u32(num, port),
 	    ";transport=", sip_transport_name(b->addrs[b->cur].tp, false),
-	    ";line=", b->line, ">", params, "\r\n", NULL);
+	    ";line=", ids->line, ">", params, "\r\n", NULL);
 }
 
 /*
@@ -107,43 +108,51 @@ build_register(struct sipreg_binding *b, const union sip_sa *local,
 	const struct sip_addr *a = &b->addrs[b->cur];
 	struct sipreg_engine *e = b->e;
 	char host[SIPREG_ADDR_STRLEN], uri[160], port[12], num[12];
-	const char *pp;
+	const char *pp, *ch;
+	struct sip_binding_ids ids;
+	size_t n;
 	int rc;
 
 	sip_addr_format(local, host, sizeof(host), false);
-	snprintf(uri, sizeof(uri), "sip:%s", b->ruri);
+	n = strnlen(b->ruri, sizeof(uri) - 5);
+	memcpy(uri, "sip:", 4);
+	memcpy(uri + 4, b->ruri, n);
+	uri[4 + n] = '\0';
 	pp = u32(port, sip_addr_port(local));
 	if (e->contact_host != NULL) {
-		snprintf(b->contact_host, sizeof(b->contact_host), "%s",
-			 e->contact_host);
+		ch = e->contact_host;
 		b->contact_port = e->contact_port > 0 ? e->contact_port
 						      : sip_addr_port(local);
-	} else if (b->nat_host[0] != '\0') {
-		snprintf(b->contact_host, sizeof(b->contact_host), "%s",
-			 b->nat_host);
-		b->contact_port = b->nat_port;
+	} else if (b->nat != NULL && b->nat->host[0] != '\0') {
+		ch = b->nat->host;
+		b->contact_port = b->nat->port;
 	} else {
-		snprintf(b->contact_host, sizeof(b->contact_host), "%s", host);
+		ch = host;
 		b->contact_port = sip_addr_port(local);
 	}
+	sip_binding_set_text(b, &b->contact_host, &b->contact_own, ch,
+			     SIPREG_ADDR_STRLEN);
+	if (b->contact_host[0] == '\0')
+		return -ENOMEM;
 	b->sent_expires = b->want_unreg || b->clearing ? 0 : b->req_expires;
+	sip_binding_ids(b, &ids);
 	put(r, "REGISTER ", uri, " SIP/2.0\r\n", NULL);
 	put(r, "Via: SIP/2.0/", sip_transport_name(a->tp, true), " ", host, ":",
 	    pp, ";rport;branch=", branch, "\r\n", NULL);
 	put(r, "From: <sip:", b->aor_user, "@", b->aor_host,
-	    ">;tag=", b->from_tag, "\r\n", NULL);
+	    ">;tag=", ids.from_tag, "\r\n", NULL);
 	put(r, "To: <sip:", b->aor_user, "@", b->aor_host, ">\r\n", NULL);
-	put(r, "Call-ID: ", b->call_id, "\r\n", NULL);
+	put(r, "Call-ID: ", ids.call_id, "\r\n", NULL);
 	put(r, "CSeq: ", u32(num, ++b->cseq), " REGISTER\r\n", NULL);
 	if (b->clearing) { /* UnregistrationMode=1: every binding of the AOR */
 		put(r, "Contact: *\r\n", NULL);
 	} else {
-		put_contact(r, b, b->contact_host, b->contact_port, "");
+		put_contact(r, b, &ids, b->contact_host, b->contact_port, "");
 		/* the Contact a NAT rewrite replaced: removed (RFC 3261
 		 * §10.2.2), until a 2xx confirms it */
-		if (b->old_host[0] != '\0')
-			put_contact(r, b, b->old_host, b->old_port,
-				    ";expires=0");
+		if (b->nat != NULL && b->nat->old_host[0] != '\0')
+			put_contact(r, b, &ids, b->nat->old_host,
+				    b->nat->old_port, ";expires=0");
 	}
 	put(r, "Max-Forwards: 70\r\n", NULL);
 	put(r, "Expires: ", u32(num, b->sent_expires), "\r\n", NULL);
@@ -226,6 +235,7 @@ sip_register_send(struct sipreg_binding *b, char *why, size_t size)
 	struct sip_addr *a = &b->addrs[b->cur];
 	struct req_buf r = { NULL, 0, SIP_REQ_MAX, false };
 	char branch[SIP_BRANCH_LEN] = "z9hG4bK", *raw;
+	uint64_t deadline;
 	int rc;
 
 	if ((rc = addr_current(a, why, size)) != 0 ||
@@ -243,7 +253,13 @@ sip_register_send(struct sipreg_binding *b, char *why, size_t size)
 	b->attempts++;
 	b->tried |= 1u << b->cur;
 	b->tkind = SIP_TMR_DEADLINE;
-	sip_engine_arm(e, &b->tmr, sip_register_deadline_ms(b));
+	/* a deadline at or after Timer F never fires: the transaction
+	 * times out first (one heap timer less per REGISTER) */
+	deadline = sip_register_deadline_ms(b);
+	if (deadline < SIP_TIMER_F_MS)
+		sip_engine_arm(e, &b->tmr, deadline);
+	else
+		sip_engine_cancel(e, &b->tmr);
 	if ((rc = sip_tx_start(&b->tx, raw, r.len, a, branch)) != 0) {
 		b->tkind = SIP_TMR_NONE;
 		sip_engine_cancel(e, &b->tmr);
@@ -320,6 +336,7 @@ sip_register_contact_matches(const struct sipreg_binding *b, osip_uri_t *u)
 	size_t i;
 	static const char *const absent[] = { "user", "ttl", "method",
 					      "maddr" };
+	struct sip_binding_ids ids;
 
 	if (u == NULL || u->scheme == NULL ||
 	    strcasecmp(u->scheme, "sip") != 0 || u->username == NULL ||
@@ -339,7 +356,10 @@ sip_register_contact_matches(const struct sipreg_binding *b, osip_uri_t *u)
 		if (uparam(u, absent[i]) != NULL)
 			return false;
 	v = uparam(u, "line");
-	return v == NULL || strcmp(v, b->line) == 0;
+	if (v == NULL)
+		return true;
+	sip_binding_ids(b, &ids);
+	return strcmp(v, ids.line) == 0;
 }
 
 static bool
@@ -404,14 +424,18 @@ via_learned(struct sip_result *r, osip_message_t *resp)
 void
 sip_register_result(struct sipreg_binding *b, osip_message_t *resp)
 {
-	struct sip_result *r = &b->tx.res;
+	struct sip_result *r = b->tx.res;
 	struct sipreg_engine *e = b->e;
 
 	memset(r, 0, sizeof(*r));
 	r->kind = SIP_RES_RESPONSE;
 	r->code = osip_message_get_status_code(resp);
-	snprintf(r->reason, sizeof(r->reason), "%s",
-		 resp->reason_phrase != NULL ? resp->reason_phrase : "");
+	if (resp->reason_phrase != NULL) {
+		size_t n = strnlen(resp->reason_phrase, sizeof(r->reason) - 1);
+
+		memcpy(r->reason, resp->reason_phrase, n);
+		r->reason[n] = '\0'; /* the rest is zero from the memset */
+	}
 	r->contact_expires = contact_secs(b, resp);
 	r->header_expires = header_secs(resp, "expires");
 	r->min_expires = header_secs(resp, "min-expires");

@@ -44,6 +44,7 @@ contact_known(struct sipreg_engine *e, osip_uri_t *u)
 	struct sipreg_binding *b;
 	osip_uri_param_t *p = NULL;
 	const char *line = NULL;
+	struct sip_binding_ids ids;
 
 	if (u == NULL || u->username == NULL)
 		return false;
@@ -53,8 +54,12 @@ contact_known(struct sipreg_engine *e, osip_uri_t *u)
 	{
 		if (b->zombie || !sip_binding_may_be_registered(b))
 			continue;
-		if (strcmp(b->contact_user, u->username) == 0 &&
-		    (line == NULL || strcmp(line, b->line) == 0))
+		if (strcmp(b->contact_user, u->username) != 0)
+			continue;
+		if (line == NULL)
+			return true;
+		sip_binding_ids(b, &ids);
+		if (strcmp(line, ids.line) == 0)
 			return true;
 	}
 	return false;
@@ -170,7 +175,7 @@ build(struct sipreg_engine *e, osip_message_t *req, int code,
 		put(r, "Allow: " SIP_REQ_ALLOW "\r\n");
 	if (code == 200) /* RFC 3261 §20.1: empty means no body accepted */
 		put(r, "Accept: \r\n");
-	put(r, "Server: "); /* §20.35: a response names its server */
+	put(r, "Server: "); /* RFC 3261 §20.35 */
 	put(r, e->user_agent);
 	put(r, "\r\nContent-Length: 0\r\n\r\n");
 	return r->overflow ? -ENOSPC : 0;
@@ -242,7 +247,7 @@ sip_request_answer(struct sipreg_engine *e, osip_message_t *req)
 		code = 404;
 		reason = "Not Found";
 	} else if (strcmp(m, "CANCEL") == 0) {
-		code = 481; /* §9.2: no transaction of ours to cancel */
+		code = 481; /* RFC 3261 §9.2: none to cancel */
 		reason = "Call/Transaction Does Not Exist";
 	} else if (known_method(m)) {
 		code = 405;

@@ -331,6 +331,7 @@ int sip_frame_parse(const char *buf, size_t len, size_t max, size_t *skip,
 
 #define SIP_MAX_DATAGRAM  65535
 #define SIP_REQ_MAX	  8192	/* longest request we write */
+#define SIP_TIMER_F_MS	  32000 /* 64*T1: tx.c ends a transaction so */
 #define SIP_TR_TIMEOUT_MS 32500 /* Timer F (64*T1) plus a margin */
 #define SIP_MAX_ATTEMPTS  6	/* REGISTERs per cycle before backing off */
 #define SIP_BRANCH_LEN	  24	/* "z9hG4bK" + 16 hex + NUL */
@@ -350,7 +351,7 @@ enum sip_result_kind {
 	SIP_RES_MALFORMED, /* a response libosip2 rejects (code, reason) */
 };
 
-/* What the last transaction ended with, taken from inside callbacks. */
+/* What the last transaction ended with (in its struct sip_txn). */
 struct sip_result {
 	enum sip_result_kind kind;
 	int code;
@@ -373,26 +374,26 @@ struct sip_dns_entry;
 struct sip_addr {
 	char *host; /* as configured: SNI and certificate name for TLS */
 	struct sip_dns_entry *dns; /* a name's lookup, NULL for literals */
-	uint16_t port;
-	enum sipreg_transport tp;
-	bool resolved;
-	bool online;
-	size_t sel;	 /* the name's candidate in use */
-	size_t seltried; /* candidates of the name tried in this cycle */
-	bool have_local;
+	uint64_t last_ms;
+	uint64_t broken_until; /* 503 + Retry-After: skipped until then */
 	union sip_sa ss;
 	union sip_sa local; /* our address toward ss (UDP), cached */
 	int last_code;
-	uint64_t last_ms;
-	uint64_t broken_until; /* 503 + Retry-After: skipped until then */
+	enum sipreg_transport tp;
+	uint16_t port;
+	uint16_t sel;	   /* the name's candidate in use */
+	uint16_t seltried; /* candidates of the name tried in this cycle */
+	bool resolved;
+	bool online;
+	bool have_local;
 };
 
 struct sip_tx;
 
 /*
- * What a transaction's owner supplies: record() runs inside a libosip2
- * callback with the final response (store only); done() runs afterwards,
- * outside libosip2, with tx->res filled in.
+ * What a transaction's owner supplies: record() runs when the final
+ * response is matched (store only); done() runs afterwards, from
+ * sip_engine_run(), with tx->res filled in.
  */
 struct sip_tx_ops {
 	void (*record)(struct sip_tx *tx, osip_message_t *resp);
@@ -400,32 +401,48 @@ struct sip_tx_ops {
 };
 
 /*
- * One client transaction slot, embedded in its owner and reused for each
- * request.  The osip transaction is detached from osip's lists: the
- * engine finds it by branch in its own hash and drives its timers E and
- * F from the heap, so nothing scales with the number of transactions.
+ * A transaction that runs or whose result waits to be acted on: the
+ * request, its timers and its result.  tx.c takes one from the engine's
+ * pool when a transaction starts and gives it back once the result has
+ * been acted on, so an idle owner holds none; an owner may give fixed
+ * storage instead (keep-alive groups).
  */
-struct sip_tx {
-	struct sipreg_engine *e;
-	const struct sip_tx_ops *ops;
-	osip_transaction_t *tr;
+struct sip_txn {
+	struct sip_txn *next; /* the pool's free list */
+	struct sip_tx *tx;    /* its slot */
 	const struct sip_addr *dst;
 	char *raw; /* the request as sent (retransmissions resend it) */
 	size_t rawlen;
-	struct sip_tmr tmr; /* osip's timer E or F */
-	int tevent;	    /* TIMEOUT_E or TIMEOUT_F */
+	struct sip_tmr tmr; /* Timer E or Timer F, the earlier */
+	uint64_t e_due, f_due;
+	uint32_t e_ms; /* Timer E interval; 0: none (TCP, TLS) */
+	bool proceeding;
 	char branch[SIP_BRANCH_LEN];
-	struct sip_tx *hnext; /* branch hash chain */
-	TAILQ_ENTRY(sip_tx) pentry;
-	bool pending;
-	bool trace; /* a binding's tx, traced: its messages go to the trace
-		       handler (trace.c) */
+	struct sip_txn *hnext; /* branch hash chain */
+	TAILQ_ENTRY(sip_txn) pentry;
 	uint64_t conn_id;  /* the TCP/TLS connection it went out on, or 0 */
 	uint64_t start_ms; /* engine clock when it was started */
 	struct sip_result res;
 };
 
-TAILQ_HEAD(sip_tx_list, sip_tx);
+TAILQ_HEAD(sip_txn_list, sip_txn);
+
+/*
+ * One client transaction slot (RFC 3261 §17.1.2), embedded in its owner
+ * and reused for each request; tx.c drives it.
+ */
+struct sip_tx {
+	struct sipreg_engine *e;
+	const struct sip_tx_ops *ops;
+	struct sip_txn *t;	  /* NULL while idle (unless fixed) */
+	struct sip_result *res;	  /* &t->res, NULL while idle */
+	int64_t kept_retry_after; /* retry_after of a result given back */
+	bool fixed;		  /* t is the owner's storage */
+	bool busy;		  /* started, no final response yet */
+	bool pending;		  /* its result waits for done() */
+	bool trace; /* a binding's tx, traced: its messages go to the trace
+		       handler (trace.c) */
+};
 
 struct sipreg_binding {
 	TAILQ_ENTRY(sipreg_binding) entry;
@@ -454,11 +471,13 @@ struct sipreg_binding {
 	unsigned ka_s;
 	struct sip_ka *ka; /* OPTIONS keep-alive group, when on */
 	TAILQ_ENTRY(sipreg_binding) kaentry; /* in ka->members */
-	/* configuration */
-	char *aor_user;
-	char *aor_host;
-	char *ruri;
-	char *contact_user;
+	/* configuration: the strings point into one block (strs); ruri
+	 * and contact_user may be aor_host and aor_user themselves */
+	char *strs;
+	const char *aor_user;
+	const char *aor_host;
+	const char *ruri;
+	const char *contact_user;
 	struct sip_addr *addrs;
 	size_t naddrs;
 	uint32_t expires_cfg;
@@ -467,21 +486,17 @@ struct sipreg_binding {
 	unsigned max_backoff_s;
 	unsigned hotswap_rtx;
 	struct sip_auth *auth;
-	/* dialog */
-	char call_id[36];
-	char from_tag[20];
-	char line[16];
+	/* dialog: Call-ID (16 bytes), From tag (8) and line parameter (6),
+	 * random, written as lowercase hex by sip_binding_ids() */
+	uint8_t dialog[30];
 	/* host and port of the Contact in the last REGISTER (RFC 3261
 	 * §19.1.4 comparison of the Contacts in its 2xx) */
-	char contact_host[SIPREG_ADDR_STRLEN];
+	const char *contact_host; /* "" before the first; interned */
+	bool contact_own;	  /* contact_host is b's own copy */
 	uint16_t contact_port;
-	/* NAT contact rewrite: the address learned from received/rport
-	 * ("" none), the Contact it replaced, still to be removed ("" none),
-	 * and whether the REGISTER in flight is the rewrite's */
-	char nat_host[SIPREG_ADDR_STRLEN];
-	uint16_t nat_port;
-	char old_host[SIPREG_ADDR_STRLEN];
-	uint16_t old_port;
+	/* NAT contact rewrite (NULL until the first), and whether the
+	 * REGISTER in flight is the rewrite's */
+	struct sip_nat *nat;
 	bool nat_again;
 	uint64_t sent_ms;   /* engine clock of the last REGISTER sent */
 	uint64_t reg_until; /* the registrar may hold our binding until then
@@ -501,11 +516,23 @@ struct sipreg_binding {
 	/* status */
 	uint32_t granted;
 	int last_code;
-	char last_reason[64];
-	char last_error[96];
+	bool reason_own; /* last_reason is b's own copy, not interned */
+	bool error_own;
+	const char *last_reason; /* "" none; see sip_engine_intern() */
+	const char *last_error;
 	uint64_t last_success_ms;
 	int64_t last_success_time;
 	struct sipreg_counters c;
+};
+
+/* A binding's NAT contact rewrite: the address learned from
+ * received/rport ("" none), the Contact it replaced, still to be removed
+ * ("" none). */
+struct sip_nat {
+	char host[SIPREG_ADDR_STRLEN];
+	uint16_t port;
+	char old_host[SIPREG_ADDR_STRLEN];
+	uint16_t old_port;
 };
 
 TAILQ_HEAD(sip_binding_list, sipreg_binding);
@@ -530,11 +557,11 @@ struct sipreg_engine {
 	void *tpctx;
 	struct sip_binding_list bindings;
 	struct sip_binding_list waitq; /* cycles waiting for pacing/slots */
-	struct sip_tx_list pending;    /* transactions with a result */
+	struct sip_txn_list pending;   /* transactions with a result */
 	struct sip_heap heap;
 	struct sip_tmr pace_tmr;
 	struct sip_tmr unreg_tmr; /* unregister_all_deadline */
-	struct sip_tx **bucket;	  /* branch hash */
+	struct sip_txn **bucket;  /* branch hash */
 	size_t nbucket;
 	size_t ntx;		    /* live transactions */
 	size_t max_inflight;	    /* cycles started while others run */
@@ -554,9 +581,6 @@ struct sipreg_engine {
 	uint64_t send_conn; /* the connection of the last stream send */
 	uint64_t conn_idle_ms; /* unused connections are closed after it */
 	uint64_t conn_seq;     /* ids of connections */
-	osip_transaction_t **dead;
-	size_t ndead;
-	size_t dead_cap;
 	struct sip_pacer pacer;
 	char *user_agent;
 	char *contact_host; /* configured Contact host, or NULL */
@@ -583,10 +607,23 @@ struct sipreg_engine {
 	int depth;   /* > 0 while dispatching: defer frees */
 	bool reaping;
 	struct sipreg_engine_stats stats;
+	struct sip_txn *txn_free; /* pool of transactions */
+	/* reason phrases and errors that bindings share (interned) */
+	char **interned;
+	size_t ninterned;
 };
 
 /* engine.c */
 uint64_t sip_engine_now(struct sipreg_engine *e);
+/*
+ * The engine's shared copy of s cut to max-1 bytes (freed with the
+ * engine), or NULL when the table is full (SIP_INTERN_MAX strings) or
+ * memory is short: registrars send few distinct reason phrases, and
+ * bindings keep pointers to them instead of a buffer each.
+ */
+#define SIP_INTERN_MAX 64
+const char *sip_engine_intern(struct sipreg_engine *e, const char *s,
+			      size_t max);
 /* A transaction got its final answer ms after it started: the smoothed
  * round trip (stats rtt_ms) follows. */
 void sip_engine_rtt_sample(struct sipreg_engine *e, uint64_t ms);
@@ -616,8 +653,26 @@ void sip_engine_cancel(struct sipreg_engine *e, struct sip_tmr *t);
 void sip_trace(const struct sip_tx *tx, bool out, const char *buf, size_t len);
 
 /* tx.c */
+/* fixed: the owner's storage for the transaction (NULL: the pool). */
 void sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
-		 const struct sip_tx_ops *ops);
+		 const struct sip_tx_ops *ops, struct sip_txn *fixed);
+/* Give a pooled transaction back to the engine once its result has been
+ * acted on (nothing while it runs or its result is pending). */
+void sip_tx_release(struct sip_tx *tx);
+/* Where the running transaction goes and its TCP/TLS connection
+ * (NULL and 0 while idle). */
+const struct sip_addr *sip_tx_dst(const struct sip_tx *tx);
+uint64_t sip_tx_conn(const struct sip_tx *tx);
+/* The pending transaction to act on next (engine.c), NULL if none. */
+struct sip_tx *sip_tx_next_pending(struct sipreg_engine *e);
+/*
+ * End the running transaction (if any) with a result of kind, which
+ * the caller then acts on itself (done() is not called).  The
+ * transaction must be running, or its results fixed storage.
+ */
+void sip_tx_end(struct sip_tx *tx, enum sip_result_kind kind);
+/* retry_after of the last result (-1 when none was read). */
+int64_t sip_tx_retry_after(const struct sip_tx *tx);
 /*
  * Start a transaction for the request text raw (taken: freed by the
  * engine) to dst; branch must be the one in raw's top Via.  Returns 0 or
@@ -625,7 +680,8 @@ void sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
  */
 int sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 		 const struct sip_addr *dst, const char *branch);
-/* Drop the running transaction without a result (outside callbacks). */
+/* Drop the running transaction without a result; a pooled result goes
+ * back to the engine. */
 void sip_tx_abort(struct sip_tx *tx);
 /* Whether a transaction is running. */
 bool sip_tx_busy(const struct sip_tx *tx);
@@ -642,13 +698,25 @@ bool sip_tx_input(struct sipreg_engine *e, osip_event_t *ev);
  * 0, or -ENOENT when no transaction matches. */
 int sip_tx_malformed(struct sipreg_engine *e, const char *branch,
 		     const char *method, const char *callid, int code);
-/* Free transactions killed inside callbacks (outside callbacks only). */
-void sip_tx_reap(struct sipreg_engine *e);
-void sip_tx_setup_osip(osip_t *o);
 void sip_tx_engine_free(struct sipreg_engine *e);
 
 /* binding.c */
 void sip_binding_free(struct sipreg_binding *b);
+/* The dialog's identifiers as text (32, 16 and 12 hex digits). */
+struct sip_binding_ids {
+	char call_id[33];
+	char from_tag[17];
+	char line[13];
+};
+void sip_binding_ids(const struct sipreg_binding *b,
+		     struct sip_binding_ids *ids);
+/*
+ * *dst = msg cut to max-1 bytes: the engine's shared copy (see
+ * sip_engine_intern()), else b's own one (*own set; freed by the next
+ * set or with b); "" when memory is short.
+ */
+void sip_binding_set_text(struct sipreg_binding *b, const char **dst, bool *own,
+			  const char *msg, size_t max);
 void sip_binding_notify(struct sipreg_binding *b);
 /* Start waiting cycles while pacing and the in-flight bound allow. */
 void sip_binding_drain(struct sipreg_engine *e);

@@ -1,29 +1,29 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Client transactions on libosip2 NICT state machines, without osip's
- * global lists.
+ * Client transactions: the non-INVITE client transaction of RFC 3261
+ * §17.1.2 (Trying, Proceeding, then Completed at the final response),
+ * written for the engine rather than taken from libosip2.
  *
- * osip keeps transactions in linked lists that osip_nict_execute(),
- * osip_timers_nict_execute(), osip_timers_gettimeout() and
- * osip_find_transaction_and_add_event() walk in full, and appending or
- * removing walks them too: at 10,000 bindings that was ~1 ms of CPU per
- * registration.  Here each transaction is removed from osip's list right
- * after osip_transaction_init() (the list never holds more than one, so
- * that is O(1)), found again by its Via branch in a hash, fed with
- * osip_transaction_execute() directly, and its timers E and F (whose
- * deadlines osip keeps in the public nict_context) are driven from the
- * engine's heap.  osip still builds the state machine, retransmits and
- * times out exactly as RFC 3261 §17.1.2 says.
+ * libosip2's osip_transaction_t embeds an osip_srv_record_t (10 SRV
+ * entries of 1 KB names, <osip2/osip.h>): about 15 KB allocated and
+ * cleared per REGISTER, and its NICT needs the request parsed back into
+ * an osip_message_t that is then freed with the transaction.  Here an
+ * owner embeds a slot (struct sip_tx) and a running transaction is a
+ * struct sip_txn from the engine's pool: the request text as sent, its
+ * branch (found again through a hash), its result, and one heap timer
+ * that is Timer E (UDP retransmission: T1, doubling up to T2; T2 once a
+ * provisional response came) or Timer F (64*T1), whichever is due
+ * first.  Owners that are not registering hold no transaction.  Responses are still parsed by libosip2 (osip_parse()), so what
+ * counts as a response is unchanged.
  *
  * Timer K is not kept: once the final response is processed the
- * transaction is freed, so a retransmitted final response is dropped and
+ * transaction is over, so a retransmitted final response is dropped and
  * counted as stray instead of being absorbed (same effect for a client,
  * and completed transactions cost no memory).
  *
- * libosip2 rules followed (reference §3): callbacks only record; the
- * transactions killed inside them are freed after
- * osip_transaction_execute() returns; osip_transaction_execute() is
- * never called from inside a callback.
+ * record() runs as soon as a final response is matched; done() runs
+ * from sip_engine_run(), so an owner never reacts while the engine is
+ * in the middle of dispatching.
  */
 #include "config.h"
 
@@ -33,11 +33,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include <osip2/osip_time.h>
-
 #include "sip/sip_int.h"
 
-#define DEAD_MARK ((void *)1)
+#define T1_MS 500u	     /* RFC 3261 §17.1.1.1 */
+#define T2_MS 4000u	     /* RFC 3261 §17.1.2.2 */
+#define TF_MS SIP_TIMER_F_MS /* 64*T1 */
 
 static size_t
 branch_hash(const char *s)
@@ -53,15 +53,15 @@ static int
 map_grow(struct sipreg_engine *e)
 {
 	size_t n = e->nbucket ? 2 * e->nbucket : 256, i;
-	struct sip_tx **nb = calloc(n, sizeof(*nb)), *tx, *next;
+	struct sip_txn **nb = calloc(n, sizeof(*nb)), *t, *next;
 
 	if (nb == NULL)
 		return -ENOMEM;
 	for (i = 0; i < e->nbucket; i++) {
-		for (tx = e->bucket[i]; tx != NULL; tx = next) {
-			next = tx->hnext;
-			tx->hnext = nb[branch_hash(tx->branch) & (n - 1)];
-			nb[branch_hash(tx->branch) & (n - 1)] = tx;
+		for (t = e->bucket[i]; t != NULL; t = next) {
+			next = t->hnext;
+			t->hnext = nb[branch_hash(t->branch) & (n - 1)];
+			nb[branch_hash(t->branch) & (n - 1)] = t;
 		}
 	}
 	free(e->bucket);
@@ -71,454 +71,390 @@ map_grow(struct sipreg_engine *e)
 }
 
 static int
-map_add(struct sipreg_engine *e, struct sip_tx *tx)
+map_add(struct sipreg_engine *e, struct sip_txn *t)
 {
 	size_t i;
 	int rc;
 
 	if (e->ntx + 1 > e->nbucket && (rc = map_grow(e)) != 0)
 		return rc;
-	i = branch_hash(tx->branch) & (e->nbucket - 1);
-	tx->hnext = e->bucket[i];
-	e->bucket[i] = tx;
+	i = branch_hash(t->branch) & (e->nbucket - 1);
+	t->hnext = e->bucket[i];
+	e->bucket[i] = t;
 	e->ntx++;
 	return 0;
 }
 
 static void
-map_del(struct sipreg_engine *e, struct sip_tx *tx)
+map_del(struct sipreg_engine *e, struct sip_txn *t)
 {
-	struct sip_tx **pp;
+	struct sip_txn **pp;
 
 	if (e->nbucket == 0)
 		return;
-	pp = &e->bucket[branch_hash(tx->branch) & (e->nbucket - 1)];
+	pp = &e->bucket[branch_hash(t->branch) & (e->nbucket - 1)];
 	for (; *pp != NULL; pp = &(*pp)->hnext) {
-		if (*pp == tx) {
-			*pp = tx->hnext;
-			tx->hnext = NULL;
+		if (*pp == t) {
+			*pp = t->hnext;
+			t->hnext = NULL;
 			e->ntx--;
 			return;
 		}
 	}
 }
 
+/* The running transaction of branch, or NULL. */
 static struct sip_tx *
 map_find(struct sipreg_engine *e, const char *branch)
 {
-	struct sip_tx *tx;
+	struct sip_txn *t;
 
 	if (e->nbucket == 0)
 		return NULL;
-	tx = e->bucket[branch_hash(branch) & (e->nbucket - 1)];
-	for (; tx != NULL; tx = tx->hnext)
-		if (strcmp(tx->branch, branch) == 0)
-			return tx;
+	t = e->bucket[branch_hash(branch) & (e->nbucket - 1)];
+	for (; t != NULL; t = t->hnext)
+		if (strcmp(t->branch, branch) == 0)
+			return t->tx->busy && t->tx->t == t ? t->tx : NULL;
 	return NULL;
 }
 
-/* Queue an osip transaction for freeing once osip has returned. */
-static void
-bury(struct sipreg_engine *e, osip_transaction_t *tr)
-{
-	osip_transaction_t **d;
-
-	if (osip_transaction_get_reserved2(tr) == DEAD_MARK)
-		return;
-	if (e->ndead == e->dead_cap) {
-		size_t cap = e->dead_cap ? 2 * e->dead_cap : 16;
-
-		if ((d = realloc(e->dead, cap * sizeof(*d))) == NULL) {
-			/* leak rather than free inside osip's call */
-			sip_engine_log(e, SIP_LOG_ERR, "out of memory");
-			return;
-		}
-		e->dead = d;
-		e->dead_cap = cap;
-	}
-	osip_transaction_set_reserved2(tr, DEAD_MARK);
-	e->dead[e->ndead++] = tr;
-}
-
-void
-sip_tx_reap(struct sipreg_engine *e)
-{
-	size_t i;
-
-	for (i = 0; i < e->ndead; i++)
-		osip_transaction_free2(e->dead[i]);
-	e->ndead = 0;
-}
-
-/* Detach tx from its osip transaction and clear its request. */
+/* Stop tx's transaction (out of the hash, timer off), free its request. */
 static void
 unhook(struct sip_tx *tx)
 {
-	struct sipreg_engine *e = tx->e;
+	struct sip_txn *t = tx->t;
 
-	if (tx->tr != NULL) {
-		osip_transaction_set_reserved1(tx->tr, NULL);
-		map_del(e, tx);
-		tx->tr = NULL;
+	if (t == NULL)
+		return;
+	if (tx->busy) {
+		map_del(tx->e, t);
+		tx->busy = false;
 	}
-	sip_engine_cancel(e, &tx->tmr);
-	free(tx->raw);
-	tx->raw = NULL;
-	tx->rawlen = 0;
+	sip_engine_cancel(tx->e, &t->tmr);
+	free(t->raw);
+	t->raw = NULL;
+	t->rawlen = 0;
 }
 
-/* Inside a callback: the transaction is over, its result recorded. */
 static void
-finish(struct sip_tx *tx, osip_transaction_t *tr)
+pend(struct sip_tx *tx)
 {
-	struct sipreg_engine *e = tx->e;
-
-	unhook(tx);
-	bury(e, tr);
 	if (!tx->pending) {
 		tx->pending = true;
-		TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
+		TAILQ_INSERT_TAIL(&tx->e->pending, tx->t, pentry);
 	}
 }
 
-static struct sip_tx *
-tr_tx(osip_transaction_t *tr)
+/* Off the pending list, the transaction stopped; the result stays. */
+static void
+stop(struct sip_tx *tx)
 {
-	struct sip_tx *tx = osip_transaction_get_reserved1(tr);
-
-	return tx != NULL && tx->tr == tr ? tx : NULL;
+	if (tx->pending) {
+		TAILQ_REMOVE(&tx->e->pending, tx->t, pentry);
+		tx->pending = false;
+	}
+	unhook(tx);
 }
 
+/* The transaction is over, its result recorded: done() follows. */
 static void
-cb_final(int type, osip_transaction_t *tr, osip_message_t *resp)
+finish(struct sip_tx *tx)
 {
-	struct sip_tx *tx = tr_tx(tr);
-
-	(void)type;
-	if (tx == NULL)
-		return;
-	sip_engine_rtt_sample(tx->e, sip_engine_now(tx->e) - tx->start_ms);
-	tx->ops->record(tx, resp);
-	finish(tx, tr);
+	unhook(tx);
+	pend(tx);
 }
 
+/* End tx with a transport error: why the last send failed. */
 static void
-cb_timeout(int type, osip_transaction_t *tr, osip_message_t *msg)
+transport_error(struct sip_tx *tx)
 {
-	struct sip_tx *tx = tr_tx(tr);
-
-	(void)type;
-	(void)msg;
-	if (tx == NULL)
-		return;
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_TIMEOUT;
-	finish(tx, tr);
-}
-
-static void
-cb_transport(int type, osip_transaction_t *tr, int error)
-{
-	struct sip_tx *tx = tr_tx(tr);
-
-	(void)type;
-	(void)error;
-	if (tx == NULL)
-		return;
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_TRANSPORT;
-	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s",
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = SIP_RES_TRANSPORT;
+	snprintf(tx->res->reason, sizeof(tx->res->reason), "%.95s",
 		 tx->e->send_err);
-	tx->res.conn_reused = tx->e->send_reused;
-	finish(tx, tr);
+	tx->res->conn_reused = tx->e->send_reused;
+	finish(tx);
 }
 
-static void
-cb_kill(int type, osip_transaction_t *tr)
-{
-	struct sipreg_engine *e = osip_get_application_context(tr->config);
-	struct sip_tx *tx = tr_tx(tr);
-
-	(void)type;
-	if (tx != NULL) { /* killed without a result */
-		memset(&tx->res, 0, sizeof(tx->res));
-		tx->res.kind = SIP_RES_TIMEOUT;
-		finish(tx, tr);
-	}
-	bury(e, tr);
-}
-
+/* Send (or resend) the request: 0 or a negative errno, send_err set. */
 static int
-cb_send(osip_transaction_t *tr, osip_message_t *m, char *host, int port,
-	int out_socket)
+tx_send(struct sip_tx *tx)
 {
-	struct sip_tx *tx = tr_tx(tr);
-	struct sipreg_engine *e;
+	struct sipreg_engine *e = tx->e;
+	struct sip_txn *t = tx->t;
 	int rc;
 
-	(void)m;
-	(void)host;
-	(void)port;
-	(void)out_socket;
-	if (tx == NULL)
-		return 0; /* nothing to send for a detached transaction */
-	e = tx->e;
 	e->send_err[0] = '\0';
 	e->send_reused = false;
 	e->send_conn = 0;
-	sip_trace(tx, true, tx->raw, tx->rawlen);
-	if (tx->dst->tp == SIPREG_TP_UDP)
-		rc = e->tp->send(e->tpctx, tx->raw, tx->rawlen, &tx->dst->ss);
+	sip_trace(tx, true, t->raw, t->rawlen);
+	if (t->dst->tp == SIPREG_TP_UDP)
+		rc = e->tp->send(e->tpctx, t->raw, t->rawlen, &t->dst->ss);
 	else if (e->tp->stream_send != NULL)
-		rc = e->tp->stream_send(e->tpctx, tx->raw, tx->rawlen,
-					&tx->dst->ss, tx->dst->tp);
+		rc = e->tp->stream_send(e->tpctx, t->raw, t->rawlen,
+					&t->dst->ss, t->dst->tp);
 	else
-		rc = sip_stream_send(e, tx->dst, tx->raw, tx->rawlen);
-	tx->conn_id = e->send_conn;
+		rc = sip_stream_send(e, t->dst, t->raw, t->rawlen);
+	t->conn_id = e->send_conn;
 	if (rc != 0) {
 		if (e->send_err[0] == '\0')
 			snprintf(e->send_err, sizeof(e->send_err), "%s",
 				 strerror(-rc));
 		sip_engine_log(e, SIP_LOG_DEBUG, "send: %s", strerror(-rc));
 	}
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
-void
-sip_tx_setup_osip(osip_t *o)
-{
-	static const int finals[] = {
-		OSIP_NICT_STATUS_2XX_RECEIVED, OSIP_NICT_STATUS_3XX_RECEIVED,
-		OSIP_NICT_STATUS_4XX_RECEIVED, OSIP_NICT_STATUS_5XX_RECEIVED,
-		OSIP_NICT_STATUS_6XX_RECEIVED,
-	};
-	size_t i;
-
-	osip_set_cb_send_message(o, cb_send);
-	for (i = 0; i < sizeof(finals) / sizeof(finals[0]); i++)
-		osip_set_message_callback(o, finals[i], cb_final);
-	osip_set_message_callback(o, OSIP_NICT_STATUS_TIMEOUT, cb_timeout);
-	osip_set_kill_transaction_callback(o, OSIP_NICT_KILL_TRANSACTION,
-					   cb_kill);
-	osip_set_transport_error_callback(o, OSIP_NICT_TRANSPORT_ERROR,
-					  cb_transport);
-}
-
-/* ms from osip's clock until tv (0 when past), or -1 for "not armed". */
-static int64_t
-osip_delay(const struct timeval *tv, const struct timeval *now)
-{
-	int64_t d;
-
-	if (tv->tv_sec == -1)
-		return -1;
-	d = ((int64_t)tv->tv_sec - now->tv_sec) * 1000000 +
-	    ((int64_t)tv->tv_usec - now->tv_usec);
-	return d > 0 ? (d + 999) / 1000 : 0;
-}
-
-/* Re-arm tx's timer from osip's own deadlines after an event. */
+/* Arm the earlier of Timer E (when running) and Timer F (F on a tie). */
 static void
-rearm(struct sip_tx *tx)
+rearm(struct sip_tx *tx, uint64_t now)
 {
-	osip_transaction_t *tr = tx->tr;
-	osip_nict_t *n;
-	struct timeval now;
-	int64_t de = -1, df;
+	struct sip_txn *t = tx->t;
+	uint64_t due = t->f_due;
 
-	if (tr == NULL || (n = tr->nict_context) == NULL ||
-	    (tr->state != NICT_TRYING && tr->state != NICT_PROCEEDING)) {
-		sip_engine_cancel(tx->e, &tx->tmr);
-		return;
-	}
-	osip_gettimeofday(&now, NULL);
-	if (n->timer_e_length > 0)
-		de = osip_delay(&n->timer_e_start, &now);
-	df = osip_delay(&n->timer_f_start, &now);
-	if (df >= 0 && (de < 0 || df <= de)) {
-		tx->tevent = TIMEOUT_F;
-		sip_engine_arm(tx->e, &tx->tmr, (uint64_t)df);
-	} else if (de >= 0) {
-		tx->tevent = TIMEOUT_E;
-		sip_engine_arm(tx->e, &tx->tmr, (uint64_t)de);
-	} else {
-		sip_engine_cancel(tx->e, &tx->tmr);
-	}
-}
-
-/* Run one event on tx's transaction, then free what osip killed. */
-static void
-execute(struct sip_tx *tx, osip_event_t *ev)
-{
-	struct sipreg_engine *e = tx->e;
-
-	osip_transaction_execute(tx->tr, ev);
-	if (tx->tr != NULL)
-		rearm(tx);
-	sip_tx_reap(e);
+	if (t->e_ms > 0 && t->e_due < due)
+		due = t->e_due;
+	sip_engine_arm(tx->e, &t->tmr, due > now ? due - now : 0);
 }
 
 static void
-on_timer(struct sip_tmr *t)
+on_timer(struct sip_tmr *tm)
 {
-	struct sip_tx *tx = SIP_CONTAINER(t, struct sip_tx, tmr);
-	osip_event_t *ev;
+	struct sip_txn *t = SIP_CONTAINER(tm, struct sip_txn, tmr);
+	struct sip_tx *tx = t->tx;
+	uint64_t now = sip_engine_now(tx->e);
 
-	if (tx->tr == NULL)
+	if (!tx->busy || tx->t != t)
 		return;
-	if ((ev = osip_malloc(sizeof(*ev))) == NULL) {
-		sip_engine_arm(tx->e, &tx->tmr, 100);
+	if (now >= t->f_due && (t->e_ms == 0 || t->f_due <= t->e_due)) {
+		memset(tx->res, 0, sizeof(*tx->res)); /* Timer F */
+		tx->res->kind = SIP_RES_TIMEOUT;
+		finish(tx);
 		return;
 	}
-	memset(ev, 0, sizeof(*ev));
-	ev->type = tx->tevent;
-	ev->transactionid = tx->tr->transactionid;
-	execute(tx, ev);
+	/* Timer E: RFC 3261 §17.1.2.2 */
+	t->e_ms = t->proceeding ? T2_MS
+				: (t->e_ms * 2 > T2_MS ? T2_MS : t->e_ms * 2);
+	t->e_due = now + t->e_ms;
+	if (tx_send(tx) != 0) {
+		transport_error(tx);
+		return;
+	}
+	rearm(tx, now);
+}
+
+static void
+txn_attach(struct sip_tx *tx, struct sip_txn *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->tx = tx;
+	t->tmr.h = on_timer;
+	t->res.retry_after = tx->kept_retry_after;
+	tx->t = t;
+	tx->res = &t->res;
 }
 
 void
 sip_tx_init(struct sip_tx *tx, struct sipreg_engine *e,
-	    const struct sip_tx_ops *ops)
+	    const struct sip_tx_ops *ops, struct sip_txn *fixed)
 {
 	memset(tx, 0, sizeof(*tx));
 	tx->e = e;
 	tx->ops = ops;
-	tx->tmr.h = on_timer;
+	if (fixed != NULL) {
+		txn_attach(tx, fixed);
+		tx->fixed = true;
+	}
+}
+
+/* A transaction from the pool for tx (its last retry_after kept). */
+static int
+txn_take(struct sip_tx *tx)
+{
+	struct sipreg_engine *e = tx->e;
+	struct sip_txn *t;
+
+	if (tx->t != NULL)
+		return 0;
+	if ((t = e->txn_free) != NULL)
+		e->txn_free = t->next;
+	else if ((t = malloc(sizeof(*t))) == NULL)
+		return -ENOMEM;
+	txn_attach(tx, t);
+	return 0;
+}
+
+void
+sip_tx_release(struct sip_tx *tx)
+{
+	struct sip_txn *t = tx->t;
+
+	if (tx->fixed || t == NULL || tx->busy || tx->pending)
+		return;
+	unhook(tx);
+	tx->kept_retry_after = t->res.retry_after;
+	t->next = tx->e->txn_free;
+	tx->e->txn_free = t;
+	tx->t = NULL;
+	tx->res = NULL;
+}
+
+int64_t
+sip_tx_retry_after(const struct sip_tx *tx)
+{
+	return tx->res != NULL ? tx->res->retry_after : tx->kept_retry_after;
+}
+
+const struct sip_addr *
+sip_tx_dst(const struct sip_tx *tx)
+{
+	return tx->busy ? tx->t->dst : NULL;
+}
+
+uint64_t
+sip_tx_conn(const struct sip_tx *tx)
+{
+	return tx->busy ? tx->t->conn_id : 0;
+}
+
+struct sip_tx *
+sip_tx_next_pending(struct sipreg_engine *e)
+{
+	struct sip_txn *t = TAILQ_FIRST(&e->pending);
+
+	if (t == NULL)
+		return NULL;
+	TAILQ_REMOVE(&e->pending, t, pentry);
+	t->tx->pending = false;
+	return t->tx;
+}
+
+/* Free the engine's pool (every owner has given its transaction back). */
+static void
+txn_pool_free(struct sipreg_engine *e)
+{
+	struct sip_txn *t;
+
+	while ((t = e->txn_free) != NULL) {
+		e->txn_free = t->next;
+		free(t);
+	}
 }
 
 bool
 sip_tx_busy(const struct sip_tx *tx)
 {
-	return tx->tr != NULL;
+	return tx->busy;
 }
 
-/*
- * The part of a request osip's NICT needs (start line, Via, From, To,
- * Call-ID, CSeq: the first lines we write): parsing only that halves the
- * cost of a transaction, and the full text is what goes on the wire.
- */
-static size_t
-head_len(const char *raw, size_t len)
+/* The value of the first header line "name: " of request t, or NULL;
+ * *len gets its length. */
+static const char *
+raw_value(const struct sip_txn *t, const char *name, size_t *len)
 {
-	const char *p = raw, *end = raw + len, *nl;
+	const char *p = t->raw, *end = t->raw + t->rawlen, *nl;
+	size_t n = strlen(name);
 
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		if (strncmp(p, "CSeq:", 5) == 0)
-			return (size_t)(nl + 1 - raw);
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			break; /* end of the header */
+		if ((size_t)(nl - p) > n && strncasecmp(p, name, n) == 0) {
+			p += n;
+			*len = (size_t)(nl - p) - (nl[-1] == '\r' ? 1 : 0);
+			return p;
+		}
 		p = nl + 1;
 	}
-	return len;
+	return NULL;
 }
 
-static int
-new_transaction(struct sip_tx *tx, const char *raw, size_t len,
-		osip_transaction_t **out, osip_message_t **msg)
+/* Whether the request text has what a transaction needs: a method, the
+ * top Via with its sent-by, a Call-ID and a CSeq. */
+static bool
+raw_ok(const struct sip_txn *t)
 {
-	struct sipreg_engine *e = tx->e;
-	size_t n = head_len(raw, len);
-	osip_message_t *m;
-	osip_transaction_t *tr;
-	char *head;
-	int rc;
+	size_t n;
 
-	if ((head = malloc(n + 3)) == NULL)
-		return -ENOMEM;
-	memcpy(head, raw, n);
-	memcpy(head + n, "\r\n", 3);
-	if (osip_message_init(&m) != OSIP_SUCCESS) {
-		free(head);
-		return -ENOMEM;
-	}
-	rc = osip_message_parse(m, head, n + 2);
-	free(head);
-	if (rc != OSIP_SUCCESS) {
-		osip_message_free(m);
-		return -EINVAL;
-	}
-	if (osip_transaction_init(&tr, NICT, e->osip, m) != OSIP_SUCCESS) {
-		osip_message_free(m);
-		return -ENOMEM;
-	}
-	/* off osip's list at once: it never holds more than this one */
-	osip_remove_transaction(e->osip, tr);
-	*out = tr;
-	*msg = m;
-	return 0;
+	return memchr(t->raw, ' ', t->rawlen) != NULL && t->raw[0] != ' ' &&
+	       raw_value(t, "Via: SIP/2.0/", &n) &&
+	       raw_value(t, "Call-ID: ", &n) && raw_value(t, "CSeq: ", &n);
 }
 
 int
 sip_tx_start(struct sip_tx *tx, char *raw, size_t len,
 	     const struct sip_addr *dst, const char *branch)
 {
-	osip_transaction_t *tr;
-	osip_message_t *m;
-	osip_event_t *ev;
+	struct sip_txn *t;
+	uint64_t now;
+	size_t n;
 	int rc;
 
-	if (tx->tr != NULL)
-		sip_tx_abort(tx);
-	if ((rc = new_transaction(tx, raw, len, &tr, &m)) != 0) {
+	if (tx->busy)
+		stop(tx);
+	if ((rc = txn_take(tx)) != 0) {
 		free(raw);
 		return rc;
 	}
-	if ((ev = osip_new_outgoing_sipmessage(m)) == NULL) {
-		osip_transaction_free2(tr); /* m is not the transaction's yet */
-		osip_message_free(m);
-		free(raw);
-		return -ENOMEM;
+	t = tx->t;
+	free(t->raw);
+	t->raw = raw;
+	t->rawlen = len;
+	if (len < 8 || len > SIP_REQ_MAX || !raw_ok(t)) {
+		unhook(tx);
+		return -EINVAL;
 	}
-	snprintf(tx->branch, sizeof(tx->branch), "%s", branch);
-	tx->raw = raw;
-	tx->rawlen = len;
-	tx->dst = dst;
-	tx->tr = tr;
-	tx->start_ms = sip_engine_now(tx->e);
-	if ((rc = map_add(tx->e, tx)) != 0) {
-		tx->tr = NULL;
-		osip_transaction_free2(tr);
-		osip_message_free(ev->sip);
-		osip_free(ev);
+	n = strnlen(branch, sizeof(t->branch) - 1);
+	memcpy(t->branch, branch, n);
+	t->branch[n] = '\0';
+	t->dst = dst;
+	if ((rc = map_add(tx->e, t)) != 0) {
 		unhook(tx);
 		return rc;
 	}
-	osip_transaction_set_reserved1(tr, tx);
-	ev->transactionid = tr->transactionid;
-	execute(tx, ev);
+	tx->busy = true;
+	t->proceeding = false;
+	now = sip_engine_now(tx->e);
+	t->start_ms = now;
+	t->f_due = now + TF_MS;
+	/* retransmissions on UDP only (RFC 3261 §17.1.2.2) */
+	t->e_ms = dst->tp == SIPREG_TP_UDP ? T1_MS : 0;
+	t->e_due = now + t->e_ms;
+	if (tx_send(tx) != 0)
+		transport_error(tx);
+	else
+		rearm(tx, now);
 	return 0;
 }
 
 void
 sip_tx_abort(struct sip_tx *tx)
 {
-	osip_transaction_t *tr = tx->tr;
-	struct sipreg_engine *e = tx->e;
+	stop(tx);
+	sip_tx_release(tx);
+}
 
-	if (tx->pending) {
-		TAILQ_REMOVE(&e->pending, tx, pentry);
-		tx->pending = false;
-	}
-	if (tr == NULL)
-		return;
-	unhook(tx);
-	osip_transaction_free2(tr);
+void
+sip_tx_end(struct sip_tx *tx, enum sip_result_kind kind)
+{
+	stop(tx);
+	if (tx->t == NULL && txn_take(tx) != 0)
+		return; /* not running: cannot happen for pooled ones */
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = kind;
 }
 
 void
 sip_tx_fail(struct sip_tx *tx, const char *why, bool reused)
 {
-	struct sipreg_engine *e = tx->e;
-
-	if (tx->tr == NULL)
+	if (!tx->busy)
 		return;
-	sip_tx_abort(tx);
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_TRANSPORT;
-	snprintf(tx->res.reason, sizeof(tx->res.reason), "%.95s", why);
-	tx->res.conn_reused = reused;
-	tx->pending = true;
-	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
+	stop(tx);
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = SIP_RES_TRANSPORT;
+	snprintf(tx->res->reason, sizeof(tx->res->reason), "%.95s", why);
+	tx->res->conn_reused = reused;
+	pend(tx);
 }
-
 /* The top Via's branch of a parsed message, or NULL. */
 static const char *
 top_branch(osip_message_t *m)
@@ -540,22 +476,83 @@ via_port(const osip_via_t *v)
 	return v->port != NULL ? strtoul(v->port, NULL, 10) : 0;
 }
 
+/* h (len n, maybe "[v6]") without its brackets. */
+static void
+unbracket(const char **h, size_t *n)
+{
+	if (*n > 1 && (*h)[0] == '[' && (*h)[*n - 1] == ']') {
+		(*h)++;
+		*n -= 2;
+	}
+}
+
+/*
+ * The sent-by of our request's Via ("SIP/2.0/UDP host:port;..."): host
+ * (no brackets) and port, 0 when absent.
+ */
+static bool
+sent_by(const struct sip_txn *t, const char **host, size_t *hlen,
+	unsigned long *port)
+{
+	const char *v, *end, *sp, *colon;
+	size_t n;
+
+	if ((v = raw_value(t, "Via: SIP/2.0/", &n)) == NULL ||
+	    (sp = memchr(v, ' ', n)) == NULL)
+		return false;
+	end = v + n;
+	v = sp + 1;
+	for (sp = v; sp < end && *sp != ';' && *sp != ' '; sp++)
+		;
+	end = sp;
+	colon = NULL;
+	for (sp = end; sp > v; sp--) {
+		if (sp[-1] == ']')
+			break;
+		if (sp[-1] == ':') {
+			colon = sp - 1;
+			break;
+		}
+	}
+	*port = colon != NULL ? strtoul(colon + 1, NULL, 10) : 0;
+	*host = v;
+	*hlen = (size_t)((colon != NULL ? colon : end) - v);
+	unbracket(host, hlen);
+	return *hlen > 0;
+}
+
 /*
  * RFC 3261 §8.1.3.3: a response must carry exactly one Via, and its
  * sent-by must be the one we put in the request.
  */
 static bool
-via_ours(osip_message_t *resp, osip_transaction_t *tr)
+via_ours(osip_message_t *resp, const struct sip_tx *tx)
 {
-	osip_via_t *got = osip_list_get(&resp->vias, 0), *sent;
+	osip_via_t *got = osip_list_get(&resp->vias, 0);
+	const char *host, *gh;
+	unsigned long port;
+	size_t hlen, glen;
 
 	if (osip_list_size(&resp->vias) != 1 || got == NULL ||
-	    got->host == NULL || tr->orig_request == NULL ||
-	    (sent = osip_list_get(&tr->orig_request->vias, 0)) == NULL ||
-	    sent->host == NULL)
+	    got->host == NULL || !sent_by(tx->t, &host, &hlen, &port))
 		return false;
-	return strcasecmp(got->host, sent->host) == 0 &&
-	       via_port(got) == via_port(sent);
+	gh = got->host;
+	glen = strlen(gh);
+	unbracket(&gh, &glen);
+	return glen == hlen && strncasecmp(gh, host, hlen) == 0 &&
+	       via_port(got) == port;
+}
+
+/* Whether method (NUL-terminated) is our request's. */
+static bool
+same_method(const struct sip_tx *tx, const char *method)
+{
+	size_t n = strlen(method);
+
+	const struct sip_txn *t = tx->t;
+
+	return n > 0 && n < t->rawlen && t->raw[n] == ' ' &&
+	       memcmp(t->raw, method, n) == 0;
 }
 
 bool
@@ -563,13 +560,13 @@ sip_tx_input(struct sipreg_engine *e, osip_event_t *ev)
 {
 	const char *branch = top_branch(ev->sip);
 	struct sip_tx *tx;
+	int code;
 
-	if (branch == NULL || (tx = map_find(e, branch)) == NULL ||
-	    tx->tr == NULL || ev->sip->cseq == NULL ||
-	    ev->sip->cseq->method == NULL || tx->tr->cseq == NULL ||
-	    strcmp(ev->sip->cseq->method, tx->tr->cseq->method) != 0)
+	if (branch == NULL || (tx = map_find(e, branch)) == NULL || !tx->busy ||
+	    ev->sip->cseq == NULL || ev->sip->cseq->method == NULL ||
+	    !same_method(tx, ev->sip->cseq->method))
 		return false;
-	if (!via_ours(ev->sip, tx->tr)) {
+	if (!via_ours(ev->sip, tx)) {
 		e->stats.via_mismatch++;
 		sip_engine_log(e, SIP_LOG_DEBUG,
 			       "dropped response: Via not ours or not one "
@@ -578,9 +575,16 @@ sip_tx_input(struct sipreg_engine *e, osip_event_t *ev)
 		osip_event_free(ev);
 		return true;
 	}
-	ev->transactionid = tx->tr->transactionid;
 	sip_trace(tx, false, e->rx_raw, e->rx_len);
-	execute(tx, ev);
+	code = osip_message_get_status_code(ev->sip);
+	if (code < 200) { /* Proceeding: Timer E at T2 from its next run */
+		tx->t->proceeding = code >= 100;
+	} else {
+		sip_engine_rtt_sample(e, sip_engine_now(e) - tx->t->start_ms);
+		tx->ops->record(tx, ev->sip);
+		finish(tx);
+	}
+	osip_event_free(ev);
 	return true;
 }
 
@@ -589,39 +593,30 @@ sip_tx_malformed(struct sipreg_engine *e, const char *branch,
 		 const char *method, const char *callid, int code)
 {
 	struct sip_tx *tx;
-	osip_call_id_t *cid;
-	char *want = NULL;
-	bool same;
+	const char *cid;
+	size_t n;
 
 	if (branch == NULL || method == NULL || callid == NULL ||
-	    (tx = map_find(e, branch)) == NULL || tx->tr == NULL ||
-	    tx->tr->cseq == NULL || tx->tr->cseq->method == NULL ||
-	    strcmp(tx->tr->cseq->method, method) != 0 ||
-	    (cid = tx->tr->callid) == NULL ||
-	    osip_call_id_to_str(cid, &want) != OSIP_SUCCESS)
+	    (tx = map_find(e, branch)) == NULL || !tx->busy ||
+	    !same_method(tx, method) ||
+	    (cid = raw_value(tx->t, "Call-ID: ", &n)) == NULL ||
+	    strlen(callid) != n || memcmp(cid, callid, n) != 0)
 		return -ENOENT;
-	same = strcmp(want, callid) == 0;
-	osip_free(want);
-	if (!same)
-		return -ENOENT;
-	sip_tx_abort(tx);
-	memset(&tx->res, 0, sizeof(tx->res));
-	tx->res.kind = SIP_RES_MALFORMED;
-	tx->res.code = code;
-	snprintf(tx->res.reason, sizeof(tx->res.reason), "%s",
+	stop(tx);
+	memset(tx->res, 0, sizeof(*tx->res));
+	tx->res->kind = SIP_RES_MALFORMED;
+	tx->res->code = code;
+	snprintf(tx->res->reason, sizeof(tx->res->reason), "%s",
 		 "malformed response");
-	tx->pending = true;
-	TAILQ_INSERT_TAIL(&e->pending, tx, pentry);
+	pend(tx);
 	return 0;
 }
 
 void
 sip_tx_engine_free(struct sipreg_engine *e)
 {
-	sip_tx_reap(e);
-	free(e->dead);
+	txn_pool_free(e);
 	free(e->bucket);
-	e->dead = NULL;
 	e->bucket = NULL;
 	e->nbucket = 0;
 }

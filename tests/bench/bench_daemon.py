@@ -8,7 +8,8 @@
 Against one lab Kamailio (digest MD5, UDP, password = "pw-" + user):
 1. gwagentd (AgentX subagent of a lab snmpd, [sip] pace_rate = 0, log
    level warning) from a gateway INI of N accounts: time from the spawn of
-   the daemon until Kamailio holds N contacts.  The count is polled from
+   the daemon until Kamailio holds N contacts, and the CPU time (user +
+   system) the daemon used until then.  The count is polled from
    Kamailio (RPC stats location_contacts), which costs gwagentd nothing;
    gwRegRegisteredCount is read through snmpd once afterwards as a cross
    check.  Retransmissions: REGISTERs Kamailio received (rcv_requests_register)
@@ -57,6 +58,13 @@ def status_kb(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     raise LabError("no %s in /proc/%d/status" % (key, pid))
+
+
+def cpu_s(pid):
+    """User + system CPU seconds of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def kam_registers(k):
@@ -113,13 +121,15 @@ def run_daemon(lab, k, n, timeout, walk_state=False):
                 break
             time.sleep(0.02)
         t_reg = time.monotonic() - t0
+        cpu = cpu_s(gw.proc.pid)
         if contacts < n:
             raise LabError("only %d of %d contacts after %.0f s" % (contacts, n, timeout))
         time.sleep(1.0)   # let late retransmissions land before counting
         regs = kam_registers(k)
         rss = status_kb(gw.proc.pid, "VmRSS")
         hwm = status_kb(gw.proc.pid, "VmHWM")
-        res = {"n": n, "secs": t_reg, "started_s": t_started, "contacts": contacts,
+        res = {"n": n, "secs": t_reg, "cpu_s": cpu, "started_s": t_started,
+               "contacts": contacts,
                "rss_kb": rss, "hwm_kb": hwm,
                "registers": None if reg0 is None or regs is None else regs - reg0}
         # Cross checks through snmpd (after the timing, so they cost it nothing).
@@ -147,10 +157,11 @@ def run_daemon(lab, k, n, timeout, walk_state=False):
 
 def fmt_daemon(r):
     retr = "?" if r["registers"] is None else "%d" % (r["registers"] - 2 * r["n"])
-    return ("%d contacts in %.2f s (%.0f/s; \"started\" logged after %.2f s), "
+    return ("%d contacts in %.2f s (%.0f/s; \"started\" logged after %.2f s; %.2f s CPU), "
             "gwRegRegisteredCount %s, failures %d, "
             "timeouts %d, retransmissions %s (Kamailio got %s REGISTERs), VmRSS %d KB, "
             "VmHWM %d KB" % (r["contacts"], r["secs"], r["n"] / r["secs"], r["started_s"],
+                             r["cpu_s"],
                              r["mib_count"],
                              r["failures"], r["timeouts"], retr, r["registers"], r["rss_kb"],
                              r["hwm_kb"]))
@@ -190,8 +201,10 @@ def main():
             if a.big else None
         k.stop()
     for i, (o, r) in enumerate(zip(runs, refs)):
-        print("round %d : gwagentd %.2f s (%d contacts), SIPp %.2f s (%d contacts)" %
-              (i + 1, o["secs"], o["contacts"], r["wall_s"], r["contacts"]))
+        print("round %d : gwagentd %.2f s (%d contacts, %.2f s CPU), "
+              "SIPp %.2f s (%d contacts, %.2f s CPU)" %
+              (i + 1, o["secs"], o["contacts"], o["cpu_s"], r["wall_s"], r["contacts"],
+               r["cpu_s"]))
     ours = dict(sorted(runs, key=lambda x: x["secs"])[len(runs) // 2])
     ours["failures"] = max(x["failures"] for x in runs)
     ours["timeouts"] = max(x["timeouts"] for x in runs)
