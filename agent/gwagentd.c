@@ -578,6 +578,7 @@ gwagentd_start(struct gwagent *g)
 	sc.unreg_rate = s->unregister_rate;
 	sc.unreg_pace_off = s->unregister_rate == 0;
 	sc.nat_contact_rewrite = s->nat_contact_rewrite;
+	sc.history_depth = s->history_depth;
 	/* validated when the settings were read */
 	if (s->contact_address != NULL &&
 	    agent_settings_contact_split(s->contact_address, chost,

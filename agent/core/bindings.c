@@ -54,9 +54,10 @@ struct agent_binding {
 	int proxyset;
 	struct sipreg_binding *b; /* NULL: unusable configuration */
 	unsigned char digest[16];
-	char aor[264]; /* sip:user@host */
-	char error[96];
-	int failed; /* registration-failed alarm raised */
+	char *aor;	       /* sip:user@host, exact size */
+	char *error;	       /* why it cannot run; NULL: it can */
+	struct agent_rec *rec; /* flight recorder, made at first use */
+	int failed;	       /* registration-failed alarm raised */
 	/* what earlier engine bindings of this row counted */
 	struct sipreg_counters base;
 	uint32_t disc; /* TimeTicks since start when counting began */
@@ -73,6 +74,7 @@ struct agent_bindings {
 	struct agent_event *ev;
 	uint64_t start_ms; /* clock at create: TimeTicks 0 */
 	unsigned nsync;	   /* syncs done */
+	unsigned history;  /* recorder depth, 0: none */
 };
 
 static int agent_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -523,6 +525,10 @@ agent_bindings_status_cb(struct sipreg_binding *b,
 
 	if (ab == NULL || ab->b != b)
 		return; /* a binding being removed */
+	if (bs->history > 0 &&
+	    (ab->rec != NULL || agent_rec_create(&ab->rec, bs->history) == 0))
+		agent_rec_feed(ab->rec, st, agent_event_now(bs->ev),
+			       (int64_t)time(NULL));
 	if (bs->h != NULL)
 		bs->h(ab, st, bs->arg);
 }
@@ -544,6 +550,9 @@ agent_bindings_create(struct agent_bindings **out, struct agent_event *ev,
 	bs->arg = arg;
 	bs->ev = ev;
 	bs->start_ms = agent_event_now(ev);
+	bs->history = conf->history_depth <= AGENT_REC_DEPTH_MAX
+			      ? conf->history_depth
+			      : AGENT_REC_DEPTH_MAX;
 	rc = agent_sip_create(&bs->sip, ev, conf, agent_bindings_status_cb, bs);
 	if (rc < 0) {
 		free(bs);
@@ -562,6 +571,9 @@ agent_binding_free(struct agent_binding *ab, int unregister)
 		sipreg_binding_remove(ab->b, unregister != 0);
 		ab->b = NULL;
 	}
+	free(ab->aor);
+	free(ab->error);
+	agent_rec_destroy(ab->rec);
 	free(ab);
 }
 
@@ -613,16 +625,19 @@ agent_binding_refuse(struct agent_bindings *bs, struct agent_binding *ab,
 {
 	struct sipreg_status st;
 	int was_usable = ab->b != NULL;
-	int same = strcmp(ab->error, why) == 0;
+	int same = ab->error != NULL && strcmp(ab->error, why) == 0;
 
 	agent_binding_drop(ab, 1);
 	memset(ab->digest, 0, sizeof(ab->digest));
-	snprintf(ab->error, sizeof(ab->error), "%s", why);
+	if (!same) {
+		free(ab->error);
+		ab->error = strdup(why);
+	}
 	if (!was_usable && same && ab->failed)
 		return; /* already reported */
 	log_warnx("config", "%s %ld cannot register: %s",
 		  ab->type == AGENT_BINDING_GATEWAY ? "gateway" : "account",
-		  ab->id, ab->error);
+		  ab->id, ab->error != NULL ? ab->error : why);
 	if (bs->h != NULL && agent_binding_status(ab, &st) == 0)
 		bs->h(ab, &st, bs->arg);
 }
@@ -633,12 +648,19 @@ agent_binding_apply(struct agent_bindings *bs, struct agent_binding *ab,
 		    struct agent_spec *sp, int rc, const char *err, int start)
 {
 	unsigned char dg[16];
-	char why[96];
+	char why[96], aor[264];
 	int r;
 
 	ab->proxyset = sp->proxyset;
-	snprintf(ab->aor, sizeof(ab->aor), "sip:%s@%s", sp->aor_user,
-		 sp->aor_host);
+	snprintf(aor, sizeof(aor), "sip:%s@%s", sp->aor_user, sp->aor_host);
+	if (ab->aor == NULL || strcmp(ab->aor, aor) != 0) {
+		char *copy = strdup(aor);
+
+		if (copy != NULL) { /* else the old one stays */
+			free(ab->aor);
+			ab->aor = copy;
+		}
+	}
 	if (rc < 0) {
 		agent_binding_refuse(bs, ab, err);
 		return;
@@ -653,7 +675,8 @@ agent_binding_apply(struct agent_bindings *bs, struct agent_binding *ab,
 		return;
 	}
 	memcpy(ab->digest, dg, sizeof(dg));
-	ab->error[0] = '\0';
+	free(ab->error);
+	ab->error = NULL;
 	if (ab->b != NULL) {
 		bs->last.updated++;
 		r = sipreg_binding_update(ab->b, &sp->cfg);
@@ -846,14 +869,15 @@ agent_binding_status(const struct agent_binding *ab, struct sipreg_status *st)
 	st->state = SIPREG_FAILED;
 	st->addr_index = -1;
 	st->refresh_in = -1;
-	snprintf(st->last_error, sizeof(st->last_error), "%s", ab->error);
+	snprintf(st->last_error, sizeof(st->last_error), "%s",
+		 ab->error != NULL ? ab->error : "");
 	return 0;
 }
 
 const char *
 agent_binding_aor(const struct agent_binding *ab)
 {
-	return ab->aor;
+	return ab->aor != NULL ? ab->aor : "";
 }
 
 size_t
@@ -910,6 +934,12 @@ agent_binding_set_trace(struct agent_binding *ab, int on)
 	if (ab == NULL)
 		return -EINVAL;
 	return ab->b != NULL ? sipreg_binding_set_trace(ab->b, on != 0) : 0;
+}
+
+const struct agent_rec *
+agent_binding_history(const struct agent_binding *ab)
+{
+	return ab->rec;
 }
 
 int *

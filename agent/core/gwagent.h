@@ -254,6 +254,8 @@ struct agent_sip_conf {
 	const char *contact_host; /* the Contact's host [NULL: the socket's] */
 	uint16_t contact_port;	  /* [0: the socket's port] */
 	int nat_contact_rewrite;  /* learn the Contact from received/rport */
+	unsigned history_depth;	  /* flight recorder entries per binding,
+				     0: none ([sip] history_depth) */
 };
 int agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 		     const struct agent_sip_conf *conf,
@@ -339,6 +341,8 @@ int *agent_binding_alarm_flag(struct agent_binding *ab);
 /** Trace the binding's SIP messages (gwagentctl trace) or not; nothing
  * for an unusable binding.  @return 0 or -EINVAL. */
 int agent_binding_set_trace(struct agent_binding *ab, int on);
+/** The binding's flight recorder (NULL: none yet, or switched off). */
+const struct agent_rec *agent_binding_history(const struct agent_binding *ab);
 /**
  * Whether the binding can register: 0 when its configuration is unusable
  * (state failed, the reason in its last error; register and refresh
@@ -412,6 +416,42 @@ int agent_iniline_parse(const char *line, size_t len, struct ini_doc **out,
 int agent_iniline_parse_in(const char *line, size_t len, const char *record,
 			   size_t reclen, struct ini_doc **out, char *err,
 			   size_t errlen);
+
+/* recorder.c: the registration flight recorder of one binding */
+/** The most entries a binding's recorder keeps. */
+#define AGENT_REC_DEPTH_MAX  256
+#define AGENT_REC_REGISTER   1 /* kinds: an initial REGISTER (or retry) */
+#define AGENT_REC_REFRESH    2
+#define AGENT_REC_UNREGISTER 3
+#define AGENT_REC_OK	     1 /* outcomes: a 2xx */
+#define AGENT_REC_REJECTED   2 /* another final response */
+#define AGENT_REC_TIMEOUT    3 /* no final response */
+#define AGENT_REC_TRANSPORT  4 /* the transport failed */
+/** One exchange: requests to the final answer, challenges included. */
+struct agent_rec_entry {
+	uint32_t seq;	    /* 1 for the binding's first exchange */
+	uint32_t when;	    /* time(2) it ended */
+	uint32_t ms;	    /* from its first request to its end */
+	uint16_t code;	    /* final status code; 0: timeout, transport */
+	uint8_t kind;	    /* AGENT_REC_REGISTER, _REFRESH, _UNREGISTER */
+	uint8_t outcome;    /* AGENT_REC_OK, _REJECTED, _TIMEOUT, ... */
+	uint8_t addr;	    /* proxy address index, 255: none */
+	uint8_t challenges; /* 401/407 answered on the way */
+};
+struct agent_rec;
+/** A ring of @p depth (1..AGENT_REC_DEPTH_MAX) entries. */
+int agent_rec_create(struct agent_rec **out, unsigned depth);
+void agent_rec_destroy(struct agent_rec *r);
+/** Feed one status callback of the binding (engine clock, wall time). */
+void agent_rec_feed(struct agent_rec *r, const struct sipreg_status *st,
+		    uint64_t now_ms, int64_t wall);
+/** The oldest entry kept after number @p after (0: the oldest kept).
+ * @return 0, or -ENOENT when there is none. */
+int agent_rec_next(const struct agent_rec *r, uint32_t after,
+		   struct agent_rec_entry *out);
+size_t agent_rec_count(const struct agent_rec *r);
+const char *agent_rec_kind_name(int kind);
+const char *agent_rec_outcome_name(int outcome);
 
 /* alarm.c */
 /** One raised alarm: a row of gwActiveAlarmTable. */

@@ -103,6 +103,7 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "sip:dns_servers", AS_STR, OFF(dns_servers), 0, 0 },
 	/* un-REGISTERs at shutdown */
 	{ "sip:unregister_rate", AS_UINT, OFF(unregister_rate), 0, 100000 },
+	{ "sip:history_depth", AS_UINT, OFF(history_depth), 0, 256 },
 	{ "sip:unregister_deadline_max", AS_UINT, OFF(unregister_deadline_max),
 	  1, 3600 },
 	/* the gateway's Contact behind NAT */
@@ -295,6 +296,7 @@ agent_settings_init(struct agent_settings *s)
 	s->trap_retries = 3;
 	s->trap_timeout = 5;
 	s->unregister_rate = 500;
+	s->history_depth = 16;
 	s->unregister_deadline_max = 30;
 	s->log_facility = LOG_DAEMON;
 	s->control_timeout = 30;

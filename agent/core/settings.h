@@ -14,7 +14,7 @@
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
  *            tls_ca, user_agent, pace_rate, tcp_idle_timeout,
  *            dns_servers, unregister_rate, unregister_deadline_max,
- *            contact_address, nat_contact_rewrite
+ *            contact_address, nat_contact_rewrite, history_depth
  *   [traps]  rate_limit, summary_interval, sink, community, inform,
  *            retries, timeout, v3_user, v3_auth_pass, v3_priv_pass,
  *            v3_engine_id
@@ -106,7 +106,8 @@ struct agent_settings {
 	char *group;	 /**< its group [NULL: the user's primary group] */
 	int run_as_root; /**< started as root without user: allowed [0] */
 	/* [sip] un-REGISTERs at shutdown */
-	unsigned unregister_rate;	  /**< per second, 0 = unpaced [500] */
+	unsigned unregister_rate; /**< per second, 0 = unpaced [500] */
+	unsigned history_depth; /**< flight recorder per binding, 0 off [16] */
 	unsigned unregister_deadline_max; /**< seconds the shutdown waits
 					     for their answers at most [30] */
 	/* [sip] the gateway's Contact behind NAT */
