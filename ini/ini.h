@@ -756,4 +756,17 @@ struct ini_patch_stats {
 int ini_doc_patch(const struct ini_doc *doc, const struct ini_conf *to,
 		  char **out, size_t *len, struct ini_patch_stats *stats);
 
+/* endpoint.c: endpoints of digital gateways */
+/** The longest phone number of a channel (Mediant 800 MSBG SIP User's
+ * Manual v6.2, LTRT-12804, p.147: "up to 50 characters"). */
+#define INI_PHONE_MAX 50
+/**
+ * The phone number @p k channels after @p first: its trailing digits
+ * counted on, their width kept, widened by a carry ("0400" + 1 =
+ * "0401", "user1" + 1 = "user2", "99" + 1 = "100").
+ * @return 0 (@p out written), -EINVAL (@p k > 0 and no trailing digit),
+ *         -ERANGE (longer than INI_PHONE_MAX), -E2BIG (@p len too small).
+ */
+int ini_phone_add(const char *first, unsigned long k, char *out, size_t len);
+
 #endif
