@@ -46,6 +46,8 @@ gwagentctl_usage(FILE *f)
 		"  check                     dry run of the gateway INI\n"
 		"  load FILE [--dry-run]     load an INI file beneath ini_dir\n"
 		"  trace BINDING on [SECONDS]|off\n"
+		"  history BINDING           its last exchanges (flight "
+		"recorder)\n"
 		"  version                   the daemon's version\n"
 		"  -s socket   control socket (default %s)\n"
 		"  -t seconds  wait at most this long for the answer (%d)\n"

@@ -59,6 +59,7 @@ enum agent_ctl_cmd {
 	AGENT_CTL_CHECK,      /* dry run of the gateway INI on disk */
 	AGENT_CTL_LOAD,	      /* FILE [--dry-run] */
 	AGENT_CTL_TRACE,      /* BINDING on [SECONDS] | off */
+	AGENT_CTL_HISTORY,    /* BINDING: its flight recorder */
 };
 
 /** One parsed request; argv points into buf. */

@@ -795,6 +795,72 @@ agent_ctl_trace(struct agent_ctl *c, const struct agent_ctl_req *req, long uid,
 	return AGENT_CTL_OK;
 }
 
+/* The binding's flight recorder, oldest first. */
+static int
+agent_ctl_history(struct agent_ctl *c, const struct agent_ctl_req *req,
+		  struct agent_ctl_ans *a)
+{
+	struct agent_binding *ab;
+	struct agent_rec_entry e;
+	struct sipreg_addr_status as;
+	char when[32], code[16];
+	const char *addr;
+	uint32_t after = 0;
+	int rc = agent_ctl_find(c, req->argv[0], a, &ab), first = 1;
+
+	if (rc != AGENT_CTL_OK)
+		return rc;
+	if (req->json)
+		agent_ctl_buf_printf(&a->data, "[");
+	else
+		agent_ctl_buf_printf(&a->data,
+				     "%-6s  %-20s  %-10s  %-15s  %-6s  %7s  "
+				     "%4s  %s\n",
+				     "seq", "ended", "kind", "outcome", "code",
+				     "ms", "auth", "address");
+	while (agent_rec_next(agent_binding_history(ab), after, &e) == 0) {
+		after = e.seq;
+		agent_ctl_time(when, sizeof(when), (int64_t)e.when);
+		addr = e.addr != 255 &&
+				       agent_binding_addr_status(ab, e.addr,
+								 &as) == 0 &&
+				       as.addr[0]
+			       ? as.addr
+			       : "-";
+		if (e.code != 0)
+			snprintf(code, sizeof(code), "%u", (unsigned)e.code);
+		else
+			snprintf(code, sizeof(code), "-");
+		if (req->json) {
+			agent_ctl_buf_printf(
+				&a->data,
+				"%s{\"seq\":%u,\"ended\":%u,\"kind\":\"%s\","
+				"\"outcome\":\"%s\",\"code\":%u,\"ms\":%u,"
+				"\"challenges\":%u,\"address\":",
+				first ? "" : ",", (unsigned)e.seq,
+				(unsigned)e.when, agent_rec_kind_name(e.kind),
+				agent_rec_outcome_name(e.outcome),
+				(unsigned)e.code, (unsigned)e.ms,
+				(unsigned)e.challenges);
+			agent_ctl_buf_json(&a->data, addr);
+			agent_ctl_buf_printf(&a->data, "}");
+		} else {
+			agent_ctl_buf_printf(
+				&a->data,
+				"%-6u  %-20s  %-10s  %-15s  %-6s  %7u  %4u  "
+				"%s\n",
+				(unsigned)e.seq, when,
+				agent_rec_kind_name(e.kind),
+				agent_rec_outcome_name(e.outcome), code,
+				(unsigned)e.ms, (unsigned)e.challenges, addr);
+		}
+		first = 0;
+	}
+	if (req->json)
+		agent_ctl_buf_printf(&a->data, "]\n");
+	return AGENT_CTL_OK;
+}
+
 static int
 agent_ctl_help(struct agent_ctl_ans *a)
 {
@@ -805,6 +871,7 @@ agent_ctl_help(struct agent_ctl_ans *a)
 		"register|unregister|refresh BINDING|all|trunk-group N\n"
 		"reload\ncheck\nload FILE [--dry-run]\n"
 		"trace BINDING on [SECONDS]|off\n"
+		"[json] history BINDING\n"
 		"[json] version\nBINDING: gateway or account-N\n");
 	return AGENT_CTL_OK;
 }
@@ -839,6 +906,8 @@ agent_ctl_dispatch(struct agent_ctl *c, const struct agent_ctl_req *req,
 		return agent_ctl_load(c, req, uid, a);
 	case AGENT_CTL_TRACE:
 		return agent_ctl_trace(c, req, uid, a);
+	case AGENT_CTL_HISTORY:
+		return agent_ctl_history(c, req, a);
 	}
 	return agent_ctl_fail(a, AGENT_CTL_EUSAGE, "unknown command");
 }

@@ -35,6 +35,7 @@ static const struct {
 	{ "check", AGENT_CTL_CHECK, 0, 0 },
 	{ "load", AGENT_CTL_LOAD, 1, 2 },
 	{ "trace", AGENT_CTL_TRACE, 2, 3 },
+	{ "history", AGENT_CTL_HISTORY, 1, 1 },
 };
 
 #define NCMDS (sizeof(agent_ctl_cmds) / sizeof(agent_ctl_cmds[0]))

@@ -37,7 +37,7 @@ check_parse(const char *line, size_t size)
 		return;
 	}
 	if (size >= AGENT_CTL_LINE_MAX || req.cmd < AGENT_CTL_HELP ||
-	    req.cmd > AGENT_CTL_TRACE || req.argc < 0 ||
+	    req.cmd > AGENT_CTL_HISTORY || req.argc < 0 ||
 	    req.argc > AGENT_CTL_ARGS_MAX)
 		abort();
 	for (i = 0; i < size; i++)

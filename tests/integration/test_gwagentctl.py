@@ -198,6 +198,21 @@ def unregister_and_register_seen_by_kamailio():
         rc, _, err = w.ctl("frobnicate")
         check_eq(rc, 2, "unknown command: exit 2")
         check("unknown command" in err, "clear error: %r" % err)
+        # the flight recorder: account-0 registered (challenged by
+        # Kamailio), unregistered, registered again, ...
+        rc, out, err = w.ctl("--json", "history", "account-0")
+        check_eq(rc, 0, "history exit status (%s)" % err)
+        h = json.loads(out)
+        kinds = [(e["kind"], e["outcome"], e["code"]) for e in h]
+        check(("register", "ok", 200) in kinds, "a REGISTER answered 200: %r" % kinds)
+        check(("unregister", "ok", 200) in kinds, "an un-REGISTER answered 200: %r" % kinds)
+        first = [e for e in h if e["kind"] == "register"][0]
+        check(first["challenges"] >= 1, "the 401 answered on the way: %r" % first)
+        check(first["address"].startswith("127.0.0.1:"), "its address: %r" % first)
+        check([e["seq"] for e in h] == sorted(e["seq"] for e in h), "oldest first")
+        rc, out, _ = w.ctl("history", "account-0")
+        check(rc == 0 and "register" in out and "ok" in out, "the table: %r" % out)
+        check_eq(w.ctl("history", "account-9")[0], 3, "history of no binding: exit 3")
 
 
 @t.case
