@@ -588,15 +588,14 @@ mib_px_status(struct gwagent *g, long set, int pos,
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < n; i++) {
 		struct agent_binding *ab = agent_bindings_at(g->bindings, i);
-		const struct sipreg_binding *b = agent_binding_engine(ab);
 
-		if (b == NULL || agent_binding_proxyset(ab) != set ||
-		    sipreg_binding_addr_status(b, (size_t)pos, &as) < 0)
+		if (agent_binding_proxyset(ab) != set ||
+		    agent_binding_addr_status(ab, (size_t)pos, &as) < 0)
 			continue;
 		if (!found || as.last_ms > out->last_ms)
 			*out = as;
 		found = 1;
-		if (sipreg_binding_status(b, &st) == 0 &&
+		if (agent_binding_status(ab, &st) == 0 &&
 		    st.addr_index == pos &&
 		    (st.state == SIPREG_REGISTERED ||
 		     st.state == SIPREG_REFRESHING))
