@@ -215,25 +215,21 @@ mib_make(struct mib_oid *o, const struct mib_node *n, uint32_t col,
 /* ---- rows ------------------------------------------------------------ */
 
 /*
- * The first row whose index OID is greater than s[0..k): for one index
- * the first v > s[0] (any v when k = 0); for two, (t, i) with t > s[0],
- * or t == s[0] and (k == 1 or i > s[1]).
+ * The first row whose index OID is greater than s[0..k): the table's
+ * next() gets a[0..nidx), the given components and LONG_MIN for the
+ * missing ones, and answers the first row strictly after it, LONG_MIN
+ * sorting before every value (so (5, LONG_MIN) is before (5, 0)).
  */
 static int
 mib_row_after(struct gwagent *g, const struct mib_table *t, const uint32_t *s,
 	      size_t k, long *idx)
 {
-	long a[2] = { LONG_MIN, LONG_MIN };
+	long a[MIB_MAX_IDX];
+	size_t i;
 
-	if (k >= 1)
-		a[0] = mib_sub_long(s[0]);
-	if (t->nidx == 1)
-		return t->next(g, t, k == 0 ? LONG_MIN : a[0], 0, idx);
-	if (k == 0)
-		return t->next(g, t, LONG_MIN, LONG_MIN, idx);
-	if (k == 1)
-		return t->next(g, t, a[0], LONG_MIN, idx);
-	return t->next(g, t, a[0], mib_sub_long(s[1]), idx);
+	for (i = 0; i < MIB_MAX_IDX; i++)
+		a[i] = i < k && i < t->nidx ? mib_sub_long(s[i]) : LONG_MIN;
+	return t->next(g, t, a, idx);
 }
 
 /* ---- GET ------------------------------------------------------------- */
@@ -299,7 +295,7 @@ agent_mib_get(struct gwagent *g, const struct mib_oid *name,
 	const struct mib_column *c;
 	const uint32_t *sub;
 	size_t len;
-	long idx[2];
+	long idx[MIB_MAX_IDX];
 	int before;
 
 	sub = mib_below_root(name, &len, &before);
@@ -330,7 +326,7 @@ mib_next_in_table(struct gwagent *g, const struct mib_node *n,
 {
 	const struct mib_table *t = n->table;
 	size_t i;
-	long idx[2];
+	long idx[MIB_MAX_IDX];
 
 	for (i = 0; i < t->ncols; i++) {
 		const struct mib_column *c = &t->cols[i];
@@ -402,7 +398,7 @@ agent_mib_txn_add(struct agent_mib_txn *t, const struct mib_oid *name,
 	const struct mib_column *c;
 	const uint32_t *sub;
 	size_t len;
-	long idx[2];
+	long idx[MIB_MAX_IDX];
 	int before;
 
 	sub = mib_below_root(name, &len, &before);

@@ -55,6 +55,9 @@ struct mib_scalar {
 	mib_op_commit *commit;
 };
 
+/** The most index components of a table row. */
+#define MIB_MAX_IDX 3
+
 struct mib_column {
 	uint32_t col;
 	int asn;
@@ -68,10 +71,10 @@ struct mib_column {
 };
 
 struct mib_table {
-	size_t nidx; /* 1 or 2 index components */
-	/* First row after (a0, a1): see mib_row_after(). */
-	int (*next)(struct gwagent *g, const struct mib_table *t, long a0,
-		    long a1, long *idx);
+	size_t nidx; /* 1 to MIB_MAX_IDX index components */
+	/* First row after a[0..nidx): see mib_row_after(). */
+	int (*next)(struct gwagent *g, const struct mib_table *t, const long *a,
+		    long *idx);
 	int (*exists)(struct gwagent *g, const struct mib_table *t,
 		      const long *idx);
 	const struct mib_column *cols; /* sorted by col */
@@ -91,7 +94,7 @@ struct mib_node {
 struct mib_op {
 	const struct mib_node *n;
 	const struct mib_column *c; /* NULL for a scalar */
-	long idx[2];
+	long idx[MIB_MAX_IDX];
 	struct mib_value v;
 };
 

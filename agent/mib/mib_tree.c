@@ -89,11 +89,10 @@ mib_param_check(struct gwagent *g, const struct mib_scalar *s,
 /* ---- configuration tables -------------------------------------------- */
 
 static int
-mib_conf_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+mib_conf_next(struct gwagent *g, const struct mib_table *t, const long *a,
 	      long *idx)
 {
-	(void)a1;
-	return ini_conf_row_next(mib_conf(g), (enum ini_table)t->itable, a0,
+	return ini_conf_row_next(mib_conf(g), (enum ini_table)t->itable, a[0],
 				 idx);
 }
 
@@ -316,9 +315,11 @@ mib_px_row_at(struct gwagent *g, long set, int pos)
 }
 
 static int
-mib_rs_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+mib_rs_next(struct gwagent *g, const struct mib_table *t, const long *a,
 	    long *idx)
 {
+	long a0 = a[0], a1 = a[1];
+
 	(void)t;
 	struct agent_binding *ab;
 
@@ -541,12 +542,11 @@ static const struct mib_table mib_rs = {
 /* ---- proxy address status ----------------------------------------------- */
 
 static int
-mib_px_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+mib_px_next(struct gwagent *g, const struct mib_table *t, const long *a,
 	    long *idx)
 {
 	(void)t;
-	(void)a1;
-	return ini_conf_row_next(mib_conf(g), INI_TABLE_PROXYIP, a0, idx);
+	return ini_conf_row_next(mib_conf(g), INI_TABLE_PROXYIP, a[0], idx);
 }
 
 static int
@@ -679,16 +679,145 @@ static const struct mib_table mib_px = {
 	.itable = -1,
 };
 
+/* ---- registration flight recorder --------------------------------------- */
+
+static uint32_t
+mib_rh_after(long seq)
+{
+	return seq < 0			 ? 0
+	       : seq >= (long)UINT32_MAX ? UINT32_MAX
+					 : (uint32_t)seq;
+}
+
+/* Rows (type, id, seq): the bindings in order, each its exchanges. */
+static int
+mib_rh_next(struct gwagent *g, const struct mib_table *t, const long *a,
+	    long *idx)
+{
+	struct agent_binding *ab = NULL;
+	struct agent_rec_entry e;
+	long type = a[0], id = a[1];
+	uint32_t after = mib_rh_after(a[2]);
+
+	(void)t;
+	if (type < 0) {
+		type = 0;
+		id = LONG_MIN;
+	}
+	if (type > INT_MAX)
+		return -ENOENT;
+	if (id != LONG_MIN)
+		ab = agent_bindings_find(g->bindings, (int)type, id);
+	while (ab == NULL ||
+	       agent_rec_next(agent_binding_history(ab), after, &e) < 0) {
+		ab = agent_bindings_next(g->bindings, (int)type, id);
+		if (ab == NULL)
+			return -ENOENT;
+		type = agent_binding_type(ab);
+		id = agent_binding_id(ab);
+		after = 0;
+	}
+	idx[0] = type;
+	idx[1] = id;
+	idx[2] = (long)e.seq;
+	return 0;
+}
+
+static int
+mib_rh_entry(struct gwagent *g, const long *idx, struct agent_binding **abp,
+	     struct agent_rec_entry *e)
+{
+	struct agent_binding *ab =
+		agent_bindings_find(g->bindings, (int)idx[0], idx[1]);
+
+	if (ab == NULL || idx[2] < 1 ||
+	    agent_rec_next(agent_binding_history(ab), mib_rh_after(idx[2] - 1),
+			   e) < 0 ||
+	    (long)e->seq != idx[2])
+		return -ENOENT;
+	*abp = ab;
+	return 0;
+}
+
+static int
+mib_rh_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
+{
+	struct agent_binding *ab;
+	struct agent_rec_entry e;
+
+	(void)t;
+	return mib_rh_entry(g, idx, &ab, &e) == 0;
+}
+
+static int
+mib_rh_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	struct agent_binding *ab;
+	struct agent_rec_entry e;
+	struct sipreg_addr_status as;
+
+	if (mib_rh_entry(g, idx, &ab, &e) < 0)
+		return -ENOENT;
+	switch (c->col) {
+	case 2:
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime((int64_t)e.when, v->str);
+		break;
+	case 3:
+		mib_set_int(v, INT, e.kind);
+		break;
+	case 4:
+		mib_set_int(v, INT, e.outcome);
+		break;
+	case 5:
+		mib_set_int(v, UNS, e.code);
+		break;
+	case 6:
+		mib_set_int(v, UNS, e.ms);
+		break;
+	case 7:
+		mib_set_int(v, UNS, e.challenges);
+		break;
+	default:
+		mib_set_str(v, e.addr != 255 && agent_binding_addr_status(
+							ab, e.addr, &as) == 0
+				       ? as.addr
+				       : "");
+		break;
+	}
+	return 0;
+}
+
+#define RHC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_rh_get                                        \
+	}
+
+static const struct mib_column mib_rh_cols[] = {
+	RHC(2, STR), RHC(3, INT), RHC(4, INT), RHC(5, UNS),
+	RHC(6, UNS), RHC(7, UNS), RHC(8, STR),
+};
+
+static const struct mib_table mib_rh = {
+	.nidx = 3,
+	.next = mib_rh_next,
+	.exists = mib_rh_exists,
+	.cols = mib_rh_cols,
+	.ncols = NELEM(mib_rh_cols),
+	.itable = -1,
+};
+
 /* ---- active alarms ------------------------------------------------------ */
 
 static int
-mib_al_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+mib_al_next(struct gwagent *g, const struct mib_table *t, const long *a,
 	    long *idx)
 {
-	const struct agent_alarm *al = agent_alarms_next(g->alarms, a0);
+	const struct agent_alarm *al = agent_alarms_next(g->alarms, a[0]);
 
 	(void)t;
-	(void)a1;
 	if (al == NULL)
 		return -ENOENT;
 	idx[0] = (long)al->seq;
@@ -770,13 +899,13 @@ static const struct mib_table mib_al = {
 /* ---- alarm history ------------------------------------------------------ */
 
 static int
-mib_ah_next(struct gwagent *g, const struct mib_table *t, long a0, long a1,
+mib_ah_next(struct gwagent *g, const struct mib_table *t, const long *a,
 	    long *idx)
 {
-	const struct agent_alarm *al = agent_alarms_history_next(g->alarms, a0);
+	const struct agent_alarm *al =
+		agent_alarms_history_next(g->alarms, a[0]);
 
 	(void)t;
-	(void)a1;
 	if (al == NULL)
 		return -ENOENT;
 	idx[0] = (long)al->seq;
@@ -1162,6 +1291,7 @@ static const struct mib_node mib_fixed_nodes[] = {
 	S3(1, 2, 3, mib_regactions, 0),
 	S3(1, 2, 3, mib_regactions, 1),
 	S3(1, 2, 3, mib_regactions, 2),
+	T(1, 2, 4, mib_rh),
 	S2(1, 3, mib_inimgmt, 0),
 	S2(1, 3, mib_inimgmt, 1),
 	S2(1, 3, mib_inimgmt, 2),

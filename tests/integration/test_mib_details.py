@@ -49,7 +49,8 @@ P_ADDR, P_INUSE, P_ADDRTYPE, P_INETADDR, P_PORT = (
 DATEANDTIME = {mib.oid(n, *inst): n for n, inst in (
     ("gwRegLastSuccess", ()), ("gwProxyStatusLastKeepAlive", ()),
     ("gwIniActionTime", (0,)), ("gwIniLineTime", (0,)), ("gwActiveAlarmDateAndTime", ()),
-    ("gwAlarmHistoryRaiseDateAndTime", ()), ("gwAlarmHistoryClearDateAndTime", ()))}
+    ("gwAlarmHistoryRaiseDateAndTime", ()), ("gwAlarmHistoryClearDateAndTime", ()),
+    ("gwRegHistoryEnd", ()))}
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3"}
 
@@ -263,6 +264,47 @@ def failed_ini_load_is_an_alarm_until_a_good_load():
         hseq, h = w.row_of(HISTORY, "IniFile")
         check_eq(hseq, seq, "the cleared INI alarm is in the history")
         check(dateandtime(h[9]) >= dateandtime(h[8]), "cleared after raised")
+
+
+@t.case
+def flight_recorder_rows_through_snmpd():
+    """gwRegHistoryTable: each binding's exchanges, read through snmpd."""
+    entry = mib.oid("gwRegHistoryEntry")
+    with Lab() as lab:
+        w = World(lab)
+        w.wait_state(1, 0, STATE_REGISTERED)
+        w.wait_state(2, 0, STATE_REGISTERED)
+        w.wait_state(2, 1, STATE_REGISTERED)
+        rows = _rows(w, entry)
+        for b in ((1, 0), (2, 0), (2, 1)):
+            mine = sorted(k for k in rows if k[:2] == b)
+            check(mine and mine[0][2] == 1, "binding %r has its first exchange: %r" % (b, mine))
+            r = rows[mine[0]]
+            check_eq(r[mib.column("gwRegHistoryKind")][1], "1", "register(1)")
+            check_eq(r[mib.column("gwRegHistoryOutcome")][1], "1", "ok(1)")
+            check_eq(r[mib.column("gwRegHistoryCode")][1], "200", "200")
+            check(int(r[mib.column("gwRegHistoryChallenges")][1]) >= 1,
+                  "Kamailio's challenge answered: %r" % r)
+            check_eq(r[mib.column("gwRegHistoryAddress")][1].strip('"'),
+                     "127.0.0.1:%d" % w.k.udp_port, "the address")
+            check(dateandtime(r[mib.column("gwRegHistoryEnd")])[0] >= 2024, "a real end time")
+        # an unregister of bob is recorded after its registration
+        w.must_set([(mib.oid("gwRegAction", 2, 1), "i", 2)], "unregister bob")
+        wait_until(lambda: any(k[:2] == (2, 1) and v.get(mib.column("gwRegHistoryKind"),
+                                                         ("", ""))[1] == "3"
+                               for k, v in _rows(w, entry).items()),
+                   10, "bob's un-REGISTER in gwRegHistoryTable")
+        seen = check_all_dateandtime(w)
+        check("gwRegHistoryEnd" in seen, "gwRegHistoryEnd walked: %r" % seen)
+
+
+def _rows(w, entry):
+    """{(type, id, seq): {column: (type, value)}} of gwRegHistoryTable."""
+    rows = {}
+    for oid, tv in w.walk(entry).items():
+        col, btype, bid, seq = oid[len(entry) + 1:].split(".")
+        rows.setdefault((int(btype), int(bid), int(seq)), {})[int(col)] = tv
+    return rows
 
 
 if __name__ == "__main__":
