@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The parameter catalog: the single description of every scalar and
- * table column the agent understands (name, type, range, default) and the value validator built on it.  The SNMP side
+ * table column the agent understands (name, type, range, default, its
+ * GWAGENT-MIB object) and the value validator built on it.  The SNMP side
  * validates its SETs through ini_param_check() as well.
  *
- * Sources: shared/reference/audiocodes-ini-snmp.md section 2.  Where the
- * 2010 MIB is narrower than a 6.x device (index ranges), the wider
- * device range is used so that real dumps load.
+ * Sources: the AudioCodes Mediant 2000 User's Manual v6.6 (LTRT-68822),
+ * "Configuration Parameters Reference" (SIP proxy and registration
+ * parameters, Proxy Set, IP Group, Trunk Group Settings and Account
+ * tables), and the AcGateway MIB of 2010-03-16 (AC-GATEWAY-MIB, as in the
+ * LibreNMS tree: mibs/audiocodes/AC-GATEWAY-MIB.mib).  Where that MIB is
+ * narrower than a 6.x device (index ranges), the wider device range is
+ * used so that real dumps load.
  */
 #include "config.h"
 
