@@ -18,7 +18,6 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=0
 failed=0
-echo "1..9"
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
@@ -101,9 +100,8 @@ elif getent passwd gwagent >/dev/null || getent group gwagent >/dev/null; then
 	why="a user or group gwagent exists without the package"
 fi
 if [ -n "$why" ]; then
-	while [ "$n" -lt 9 ]; do
-		skip "install, check and purge the package" "$why"
-	done
+	skip "install, check and purge the package" "$why"
+	echo "1..$n"
 	exit "$failed"
 fi
 
@@ -201,4 +199,6 @@ purge() {
 	return $rc
 }
 check "dpkg --purge removes user, group and files" purge
+# the plan comes last (TAP allows it): it is the count of points run
+echo "1..$n"
 exit "$failed"
