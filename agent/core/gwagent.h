@@ -244,6 +244,8 @@ struct agent_sip_conf {
 	const char *user_agent;
 	unsigned pace_rate;
 	int pace_off;
+	unsigned register_window; /* initial REGISTERs / un-REGISTERs
+				     outstanding at once, 0: no window */
 	unsigned conn_idle_s;
 	const char *tls_ca_file; /* NULL: OpenSSL's default CA paths */
 	const char *tls_cert_file;
