@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,6 +297,210 @@ check_account_sets(struct cctx *cx, const long *owner)
 	}
 }
 
+/* ---- TrunkGroup: ranges, numbers ---------------------------------- */
+
+static void rowerr(struct cctx *cx, const struct ini_row *r, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
+
+static void
+rowerr(struct cctx *cx, const struct ini_row *r, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	cx->nerr++;
+	if (cx->diags == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ini_diags_add(cx->diags, cx->file, r->line, INI_SEV_ERROR,
+		      "TrunkGroup %ld: %s", r->index, msg);
+}
+
+static bool
+ends_in_digit(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && s[n - 1] >= '0' && s[n - 1] <= '9';
+}
+
+/* The ranges of one row; its endpoint count, 0 when they are wrong. */
+static unsigned long
+check_tg_row(struct cctx *cx, const struct ini_row *r)
+{
+	long ft = col(r, INI_P_TRUNKGROUP_FIRST_TRUNK_ID);
+	long lt = col(r, INI_P_TRUNKGROUP_LAST_TRUNK_ID);
+	long fc = col(r, INI_P_TRUNKGROUP_FIRST_B_CHANNEL);
+	long lc = col(r, INI_P_TRUNKGROUP_LAST_B_CHANNEL);
+	const char *num = colstr(r, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER);
+	unsigned long n = 1;
+	char out[INI_PHONE_MAX + 1];
+	bool ok = true;
+
+	if ((ft == INI_TRUNK_NONE) != (lt == INI_TRUNK_NONE)) {
+		rowerr(cx, r,
+		       "FirstTrunkId %ld and LastTrunkId %ld: %d means no "
+		       "trunk (an analog row), so both or neither are %d",
+		       ft, lt, INI_TRUNK_NONE, INI_TRUNK_NONE);
+		ok = false;
+	} else if (lt < ft) {
+		rowerr(cx, r, "LastTrunkId %ld is below FirstTrunkId %ld", lt,
+		       ft);
+		ok = false;
+	} else if (ft != INI_TRUNK_NONE)
+		n = (unsigned long)(lt - ft + 1);
+	if (lc < fc) {
+		rowerr(cx, r, "LastBChannel %ld is below FirstBChannel %ld", lc,
+		       fc);
+		ok = false;
+	}
+	if (!ok)
+		return 0;
+	n *= (unsigned long)(lc - fc + 1);
+	if (num == NULL || n > INI_ENDPOINTS_MAX)
+		return n;
+	if (n > 1 && !ends_in_digit(num))
+		rowerr(cx, r,
+		       "FirstPhoneNumber '%s' covers %lu endpoints but does "
+		       "not end with a digit",
+		       num, n);
+	else if (ini_phone_add(num, n - 1, out, sizeof(out)) == -ERANGE)
+		rowerr(cx, r,
+		       "FirstPhoneNumber '%s' + %lu is longer than %d "
+		       "characters",
+		       num, n - 1, INI_PHONE_MAX);
+	return n;
+}
+
+struct epnum {
+	const char *phone; /* into the endpoint array */
+	const struct ini_row *row;
+	size_t pos;
+};
+
+/* Order of rows in the file (rows added over SNMP, line 0, after). */
+static int
+row_order(const struct ini_row *a, const struct ini_row *b)
+{
+	unsigned la = a->line ? a->line : UINT_MAX;
+	unsigned lb = b->line ? b->line : UINT_MAX;
+
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int
+epnum_cmp(const void *a, const void *b)
+{
+	const struct epnum *x = a, *y = b;
+	int c = strcmp(x->phone, y->phone);
+
+	if (c == 0)
+		c = row_order(x->row, y->row);
+	if (c == 0)
+		c = x->pos < y->pos ? -1 : x->pos > y->pos;
+	return c;
+}
+
+/* Every endpoint's number is unique: "Each endpoint (i.e., channel)
+ * must be assigned a unique phone number" (MediaPack SIP User's Manual
+ * v6.2, LTRT-65415, p.474).  Reported once per later row. */
+static void
+check_tg_numbers(struct cctx *cx)
+{
+	struct ini_endpoint *ep = NULL;
+	struct epnum *v = NULL;
+	size_t n = 0, m = 0, i, j;
+	const struct ini_row *last = NULL;
+
+	if (ini_conf_endpoints(cx->conf, &ep, &n) != 0 || n == 0)
+		goto out;
+	if ((v = calloc(n, sizeof(*v))) == NULL) {
+		rowerr(cx, cx->conf->t[INI_TABLE_TRUNKGROUP].rows[0],
+		       "out of memory checking the phone numbers");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (ep[i].phone[0] == '\0')
+			continue;
+		v[m].phone = ep[i].phone;
+		v[m].row = ini_conf_find_row(cx->conf, INI_TABLE_TRUNKGROUP,
+					     ep[i].row);
+		v[m++].pos = i;
+	}
+	qsort(v, m, sizeof(*v), epnum_cmp);
+	for (i = 1; i < m; i++) {
+		if (strcmp(v[i].phone, v[i - 1].phone) != 0)
+			continue;
+		for (j = i - 1;
+		     j > 0 && strcmp(v[j - 1].phone, v[i].phone) == 0; j--)
+			;
+		if (v[i].row == last || v[i].row == v[j].row)
+			continue;
+		last = v[i].row;
+		if (v[j].row->line != 0)
+			rowerr(cx, v[i].row,
+			       "phone number '%s' is already the number of an "
+			       "endpoint of TrunkGroup %ld (line %u)",
+			       v[i].phone, v[j].row->index, v[j].row->line);
+		else
+			rowerr(cx, v[i].row,
+			       "phone number '%s' is already the number of an "
+			       "endpoint of TrunkGroup %ld",
+			       v[i].phone, v[j].row->index);
+	}
+out:
+	free(v);
+	free(ep);
+}
+
+static void
+check_trunkgroup(struct cctx *cx)
+{
+	const struct ini_tab *tab = &cx->conf->t[INI_TABLE_TRUNKGROUP];
+	const char *dflt = cx->conf->sc[INI_P_DEFAULT_NUMBER].s;
+	unsigned long total = 0, ndflt = 0, k;
+	unsigned nerr = cx->nerr;
+	char out[INI_PHONE_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < tab->n; i++) {
+		const struct ini_row *r = tab->rows[i];
+
+		k = check_tg_row(cx, r);
+		if (colstr(r, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER) == NULL &&
+		    col(r, INI_P_TRUNKGROUP_FIRST_TRUNK_ID) == INI_TRUNK_NONE)
+			ndflt += k;
+		if (total <= INI_ENDPOINTS_MAX &&
+		    (total += k) > INI_ENDPOINTS_MAX)
+			rowerr(cx, r,
+			       "the trunk groups have more than %d endpoints",
+			       INI_ENDPOINTS_MAX);
+	}
+	if (ndflt > 1 && dflt != NULL && !ends_in_digit(dflt)) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "DefaultNumber '%s' numbers %lu analog "
+				      "ports but does not end with a digit",
+				      dflt, ndflt);
+	} else if (ndflt > 0 && dflt != NULL &&
+		   ini_phone_add(dflt, ndflt - 1, out, sizeof(out)) ==
+			   -ERANGE) {
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, 0, INI_SEV_ERROR,
+				      "DefaultNumber '%s' + %lu is longer than "
+				      "%d characters",
+				      dflt, ndflt - 1, INI_PHONE_MAX);
+	}
+	if (cx->nerr == nerr)
+		check_tg_numbers(cx);
+}
+
 int
 ini_conf_check(const struct ini_conf *conf, const char *file,
 	       struct ini_diags *diags)
@@ -312,5 +519,6 @@ ini_conf_check(const struct ini_conf *conf, const char *file,
 	check_account(&cx, owner);
 	check_gateway_set(&cx);
 	check_account_sets(&cx, owner);
+	check_trunkgroup(&cx);
 	return cx.nerr == 0 ? 0 : -EINVAL;
 }
