@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from lab import Lab  # noqa: E402
 from lab import mib  # noqa: E402
+from lab.gateway import e1_numbers, e1_trunk_groups_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, wait_until  # noqa: E402
@@ -94,26 +95,6 @@ def endpoint_id(module, trunk, channel):
     return module * 1048576 + trunk * 4096 + channel
 
 
-def m2k_numbers():
-    """The 480 numbers of the Mediant-2000-like gateway by (tg, trunk,
-    channel): trunk group g (1..8) holds spans 2g-2 and 2g-1, numbered
-    from 2g0000 trunk by trunk, channel by channel."""
-    out = {}
-    for g in range(1, TGS + 1):
-        k = 0
-        for trunk in (2 * g - 2, 2 * g - 1):
-            for ch in range(1, CHANNELS + 1):
-                out[(g, trunk, ch)] = "%d%04d" % (2 * g, k)
-                k += 1
-    return out
-
-
-def m2k_ini(port):
-    rows = ['TrunkGroup %d = %d, %d, 1, %d, "%d0000", 0, %d, 1;'
-            % (g - 1, g, 2 * g - 2, CHANNELS, 2 * g, 2 * g - 1) for g in range(1, TGS + 1)]
-    return head(port) + table("TrunkGroup", TG_FORMAT, rows)
-
-
 class Device:
     """snmpd, Kamailio with users, gwagentd with an INI; stopped with the
     Lab, by PID."""
@@ -167,10 +148,12 @@ class Device:
 
 @t.case
 def mediant2000_480_endpoints_register_per_endpoint():
-    numbers = m2k_numbers()
+    numbers = e1_numbers(TGS, SPANS // TGS, CHANNELS)
     check_eq(len(numbers), SPANS * CHANNELS, "endpoints of 16 E1 spans")
     with Lab("gwtg480") as lab:
-        d = Device(lab, {n: EP_PASSWORD for n in numbers.values()}, m2k_ini,
+        d = Device(lab, {n: EP_PASSWORD for n in numbers.values()},
+                   lambda port: e1_trunk_groups_ini(port, EP_PASSWORD, TGS, SPANS // TGS,
+                                                    CHANNELS),
                    settings={"sip": {"pace_rate": "50"}})   # the default pacing
         check("register_window" not in d.gw.settings["sip"], "register_window at its default")
         d.wait_contacts(SPANS * CHANNELS, 60)
