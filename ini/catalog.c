@@ -119,12 +119,16 @@ static const struct ini_enumdef E_AUTHMODE = {
 static const struct ini_enumdef E_DNS = {
 	"GwDnsLookup", 3, { { 0, "aRecord" }, { 1, "sRV" }, { 2, "nAPTR" } }
 };
+/* -1 (5.4 manuals) and 255 (the MIB's valueNotSet): not set, the trunk
+ * group follows AuthenticationMode. */
 static const struct ini_enumdef E_REGMODE = { "GwRegistrationMode",
-					      4,
-					      { { 0, "perEndpoint" },
+					      6,
+					      { { -1, "notConfigured" },
+						{ 0, "perEndpoint" },
 						{ 1, "perGateway" },
 						{ 4, "dontRegister" },
-						{ 5, "perAccount" } } };
+						{ 5, "perAccount" },
+						{ 255, "valueNotSet" } } };
 static const struct ini_enumdef E_IPGROUP_TYPE = {
 	NULL, 2, { { 0, "server" }, { 1, "user" } }
 };
@@ -291,7 +295,7 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_INT(INI_P_TGS_CHANNEL_SELECT_MODE,
 	      "TrunkGroupSettings_ChannelSelectMode", TG, 0, 11, 1, NOMIB),
 	P_ENUM(INI_P_TGS_REGISTRATION_MODE,
-	       "TrunkGroupSettings_RegistrationMode", TG, E_REGMODE, 1,
+	       "TrunkGroupSettings_RegistrationMode", TG, E_REGMODE, -1,
 	       MIBCOL("gwTrunkGroupSettingsRegistrationMode", 1, 1, 7, 1, 3)),
 	P_TEXT(INI_P_TGS_GATEWAY_NAME, "TrunkGroupSettings_GatewayName", TG,
 	       HOST, 49, "",
@@ -302,6 +306,11 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_INT(INI_P_TGS_SERVING_IP_GROUP, "TrunkGroupSettings_ServingIPGroup",
 	      TG, -1, INI_IPGROUP_MAX, -1,
 	      MIBCOL("gwTrunkGroupSettingsServingIPGroup", 1, 1, 7, 1, 6)),
+	/* 6.2 (Mediant 800 MSBG SIP User's Manual v6.2, p.837: 255 in the
+	 * example); its members are not published */
+	P_INT(INI_P_TGS_MWI_INTERROGATION_TYPE,
+	      "TrunkGroupSettings_MWIInterrogationType", TG, 0, 255, 255,
+	      NOMIB),
 
 	/* gwAccountTable: 1.1.8 */
 	P_INT(INI_P_ACCOUNT_SERVED_TRUNK_GROUP, "Account_ServedTrunkGroup", AC,
@@ -429,8 +438,14 @@ ini_column_lookup(enum ini_table t, const char *name)
 	const struct ini_tabdesc *td = &ini_tables[t];
 	unsigned i;
 
+	size_t pre = strlen(td->name);
+
+	/* "TrunkGroup_FirstTrunkId", or "FirstTrunkId" as 7.2 and later
+	 * write the columns of every table */
 	for (i = 0; i < td->ncols; i++)
-		if (ini_strcaseeq(ini_catalog[td->first + i].name, name))
+		if (ini_strcaseeq(ini_catalog[td->first + i].name, name) ||
+		    ini_strcaseeq(ini_catalog[td->first + i].name + pre + 1,
+				  name))
 			return &ini_catalog[td->first + i];
 	return NULL;
 }

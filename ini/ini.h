@@ -201,6 +201,7 @@ enum ini_param_id {
 	INI_P_TGS_GATEWAY_NAME,
 	INI_P_TGS_CONTACT_USER,
 	INI_P_TGS_SERVING_IP_GROUP,
+	INI_P_TGS_MWI_INTERROGATION_TYPE,
 	/* Account */
 	INI_P_ACCOUNT_SERVED_TRUNK_GROUP,
 	INI_P_ACCOUNT_SERVED_IP_GROUP,
@@ -630,8 +631,13 @@ int ini_conf_row_set_str(struct ini_conf *conf, enum ini_param_id col,
  * ProxyIp -> ProxySet (set 0, the default proxy, always exists),
  * at most 5 addresses per proxy set, IPGroup -> ProxySet and serving
  * IPGroup, TrunkGroupSettings -> IPGroup, Account -> TrunkGroupSettings
- * (by TrunkGroupId) and IPGroup.  Rows loaded from a file report their
- * line; others line 0.
+ * (by TrunkGroupId) and IPGroup; TrunkGroup rows: trunk and channel
+ * ranges not reversed (255 on both trunk columns for an analog row),
+ * at most INI_ENDPOINTS_MAX endpoints, a number that covers several
+ * endpoints (FirstPhoneNumber, DefaultNumber) ends with a digit and
+ * never grows past INI_PHONE_MAX, every endpoint's number unique (the
+ * error is at the later row and names the first).  Rows loaded from a
+ * file report their line; others line 0.
  * @param file  name to put in diagnostics, may be NULL.
  * @param diags receives the errors; may be NULL.
  * @return 0 if consistent, -EINVAL if not.
@@ -646,7 +652,7 @@ int ini_conf_check(const struct ini_conf *conf, const char *file,
 /** How a document is applied to a running configuration. */
 enum ini_apply_mode {
 	/** Device "configuration file": parameters the file does not
-	 * name return to their defaults, the five tables are replaced. */
+	 * name return to their defaults, the tables are replaced. */
 	INI_APPLY_FULL,
 	/** Device "incremental" file: only what the file names changes;
 	 * a row named by the file is updated (columns its FORMAT does not
