@@ -734,8 +734,8 @@ END_TEST
 /* ---- trunk groups (issue 14 item 3) ----------------------------------- */
 
 /* A device registering per endpoint (AuthenticationMode 0): TG 3 per
- * endpoint through IP group 1, TG 4 by AuthenticationMode (no settings
- * row), TG 6 per gateway, TG 7 not at all, TG 9 analog ports with
+ * endpoint through IP group 1, TG 4 by AuthenticationMode (its mode 255,
+ * not set), TG 6 per gateway, TG 7 not at all, TG 9 analog ports with
  * Authentication rows. */
 #define TG_DEVICE(authmode)                                                   \
 	"IsRegisterNeeded = 1\n"                                              \
@@ -770,6 +770,7 @@ END_TEST
 	"TrunkGroupSettings 0 = 3, 0, \"tg3.example\", 1;\n"                  \
 	"TrunkGroupSettings 1 = 6, 1, \"tg6.example\", -1;\n"                 \
 	"TrunkGroupSettings 2 = 7, 4, \"\", -1;\n"                            \
+	"TrunkGroupSettings 3 = 4, 255, \"\", -1;\n"                          \
 	"[ \\TrunkGroupSettings ]\n"                                          \
 	"[ TrunkGroup ]\n"                                                    \
 	"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "                \
@@ -809,7 +810,7 @@ START_TEST(test_describe_trunk_groups)
 	ck_assert_int_eq(agent_endpoint_id(256, 0, 1), -1);
 	ck_assert_int_eq(agent_endpoint_id(1, -1, 1), -1);
 	ck_assert_int_eq(agent_tg_mode(c, 3), 0);
-	ck_assert_int_eq(agent_tg_mode(c, 4), 0); /* AuthenticationMode */
+	ck_assert_int_eq(agent_tg_mode(c, 4), 0); /* 255: AuthenticationMode */
 	ck_assert_int_eq(agent_tg_mode(c, 6), 1);
 	ck_assert_int_eq(agent_tg_mode(c, 7), 4);
 	ck_assert_int_eq(agent_tg_mode(c, 9), 0); /* no settings row */
@@ -987,6 +988,7 @@ START_TEST(test_sync_trunk_groups)
 		"TrunkGroupSettings 4 = 3, 0, \"tg3.example\", 1;\n"
 		"TrunkGroupSettings 5 = 6, 1, \"tg6.example\", -1;\n"
 		"TrunkGroupSettings 6 = 7, 4, \"\", -1;\n"
+		"TrunkGroupSettings 7 = 4, -1, \"\", -1;\n"
 		"[ \\TrunkGroupSettings ]\n"
 		"[ TrunkGroup ]\n"
 		"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
