@@ -1227,6 +1227,19 @@ agent_bindings_sync(struct agent_bindings *bs, const struct ini_conf *conf,
 		rc = agent_bindings_merge_one(bs, &nv, &nn, &oi, conf, &keys[i],
 					      start);
 	free(keys);
+	/* per endpoint with nothing to register per endpoint: say so */
+	for (i = 0; i < nn && nv[i]->type != AGENT_BINDING_ENDPOINT &&
+		    nv[i]->type != AGENT_BINDING_TRUNKGROUP;
+	     i++)
+		;
+	if (rc == 0 && i == nn &&
+	    ini_conf_get_int(conf, INI_P_IS_REGISTER_NEEDED) == 1 &&
+	    ini_conf_get_int(conf, INI_P_AUTHENTICATION_MODE) == 0)
+		log_warnx(
+			"config",
+			"AuthenticationMode 0 (per endpoint) sends no gateway "
+			"registration, and no trunk group registers per "
+			"endpoint or per gateway (TrunkGroup table)");
 	while (oi < bs->n) /* after the last key, or on error */
 		agent_binding_free(bs->v[oi++], 1);
 	free(bs->v);

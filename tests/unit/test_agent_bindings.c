@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "agent/core/event.h"
 #include "agent/core/gwagent.h"
@@ -1066,6 +1067,46 @@ START_TEST(test_sync_trunk_groups)
 }
 END_TEST
 
+static char last_warning[512];
+
+static void
+keep_warning(int prio, const char *msg)
+{
+	if (prio <= LOG_WARNING && strstr(msg, "AuthenticationMode") != NULL)
+		snprintf(last_warning, sizeof(last_warning), "%s", msg);
+}
+
+/* Per endpoint with nothing to register per endpoint is said, not silent;
+ * the same device with a trunk group registering is quiet. */
+START_TEST(test_sync_per_endpoint_nothing_warns)
+{
+	struct agent_event *ev;
+	struct agent_bindings *bs;
+	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
+	struct ini_conf *c1 = conf_from("IsRegisterNeeded = 1\n"
+					"AuthenticationMode = 0\n"
+					"UserName = 'gw'\n"
+					"RegistrarIP = '127.0.0.1:5070'\n"),
+			*c2 = conf_from(TG_DEVICE("0"));
+
+	log_register(keep_warning);
+	ck_assert_int_eq(agent_event_create(&ev), 0);
+	ck_assert_int_eq(agent_bindings_create(&bs, ev, &sc, NULL, NULL), 0);
+	last_warning[0] = '\0';
+	ck_assert_int_eq(agent_bindings_sync(bs, c1, 0), 0);
+	ck_assert_uint_eq(agent_bindings_count(bs), 0);
+	ck_assert_ptr_nonnull(strstr(last_warning, "no trunk group registers"));
+	last_warning[0] = '\0';
+	ck_assert_int_eq(agent_bindings_sync(bs, c2, 0), 0);
+	ck_assert_str_eq(last_warning, "");
+	agent_bindings_destroy(bs);
+	agent_event_destroy(ev);
+	ini_conf_destroy(c1);
+	ini_conf_destroy(c2);
+	log_register(NULL);
+}
+END_TEST
+
 static Suite *
 bindings_suite(void)
 {
@@ -1088,6 +1129,7 @@ bindings_suite(void)
 	tcase_add_test(tc, test_plan_matches_sync);
 	tcase_add_test(tc, test_sync_refused_keeps_counters);
 	tcase_add_test(tc, test_sync_trunk_groups);
+	tcase_add_test(tc, test_sync_per_endpoint_nothing_warns);
 	suite_add_tcase(s, tc);
 	return s;
 }
