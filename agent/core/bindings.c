@@ -1030,9 +1030,14 @@ agent_binding_refuse(struct agent_bindings *bs, struct agent_binding *ab,
 	}
 	if (!was_usable && same && ab->failed)
 		return; /* already reported */
-	log_warnx("config", "%s %ld cannot register: %s",
-		  agent_binding_kind(ab->type), ab->id,
-		  ab->error != NULL ? ab->error : why);
+	if (ab->type == AGENT_BINDING_ENDPOINT)
+		log_warnx("config", "endpoint %ld/%ld/%ld cannot register: %s",
+			  ab->module, ab->trunk, ab->channel,
+			  ab->error != NULL ? ab->error : why);
+	else
+		log_warnx("config", "%s %ld cannot register: %s",
+			  agent_binding_kind(ab->type), ab->id,
+			  ab->error != NULL ? ab->error : why);
 	if (bs->h != NULL && agent_binding_status(ab, &st) == 0)
 		bs->h(ab, &st, bs->arg);
 }
