@@ -501,6 +501,39 @@ check_trunkgroup(struct cctx *cx)
 		check_tg_numbers(cx);
 }
 
+/* ---- Authentication: one row per port ----------------------------- */
+
+static void
+check_authentication(struct cctx *cx)
+{
+	const struct ini_tab *tab = &cx->conf->t[INI_TABLE_AUTHENTICATION];
+	size_t i, j;
+
+	for (i = 0; i < tab->n; i++) {
+		const struct ini_row *r = tab->rows[i];
+		long port = col(r, INI_P_AUTHENTICATION_PORT);
+		long mod = col(r, INI_P_AUTHENTICATION_MODULE);
+
+		if (port == 0) /* two-column form: the index is the port */
+			continue;
+		for (j = 0; j < i; j++)
+			if (col(tab->rows[j], INI_P_AUTHENTICATION_PORT) ==
+				    port &&
+			    col(tab->rows[j], INI_P_AUTHENTICATION_MODULE) ==
+				    mod)
+				break;
+		if (j == i)
+			continue;
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, r->line,
+				      INI_SEV_ERROR,
+				      "Authentication %ld: port %ld of module "
+				      "%ld already has row %ld",
+				      r->index, port, mod, tab->rows[j]->index);
+	}
+}
+
 int
 ini_conf_check(const struct ini_conf *conf, const char *file,
 	       struct ini_diags *diags)
@@ -520,5 +553,6 @@ ini_conf_check(const struct ini_conf *conf, const char *file,
 	check_gateway_set(&cx);
 	check_account_sets(&cx, owner);
 	check_trunkgroup(&cx);
+	check_authentication(&cx);
 	return cx.nerr == 0 ? 0 : -EINVAL;
 }

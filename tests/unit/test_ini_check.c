@@ -393,6 +393,30 @@ START_TEST(test_trunkgroup_api)
 }
 END_TEST
 
+/* One Authentication row per module and port (the two-column form's
+ * port is its index). */
+START_TEST(test_authentication_ports)
+{
+	long i;
+
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(
+			ini_conf_row_create(c, INI_TABLE_AUTHENTICATION, i), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* Port 0 each */
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_PORT, 0, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_PORT, 2, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_MODULE, 2, 1), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_MODULE, 2, 255),
+		0);
+	expect_one("Authentication 2: port 1 of module 255 already has row 0");
+}
+END_TEST
+
 static Suite *
 check_suite(void)
 {
@@ -413,6 +437,7 @@ check_suite(void)
 	tcase_add_test(tc, test_account_needs_aor);
 	tcase_add_test(tc, test_user_name_as_aor_user);
 	tcase_add_test(tc, test_trunkgroup_api);
+	tcase_add_test(tc, test_authentication_ports);
 	suite_add_tcase(s, tc);
 	return s;
 }

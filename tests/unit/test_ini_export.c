@@ -289,7 +289,7 @@ registering_names(struct ini_conf *c)
 }
 
 /* TrunkGroup rows of one endpoint each, unique numbers (a digital row
- * may have none); Authentication rows as they come. */
+ * may have none); Authentication rows, one per port. */
 static void
 gen_trunkgroups(struct ini_conf *c)
 {
@@ -329,8 +329,14 @@ gen_trunkgroups(struct ini_conf *c)
 	}
 	for (i = rnd(6); i > 0; i--) {
 		idx = rnd_range(0, 255);
-		if (!ini_conf_row_exists(c, INI_TABLE_AUTHENTICATION, idx))
-			random_row(c, INI_TABLE_AUTHENTICATION, idx);
+		if (ini_conf_row_exists(c, INI_TABLE_AUTHENTICATION, idx))
+			continue;
+		random_row(c, INI_TABLE_AUTHENTICATION, idx);
+		/* one row per port: the two-column form, or port index + 1 */
+		ck_assert_int_eq(
+			ini_conf_row_set_int(c, INI_P_AUTHENTICATION_PORT, idx,
+					     rnd(2) ? 0 : idx + 1),
+			0);
 	}
 }
 
