@@ -353,6 +353,15 @@ START_TEST(test_trunkgroup_api)
 		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 0, 4),
 		0);
 	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_TRUNKGROUP, 1), 0);
+	expect_one("TrunkGroup 1: port 1 of module 255 is already in "
+		   "TrunkGroup 0");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_FIRST_B_CHANNEL, 1, 5),
+		0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 1, 5),
+		0);
 	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* 1000 */
 	ck_assert_int_eq(
 		ini_conf_row_set_str(c, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER, 1,
@@ -367,7 +376,7 @@ START_TEST(test_trunkgroup_api)
 			 0);
 	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* one port */
 	ck_assert_int_eq(
-		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 1, 2),
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 1, 6),
 		0);
 	expect_one("DefaultNumber 'x' numbers 2 analog ports but does not end "
 		   "with a digit");

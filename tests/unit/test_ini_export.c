@@ -288,8 +288,9 @@ registering_names(struct ini_conf *c)
 	}
 }
 
-/* TrunkGroup rows of one endpoint each, unique numbers (a digital row
- * may have none); Authentication rows, one per port. */
+/* TrunkGroup rows of one endpoint each on modules of their own, unique
+ * numbers (a digital row may have none); Authentication rows, one per
+ * port. */
 static void
 gen_trunkgroups(struct ini_conf *c)
 {
@@ -319,6 +320,10 @@ gen_trunkgroups(struct ini_conf *c)
 			ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL,
 					     idx, ch),
 			0);
+		/* a module of its own: no channel in two rows */
+		ck_assert_int_eq(ini_conf_row_set_int(
+					 c, INI_P_TRUNKGROUP_MODULE, idx, idx),
+				 0);
 		snprintf(num, sizeof(num), "+0%ld", idx);
 		ck_assert_int_eq(
 			ini_conf_row_set_str(
