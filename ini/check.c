@@ -181,6 +181,32 @@ set_has_addr(const struct cctx *cx, long set)
 	return set == 0 && cx->conf->sc[INI_P_PROXY_IP].s != NULL;
 }
 
+/* Whether a registration uses GWRegistrationName or UserName as its
+ * user: the gateway-wide one, which AuthenticationMode 0 (per endpoint)
+ * does not send, or, in such a device, that of a trunk group whose
+ * TrunkGroupSettings_RegistrationMode is 1 (per gateway) and that has
+ * channels (agent/core/bindings.c). */
+static bool
+gateway_user_needed(const struct cctx *cx)
+{
+	const struct ini_tab *tgs = &cx->conf->t[INI_TABLE_TRUNKGROUPSETTINGS];
+	const struct ini_tab *tr = &cx->conf->t[INI_TABLE_TRUNKGROUP];
+	size_t i, j;
+
+	if (cx->conf->sc[INI_P_AUTHENTICATION_MODE].i != 0)
+		return true;
+	for (i = 0; i < tgs->n; i++) {
+		if (col(tgs->rows[i], INI_P_TGS_REGISTRATION_MODE) != 1)
+			continue;
+		for (j = 0; j < tr->n; j++)
+			if (col(tr->rows[j],
+				INI_P_TRUNKGROUP_TRUNK_GROUP_NUM) ==
+			    col(tgs->rows[i], INI_P_TGS_TRUNK_GROUP_ID))
+				return true;
+	}
+	return false;
+}
+
 /* The gateway binding registers through proxy set 0 when it has no
  * RegistrarIP and IsProxyUsed=1 (agent/core/bindings.c agent_spec_gateway). */
 static void
@@ -189,9 +215,11 @@ check_gateway_set(struct cctx *cx)
 	const struct ini_val *sc = cx->conf->sc;
 	char err[INI_ERRLEN];
 
+	bool user = gateway_user_needed(cx);
+
 	if (sc[INI_P_IS_REGISTER_NEEDED].i != 1)
 		return;
-	if (sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
+	if (user && sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
 	    sc[INI_P_USER_NAME].s == NULL) {
 		cx->nerr++;
 		if (cx->diags != NULL)
@@ -202,7 +230,7 @@ check_gateway_set(struct cctx *cx)
 	}
 	/* UserName is digest text, and the AOR user when GWRegistrationName
 	 * is empty */
-	if (sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
+	if (user && sc[INI_P_GW_REGISTRATION_NAME].s == NULL &&
 	    sc[INI_P_USER_NAME].s != NULL &&
 	    ini_syntax_check(INI_TYPE_USER, sc[INI_P_USER_NAME].s, err,
 			     sizeof(err)) != 0) {
@@ -457,6 +485,84 @@ out:
 	free(ep);
 }
 
+struct epchan {
+	const struct ini_endpoint *e;
+	const struct ini_row *row;
+};
+
+static int
+epchan_cmp(const void *a, const void *b)
+{
+	const struct ini_endpoint *x = ((const struct epchan *)a)->e;
+	const struct ini_endpoint *y = ((const struct epchan *)b)->e;
+	int c;
+
+	if (x->module != y->module)
+		return x->module < y->module ? -1 : 1;
+	if (x->trunk != y->trunk)
+		return x->trunk < y->trunk ? -1 : 1;
+	if (x->channel != y->channel)
+		return x->channel < y->channel ? -1 : 1;
+	c = row_order(((const struct epchan *)a)->row,
+		      ((const struct epchan *)b)->row);
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+/* A channel (module, trunk, B-channel or port) belongs to one row: the
+ * rows of a trunk group do not overlap.  Reported once per later row. */
+static void
+check_tg_channels(struct cctx *cx)
+{
+	struct ini_endpoint *ep = NULL;
+	struct epchan *v = NULL;
+	const struct ini_row *last = NULL;
+	size_t n = 0, i, j;
+	char at[24];
+
+	if (ini_conf_endpoints(cx->conf, &ep, &n) != 0 || n == 0)
+		goto out;
+	if ((v = calloc(n, sizeof(*v))) == NULL) {
+		rowerr(cx, cx->conf->t[INI_TABLE_TRUNKGROUP].rows[0],
+		       "out of memory checking the channels");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].e = &ep[i];
+		v[i].row = ini_conf_find_row(cx->conf, INI_TABLE_TRUNKGROUP,
+					     ep[i].row);
+	}
+	qsort(v, n, sizeof(*v), epchan_cmp);
+	for (i = 1, j = 0; i < n; i++) {
+		const struct ini_endpoint *a = v[j].e, *b = v[i].e;
+
+		if (a->module != b->module || a->trunk != b->trunk ||
+		    a->channel != b->channel) {
+			j = i;
+			continue;
+		}
+		if (v[i].row == last)
+			continue;
+		last = v[i].row;
+		at[0] = '\0';
+		if (v[j].row->line != 0)
+			snprintf(at, sizeof(at), " (line %u)", v[j].row->line);
+		if (b->trunk == INI_TRUNK_NONE)
+			rowerr(cx, v[i].row,
+			       "port %ld of module %ld is already in "
+			       "TrunkGroup %ld%s",
+			       b->channel, b->module, v[j].row->index, at);
+		else
+			rowerr(cx, v[i].row,
+			       "B-channel %ld of trunk %ld (module %ld) is "
+			       "already in TrunkGroup %ld%s",
+			       b->channel, b->trunk, b->module, v[j].row->index,
+			       at);
+	}
+out:
+	free(v);
+	free(ep);
+}
+
 static void
 check_trunkgroup(struct cctx *cx)
 {
@@ -497,8 +603,43 @@ check_trunkgroup(struct cctx *cx)
 				      "%d characters",
 				      dflt, ndflt - 1, INI_PHONE_MAX);
 	}
-	if (cx->nerr == nerr)
+	if (cx->nerr == nerr) {
+		check_tg_channels(cx);
 		check_tg_numbers(cx);
+	}
+}
+
+/* ---- Authentication: one row per port ----------------------------- */
+
+static void
+check_authentication(struct cctx *cx)
+{
+	const struct ini_tab *tab = &cx->conf->t[INI_TABLE_AUTHENTICATION];
+	size_t i, j;
+
+	for (i = 0; i < tab->n; i++) {
+		const struct ini_row *r = tab->rows[i];
+		long port = col(r, INI_P_AUTHENTICATION_PORT);
+		long mod = col(r, INI_P_AUTHENTICATION_MODULE);
+
+		if (port == 0) /* two-column form: the index is the port */
+			continue;
+		for (j = 0; j < i; j++)
+			if (col(tab->rows[j], INI_P_AUTHENTICATION_PORT) ==
+				    port &&
+			    col(tab->rows[j], INI_P_AUTHENTICATION_MODULE) ==
+				    mod)
+				break;
+		if (j == i)
+			continue;
+		cx->nerr++;
+		if (cx->diags != NULL)
+			ini_diags_add(cx->diags, cx->file, r->line,
+				      INI_SEV_ERROR,
+				      "Authentication %ld: port %ld of module "
+				      "%ld already has row %ld",
+				      r->index, port, mod, tab->rows[j]->index);
+	}
 }
 
 int
@@ -520,5 +661,6 @@ ini_conf_check(const struct ini_conf *conf, const char *file,
 	check_gateway_set(&cx);
 	check_account_sets(&cx, owner);
 	check_trunkgroup(&cx);
+	check_authentication(&cx);
 	return cx.nerr == 0 ? 0 : -EINVAL;
 }

@@ -482,7 +482,8 @@ place_format(struct pstate *ps, size_t i)
 		     it->idx[0], b->name);
 	else {
 		/* 7.2 and later write "FORMAT Index = Col, ...": no prefix */
-		it->name = b->name;
+		if (!ini_strcaseeq(it->name, b->name))
+			it->name = b->name;
 		b->format = i;
 		it->block = ps->block;
 	}

@@ -917,6 +917,68 @@ START_TEST(test_trunkgroup_duplicates)
 }
 END_TEST
 
+/* A channel belongs to one row; a per-endpoint device needs no gateway
+ * user (it sends no registration of its own), unless a trunk group of it
+ * registers per gateway. */
+START_TEST(test_trunkgroup_overlap_and_user)
+{
+	ck_assert_int_eq(
+		load(NULL,
+		     "IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+		     "RegistrarIP = 127.0.0.1\n" TGHEAD
+		     "TrunkGroup 0 = 1, 0, 1, 30, \"100\", 0, 1, 1;\n"
+		     "TrunkGroup 1 = 2, 1, 30, 31, \"500\", 0, 2, 1;\n"
+		     "TrunkGroup 2 = 3, 255, 1, 4, \"600\", 0, 255, 2;\n"
+		     "TrunkGroup 3 = 3, 255, 4, 4, \"700\", 0, 255, 2;\n"
+		     "TrunkGroup 4 = 3, 255, 4, 4, \"800\", 0, 255, 3;\n"
+		     "[ \\TrunkGroup ]\n",
+		     INI_APPLY_FULL, &conf),
+		-EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 7,
+		    "TrunkGroup 1: B-channel 30 of trunk 1 (module 1) is "
+		    "already in TrunkGroup 0 (line 6)");
+	expect_diag(1, INI_SEV_ERROR, 9,
+		    "TrunkGroup 3: port 4 of module 2 is already in "
+		    "TrunkGroup 2 (line 8)");
+	ck_assert_uint_eq(ini_diags_count(dg), 2);
+	ini_diags_clear(dg);
+	ck_assert_int_eq(load(NULL,
+			      "IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+			      "RegistrarIP = 127.0.0.1\n" TGHEAD
+			      "TrunkGroup 0 = 1, 0, 1, 30, \"100\", 0, 1, 1;\n"
+			      "[ \\TrunkGroup ]\n"
+			      "[ TrunkGroupSettings ]\n"
+			      "FORMAT TrunkGroupSettings_Index = "
+			      "TrunkGroupSettings_TrunkGroupId, "
+			      "TrunkGroupSettings_RegistrationMode;\n"
+			      "TrunkGroupSettings 0 = 2, 1;\n"
+			      "[ \\TrunkGroupSettings ]\n",
+			      INI_APPLY_FULL, &conf),
+			 0);
+	ini_conf_destroy(conf);
+	conf = NULL;
+	/* trunk group 1 registers per gateway: GWRegistrationName or
+	 * UserName again */
+	ck_assert_int_eq(load(NULL,
+			      "IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+			      "RegistrarIP = 127.0.0.1\n" TGHEAD
+			      "TrunkGroup 0 = 1, 0, 1, 30, \"100\", 0, 1, 1;\n"
+			      "[ \\TrunkGroup ]\n"
+			      "[ TrunkGroupSettings ]\n"
+			      "FORMAT TrunkGroupSettings_Index = "
+			      "TrunkGroupSettings_TrunkGroupId, "
+			      "TrunkGroupSettings_RegistrationMode;\n"
+			      "TrunkGroupSettings 0 = 1, 1;\n"
+			      "[ \\TrunkGroupSettings ]\n",
+			      INI_APPLY_FULL, &conf),
+			 -EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 0,
+		    "the gateway registers (IsRegisterNeeded=1) but has no "
+		    "user: set GWRegistrationName or UserName");
+	ck_assert_uint_eq(ini_diags_count(dg), 1);
+}
+END_TEST
+
 /* Both forms of the Authentication table; the password is a secret. */
 START_TEST(test_authentication_forms)
 {
@@ -981,6 +1043,7 @@ apply_suite(void)
 	tcase_add_test(tb, test_trunkgroup_unknown_column);
 	tcase_add_test(tb, test_trunkgroup_errors);
 	tcase_add_test(tb, test_trunkgroup_duplicates);
+	tcase_add_test(tb, test_trunkgroup_overlap_and_user);
 	tcase_add_test(tb, test_authentication_forms);
 	tcase_add_test(md, test_full_resets);
 	tcase_add_test(md, test_incremental_keeps);

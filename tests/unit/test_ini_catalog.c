@@ -222,6 +222,26 @@ START_TEST(test_tables)
 		}
 	ck_assert_uint_eq(total, INI_P__COUNT - INI_P__SCALARS);
 	ck_assert_int_eq(ini_table_column(INI_TABLE_PROXYIP, 3), INI_P__COUNT);
+	/* issue 14: TrunkGroup (not TrunkGroupSettings) and Authentication */
+	ck_assert_int_eq(ini_table_lookup("trunkgroup"), INI_TABLE_TRUNKGROUP);
+	ck_assert_int_eq(ini_table_lookup("Authentication"),
+			 INI_TABLE_AUTHENTICATION);
+	ck_assert_int_eq(ini_table_index_range(INI_TABLE_TRUNKGROUP, &lo, &hi),
+			 0);
+	ck_assert(lo == 0 && hi == 100);
+	ck_assert_int_eq(
+		ini_table_index_range(INI_TABLE_AUTHENTICATION, &lo, &hi), 0);
+	ck_assert(lo == 0 && hi == 255);
+	ck_assert_uint_eq(ini_table_ncolumns(INI_TABLE_TRUNKGROUP), 9);
+	ck_assert_uint_eq(ini_table_ncolumns(INI_TABLE_AUTHENTICATION), 4);
+	ck_assert_uint_eq(ini_table_mib_rowstatus(INI_TABLE_TRUNKGROUP), 11);
+	ck_assert_uint_eq(ini_table_mib_rowstatus(INI_TABLE_AUTHENTICATION), 6);
+	ck_assert_int_eq(ini_param_type(ini_param_get(
+				 INI_P_AUTHENTICATION_USER_PASSWORD)),
+			 INI_TYPE_PASSWORD);
+	ck_assert_str_eq(
+		ini_param_default_str(ini_param_get(INI_P_DEFAULT_NUMBER)),
+		"1000");
 }
 END_TEST
 

@@ -288,8 +288,9 @@ registering_names(struct ini_conf *c)
 	}
 }
 
-/* TrunkGroup rows of one endpoint each, unique numbers (a digital row
- * may have none); Authentication rows as they come. */
+/* TrunkGroup rows of one endpoint each on modules of their own, unique
+ * numbers (a digital row may have none); Authentication rows, one per
+ * port. */
 static void
 gen_trunkgroups(struct ini_conf *c)
 {
@@ -319,6 +320,10 @@ gen_trunkgroups(struct ini_conf *c)
 			ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL,
 					     idx, ch),
 			0);
+		/* a module of its own: no channel in two rows */
+		ck_assert_int_eq(ini_conf_row_set_int(
+					 c, INI_P_TRUNKGROUP_MODULE, idx, idx),
+				 0);
 		snprintf(num, sizeof(num), "+0%ld", idx);
 		ck_assert_int_eq(
 			ini_conf_row_set_str(
@@ -329,8 +334,14 @@ gen_trunkgroups(struct ini_conf *c)
 	}
 	for (i = rnd(6); i > 0; i--) {
 		idx = rnd_range(0, 255);
-		if (!ini_conf_row_exists(c, INI_TABLE_AUTHENTICATION, idx))
-			random_row(c, INI_TABLE_AUTHENTICATION, idx);
+		if (ini_conf_row_exists(c, INI_TABLE_AUTHENTICATION, idx))
+			continue;
+		random_row(c, INI_TABLE_AUTHENTICATION, idx);
+		/* one row per port: the two-column form, or port index + 1 */
+		ck_assert_int_eq(
+			ini_conf_row_set_int(c, INI_P_AUTHENTICATION_PORT, idx,
+					     rnd(2) ? 0 : idx + 1),
+			0);
 	}
 }
 
