@@ -123,6 +123,19 @@ void gwagent_commit_undo(struct gwagent *g, struct ini_conf *old);
 int gwagent_queue_action(struct gwagent *g, int type, long id, int action);
 /** Start loading g->ini.uri in mode g->ini.mode in the background. */
 int gwagent_ini_load(struct gwagent *g);
+/**
+ * Load INI text the caller read (gwagentctl load) as gwIniAction load(1)
+ * loads what it fetched, in @p mode (1 full, 2 incremental, 3 validate):
+ * refused while another load runs; otherwise gwagent_load_text() and the
+ * result in gwIniActionStatus and gwIniLoadDiagnostics, the log and
+ * gwIniLoadResult.  @p name (a path, no secret in it) names the source;
+ * @p d (NULL: none wanted) gets the INI diagnostics, @p msg the summary
+ * or why not.  @return 0, -EBUSY (a load runs), -EINVAL (not a gateway
+ * INI, errors in @p d) or what gwagent_load_text() returns.
+ */
+int gwagent_ini_load_now(struct gwagent *g, const char *buf, size_t len,
+			 const char *name, int mode, struct ini_diags *d,
+			 char *msg, size_t msglen);
 /** Write the running configuration to the gateway INI now. */
 int gwagent_ini_save(struct gwagent *g);
 /**

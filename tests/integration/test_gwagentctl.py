@@ -20,6 +20,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
 from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentctl_path, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
@@ -30,6 +31,7 @@ USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
          "carol": "carol-secret-4"}
 
 t = Suite(requires=["kamailio", "kamcmd"])
+N_INI_RESULT = mib.oid("gwIniLoadResult")
 
 
 class World:
@@ -252,6 +254,81 @@ def reload_check_and_load():
         check("configuration kept" in err, "why: %r" % err)
         check_eq(sorted(w.states()), ["account-0", "account-1", "gateway"],
                  "bindings kept")
+
+
+def unquote(v):
+    v = v or ""
+    if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+        v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return v
+
+
+@t.case
+def load_goes_the_mib_load_path():
+    """gwagentctl load (and --dry-run) through snmpd + snmptrapd: afterwards
+    gwIniActionStatus and gwIniActionDiagnostics show its result and
+    gwIniLoadResult went out, as for a gwIniAction load(1)."""
+    for tool in ("snmpd", "snmptrapd", "snmpget"):
+        if which_or_none(tool) is None:
+            raise Skip("%s is missing" % tool)
+    with Lab() as lab:
+        w = world.World(lab, USERS,
+                        ini=lambda w: lab_gateway_ini(w.k.udp_port, ("alice", "bob"), USERS))
+        w.wait_all_registered()
+        path = os.path.join(lab.dir, "three.ini")
+        with open(path, "w") as f:
+            f.write(lab_gateway_ini(w.k.udp_port, ("alice", "bob", "carol"), USERS))
+
+        def results(text):
+            return [n for n in w.trapd.traps() if n["trap_oid"] == N_INI_RESULT and
+                    any(text in v for v in n["vars"].values())]
+
+        rc, out, err = w.gw.ctl("load", path, "--dry-run")
+        check_eq(rc, 0, "load --dry-run (%s)" % err)
+        dry = "would add 1, remove 0, re-register 0 bindings"
+        check(dry in out, "dry-run summary: %r" % out)
+        check_eq(w.value(mib.INI_STATUS), "2", "gwIniActionStatus success(2) after the dry run")
+        check(unquote(w.value(mib.INI_DIAG)).startswith(dry),
+              "gwIniActionDiagnostics: %r" % w.value(mib.INI_DIAG))
+        traps = w.trapd.wait_for(lambda n: n["trap_oid"] == N_INI_RESULT and
+                                 any(dry in v for v in n["vars"].values()), 10,
+                                 "gwIniLoadResult of the dry run")
+        check(any("INI dry run succeeded" in v for v in traps[-1]["vars"].values()),
+              "a dry-run event: %r" % traps[-1]["vars"])
+        names = [b["binding"] for b in json.loads(w.gw.ctl("--json", "status")[1])["bindings"]]
+        check_eq(sorted(names), ["account-0", "account-1", "gateway"],
+                 "the dry run added nothing")
+
+        bad = os.path.join(lab.dir, "bad.ini")
+        with open(bad, "w") as f:
+            f.write("RegistrationTime = 300\nRegistrationTime = 1\n")
+        rc, out, err = w.gw.ctl("load", bad)
+        check_eq(rc, 1, "a bad file: load fails (%s)" % err)
+        check_eq(w.value(mib.INI_STATUS), "3", "gwIniActionStatus failed(3)")
+        check("bad.ini:2:" in unquote(w.value(mib.INI_DIAG)),
+              "diagnostics name the line: %r" % w.value(mib.INI_DIAG))
+        traps = w.trapd.wait_for(lambda n: n["trap_oid"] == N_INI_RESULT and
+                                 any("bad.ini:2:" in v for v in n["vars"].values()), 10,
+                                 "gwIniLoadResult of the failed load")
+        check(any("INI load failed" in v for v in traps[-1]["vars"].values()),
+              "the notification says failed: %r" % traps[-1]["vars"])
+
+        rc, out, err = w.gw.ctl("load", path)
+        check_eq(rc, 0, "load (%s)" % err)
+        done = "added 1, removed 0, re-registered 0 bindings"
+        check(done in out, "load summary: %r" % out)
+        check_eq(w.value(mib.INI_STATUS), "2", "gwIniActionStatus success(2)")
+        check(unquote(w.value(mib.INI_DIAG)).startswith(done),
+              "gwIniActionDiagnostics: %r" % w.value(mib.INI_DIAG))
+        traps = w.trapd.wait_for(lambda n: n["trap_oid"] == N_INI_RESULT and
+                                 any(done in v for v in n["vars"].values()), 10,
+                                 "gwIniLoadResult of the load")
+        check(any("INI load succeeded" in v for v in traps[-1]["vars"].values()),
+              "the notification says succeeded (and clears the alarm): %r" % traps[-1]["vars"])
+        check_eq(len(results(done)), 1, "one notification per load")
+        w.wait_registered(2, 2)
+        w.wait_contact("carol")
+        check('"carol"' in w.gw.read_ini(), "the load was saved")
 
 
 @t.case
