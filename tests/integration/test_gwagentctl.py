@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: ISC
 """gwagentctl against a real gwagentd (embedded master on a free port) and
 Kamailio on loopback (issue 16, items 3, 5, 6): status and JSON, actions
-seen in Kamailio's location table, reload/check/load, the on-demand SIP
-trace with its secrets masked and its end, the socket's mode, bad and
+seen in Kamailio's location table, reload/check/load, load going the MIB's
+load path (gwIniActionStatus, diagnostics and gwIniLoadResult through snmpd
+and snmptrapd), keep-alive entries in the flight recorder when a proxy is
+killed and comes back, the on-demand SIP trace with its secrets masked and
+its end, the socket's mode, bad and
 oversize requests, idle and never-reading clients dropped."""
 import grp
 import json
