@@ -1293,7 +1293,10 @@ sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
 		b->pinned = false;
 		start_cycle(b, false);
 	}
+	b->e->ka_note = b; /* this notification tells the change */
+	b->e->ka_note_idx = idx;
 	sip_binding_notify(b);
+	b->e->ka_note = NULL;
 }
 
 void
@@ -1336,6 +1339,14 @@ sip_binding_notify(struct sipreg_binding *b)
 	if (b->e->statush == NULL || b->zombie || b->remove_after)
 		return; /* the user already let go of it */
 	sipreg_binding_status(b, &st);
+	if (b->e->ka_note == b) { /* once: not in what the handler causes */
+		const struct sip_addr *a = &b->addrs[b->e->ka_note_idx];
+
+		st.ka_event = a->online ? SIPREG_KA_ONLINE : SIPREG_KA_OFFLINE;
+		st.ka_index = (int)b->e->ka_note_idx;
+		st.ka_code = a->online ? a->last_code : -1;
+		b->e->ka_note = NULL;
+	}
 	b->e->statush(b, &st, b->e->status_arg);
 }
 

@@ -593,6 +593,10 @@ struct sipreg_engine {
 	void *log_arg;
 	sipreg_status_h *statush;
 	void *status_arg;
+	/* the keep-alive change sip_binding_addr_changed() tells now (the
+	 * next notification of ka_note says it), NULL none */
+	const struct sipreg_binding *ka_note;
+	size_t ka_note_idx;
 	sipreg_clock_h *clockh;
 	void *clock_arg;
 	sipreg_rand_h *randh;
