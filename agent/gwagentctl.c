@@ -40,7 +40,7 @@ gwagentctl_usage(FILE *f)
 		"  status [BINDING]          registrations (BINDING: gateway, "
 		"account-N,\n"
 		"                            endpoint-M/T/C, trunkgroup-N)\n"
-		"  show alarms|proxies|control\n"
+		"  show alarms|proxies|trunk-groups|control\n"
 		"  show config PARAMETER|TABLE\n"
 		"  register|unregister|refresh BINDING|all|trunk-group N\n"
 		"  reload                    re-read the gateway INI (SIGHUP)\n"

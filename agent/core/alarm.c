@@ -7,7 +7,11 @@
  * the set still reaches one of its addresses.  Notifications go through a
  * token bucket (gwAlarmTrapRateLimit per second); what it holds back is
  * counted and summarised by gwAlarmsSuppressed, while the table stays
- * exact.
+ * exact.  Trunk group failed/restored follow, once a second, whether every
+ * binding of a trunk group failed (agent/core/trunkgroup.c); they are not
+ * rate limited, so that a T1/E1 that goes down is told by one
+ * notification per trunk group even when the rate limit holds back the
+ * failures of its endpoints.
  */
 #include "config.h"
 
@@ -51,6 +55,8 @@ struct agent_alarms {
 #define N_INI_RESULT   AGENT_N_INI_RESULT
 #define N_STARTED      AGENT_N_STARTED
 #define N_SUPPRESSED   AGENT_N_SUPPRESSED
+#define N_TG_FAILED    AGENT_N_TG_FAILED
+#define N_TG_RESTORED  AGENT_N_TG_RESTORED
 
 static const char *const alarm_names[] = {
 	[N_REG_FAILED] = "gwRegistrationFailed",
@@ -60,6 +66,8 @@ static const char *const alarm_names[] = {
 	[N_INI_RESULT] = "gwIniLoadResult",
 	[N_STARTED] = "gwAgentStarted",
 	[N_SUPPRESSED] = "gwAlarmsSuppressed",
+	[N_TG_FAILED] = "gwTrunkGroupRegistrationFailed",
+	[N_TG_RESTORED] = "gwTrunkGroupRegistrationRestored",
 };
 
 static uint64_t
@@ -508,6 +516,107 @@ agent_alarms_check_sets(struct agent_alarms *a)
 	}
 }
 
+/* ---- trunk groups ------------------------------------------------------ */
+
+int
+agent_alarms_tg_raised(const struct agent_alarms *a, long tg)
+{
+	size_t i;
+
+	for (i = 0; a != NULL && i < a->n; i++)
+		if (a->v[i].kind == N_TG_FAILED && a->v[i].id == tg)
+			return 1;
+	return 0;
+}
+
+static void
+alarm_tg_send(struct agent_alarms *a, int kind, const struct agent_alarm *al,
+	      const struct agent_tg_status *st)
+{
+	struct agent_notice n = { .kind = kind, .al = al };
+
+	n.severity = kind == N_TG_FAILED ? al->severity : 0;
+	n.tg_bindings = st->bindings;
+	n.tg_registered = st->registered;
+	n.tg_failed = st->failed;
+	alarm_send(a, &n, 0); /* one per trunk group and edge: no limit */
+}
+
+/* Raise, clear or drop the alarm of one trunk group (st) or of one that
+ * no longer exists (st NULL, al raised). */
+static void
+alarm_tg_change(struct agent_alarms *a, const struct agent_tg_status *st,
+		struct agent_alarm *al, long tg)
+{
+	struct agent_alarm cleared;
+
+	if (al == NULL) {
+		if (st == NULL || !st->all_failed)
+			return;
+		if ((al = alarm_add(a, N_TG_FAILED, 0, tg)) == NULL)
+			return;
+		al->severity = 4; /* major */
+		al->event_type = 1;
+		al->cause = 6; /* communicationsSubsystemFailure */
+		snprintf(al->source, sizeof(al->source), "TrunkGroup#%ld", tg);
+		snprintf(al->text, sizeof(al->text),
+			 "trunk group %ld: all %u registrations failed", tg,
+			 st->failed);
+		log_warnx("sip", "%s", al->text);
+		alarm_tg_send(a, N_TG_FAILED, al, st);
+		return;
+	}
+	if (st != NULL && st->registered == 0 && st->active > 0)
+		return; /* still down (or only retrying) */
+	if (st == NULL || st->registered == 0) {
+		log_info("sip",
+			 "trunk group %ld: no binding of it is meant to "
+			 "register any more, its alarm goes away",
+			 tg);
+		alarm_remove(a, al);
+		return;
+	}
+	cleared = *al;
+	alarm_remove(a, al);
+	cleared.when = (int64_t)time(NULL);
+	snprintf(cleared.text, sizeof(cleared.text),
+		 "trunk group %ld: registration restored (%u of %u "
+		 "registered)",
+		 tg, st->registered, st->bindings);
+	log_info("sip", "%s", cleared.text);
+	alarm_tg_send(a, N_TG_RESTORED, &cleared, st);
+}
+
+void
+agent_alarms_check_tgs(struct agent_alarms *a)
+{
+	struct agent_tg_status *v;
+	size_t n, i, j;
+
+	if (a->g->stopping || a->g->config == NULL ||
+	    agent_tg_collect(a->g, &v, &n) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		alarm_tg_change(a, &v[i],
+				alarm_find_key(a, N_TG_FAILED, 0, v[i].tg),
+				v[i].tg);
+	/* the alarms of trunk groups that are gone */
+	for (i = 0; i < a->n;) {
+		struct agent_alarm *al = &a->v[i];
+
+		if (al->kind == N_TG_FAILED) {
+			for (j = 0; j < n && v[j].tg != al->id; j++)
+				;
+			if (j == n) {
+				alarm_tg_change(a, NULL, al, al->id);
+				continue;
+			}
+		}
+		i++;
+	}
+	free(v);
+}
+
 static void
 alarm_tick(void *arg)
 {
@@ -515,6 +624,7 @@ alarm_tick(void *arg)
 	uint64_t now = alarm_now_ms(a);
 
 	agent_alarms_check_sets(a);
+	agent_alarms_check_tgs(a);
 	if (now - a->last_summary_ms >=
 	    (a->g->trap_summary_s ? a->g->trap_summary_s * 1000ULL
 				  : ALARM_SUMMARY_MS)) {

@@ -562,6 +562,97 @@ agent_ctl_show_config(struct agent_ctl *c, const struct agent_ctl_req *req,
 	return AGENT_CTL_OK;
 }
 
+static const char *
+agent_ctl_tg_mode(int mode)
+{
+	switch (mode) {
+	case 0:
+		return "per-endpoint";
+	case 1:
+		return "per-gateway";
+	case 3:
+		return "per-fxs";
+	case 4:
+		return "dont-register";
+	case 5:
+		return "per-account";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *const agent_ctl_verbs[] = { "", "register", "unregister",
+					       "refresh" };
+
+/* gwTrunkGroupStatusTable, from the same core function
+ * (agent_tg_collect()). */
+static int
+agent_ctl_show_tgs(struct agent_ctl *c, const struct agent_ctl_req *req,
+		   struct agent_ctl_ans *a)
+{
+	struct agent_tg_status *v;
+	size_t n, i;
+	char when[32];
+
+	if (agent_tg_collect(c->g, &v, &n) < 0)
+		return agent_ctl_fail(a, AGENT_CTL_EFAIL, "out of memory");
+	if (req->json)
+		agent_ctl_buf_printf(&a->data, "{\"trunk_groups\":[");
+	else
+		agent_ctl_buf_printf(&a->data,
+				     "%3s  %-13s  %9s  %8s  %10s  %6s  %5s  "
+				     "%-5s  %s\n",
+				     "TG", "MODE", "ENDPOINTS", "BINDINGS",
+				     "REGISTERED", "FAILED", "OOS", "ALARM",
+				     "LAST ACTION");
+	for (i = 0; i < n; i++) {
+		const struct agent_tg_status *t = &v[i];
+
+		when[0] = '\0';
+		if (t->last.when != 0)
+			agent_ctl_time(when, sizeof(when), t->last.when);
+		if (req->json) {
+			agent_ctl_buf_printf(
+				&a->data,
+				"%s{\"tg\":%ld,\"mode\":\"%s\","
+				"\"endpoints\":%u,\"bindings\":%u,"
+				"\"registered\":%u,\"failed\":%u,"
+				"\"out_of_service\":%u,\"alarm\":%s,"
+				"\"last_action\":\"%s\",\"last_bindings\":%u,"
+				"\"last_time\":%lld}",
+				i ? "," : "", t->tg, agent_ctl_tg_mode(t->mode),
+				t->endpoints, t->bindings, t->registered,
+				t->failed, t->oos, t->alarm ? "true" : "false",
+				t->last.action ? agent_ctl_verbs[t->last.action]
+					       : "none",
+				t->last.n, (long long)t->last.when);
+		} else if (t->last.action != 0) {
+			agent_ctl_buf_printf(
+				&a->data,
+				"%3ld  %-13s  %9u  %8u  %10u  %6u  %5u  %-5s  "
+				"%s %u at %s\n",
+				t->tg, agent_ctl_tg_mode(t->mode), t->endpoints,
+				t->bindings, t->registered, t->failed, t->oos,
+				t->alarm ? "yes" : "no",
+				agent_ctl_verbs[t->last.action], t->last.n,
+				when);
+		} else {
+			agent_ctl_buf_printf(
+				&a->data,
+				"%3ld  %-13s  %9u  %8u  %10u  %6u  %5u  %-5s  "
+				"-\n",
+				t->tg, agent_ctl_tg_mode(t->mode), t->endpoints,
+				t->bindings, t->registered, t->failed, t->oos,
+				t->alarm ? "yes" : "no");
+		}
+	}
+	if (req->json)
+		agent_ctl_buf_printf(&a->data, "]}\n");
+	snprintf(a->msg, sizeof(a->msg), "%zu trunk groups", n);
+	free(v);
+	return AGENT_CTL_OK;
+}
+
 static int
 agent_ctl_show(struct agent_ctl *c, const struct agent_ctl_req *req,
 	       struct agent_ctl_ans *a)
@@ -571,19 +662,19 @@ agent_ctl_show(struct agent_ctl *c, const struct agent_ctl_req *req,
 	if (req->argc != 1)
 		return agent_ctl_fail(
 			a, AGENT_CTL_EUSAGE,
-			"show alarms|proxies|control|config NAME");
+			"show alarms|proxies|trunk-groups|control|config NAME");
 	if (strcmp(req->argv[0], "alarms") == 0)
 		return agent_ctl_show_alarms(c, req, a);
 	if (strcmp(req->argv[0], "proxies") == 0)
 		return agent_ctl_show_proxies(c, req, a);
+	if (strcmp(req->argv[0], "trunk-groups") == 0)
+		return agent_ctl_show_tgs(c, req, a);
 	if (strcmp(req->argv[0], "control") == 0)
 		return agent_ctl_show_control(c, req, a);
-	return agent_ctl_fail(a, AGENT_CTL_EUSAGE,
-			      "show alarms|proxies|control|config NAME");
+	return agent_ctl_fail(
+		a, AGENT_CTL_EUSAGE,
+		"show alarms|proxies|trunk-groups|control|config NAME");
 }
-
-static const char *const agent_ctl_verbs[] = { "", "register", "unregister",
-					       "refresh" };
 
 /* Every binding of trunk group N: its endpoints, its per-trunk-group
  * binding, the accounts whose row serves it (Account_ServedTrunkGroup),
@@ -604,7 +695,7 @@ agent_ctl_action_tg(struct agent_ctl *c, const struct agent_ctl_req *req,
 				      agent_ctl_verbs[action]);
 	log_info("ctl", "uid %ld: %s trunk-group %ld", uid,
 		 agent_ctl_verbs[action], want);
-	if (agent_bindings_action_tg(c->g->bindings, want, action, &n) < 0)
+	if (agent_tg_action(c->g, want, action, &n) < 0)
 		return agent_ctl_fail(a, AGENT_CTL_ENOENT,
 				      "no binding serves trunk group %ld",
 				      want);
@@ -867,7 +958,8 @@ agent_ctl_help(struct agent_ctl_ans *a)
 	agent_ctl_buf_printf(
 		&a->data,
 		"[json] status [BINDING]\n"
-		"[json] show alarms|proxies|control|config PARAMETER|TABLE\n"
+		"[json] show alarms|proxies|trunk-groups|control|config "
+		"PARAMETER|TABLE\n"
 		"register|unregister|refresh BINDING|all|trunk-group N\n"
 		"reload\ncheck\nload FILE [--dry-run]\n"
 		"trace BINDING on [SECONDS]|off\n"

@@ -34,6 +34,15 @@ gwagent_run_actions(struct gwagent *g)
 			agent_bindings_action_all(g->bindings, a->action);
 			continue;
 		}
+		if (a->type == AGENT_ACTION_TG) {
+			/* checked in the SET; its bindings may have gone */
+			if (agent_tg_action(g, a->id, a->action, NULL) < 0)
+				log_warnx("snmp",
+					  "action %d on trunk group %ld: no "
+					  "binding serves it any more",
+					  a->action, a->id);
+			continue;
+		}
 		ab = agent_bindings_find(g->bindings, a->type, a->id);
 		rc = ab != NULL ? agent_binding_action(ab, a->action) : -ENOENT;
 		if (rc < 0)

@@ -54,9 +54,19 @@ struct agent_inimgmt {
 	char line_pending[256]; /* its diagnostics between RESERVE and COMMIT */
 };
 
+/** The highest trunk group id (TrunkGroup_TrunkGroupNum). */
+#define AGENT_TG_MAX 255
+/** The last register/unregister/refresh of a trunk group. */
+struct agent_tg_last {
+	int action;   /* AGENT_ACTION_*, 0: none since the start */
+	unsigned n;   /* bindings it was started on */
+	int64_t when; /* time(2), 0: never */
+};
+
 /** A registration action queued by SNMP, run after the SET commits. */
 struct agent_action {
-	int type; /* AGENT_BINDING_*, 0 = every binding */
+	int type; /* AGENT_BINDING_*, 0 = every binding,
+		     AGENT_ACTION_TG: every binding of trunk group id */
 	long id;
 	int action;
 };
@@ -85,6 +95,8 @@ struct gwagent {
 	int sigpipe[2]; /* self-pipe: signal handlers write, the loop reads */
 	int stopping;	/* shutting down: binding changes raise or clear no
 			   alarm (nothing was restored) */
+	/* the last action on each trunk group (agent_tg_action()) */
+	struct agent_tg_last tg_last[AGENT_TG_MAX + 1];
 };
 
 /* daemon.c */
@@ -507,6 +519,47 @@ size_t agent_rec_size(unsigned depth);
 const char *agent_rec_kind_name(int kind);
 const char *agent_rec_outcome_name(int outcome);
 
+/* trunkgroup.c: trunk groups as the Trunk Group Table page shows them */
+/** An agent_action type: every binding of trunk group id. */
+#define AGENT_ACTION_TG 100
+/** One trunk group: its effective mode and how its bindings are doing. */
+struct agent_tg_status {
+	long tg;
+	int mode;	     /* agent_tg_mode() */
+	unsigned endpoints;  /* endpoints of its TrunkGroup rows */
+	unsigned bindings;   /* bindings serving it (agent_binding_where()) */
+	unsigned registered; /* of them registered or refreshing */
+	unsigned failed;     /* of them with a registration alarm raised */
+	unsigned active;     /* of them meant to be registered: not idle,
+				unregistering or unregistered, or failed */
+	unsigned oos;	     /* endpoints out of service (only with
+				OOSOnRegistrationFail = 1) */
+	int all_failed;	     /* active > 0 and every active one failed */
+	int alarm;	     /* gwTrunkGroupRegistrationFailed raised */
+	struct agent_tg_last last;
+};
+/**
+ * Every trunk group of the running configuration, by id: the ids of the
+ * TrunkGroup rows and those any binding serves.  *out is malloc'd (the
+ * caller frees it; NULL when *n is 0).  @return 0 or -ENOMEM.
+ */
+int agent_tg_collect(struct gwagent *g, struct agent_tg_status **out,
+		     size_t *n);
+/** Trunk group @p tg alone.  @return 0, -ENOENT (no such trunk group)
+ *  or -ENOMEM. */
+int agent_tg_get(struct gwagent *g, long tg, struct agent_tg_status *out);
+/** The first trunk group after @p after (-1: the first).  @return 0 or
+ *  -ENOENT. */
+int agent_tg_next(struct gwagent *g, long after, long *tg);
+/**
+ * The Register / Un-Register button of a trunk group (gwagentctl
+ * register trunk-group N, gwTrunkGroupStatusAction): start @p action on
+ * every binding of trunk group @p tg (agent_bindings_action_tg(); the
+ * engine paces them) and remember it in g->tg_last.  @p n (may be NULL)
+ * gets how many.  @return 0, -ENOENT (no binding serves it), -EINVAL.
+ */
+int agent_tg_action(struct gwagent *g, long tg, int action, size_t *n);
+
 /* alarm.c */
 /** One raised alarm: a row of gwActiveAlarmTable. */
 struct agent_alarm {
@@ -532,6 +585,8 @@ enum agent_notice_kind {
 	AGENT_N_INI_RESULT,
 	AGENT_N_STARTED,
 	AGENT_N_SUPPRESSED,
+	AGENT_N_TG_FAILED,
+	AGENT_N_TG_RESTORED,
 };
 /** What one notification says; the MIB side turns it into varbinds. */
 struct agent_notice {
@@ -544,6 +599,8 @@ struct agent_notice {
 	/* INI_RESULT: the load's status and diagnostics */
 	int ini_status;
 	const char *ini_diags;
+	/* TG_*: the trunk group's bindings, registered and failed */
+	unsigned tg_bindings, tg_registered, tg_failed;
 	/* SUPPRESSED: how many were held back, as of when */
 	unsigned suppressed;
 	int64_t when;
@@ -567,6 +624,16 @@ void agent_notify_ini_result(struct gwagent *g, int ok);
 void agent_notify_started(struct gwagent *g);
 /** Raise or clear proxy set alarms now (also runs once a second). */
 void agent_alarms_check_sets(struct agent_alarms *a);
+/**
+ * Raise or clear the alarm of each trunk group now (also runs once a
+ * second): raised when every binding of the trunk group that is meant to
+ * be registered has failed (agent_tg_status all_failed), cleared with
+ * gwTrunkGroupRegistrationRestored when one of them registers again,
+ * gone without a notification when none is meant to register any more.
+ */
+void agent_alarms_check_tgs(struct agent_alarms *a);
+/** Whether trunk group @p tg's alarm is raised (@p a may be NULL). */
+int agent_alarms_tg_raised(const struct agent_alarms *a, long tg);
 /** Clear the alarms of bindings that no longer exist. */
 void agent_alarms_prune(struct agent_alarms *a);
 const struct agent_alarm *agent_alarms_next(const struct agent_alarms *a,

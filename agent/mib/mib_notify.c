@@ -92,6 +92,26 @@ vb_reg(struct agent_varbind *vb, const struct agent_notice *n)
 	return k;
 }
 
+/* gwTrunkGroupRegistrationFailed/Restored: the trunk group's
+ * gwTrunkGroupStatusBindings, then its ...Failed or ...Registered. */
+static size_t
+vb_tg(struct agent_varbind *vb, const struct agent_notice *n)
+{
+	const uint32_t col_bind[] = { 1, 2, 5, 1, 4 };
+	uint32_t col_n[] = { 1, 2, 5, 1, 6 };
+	uint32_t idx[1] = { (uint32_t)n->al->id };
+
+	vb_oid(&vb[0], col_bind, 5, idx, 1);
+	mib_set_int(&vb[0].val, MIB_ASN_UNSIGNED, n->tg_bindings);
+	if (n->kind == AGENT_N_TG_RESTORED)
+		col_n[4] = 5; /* gwTrunkGroupStatusRegistered */
+	vb_oid(&vb[1], col_n, 5, idx, 1);
+	mib_set_int(&vb[1].val, MIB_ASN_UNSIGNED,
+		    n->kind == AGENT_N_TG_RESTORED ? n->tg_registered
+						   : n->tg_failed);
+	return 2;
+}
+
 size_t
 agent_mib_notice_varbinds(const struct agent_notice *n,
 			  struct agent_varbind *vb, size_t max)
@@ -115,6 +135,10 @@ agent_mib_notice_varbinds(const struct agent_notice *n,
 	case AGENT_N_REG_FAILED:
 	case AGENT_N_REG_RESTORED:
 		k += vb_reg(&vb[k], n);
+		break;
+	case AGENT_N_TG_FAILED:
+	case AGENT_N_TG_RESTORED:
+		k += vb_tg(&vb[k], n);
 		break;
 	case AGENT_N_INI_RESULT: /* gwIniActionStatus, gwIniActionDiags */
 		vb_oid(&vb[k], st, 4, NULL, 0);

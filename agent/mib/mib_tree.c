@@ -837,6 +837,133 @@ static const struct mib_table mib_rh = {
 	.itable = -1,
 };
 
+/* ---- trunk group status ------------------------------------------------- */
+
+static int
+mib_tg_next(struct gwagent *g, const struct mib_table *t, const long *a,
+	    long *idx)
+{
+	(void)t;
+	return agent_tg_next(g, a[0], idx);
+}
+
+static int
+mib_tg_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
+{
+	struct agent_tg_status st;
+
+	(void)t;
+	return agent_tg_get(g, idx[0], &st) == 0;
+}
+
+static int
+mib_tg_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	struct agent_tg_status st;
+
+	if (agent_tg_get(g, idx[0], &st) < 0)
+		return -ENOENT;
+	switch (c->col) {
+	case 2:
+		mib_set_int(v, INT, st.mode);
+		break;
+	case 3:
+		mib_set_int(v, UNS, st.endpoints);
+		break;
+	case 4:
+		mib_set_int(v, UNS, st.bindings);
+		break;
+	case 5:
+		mib_set_int(v, UNS, st.registered);
+		break;
+	case 6:
+		mib_set_int(v, UNS, st.failed);
+		break;
+	case 7:
+		mib_set_int(v, UNS, st.oos);
+		break;
+	case 8: /* TruthValue */
+		mib_set_int(v, INT, st.alarm ? 1 : 2);
+		break;
+	case 9: /* the action reads none */
+		mib_set_int(v, INT, 0);
+		break;
+	case 10:
+		mib_set_int(v, INT, st.last.action);
+		break;
+	case 11:
+		mib_set_int(v, UNS, st.last.n);
+		break;
+	default: /* 1970-01-01 when none */
+		mib_set_str(v, "");
+		v->len = agent_mib_dateandtime(st.last.when, v->str);
+		break;
+	}
+	return 0;
+}
+
+/* The Register / Un-Register button: a trunk group no binding serves
+ * has nothing to act on (inconsistentValue). */
+static enum mib_err
+mib_tg_check_action(struct gwagent *g, const struct mib_column *c,
+		    const long *idx, const struct mib_value *v)
+{
+	struct agent_tg_status st;
+	enum mib_err e;
+
+	(void)c;
+	if (agent_tg_get(g, idx[0], &st) < 0)
+		return MIB_ERR_NOCREATION;
+	if ((e = mib_check_action(v)) != MIB_OK)
+		return e;
+	if (st.bindings == 0)
+		return MIB_ERR_INCONSISTENTVALUE;
+	return MIB_OK;
+}
+
+static void
+mib_tg_commit_action(struct agent_mib_txn *t, const struct mib_op *op)
+{
+	gwagent_queue_action(t->g, AGENT_ACTION_TG, op->idx[0], (int)op->v.num);
+}
+
+#define TGC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_tg_get                                        \
+	}
+
+static const struct mib_column mib_tg_cols[] = {
+	TGC(2, INT),
+	TGC(3, UNS),
+	TGC(4, UNS),
+	TGC(5, UNS),
+	TGC(6, UNS),
+	TGC(7, UNS),
+	TGC(8, INT),
+	{ .col = 9,
+	  .asn = INT,
+	  .access = MIB_RW,
+	  .param = -1,
+	  .get = mib_tg_get,
+	  .check = mib_tg_check_action,
+	  .prepare = mib_rs_prepare_action,
+	  .commit = mib_tg_commit_action },
+	TGC(10, INT),
+	TGC(11, UNS),
+	TGC(12, STR),
+};
+
+static const struct mib_table mib_tg = {
+	.nidx = 1,
+	.next = mib_tg_next,
+	.exists = mib_tg_exists,
+	.cols = mib_tg_cols,
+	.ncols = NELEM(mib_tg_cols),
+	.itable = -1,
+};
+
 /* ---- active alarms ------------------------------------------------------ */
 
 static int
@@ -1320,6 +1447,7 @@ static const struct mib_node mib_fixed_nodes[] = {
 	S3(1, 2, 3, mib_regactions, 1),
 	S3(1, 2, 3, mib_regactions, 2),
 	T(1, 2, 4, mib_rh),
+	T(1, 2, 5, mib_tg),
 	S2(1, 3, mib_inimgmt, 0),
 	S2(1, 3, mib_inimgmt, 1),
 	S2(1, 3, mib_inimgmt, 2),

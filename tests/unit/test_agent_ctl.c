@@ -438,7 +438,8 @@ START_TEST(test_show_config)
 			 "error 2 show config PARAMETER|TABLE\n.\n");
 	ck_assert_str_eq(
 		ask(fd, "show alarms x\n"),
-		"error 2 show alarms|proxies|control|config NAME\n.\n");
+		"error 2 show alarms|proxies|trunk-groups|control|config "
+		"NAME\n.\n");
 	/* the fixture's accounts serve IP group 1, no trunk group */
 	ck_assert_str_eq(ask(fd, "register trunk-group 1\n"),
 			 "error 3 no binding serves trunk group 1\n.\n");
@@ -446,6 +447,70 @@ START_TEST(test_show_config)
 			 "error 2 register trunk-group N\n.\n");
 	ck_assert_str_eq(ask(fd, "register account-3 x\n"),
 			 "error 2 register BINDING|all|trunk-group N\n.\n");
+	close(fd);
+}
+END_TEST
+
+/* show trunk-groups: aligned text and JSON from agent_tg_collect(); a
+ * register of a trunk group shows as its last action. */
+START_TEST(test_show_trunk_groups)
+{
+	static const char tgini[] =
+		"IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+		"UserName = 'gw'\nRegistrarIP = '127.0.0.1:5999'\n"
+		"[ TrunkGroupSettings ]\n"
+		"FORMAT TrunkGroupSettings_Index = "
+		"TrunkGroupSettings_TrunkGroupId, "
+		"TrunkGroupSettings_RegistrationMode;\n"
+		"TrunkGroupSettings 0 = 2, 4;\n"
+		"[ \\TrunkGroupSettings ]\n"
+		"[ TrunkGroup ]\n"
+		"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
+		"TrunkGroup_FirstTrunkId, TrunkGroup_FirstBChannel, "
+		"TrunkGroup_LastBChannel, TrunkGroup_FirstPhoneNumber, "
+		"TrunkGroup_ProfileId, TrunkGroup_LastTrunkId, "
+		"TrunkGroup_Module;\n"
+		"TrunkGroup 0 = 1, 1, 1, 3, \"100\", 0, 1, 1;\n"
+		"TrunkGroup 1 = 2, 2, 1, 2, \"200\", 0, 2, 1;\n"
+		"[ \\TrunkGroup ]\n";
+	int fd = client();
+	char *a;
+
+	ck_assert_int_eq(agent_config_load_buffer(g.config, tgini,
+						  strlen(tgini), "tg.ini",
+						  INI_APPLY_FULL, NULL, NULL),
+			 0);
+	ck_assert_int_eq(
+		agent_bindings_sync(g.bindings, agent_config_conf(g.config), 0),
+		0);
+	a = ask(fd, "show trunk-groups\n");
+	ck_assert_str_eq(a, "ok 2 trunk groups\n"
+			    " TG  MODE           ENDPOINTS  BINDINGS  "
+			    "REGISTERED  FAILED    OOS  ALARM  LAST ACTION\n"
+			    "  1  per-endpoint           3         3           "
+			    "0       0      0  no     -\n"
+			    "  2  dont-register          2         0           "
+			    "0       0      0  no     -\n.\n");
+	ck_assert_str_eq(ask(fd, "register trunk-group 2\n"),
+			 "error 3 no binding serves trunk group 2\n.\n");
+	ck_assert_str_eq(ask(fd, "refresh trunk-group 1\n"),
+			 "ok refresh: 3 bindings\n.\n");
+	a = ask(fd, "json show trunk-groups\n");
+	ck_assert_ptr_nonnull(
+		strstr(a, "ok 2 trunk groups\n{\"trunk_groups\":[{\"tg\":1,"
+			  "\"mode\":\"per-endpoint\",\"endpoints\":3,"
+			  "\"bindings\":3,\"registered\":0,\"failed\":0,"
+			  "\"out_of_service\":0,\"alarm\":false,"
+			  "\"last_action\":\"refresh\",\"last_bindings\":3,"
+			  "\"last_time\":"));
+	ck_assert_ptr_nonnull(strstr(a, "{\"tg\":2,\"mode\":"
+					"\"dont-register\",\"endpoints\":2,"
+					"\"bindings\":0,"));
+	ck_assert_ptr_nonnull(strstr(a, "\"last_action\":\"none\","
+					"\"last_bindings\":0,"
+					"\"last_time\":0}]}\n.\n"));
+	a = ask(fd, "show trunk-groups\n");
+	ck_assert_ptr_nonnull(strstr(a, "  no     refresh 3 at "));
 	close(fd);
 }
 END_TEST
@@ -719,6 +784,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_actions);
 	tcase_add_test(tc, test_show_config);
+	tcase_add_test(tc, test_show_trunk_groups);
 	tcase_add_test(tc, test_trace);
 	tcase_add_test(tc, test_load_like_the_mib);
 	tcase_add_test(tc, test_garbage_and_oversize);
