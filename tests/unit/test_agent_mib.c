@@ -1471,6 +1471,119 @@ START_TEST(test_inet_parse)
 }
 END_TEST
 
+/* gwTrunkGroupStatusTable: a row per trunk group, its counts; the action
+ * refuses a trunk group no binding serves (inconsistentValue) and one
+ * that does not exist (noCreation), is answered at once and runs from
+ * the loop through agent_tg_action(); the trunk group notifications
+ * carry the table's columns with the trunk group as index. */
+START_TEST(test_trunk_group_status_table)
+{
+	static const char tgini[] =
+		"IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+		"UserName = 'gw'\nRegistrarIP = '127.0.0.1:5999'\n"
+		"[ TrunkGroupSettings ]\n"
+		"FORMAT TrunkGroupSettings_Index = "
+		"TrunkGroupSettings_TrunkGroupId, "
+		"TrunkGroupSettings_RegistrationMode;\n"
+		"TrunkGroupSettings 0 = 2, 4;\n"
+		"[ \\TrunkGroupSettings ]\n"
+		"[ TrunkGroup ]\n"
+		"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
+		"TrunkGroup_FirstTrunkId, TrunkGroup_FirstBChannel, "
+		"TrunkGroup_LastBChannel, TrunkGroup_FirstPhoneNumber, "
+		"TrunkGroup_ProfileId, TrunkGroup_LastTrunkId, "
+		"TrunkGroup_Module;\n"
+		"TrunkGroup 0 = 1, 1, 1, 3, \"100\", 0, 1, 1;\n"
+		"TrunkGroup 1 = 2, 2, 1, 2, \"200\", 0, 2, 1;\n"
+		"[ \\TrunkGroup ]\n";
+	const uint32_t mode1[] = { 1, 2, 5, 1, 2, 1 };
+	const uint32_t mode2[] = { 1, 2, 5, 1, 2, 2 };
+	const uint32_t ep1[] = { 1, 2, 5, 1, 3, 1 };
+	const uint32_t bind2[] = { 1, 2, 5, 1, 4, 2 };
+	const uint32_t col2[] = { 1, 2, 5, 1, 2 };
+	const uint32_t act1[] = { 1, 2, 5, 1, 9, 1 };
+	const uint32_t act2[] = { 1, 2, 5, 1, 9, 2 };
+	const uint32_t act5[] = { 1, 2, 5, 1, 9, 5 };
+	const uint32_t last1[] = { 1, 2, 5, 1, 10, 1 };
+	const uint32_t lastn1[] = { 1, 2, 5, 1, 11, 1 };
+	const uint32_t allf1[] = { 1, 2, 5, 1, 8, 1 };
+	struct agent_alarm al = { .seq = 7, .id = 1 };
+	struct agent_notice n = { .kind = AGENT_N_TG_FAILED, .al = &al };
+	struct agent_varbind vb[AGENT_MIB_NOTICE_VBS];
+	struct mib_oid o, next, want;
+	struct mib_value v;
+	size_t bad = 0, k;
+
+	ck_assert_int_eq(agent_config_load_buffer(g.config, tgini,
+						  strlen(tgini), "tg.ini",
+						  INI_APPLY_FULL, NULL, NULL),
+			 0);
+	resync();
+	get_ok(mode1, 6, &v);
+	ck_assert_int_eq(v.num, 0); /* perEndpoint */
+	get_ok(mode2, 6, &v);
+	ck_assert_int_eq(v.num, 4); /* dontRegister */
+	get_ok(ep1, 6, &v);
+	ck_assert_int_eq(v.num, 3);
+	get_ok(bind2, 6, &v);
+	ck_assert_int_eq(v.num, 0);
+	get_ok(allf1, 6, &v);
+	ck_assert_int_eq(v.num, 2); /* false */
+	/* GETNEXT walks the column by trunk group id */
+	oid_of(&o, col2, 5);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, mode1, 6);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	ck_assert_int_eq(agent_mib_getnext(&g, &next, &o, &v), 0);
+	oid_of(&want, mode2, 6);
+	ck_assert_int_eq(oid_cmp(&o, &want), 0);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	oid_of(&want, ep1, 6);
+	ck_assert_int_eq(oid_cmp(&next, &want), 0);
+	/* the action */
+	ck_assert_int_eq(set1(act2, 6, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_ERR_INCONSISTENTVALUE);
+	ck_assert_int_eq(set1(act5, 6, MIB_ASN_INTEGER, 1, NULL, &bad),
+			 MIB_ERR_NOCREATION);
+	ck_assert_int_eq(set1(act1, 6, MIB_ASN_INTEGER, 4, NULL, &bad),
+			 MIB_ERR_WRONGVALUE);
+	ck_assert_int_eq(set1(act1, 6, MIB_ASN_OCTET_STR, 0, "1", &bad),
+			 MIB_ERR_WRONGTYPE);
+	get_ok(last1, 6, &v);
+	ck_assert_int_eq(v.num, 0);
+	ck_assert_int_eq(set1(act1, 6, MIB_ASN_INTEGER, 2, NULL, &bad), MIB_OK);
+	ck_assert_int_eq(g.tg_last[1].action, 0); /* not yet: the loop */
+	agent_event_run_once(g.ev, 0);
+	ck_assert_int_eq(g.tg_last[1].action, AGENT_ACTION_UNREGISTER);
+	get_ok(last1, 6, &v);
+	ck_assert_int_eq(v.num, 2);
+	get_ok(lastn1, 6, &v);
+	ck_assert_int_eq(v.num, 3);
+	get_ok(act1, 6, &v);
+	ck_assert_int_eq(v.num, 0);
+
+	/* the notification's varbinds */
+	n.severity = 4;
+	n.tg_bindings = 60;
+	n.tg_failed = 60;
+	k = agent_mib_notice_varbinds(&n, vb, AGENT_MIB_NOTICE_VBS);
+	ck_assert_uint_eq(k, 9);
+	oid_of(&want, bind2, 6);
+	want.v[want.len - 1] = 1;
+	ck_assert_int_eq(oid_cmp(&vb[7].oid, &want), 0);
+	ck_assert_int_eq(vb[7].val.num, 60);
+	want.v[want.len - 2] = 6; /* gwTrunkGroupStatusFailed */
+	ck_assert_int_eq(oid_cmp(&vb[8].oid, &want), 0);
+	n.kind = AGENT_N_TG_RESTORED;
+	n.tg_registered = 1;
+	k = agent_mib_notice_varbinds(&n, vb, AGENT_MIB_NOTICE_VBS);
+	ck_assert_uint_eq(k, 9);
+	want.v[want.len - 2] = 5; /* gwTrunkGroupStatusRegistered */
+	ck_assert_int_eq(oid_cmp(&vb[8].oid, &want), 0);
+	ck_assert_int_eq(vb[8].val.num, 1);
+}
+END_TEST
+
 static Suite *
 mib_suite(void)
 {
@@ -1506,6 +1619,7 @@ mib_suite(void)
 	tcase_add_test(tc, test_ini_load_alarm);
 	tcase_add_test(tc, test_ini_dry_run_raises_nothing);
 	tcase_add_test(tc, test_dateandtime_columns_and_pointer);
+	tcase_add_test(tc, test_trunk_group_status_table);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("types");
 	tcase_add_test(tc, test_dateandtime);
