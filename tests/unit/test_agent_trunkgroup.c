@@ -452,6 +452,32 @@ START_TEST(test_unregister_drops_alarm)
 }
 END_TEST
 
+/* A failed trunk group that leaves the configuration: its alarm goes
+ * away with it, without a restored notification. */
+START_TEST(test_removed_tg_drops_alarm)
+{
+	load(mixed, 1, 0);
+	refuse_below = 100;
+	refuse_above = 102;
+	ck_assert_int_eq(agent_tg_action(&g, 1, AGENT_ACTION_REGISTER, NULL),
+			 0);
+	want_settled = 3;
+	pump(all_settled);
+	agent_alarms_check_tgs(g.alarms);
+	ck_assert_uint_eq(nkind[AGENT_N_TG_FAILED], 1);
+	ck_assert_int_eq(agent_alarms_tg_raised(g.alarms, 1), 1);
+	load(TG_FORMAT "TrunkGroup 1 = 2, 2, 1, 2, \"200\", 0, 2, 1;\n"
+		       "[ \\TrunkGroup ]\n",
+	     1, 0);
+	agent_alarms_prune(g.alarms);
+	agent_alarms_check_tgs(g.alarms);
+	ck_assert_int_eq(agent_alarms_tg_raised(g.alarms, 1), 0);
+	ck_assert_uint_eq(nkind[AGENT_N_TG_RESTORED], 0);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 0);
+	ck_assert_uint_eq(agent_alarms_history_count(g.alarms), 4);
+}
+END_TEST
+
 /* A Mediant 2000 with 16 E1 spans in 8 trunk groups (2 spans of 30
  * channels each): the registrar refuses all 480.  The alarm table holds
  * 480 endpoint alarms and 8 trunk group alarms; the rate limit (10/s)
@@ -513,6 +539,7 @@ trunkgroup_suite(void)
 	tcase_add_test(tc, test_all_failed_raise_and_restore);
 	tcase_add_test(tc, test_partial_and_oos_rule);
 	tcase_add_test(tc, test_unregister_drops_alarm);
+	tcase_add_test(tc, test_removed_tg_drops_alarm);
 	tcase_add_test(tc, test_e1_down_one_notification_per_tg);
 	suite_add_tcase(s, tc);
 	return s;
