@@ -570,6 +570,7 @@ gwagentd_start(struct gwagent *g)
 	sc.user_agent = s->user_agent;
 	sc.pace_rate = s->pace_rate;
 	sc.pace_off = s->pace_rate == 0;
+	sc.register_window = s->register_window;
 	sc.conn_idle_s = s->tcp_idle_timeout;
 	sc.tls_ca_file = s->tls_ca;
 	sc.tls_cert_file = s->tls_cert;

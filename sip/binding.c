@@ -427,6 +427,8 @@ sip_binding_ids(const struct sipreg_binding *b, struct sip_binding_ids *ids)
 	hex(b->dialog + 24, 6, ids->line);
 }
 
+static void window_leave(struct sipreg_binding *b);
+
 void
 sip_binding_free(struct sipreg_binding *b)
 {
@@ -437,6 +439,7 @@ sip_binding_free(struct sipreg_binding *b)
 	sip_engine_cancel(e, &b->tmr);
 	if (b->waiting)
 		TAILQ_REMOVE(&e->waitq, b, wentry);
+	window_leave(b);
 	TAILQ_REMOVE(&e->bindings, b, entry);
 	sip_heap_release(&e->heap, 2);
 	free_addrs(b->addrs, b->naddrs);
@@ -576,6 +579,7 @@ release(struct sipreg_binding *b)
 	b->remove_after = false;
 	disarm(b);
 	unqueue(b);
+	window_leave(b);
 	if (b->e->depth > 0)
 		b->e->reaping = true;
 	else
@@ -637,7 +641,54 @@ send_now(struct sipreg_binding *b)
 	fail(b, false, why);
 }
 
-/* Whether a new cycle may start now; takes a pacing token if so. */
+/* Whether b's cycle needs a register_window slot: an initial
+ * registration (not registered) or an un-registration. */
+static bool
+needs_slot(const struct sipreg_binding *b)
+{
+	return b->e->window > 0 && (b->state == SIPREG_REGISTERING ||
+				    b->state == SIPREG_UNREGISTERING);
+}
+
+static bool
+window_full(const struct sipreg_engine *e)
+{
+	return e->window > 0 && e->nwindow >= e->window;
+}
+
+/* Give back b's window slot, if it holds one. */
+static void
+window_leave(struct sipreg_binding *b)
+{
+	if (!b->windowed)
+		return;
+	b->windowed = false;
+	b->e->nwindow--;
+}
+
+/* The cycle of b ended (nothing in flight, queued or resolving): its
+ * slot goes to the next waiting cycle (sip_engine_run() drains). */
+static void
+window_settle(struct sipreg_binding *b)
+{
+	if (b->windowed && !sip_tx_busy(&b->tx) && !b->waiting && !b->dns_wait)
+		window_leave(b);
+}
+
+/* Start b's cycle now: it takes its window slot. */
+static void
+start_now(struct sipreg_binding *b)
+{
+	if (needs_slot(b) && !b->windowed) {
+		b->windowed = true;
+		b->e->nwindow++;
+	}
+	send_now(b);
+	window_settle(b); /* failed at once: the slot is free again */
+}
+
+/* Whether a new cycle may start now (the in-flight bound, then the
+ * pacer); takes a pacing token if so. */
 static bool
 may_start(struct sipreg_engine *e, uint64_t *wait)
 {
@@ -648,9 +699,26 @@ may_start(struct sipreg_engine *e, uint64_t *wait)
 	return *wait == 0;
 }
 
+/* The first waiting cycle the window lets start, in queue order. */
+static struct sipreg_binding *
+first_startable(struct sipreg_engine *e)
+{
+	struct sipreg_binding *b;
+	bool full = window_full(e);
+
+	TAILQ_FOREACH(b, &e->waitq, wentry)
+	{
+		if (!full || !needs_slot(b))
+			return b;
+	}
+	return NULL;
+}
+
 /*
- * Start waiting cycles in order while the pacer and the in-flight bound
- * allow; the pace timer or a finishing transaction calls again.
+ * Start waiting cycles in order while the pacer, the in-flight bound
+ * and the register window allow (initial registrations and
+ * un-registrations held by a full window let refreshes behind them
+ * pass); the pace timer or a finishing transaction calls again.
  */
 void
 sip_binding_drain(struct sipreg_engine *e)
@@ -658,14 +726,14 @@ sip_binding_drain(struct sipreg_engine *e)
 	struct sipreg_binding *b;
 	uint64_t wait;
 
-	while ((b = TAILQ_FIRST(&e->waitq)) != NULL) {
+	while ((b = first_startable(e)) != NULL) {
 		if (!may_start(e, &wait)) {
 			if (wait > 0 && e->pace_tmr.slot == 0)
 				sip_engine_arm(e, &e->pace_tmr, wait);
 			return;
 		}
 		unqueue(b);
-		send_now(b);
+		start_now(b);
 		sip_binding_notify(b);
 	}
 }
@@ -686,11 +754,16 @@ kick(struct sipreg_binding *b)
 	struct sipreg_engine *e = b->e;
 	uint64_t wait;
 
-	if (TAILQ_EMPTY(&e->waitq) && may_start(e, &wait)) {
-		send_now(b);
+	bool held = needs_slot(b) && window_full(e);
+
+	if (TAILQ_EMPTY(&e->waitq) && !held && may_start(e, &wait)) {
+		start_now(b);
 		return;
 	}
-	e->stats.paced++;
+	if (held)
+		e->stats.window_waits++;
+	else
+		e->stats.paced++;
 	b->waiting = true;
 	TAILQ_INSERT_TAIL(&e->waitq, b, wentry);
 	sip_binding_drain(e);
@@ -760,6 +833,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 	sip_tx_abort(&b->tx);
 	unqueue(b);
 	disarm(b);
+	window_leave(b); /* a new cycle waits for its own slot */
 	b->want_unreg = unreg;
 	b->attempts = 0;
 	b->tried = 0;
@@ -1261,6 +1335,7 @@ sip_binding_notify(struct sipreg_binding *b)
 {
 	struct sipreg_status st;
 
+	window_settle(b);
 	if (b->e->statush == NULL || b->zombie || b->remove_after)
 		return; /* the user already let go of it */
 	sipreg_binding_status(b, &st);

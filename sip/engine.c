@@ -232,6 +232,7 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	TAILQ_INIT(&e->pending);
 	e->max_inflight =
 		cfg->max_inflight > 0 ? cfg->max_inflight : SIP_DEF_INFLIGHT;
+	e->window = cfg->register_window;
 	e->unreg_rate = cfg->unreg_pace_off   ? 0
 			: cfg->unreg_rate > 0 ? cfg->unreg_rate
 					      : SIPREG_UNREG_RATE;
@@ -666,6 +667,7 @@ sipreg_engine_stats(const struct sipreg_engine *e,
 	if (e == NULL || st == NULL)
 		return -EINVAL;
 	*st = e->stats;
+	st->window_used = e->nwindow;
 	return 0;
 }
 
@@ -818,10 +820,14 @@ sipreg_engine_shutdown(struct sipreg_engine *e, unsigned max_ms,
 {
 	struct sipreg_binding *b;
 	unsigned ms;
-	size_t n = 0;
+	size_t n = 0, bound;
 
 	if (e == NULL)
 		return -EINVAL;
+	/* the un-REGISTERs outstanding at once: the in-flight bound, or the
+	 * register window when it is narrower */
+	bound = e->window > 0 && e->window < e->max_inflight ? e->window
+							     : e->max_inflight;
 	/* a full bucket: the un-REGISTERs start at once up to max_inflight */
 	sip_pacer_init(&e->pacer, e->unreg_rate, e->unreg_rate,
 		       sip_engine_now(e));
@@ -835,9 +841,7 @@ sipreg_engine_shutdown(struct sipreg_engine *e, unsigned max_ms,
 		n, e->unreg_rate,
 		(unsigned)(e->stats.rtt_ms < UINT_MAX ? e->stats.rtt_ms
 						      : UINT_MAX),
-		(unsigned)(e->max_inflight < UINT_MAX ? e->max_inflight
-						      : UINT_MAX),
-		max_ms);
+		(unsigned)(bound < UINT_MAX ? bound : UINT_MAX), max_ms);
 	sip_engine_arm(e, &e->unreg_tmr, ms);
 	if (deadline_ms != NULL)
 		*deadline_ms = ms;

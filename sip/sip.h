@@ -243,6 +243,10 @@ struct sipreg_engine_stats {
 	uint64_t rtt_ms;
 	/** un-REGISTERs given up at an unregister deadline, unanswered */
 	uint64_t unreg_abandoned;
+	/** initial REGISTER / un-REGISTER cycles in the window now */
+	uint64_t window_used;
+	/** starts delayed because the window was full */
+	uint64_t window_waits;
 };
 
 /**
@@ -270,7 +274,19 @@ struct sipreg_engine_cfg {
 	unsigned conn_idle_s;
 	unsigned max_inflight; /**< registration cycles started while
 				     others are unanswered [128]; more wait */
-	sip_log_h *logh;       /**< log handler [none] */
+	/**
+	 * The registration window: initial registration cycles (a binding
+	 * not registered: REGISTERING) and un-registration cycles
+	 * (UNREGISTERING) outstanding at once, challenge and answer
+	 * included; the next waiting one starts when one of them ends (its
+	 * final response, a timeout, a failure) [0: no window].  Refreshes
+	 * of registered bindings do not count and are not held.  It
+	 * combines with pace_rate and max_inflight: a cycle starts when all
+	 * three allow.  AudioCodes' NumberOfActiveDialogs start-up pacing
+	 * (Mediant 2000 SIP User's Manual v5.2, p. 358).
+	 */
+	unsigned register_window;
+	sip_log_h *logh; /**< log handler [none] */
 	void *log_arg;
 	sipreg_status_h *statush; /**< status handler [none] */
 	void *status_arg;

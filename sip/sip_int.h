@@ -467,6 +467,7 @@ struct sipreg_binding {
 	bool clear_pending;    /* UnregistrationMode=1, not done yet */
 	bool clearing;	       /* the REGISTER in flight is Contact: * */
 	bool conn_retried;     /* resent once on a new connection */
+	bool windowed;	       /* the cycle holds a register_window slot */
 	enum sipreg_keepalive ka_mode;
 	unsigned ka_s;
 	struct sip_ka *ka; /* OPTIONS keep-alive group, when on */
@@ -565,6 +566,8 @@ struct sipreg_engine {
 	size_t nbucket;
 	size_t ntx;		    /* live transactions */
 	size_t max_inflight;	    /* cycles started while others run */
+	size_t window;		    /* register_window, 0 = none */
+	size_t nwindow;		    /* slots held (bindings windowed) */
 	unsigned unreg_rate;	    /* un-REGISTERs/s at shutdown, 0 unpaced */
 	struct sip_dns *dns;	    /* c-ares resolver and name cache */
 	struct sip_conn_list conns; /* TCP and TLS connections */

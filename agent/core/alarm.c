@@ -276,6 +276,11 @@ alarm_binding_source(char *buf, size_t len, int type, long id)
 {
 	if (type == AGENT_BINDING_GATEWAY)
 		snprintf(buf, len, "Gateway");
+	else if (type == AGENT_BINDING_ENDPOINT)
+		snprintf(buf, len, "Endpoint#%ld/%ld/%ld", id >> 20,
+			 (id >> 12) & 255, id & 4095);
+	else if (type == AGENT_BINDING_TRUNKGROUP)
+		snprintf(buf, len, "TrunkGroup#%ld", id);
 	else
 		snprintf(buf, len, "Account#%ld", id);
 }

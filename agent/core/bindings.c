@@ -9,7 +9,35 @@
  *    trunk group registers per account (5) or it serves an IP group;
  *    target Account_ServingIPGroup -> IPGroup_ProxySetId -> that set's
  *    ProxyIp rows; AOR user Account_ContactUser (else the IP group's
- *    ContactUser), host Account_HostName (else its SIPGroupName).
+ *    ContactUser), host Account_HostName (else its SIPGroupName);
+ *  - trunk groups (issue 14 item 3) by their effective mode, the
+ *    TrunkGroupSettings_RegistrationMode of the trunk group's row when it
+ *    is 0, 1, 4 or 5, else AuthenticationMode (AudioCodes Mediant 600
+ *    SIP User's Manual v5.4, p. 365):
+ *    0 per endpoint: one binding per endpoint of the TrunkGroup table
+ *      (ini_conf_endpoints()) when IsRegisterNeeded=1: AOR user the phone
+ *      number, host the trunk group's GatewayName, else SIPGatewayName;
+ *      Request-URI host the serving IP group's SIPGroupName, else the
+ *      registrar or proxy name; target the serving IP group's proxy set,
+ *      else proxy set 0 when IsProxyUsed=1, else RegistrarIP (Mediant
+ *      2000 User's Manual v6.6, p. 283); credentials the endpoint's
+ *      Authentication row, else the phone number and Password.  An
+ *      endpoint without a phone number is an unusable binding (state
+ *      failed, its reason in its last error), never silently nothing;
+ *    1 per gateway: covered by the gateway-wide binding; in a device with
+ *      AuthenticationMode=0 (no gateway-wide binding) one binding for the
+ *      trunk group: user GWRegistrationName, else UserName, host as an
+ *      endpoint's, target as an endpoint's (the reference leaves it
+ *      [UNVERIFIED]; gwagent.ini(5) says so);
+ *    3 per FXS (AuthenticationMode only): the analog endpoints (trunk 255)
+ *      register per endpoint, the digital ones are covered by the
+ *      gateway-wide binding;
+ *    4 don't register: nothing; 5 per account: the accounts above.
+ *  - the gateway-wide binding exists only when AuthenticationMode is not
+ *    0 (per endpoint: the device sends no registration of its own).
+ * Endpoint bindings are keyed by module, trunk and channel
+ * (agent_endpoint_id()), trunk-group bindings by the trunk group id, so
+ * that their ids stay across reloads whatever the row order.
  * Every binding keeps a digest of the engine configuration derived for
  * it, so a new configuration re-registers exactly the bindings whose
  * derived configuration changed.
@@ -48,11 +76,24 @@ struct agent_spec {
 	int proxyset;
 };
 
+/* One binding the configuration asks for: its key and where it is. */
+struct agent_key {
+	int type;
+	long id;
+	size_t seq; /* order of appearance: the first of two equal keys wins */
+	long tg;    /* trunk group, -1 none */
+	struct ini_endpoint ep; /* ENDPOINT: the endpoint; TRUNKGROUP: its
+				   first endpoint (tg only is used) */
+};
+
 struct agent_binding {
-	int type; /* AGENT_BINDING_GATEWAY or _ACCOUNT */
-	long id;  /* 0, or the account index */
+	int type; /* AGENT_BINDING_* */
+	long id;  /* 0, the account index, agent_endpoint_id() or the TG id */
 	int proxyset;
-	struct sipreg_binding *b; /* NULL: unusable configuration */
+	long tg;		       /* trunk group, -1 none */
+	long module, trunk, channel;   /* an endpoint's, else -1 */
+	char phone[INI_PHONE_MAX + 1]; /* an endpoint's number, else "" */
+	struct sipreg_binding *b;      /* NULL: unusable configuration */
 	unsigned char digest[16];
 	char *aor;	       /* sip:user@host, exact size */
 	char *error;	       /* why it cannot run; NULL: it can */
@@ -304,7 +345,8 @@ agent_spec_gateway(struct agent_spec *sp, const struct ini_conf *conf,
 	const char *pname = ini_conf_get_str(conf, INI_P_PROXY_NAME);
 	const char *gwname = ini_conf_get_str(conf, INI_P_SIP_GATEWAY_NAME);
 
-	if (ini_conf_get_int(conf, INI_P_IS_REGISTER_NEEDED) == 0)
+	if (ini_conf_get_int(conf, INI_P_IS_REGISTER_NEEDED) == 0 ||
+	    ini_conf_get_int(conf, INI_P_AUTHENTICATION_MODE) == 0)
 		return -ENOENT;
 	user = ini_conf_get_str(conf, INI_P_GW_REGISTRATION_NAME);
 	if (*user == '\0')
@@ -426,6 +468,342 @@ agent_spec_account(struct agent_spec *sp, const struct ini_conf *conf, long idx,
 		return agent_fail(err, errlen,
 				  "no host name (Account_HostName or the IP "
 				  "group's SIPGroupName)");
+	return 0;
+}
+
+/* ---- trunk groups and endpoints (issue 14 item 3) --------------------- */
+
+long
+agent_endpoint_id(long module, long trunk, long channel)
+{
+	if (module < 0 || module > 255 || trunk < 0 || trunk > 255 ||
+	    channel < 0 || channel > 4095)
+		return -1;
+	return module * 1048576L + trunk * 4096L + channel;
+}
+
+/* The TrunkGroupSettings row of trunk group tg, or LONG_MIN. */
+static long
+agent_tgs_row(const struct ini_conf *conf, long tg)
+{
+	long t = LONG_MIN, id;
+
+	while (ini_conf_row_next(conf, INI_TABLE_TRUNKGROUPSETTINGS, t, &t) ==
+	       0)
+		if (ini_conf_row_get_int(conf, INI_P_TGS_TRUNK_GROUP_ID, t,
+					 &id) == 0 &&
+		    id == tg)
+			return t;
+	return LONG_MIN;
+}
+
+int
+agent_tg_mode(const struct ini_conf *conf, long tg)
+{
+	long row = agent_tgs_row(conf, tg), mode = -1;
+
+	if (row != LONG_MIN)
+		ini_conf_row_get_int(conf, INI_P_TGS_REGISTRATION_MODE, row,
+				     &mode);
+	if (mode == 0 || mode == 1 || mode == 4 || mode == 5)
+		return (int)mode;
+	return (int)ini_conf_get_int(conf, INI_P_AUTHENTICATION_MODE);
+}
+
+/* Whether endpoint e registers on its own (per endpoint). */
+static bool
+agent_ep_registers(const struct ini_conf *conf, const struct ini_endpoint *e,
+		   int mode)
+{
+	(void)conf;
+	return mode == 0 || (mode == 3 && e->trunk == 255);
+}
+
+static int
+agent_key_cmp(const void *a, const void *b)
+{
+	const struct agent_key *x = a, *y = b;
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Every binding conf asks for, sorted by (type, id), each key once (of
+ * two endpoints on the same module, trunk and channel the first row's
+ * wins; *dups counts the others).  Endpoints that cannot be expanded
+ * (a configuration ini_conf_check() would refuse) are left out, the
+ * error in *eperr.  *out owned by the caller.  dups and eperr may be
+ * NULL.
+ */
+static int
+agent_keys_collect(const struct ini_conf *conf, struct agent_key **out,
+		   size_t *n, size_t *dups, int *eperr)
+{
+	struct ini_endpoint *eps = NULL;
+	struct agent_key *v;
+	size_t neps = 0, i, k = 0, w;
+	long idx = LONG_MIN;
+	bool reg = ini_conf_get_int(conf, INI_P_IS_REGISTER_NEEDED) == 1;
+	bool dev_ep = ini_conf_get_int(conf, INI_P_AUTHENTICATION_MODE) == 0;
+	int rc, mode = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (dups != NULL)
+		*dups = 0;
+	if ((rc = ini_conf_endpoints(conf, &eps, &neps)) < 0) {
+		if (rc == -ENOMEM)
+			return rc;
+		eps = NULL;
+		neps = 0;
+	}
+	if (eperr != NULL)
+		*eperr = rc;
+	v = calloc(1 + ini_conf_row_count(conf, INI_TABLE_ACCOUNT) + 2 * neps,
+		   sizeof(*v));
+	if (v == NULL) {
+		free(eps);
+		return -ENOMEM;
+	}
+	v[k].type = AGENT_BINDING_GATEWAY;
+	v[k].tg = -1;
+	v[k].seq = k;
+	k++;
+	while (ini_conf_row_next(conf, INI_TABLE_ACCOUNT, idx, &idx) == 0) {
+		long tg = -1;
+
+		ini_conf_row_get_int(conf, INI_P_ACCOUNT_SERVED_TRUNK_GROUP,
+				     idx, &tg);
+		v[k].type = AGENT_BINDING_ACCOUNT;
+		v[k].id = idx;
+		v[k].tg = tg;
+		v[k].seq = k;
+		k++;
+	}
+	for (i = 0; reg && i < neps; i++) {
+		const struct ini_endpoint *e = &eps[i];
+
+		if (i == 0 || e->tg != eps[i - 1].tg)
+			mode = agent_tg_mode(conf, e->tg);
+		if (agent_ep_registers(conf, e, mode)) {
+			v[k].type = AGENT_BINDING_ENDPOINT;
+			v[k].id = agent_endpoint_id(e->module, e->trunk,
+						    e->channel);
+			if (v[k].id < 0)
+				continue; /* out of the catalog's ranges */
+		} else if (mode == 1 && dev_ep) {
+			v[k].type = AGENT_BINDING_TRUNKGROUP;
+			v[k].id = e->tg;
+		} else {
+			continue;
+		}
+		v[k].tg = e->tg;
+		v[k].ep = *e;
+		v[k].seq = k;
+		k++;
+	}
+	free(eps);
+	qsort(v, k, sizeof(*v), agent_key_cmp);
+	for (i = 0, w = 0; i < k; i++) {
+		if (w > 0 && v[w - 1].type == v[i].type &&
+		    v[w - 1].id == v[i].id) {
+			/* a trunk group's other endpoints are not duplicates */
+			if (dups != NULL && v[i].type == AGENT_BINDING_ENDPOINT)
+				(*dups)++;
+			continue;
+		}
+		v[w++] = v[i];
+	}
+	*out = v;
+	*n = w;
+	return 0;
+}
+
+/* The key (type, id) of conf, or -ENOENT (kv: storage for it). */
+static int
+agent_key_find(const struct ini_conf *conf, int type, long id,
+	       struct agent_key *kv)
+{
+	struct agent_key *v, want = { .type = type, .id = id }, *hit = NULL;
+	size_t n, lo = 0, hi, mid;
+	int rc;
+
+	if ((rc = agent_keys_collect(conf, &v, &n, NULL, NULL)) < 0)
+		return rc;
+	hi = n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].type == type && v[mid].id == id) {
+			hit = &v[mid];
+			break;
+		}
+		want.seq = v[mid].seq;
+		if (agent_key_cmp(&v[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (hit != NULL)
+		*kv = *hit;
+	free(v);
+	return hit != NULL ? 0 : -ENOENT;
+}
+
+/* The Request-URI host when nothing more specific names one:
+ * RegistrarName, RegistrarIP, ProxyName, the first proxy. */
+static void
+agent_spec_ruri_default(struct agent_spec *sp, const struct ini_conf *conf)
+{
+	const char *rip = ini_conf_get_str(conf, INI_P_REGISTRAR_IP);
+	const char *rname = ini_conf_get_str(conf, INI_P_REGISTRAR_NAME);
+	const char *pname = ini_conf_get_str(conf, INI_P_PROXY_NAME);
+	char host[SPEC_STR];
+	uint16_t port;
+
+	if (*rname != '\0')
+		agent_spec_copy(sp->registrar, rname);
+	else if (*rip != '\0' &&
+		 agent_addr_parse(rip, host, sizeof(host), &port) == 0)
+		agent_spec_copy(sp->registrar, host);
+	else if (*pname != '\0')
+		agent_spec_copy(sp->registrar, pname);
+	else
+		agent_spec_copy(sp->registrar, sp->hosts[0]);
+}
+
+/*
+ * Target, Request-URI host and AOR host of trunk group tg's own
+ * registrations (per endpoint, and per gateway in a per-endpoint
+ * device): the serving IP group's proxy set and SIPGroupName, else proxy
+ * set 0 when IsProxyUsed=1, else RegistrarIP (Mediant 2000 User's Manual
+ * v6.6, p. 283); AOR host the trunk group's GatewayName, else
+ * SIPGatewayName, else the Request-URI host.
+ */
+static int
+agent_spec_tg_target(struct agent_spec *sp, const struct ini_conf *conf,
+		     long tg, char *err, size_t errlen)
+{
+	long row = agent_tgs_row(conf, tg), ipg = -1, set = -1;
+	const char *gname = "", *tgname = "";
+	const char *rip = ini_conf_get_str(conf, INI_P_REGISTRAR_IP);
+	const char *gwname = ini_conf_get_str(conf, INI_P_SIP_GATEWAY_NAME);
+
+	if (row != LONG_MIN) {
+		ini_conf_row_get_int(conf, INI_P_TGS_SERVING_IP_GROUP, row,
+				     &ipg);
+		ini_conf_row_get_str(conf, INI_P_TGS_GATEWAY_NAME, row,
+				     &tgname);
+	}
+	agent_spec_timers(sp, conf);
+	sp->proxyset = -1;
+	if (ipg >= 0) {
+		if (!ini_conf_row_exists(conf, INI_TABLE_IPGROUP, ipg))
+			return agent_fail(err, errlen,
+					  "serving IP group %ld does not "
+					  "exist",
+					  ipg);
+		ini_conf_row_get_int(conf, INI_P_IPGROUP_PROXY_SET_ID, ipg,
+				     &set);
+		ini_conf_row_get_str(conf, INI_P_IPGROUP_SIP_GROUP_NAME, ipg,
+				     &gname);
+		if (set < 0)
+			return agent_fail(err, errlen,
+					  "IP group %ld has no proxy set", ipg);
+		sp->proxyset = (int)set;
+		if (agent_spec_proxyset(sp, conf, set, err, errlen) < 0)
+			return -EINVAL;
+		agent_spec_proxyset_policy(sp, conf, set);
+		if (sp->cfg.naddrs == 0)
+			return agent_fail(err, errlen,
+					  "proxy set %ld has no address", set);
+	} else if (ini_conf_get_int(conf, INI_P_IS_PROXY_USED)) {
+		sp->proxyset = 0;
+		if (agent_spec_proxyset(sp, conf, 0, err, errlen) < 0)
+			return -EINVAL;
+		agent_spec_proxyset_policy(sp, conf, 0);
+		if (sp->cfg.naddrs == 0)
+			return agent_fail(err, errlen,
+					  "proxy set 0 has no address");
+	} else if (*rip != '\0') {
+		if (agent_spec_addr(
+			    sp, conf, rip,
+			    ini_conf_get_int(conf,
+					     INI_P_REGISTRAR_TRANSPORT_TYPE),
+			    false) < 0)
+			return agent_fail(err, errlen,
+					  "RegistrarIP '%.48s' is not valid",
+					  rip);
+		agent_spec_proxyset_policy(sp, conf, -1);
+	} else {
+		return agent_fail(err, errlen,
+				  "no registrar: set the trunk group's "
+				  "serving IP group, proxy set 0 or "
+				  "RegistrarIP");
+	}
+	if (*gname != '\0')
+		agent_spec_copy(sp->registrar, gname);
+	else
+		agent_spec_ruri_default(sp, conf);
+	agent_spec_copy(sp->aor_host, *tgname	? tgname
+				      : *gwname ? gwname
+						: sp->registrar);
+	return 0;
+}
+
+/* An endpoint's binding (the key's endpoint). */
+static int
+agent_spec_endpoint(struct agent_spec *sp, const struct ini_conf *conf,
+		    const struct agent_key *k, char *err, size_t errlen)
+{
+	const struct ini_endpoint *e = &k->ep;
+	const char *user = NULL, *pw = NULL;
+	int rc;
+
+	if ((rc = agent_spec_tg_target(sp, conf, e->tg, err, errlen)) < 0)
+		return rc;
+	agent_spec_copy(sp->aor_user, e->phone);
+	/* Authentication row, its empty fields from the phone number and
+	 * Password (MediaPack MP-500 SIP User's Manual v5.8, p. 337) */
+	if (ini_conf_endpoint_auth(conf, e, &user, &pw) < 0)
+		user = pw = NULL;
+	agent_spec_copy(sp->auth_user,
+			user != NULL && *user != '\0' ? user : e->phone);
+	agent_spec_copy(sp->password,
+			pw != NULL && *pw != '\0'
+				? pw
+				: ini_conf_get_str(conf, INI_P_PASSWORD));
+	if (e->phone[0] == '\0')
+		return agent_fail(err, errlen,
+				  "trunk group %ld, trunk %ld, channel %ld "
+				  "has no phone number",
+				  e->tg, e->trunk, e->channel);
+	return 0;
+}
+
+/* The one binding of a per-gateway trunk group in a per-endpoint
+ * device. */
+static int
+agent_spec_trunkgroup(struct agent_spec *sp, const struct ini_conf *conf,
+		      const struct agent_key *k, char *err, size_t errlen)
+{
+	const char *user;
+	int rc;
+
+	if ((rc = agent_spec_tg_target(sp, conf, k->tg, err, errlen)) < 0)
+		return rc;
+	user = ini_conf_get_str(conf, INI_P_GW_REGISTRATION_NAME);
+	if (*user == '\0')
+		user = ini_conf_get_str(conf, INI_P_USER_NAME);
+	agent_spec_copy(sp->aor_user, user);
+	agent_spec_copy(sp->auth_user, ini_conf_get_str(conf, INI_P_USER_NAME));
+	agent_spec_copy(sp->password, ini_conf_get_str(conf, INI_P_PASSWORD));
+	if (sp->aor_user[0] == '\0')
+		return agent_fail(err, errlen,
+				  "no GWRegistrationName/UserName");
 	return 0;
 }
 
@@ -617,6 +995,23 @@ agent_binding_drop(struct agent_binding *ab, int unregister)
 	ab->b = NULL;
 }
 
+const char *
+agent_binding_kind(int type)
+{
+	switch (type) {
+	case AGENT_BINDING_GATEWAY:
+		return "gateway";
+	case AGENT_BINDING_ACCOUNT:
+		return "account";
+	case AGENT_BINDING_ENDPOINT:
+		return "endpoint";
+	case AGENT_BINDING_TRUNKGROUP:
+		return "trunk-group";
+	default:
+		return "binding";
+	}
+}
+
 /* The binding cannot run with this configuration: state failed, the
  * reason in its last error, and the handler raises the alarm. */
 static void
@@ -635,9 +1030,14 @@ agent_binding_refuse(struct agent_bindings *bs, struct agent_binding *ab,
 	}
 	if (!was_usable && same && ab->failed)
 		return; /* already reported */
-	log_warnx("config", "%s %ld cannot register: %s",
-		  ab->type == AGENT_BINDING_GATEWAY ? "gateway" : "account",
-		  ab->id, ab->error != NULL ? ab->error : why);
+	if (ab->type == AGENT_BINDING_ENDPOINT)
+		log_warnx("config", "endpoint %ld/%ld/%ld cannot register: %s",
+			  ab->module, ab->trunk, ab->channel,
+			  ab->error != NULL ? ab->error : why);
+	else
+		log_warnx("config", "%s %ld cannot register: %s",
+			  agent_binding_kind(ab->type), ab->id,
+			  ab->error != NULL ? ab->error : why);
 	if (bs->h != NULL && agent_binding_status(ab, &st) == 0)
 		bs->h(ab, &st, bs->arg);
 }
@@ -701,6 +1101,19 @@ agent_binding_apply(struct agent_bindings *bs, struct agent_binding *ab,
 	}
 }
 
+/* Where binding ab is, from its key (they may change with the rows). */
+static void
+agent_binding_place(struct agent_binding *ab, const struct agent_key *k)
+{
+	bool ep = k->type == AGENT_BINDING_ENDPOINT;
+
+	ab->tg = k->tg;
+	ab->module = ep ? k->ep.module : -1;
+	ab->trunk = ep ? k->ep.trunk : -1;
+	ab->channel = ep ? k->ep.channel : -1;
+	snprintf(ab->phone, sizeof(ab->phone), "%s", ep ? k->ep.phone : "");
+}
+
 static struct agent_binding *
 agent_binding_new(struct agent_bindings *bs, int type, long id)
 {
@@ -711,6 +1124,7 @@ agent_binding_new(struct agent_bindings *bs, int type, long id)
 	ab->type = type;
 	ab->id = id;
 	ab->proxyset = -1;
+	ab->tg = ab->module = ab->trunk = ab->channel = -1;
 	ab->owner = bs;
 	/* Counters start now: at the agent's start, or later (TimeTicks,
 	 * never 0 then, so that a manager sees the discontinuity). */
@@ -722,34 +1136,45 @@ agent_binding_new(struct agent_bindings *bs, int type, long id)
 	return ab;
 }
 
-/* Derive the spec of (type, id) from conf. */
+/* Derive the spec of key k from conf. */
 static int
-agent_spec_derive(struct agent_spec *sp, const struct ini_conf *conf, int type,
-		  long id, char *err, size_t errlen)
+agent_spec_derive(struct agent_spec *sp, const struct ini_conf *conf,
+		  const struct agent_key *k, char *err, size_t errlen)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->proxyset = -1;
 	err[0] = '\0';
-	return type == AGENT_BINDING_GATEWAY
-		       ? agent_spec_gateway(sp, conf, err, errlen)
-		       : agent_spec_account(sp, conf, id, err, errlen);
+	switch (k->type) {
+	case AGENT_BINDING_GATEWAY:
+		return agent_spec_gateway(sp, conf, err, errlen);
+	case AGENT_BINDING_ACCOUNT:
+		return agent_spec_account(sp, conf, k->id, err, errlen);
+	case AGENT_BINDING_ENDPOINT:
+		return agent_spec_endpoint(sp, conf, k, err, errlen);
+	case AGENT_BINDING_TRUNKGROUP:
+		return agent_spec_trunkgroup(sp, conf, k, err, errlen);
+	default:
+		return -ENOENT;
+	}
 }
 
 /* Append (type, id) to the new list, reusing the old binding if any. */
 static int
 agent_bindings_merge_one(struct agent_bindings *bs, struct agent_binding ***nv,
 			 size_t *nn, size_t *oi, const struct ini_conf *conf,
-			 int type, long id, int start)
+			 const struct agent_key *k, int start)
 {
 	struct agent_spec *sp;
 	struct agent_binding *ab = NULL;
+	int type = k->type;
+	long id = k->id;
 	char err[96];
 	int rc;
 
 	sp = malloc(sizeof(*sp));
 	if (sp == NULL)
 		return -ENOMEM;
-	rc = agent_spec_derive(sp, conf, type, id, err, sizeof(err));
+	rc = agent_spec_derive(sp, conf, k, err, sizeof(err));
 	/* Old bindings before this key are gone from the configuration. */
 	while (*oi < bs->n && agent_binding_cmp(bs->v[*oi]->type,
 						bs->v[*oi]->id, type, id) < 0)
@@ -767,6 +1192,7 @@ agent_bindings_merge_one(struct agent_bindings *bs, struct agent_binding ***nv,
 		free(sp);
 		return -ENOMEM;
 	}
+	agent_binding_place(ab, k);
 	agent_binding_apply(bs, ab, sp, rc, err, start);
 	OPENSSL_cleanse(sp, sizeof(*sp));
 	free(sp);
@@ -779,23 +1205,47 @@ agent_bindings_sync(struct agent_bindings *bs, const struct ini_conf *conf,
 		    int start)
 {
 	struct agent_binding **nv;
-	size_t nn = 0, oi = 0, total;
-	long idx = LONG_MIN;
-	int rc = 0;
+	struct agent_key *keys;
+	size_t nn = 0, oi = 0, total, i, dups;
+	int rc = 0, eperr;
 
-	total = 1 + ini_conf_row_count(conf, INI_TABLE_ACCOUNT);
-	nv = calloc(total, sizeof(*nv));
-	if (nv == NULL)
+	if ((rc = agent_keys_collect(conf, &keys, &total, &dups, &eperr)) < 0)
+		return rc;
+	if (eperr < 0)
+		log_warnx("config",
+			  "the TrunkGroup table cannot be expanded (%s): no "
+			  "endpoint registers",
+			  strerror(-eperr));
+	nv = calloc(total ? total : 1, sizeof(*nv));
+	if (nv == NULL) {
+		free(keys);
 		return -ENOMEM;
+	}
+	if (dups > 0)
+		log_warnx("config",
+			  "%zu endpoints share their module, trunk and "
+			  "channel with an earlier TrunkGroup row: only the "
+			  "first registers",
+			  dups);
 	memset(&bs->last, 0, sizeof(bs->last));
-	rc = agent_bindings_merge_one(bs, &nv, &nn, &oi, conf,
-				      AGENT_BINDING_GATEWAY, 0, start);
-	while (rc == 0 &&
-	       ini_conf_row_next(conf, INI_TABLE_ACCOUNT, idx, &idx) == 0)
-		rc = agent_bindings_merge_one(bs, &nv, &nn, &oi, conf,
-					      AGENT_BINDING_ACCOUNT, idx,
+	for (i = 0; rc == 0 && i < total; i++)
+		rc = agent_bindings_merge_one(bs, &nv, &nn, &oi, conf, &keys[i],
 					      start);
-	while (oi < bs->n) /* after the last account, or on error */
+	free(keys);
+	/* per endpoint with nothing to register per endpoint: say so */
+	for (i = 0; i < nn && nv[i]->type != AGENT_BINDING_ENDPOINT &&
+		    nv[i]->type != AGENT_BINDING_TRUNKGROUP;
+	     i++)
+		;
+	if (rc == 0 && i == nn &&
+	    ini_conf_get_int(conf, INI_P_IS_REGISTER_NEEDED) == 1 &&
+	    ini_conf_get_int(conf, INI_P_AUTHENTICATION_MODE) == 0)
+		log_warnx(
+			"config",
+			"AuthenticationMode 0 (per endpoint) sends no gateway "
+			"registration, and no trunk group registers per "
+			"endpoint or per gateway (TrunkGroup table)");
+	while (oi < bs->n) /* after the last key, or on error */
 		agent_binding_free(bs->v[oi++], 1);
 	free(bs->v);
 	bs->v = nv;
@@ -853,6 +1303,39 @@ agent_bindings_action_all(struct agent_bindings *bs, int action)
 		if (bs->v[i]->b != NULL)
 			agent_binding_action(bs->v[i], action);
 	return 0;
+}
+
+int
+agent_bindings_action_tg(struct agent_bindings *bs, long tg, int action,
+			 size_t *n)
+{
+	size_t i, k = 0;
+
+	if (bs == NULL || tg < 0 || action < AGENT_ACTION_REGISTER ||
+	    action > AGENT_ACTION_REFRESH)
+		return -EINVAL;
+	for (i = 0; i < bs->n; i++) {
+		if (bs->v[i]->tg != tg)
+			continue;
+		k++;
+		/* an unusable one: nothing to do, as agent_binding_action() */
+		if (bs->v[i]->b != NULL)
+			agent_binding_action(bs->v[i], action);
+	}
+	if (n != NULL)
+		*n = k;
+	return k > 0 ? 0 : -ENOENT;
+}
+
+void
+agent_binding_where(const struct agent_binding *ab,
+		    struct agent_binding_where *w)
+{
+	w->tg = ab->tg;
+	w->module = ab->module;
+	w->trunk = ab->trunk;
+	w->channel = ab->channel;
+	w->phone = ab->phone;
 }
 
 int
@@ -976,15 +1459,22 @@ int
 agent_binding_describe(const struct ini_conf *conf, int type, long id,
 		       char *buf, size_t len)
 {
-	struct agent_spec *sp = malloc(sizeof(*sp));
+	struct agent_spec *sp;
+	struct agent_key k;
 	char err[96];
 	size_t i, used;
 	bool dns;
 	int rc;
 
-	if (sp == NULL)
+	if ((rc = agent_key_find(conf, type, id, &k)) == -ENOENT) {
+		snprintf(buf, len, "none");
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if ((sp = malloc(sizeof(*sp))) == NULL)
 		return -ENOMEM;
-	rc = agent_spec_derive(sp, conf, type, id, err, sizeof(err));
+	rc = agent_spec_derive(sp, conf, &k, err, sizeof(err));
 	if (rc == 0) { /* what sipreg_binding_add() would refuse */
 		agent_spec_link(sp);
 		if (sipreg_binding_cfg_check(&sp->cfg, err, sizeof(err)) < 0)
@@ -1053,18 +1543,25 @@ agent_plan_run(const struct agent_plan_old *old, size_t nold,
 {
 	struct agent_sync_stats st = { 0, 0, 0 };
 	struct agent_spec *sp;
+	struct agent_key *keys;
 	const struct agent_plan_old *o;
 	unsigned char dg[16];
 	char err[96];
-	size_t oi = 0;
-	long idx = LONG_MIN, id = 0;
-	int type = AGENT_BINDING_GATEWAY, rc, more = 1;
+	size_t oi = 0, nk, i;
+	int rc;
 
+	if ((rc = agent_keys_collect(conf, &keys, &nk, NULL, NULL)) < 0)
+		return rc;
 	sp = malloc(sizeof(*sp));
-	if (sp == NULL)
+	if (sp == NULL) {
+		free(keys);
 		return -ENOMEM;
-	while (more) {
-		rc = agent_spec_derive(sp, conf, type, id, err, sizeof(err));
+	}
+	for (i = 0; i < nk; i++) {
+		int type = keys[i].type;
+		long id = keys[i].id;
+
+		rc = agent_spec_derive(sp, conf, &keys[i], err, sizeof(err));
 		while (oi < nold && agent_binding_cmp(old[oi].type, old[oi].id,
 						      type, id) < 0) {
 			st.removed++;
@@ -1092,14 +1589,11 @@ agent_plan_run(const struct agent_plan_old *old, size_t nold,
 			}
 		}
 		/* rc < 0 otherwise: the binding stays, in error, uncounted */
-		more = ini_conf_row_next(conf, INI_TABLE_ACCOUNT, idx, &idx) ==
-		       0;
-		type = AGENT_BINDING_ACCOUNT;
-		id = idx;
 	}
 	st.removed += (unsigned)(nold - oi);
 	OPENSSL_cleanse(sp, sizeof(*sp));
 	free(sp);
+	free(keys);
 	*out = st;
 	return 0;
 }
@@ -1128,18 +1622,18 @@ agent_bindings_plan(const struct agent_bindings *bs,
 	return rc;
 }
 
-/* Append (type, id) of conf to old as a sync of conf would leave it. */
+/* Append key k of conf to old as a sync of conf would leave it. */
 static void
 agent_plan_old_add(struct agent_plan_old *old, size_t *n, struct agent_spec *sp,
-		   const struct ini_conf *conf, int type, long id)
+		   const struct ini_conf *conf, const struct agent_key *k)
 {
 	char err[96];
-	int rc = agent_spec_derive(sp, conf, type, id, err, sizeof(err));
+	int rc = agent_spec_derive(sp, conf, k, err, sizeof(err));
 
 	if (rc == -ENOENT)
 		return;
-	old[*n].type = type;
-	old[*n].id = id;
+	old[*n].type = k->type;
+	old[*n].id = k->id;
 	if (rc == 0) {
 		agent_spec_link(sp);
 		agent_spec_digest(sp, old[*n].digest);
@@ -1155,31 +1649,30 @@ agent_bindings_plan_confs(const struct ini_conf *from,
 			  const struct ini_conf *to,
 			  struct agent_sync_stats *out)
 {
-	struct agent_plan_old *old;
+	struct agent_plan_old *old = NULL;
 	struct agent_spec *sp;
-	size_t n = 0, cap;
-	long idx = LONG_MIN;
+	struct agent_key *keys = NULL;
+	size_t n = 0, nk = 0, i;
 	int rc;
 
 	if (to == NULL || out == NULL)
 		return -EINVAL;
-	cap = 1 + (from ? ini_conf_row_count(from, INI_TABLE_ACCOUNT) : 0);
-	old = calloc(cap, sizeof(*old));
+	if (from != NULL &&
+	    (rc = agent_keys_collect(from, &keys, &nk, NULL, NULL)) < 0)
+		return rc;
+	old = calloc(nk ? nk : 1, sizeof(*old));
 	sp = malloc(sizeof(*sp));
 	if (old == NULL || sp == NULL) {
 		free(old);
 		free(sp);
+		free(keys);
 		return -ENOMEM;
 	}
-	if (from != NULL) {
-		agent_plan_old_add(old, &n, sp, from, AGENT_BINDING_GATEWAY, 0);
-		while (ini_conf_row_next(from, INI_TABLE_ACCOUNT, idx, &idx) ==
-		       0)
-			agent_plan_old_add(old, &n, sp, from,
-					   AGENT_BINDING_ACCOUNT, idx);
-	}
+	for (i = 0; i < nk; i++)
+		agent_plan_old_add(old, &n, sp, from, &keys[i]);
 	OPENSSL_cleanse(sp, sizeof(*sp));
 	free(sp);
+	free(keys);
 	rc = agent_plan_run(old, n, to, out);
 	free(old);
 	return rc;

@@ -82,13 +82,15 @@ int agent_ctl_parse(const char *line, size_t len, struct agent_ctl_req *req,
 		    char *err, size_t errlen);
 
 /**
- * A binding's name: "gateway", or "account-N".  @return 0 or -EINVAL
+ * A binding's name: "gateway", "account-N", "endpoint-M/T/C" (module,
+ * trunk, channel) or "trunkgroup-N".  @return 0 or -EINVAL
  * (unknown type, @p len too small).
  */
 int agent_ctl_binding_name(char *buf, size_t len, int type, long id);
 
 /**
- * The binding @p s names ("gateway", "account-N", "account N" is two
+ * The binding @p s names ("gateway", "account-N", "endpoint-M/T/C",
+ * "trunkgroup-N"; "account N" is two
  * words and not taken).  @return 0 (*type, *id written) or -EINVAL.
  */
 int agent_ctl_binding_parse(const char *s, int *type, long *id);

@@ -77,7 +77,8 @@ agent_ctl_find(struct agent_ctl *c, const char *name, struct agent_ctl_ans *a,
 	if (agent_ctl_binding_parse(name, &type, &id) < 0)
 		return agent_ctl_fail(a, AGENT_CTL_EUSAGE,
 				      "not a binding name (gateway, "
-				      "account-N)");
+				      "account-N, endpoint-M/T/C, "
+				      "trunkgroup-N)");
 	*out = agent_bindings_find(c->g->bindings, type, id);
 	if (*out == NULL)
 		return agent_ctl_fail(a, AGENT_CTL_ENOENT, "no binding %s",
@@ -94,14 +95,20 @@ agent_ctl_json_binding(struct agent_ctl *c, struct agent_ctl_buf *b,
 	char name[32];
 	int type = agent_binding_type(ab);
 	long id = agent_binding_id(ab);
+	struct agent_binding_where w;
 
+	agent_binding_where(ab, &w);
 	agent_ctl_binding_name(name, sizeof(name), type, id);
 	agent_ctl_buf_printf(b, "{\"binding\":");
 	agent_ctl_buf_json(b, name);
-	agent_ctl_buf_printf(
-		b, ",\"type\":\"%s\",\"id\":%ld,\"aor\":",
-		type == AGENT_BINDING_GATEWAY ? "gateway" : "account", id);
+	agent_ctl_buf_printf(b, ",\"type\":\"%s\",\"id\":%ld,\"aor\":",
+			     agent_binding_kind(type), id);
 	agent_ctl_buf_json(b, agent_binding_aor(ab));
+	agent_ctl_buf_printf(b,
+			     ",\"trunk_group\":%ld,\"module\":%ld,"
+			     "\"trunk\":%ld,\"channel\":%ld,\"phone\":",
+			     w.tg, w.module, w.trunk, w.channel);
+	agent_ctl_buf_json(b, w.phone);
 	agent_ctl_buf_printf(b, ",\"state\":\"%s\",\"address\":",
 			     sipreg_state_name(st->state));
 	agent_ctl_buf_json(b, st->addr);
@@ -578,16 +585,15 @@ agent_ctl_show(struct agent_ctl *c, const struct agent_ctl_req *req,
 static const char *const agent_ctl_verbs[] = { "", "register", "unregister",
 					       "refresh" };
 
-/* The accounts whose row serves trunk group N (Account_ServedTrunkGroup),
- * each through the MIB's per-binding action. */
+/* Every binding of trunk group N: its endpoints, its per-trunk-group
+ * binding, the accounts whose row serves it (Account_ServedTrunkGroup),
+ * through the core function the MIB uses; the engine paces them. */
 static int
 agent_ctl_action_tg(struct agent_ctl *c, const struct agent_ctl_req *req,
 		    long uid, int action, struct agent_ctl_ans *a)
 {
-	const struct ini_conf *conf = agent_config_conf(c->g->config);
-	struct agent_bindings *bs = c->g->bindings;
-	size_t i, n = 0;
-	long tg, want = -1;
+	size_t n = 0;
+	long want = -1;
 	char *end = NULL;
 
 	if (req->argc == 2 && isdigit((unsigned char)req->argv[1][0]) &&
@@ -598,18 +604,7 @@ agent_ctl_action_tg(struct agent_ctl *c, const struct agent_ctl_req *req,
 				      agent_ctl_verbs[action]);
 	log_info("ctl", "uid %ld: %s trunk-group %ld", uid,
 		 agent_ctl_verbs[action], want);
-	for (i = 0; i < agent_bindings_count(bs); i++) {
-		struct agent_binding *ab = agent_bindings_at(bs, i);
-
-		if (agent_binding_type(ab) != AGENT_BINDING_ACCOUNT ||
-		    ini_conf_row_get_int(conf, INI_P_ACCOUNT_SERVED_TRUNK_GROUP,
-					 agent_binding_id(ab), &tg) < 0 ||
-		    tg != want)
-			continue;
-		agent_binding_action(ab, action);
-		n++;
-	}
-	if (n == 0)
+	if (agent_bindings_action_tg(c->g->bindings, want, action, &n) < 0)
 		return agent_ctl_fail(a, AGENT_CTL_ENOENT,
 				      "no binding serves trunk group %ld",
 				      want);

@@ -132,9 +132,46 @@ agent_ctl_binding_name(char *buf, size_t len, int type, long id)
 		n = snprintf(buf, len, "gateway");
 	else if (type == AGENT_BINDING_ACCOUNT)
 		n = snprintf(buf, len, "account-%ld", id);
+	else if (type == AGENT_BINDING_ENDPOINT && id >= 0)
+		n = snprintf(buf, len, "endpoint-%ld/%ld/%ld", id >> 20,
+			     (id >> 12) & 255, id & 4095);
+	else if (type == AGENT_BINDING_TRUNKGROUP)
+		n = snprintf(buf, len, "trunkgroup-%ld", id);
 	else
 		return -EINVAL;
 	return n < 0 || (size_t)n >= len ? -EINVAL : 0;
+}
+
+/* A decimal number of 1 to @p max digits at *s, up to a byte of @p stop
+ * (or the end): *v and *s past it, or -EINVAL. */
+static int
+agent_ctl_number(const char **s, const char *stop, int max, long *v)
+{
+	const char *d = *s;
+	long n = 0;
+
+	while (isdigit((unsigned char)*d) && d - *s < max)
+		n = n * 10 + (*d++ - '0');
+	if (d == *s || (*d != '\0' && strchr(stop, *d) == NULL) ||
+	    (*d == '\0' && stop[0] != '\0'))
+		return -EINVAL;
+	*v = n;
+	*s = d;
+	return 0;
+}
+
+/* "endpoint-M/T/C" */
+static int
+agent_ctl_endpoint_parse(const char *s, long *id)
+{
+	long m, t, ch;
+
+	if (agent_ctl_number(&s, "/", 3, &m) < 0 || *s++ != '/' ||
+	    agent_ctl_number(&s, "/", 3, &t) < 0 || *s++ != '/' ||
+	    agent_ctl_number(&s, "", 4, &ch) < 0)
+		return -EINVAL;
+	*id = agent_endpoint_id(m, t, ch);
+	return *id < 0 ? -EINVAL : 0;
 }
 
 int
@@ -149,6 +186,21 @@ agent_ctl_binding_parse(const char *s, int *type, long *id)
 	if (strcmp(s, "gateway") == 0) {
 		*type = AGENT_BINDING_GATEWAY;
 		*id = 0;
+		return 0;
+	}
+	if (strncmp(s, "endpoint-", 9) == 0) {
+		if (agent_ctl_endpoint_parse(s + 9, &v) < 0)
+			return -EINVAL;
+		*type = AGENT_BINDING_ENDPOINT;
+		*id = v;
+		return 0;
+	}
+	if (strncmp(s, "trunkgroup-", 11) == 0) {
+		d = s + 11;
+		if (agent_ctl_number(&d, "", 3, &v) < 0 || v > 255)
+			return -EINVAL;
+		*type = AGENT_BINDING_TRUNKGROUP;
+		*id = v;
 		return 0;
 	}
 	if (strncmp(s, "account-", 8) != 0)

@@ -257,6 +257,8 @@ struct agent_sip_conf {
 	const char *user_agent;
 	unsigned pace_rate;
 	int pace_off;
+	unsigned register_window; /* initial REGISTERs / un-REGISTERs
+				     outstanding at once, 0: no window */
 	unsigned conn_idle_s;
 	const char *tls_ca_file; /* NULL: OpenSSL's default CA paths */
 	const char *tls_cert_file;
@@ -279,11 +281,17 @@ void agent_sip_sync(struct agent_sip *s);
 struct sipreg_engine *agent_sip_engine(const struct agent_sip *s);
 
 /* bindings.c */
-#define AGENT_BINDING_GATEWAY	1
-#define AGENT_BINDING_ACCOUNT	2
-#define AGENT_ACTION_REGISTER	1
-#define AGENT_ACTION_UNREGISTER 2
-#define AGENT_ACTION_REFRESH	3
+#define AGENT_BINDING_GATEWAY 1
+#define AGENT_BINDING_ACCOUNT 2
+/* one endpoint (channel) of a trunk group registering per endpoint; id:
+ * agent_endpoint_id() of its module, trunk and channel */
+#define AGENT_BINDING_ENDPOINT 3
+/* a trunk group registering per gateway in a device registering per
+ * endpoint (AuthenticationMode 0); id: the trunk group id */
+#define AGENT_BINDING_TRUNKGROUP 4
+#define AGENT_ACTION_REGISTER	 1
+#define AGENT_ACTION_UNREGISTER	 2
+#define AGENT_ACTION_REFRESH	 3
 /** Called on every status change of a binding. */
 typedef void(agent_binding_h)(struct agent_binding *ab,
 			      const struct sipreg_status *st, void *arg);
@@ -330,6 +338,34 @@ struct agent_binding *agent_bindings_find(const struct agent_bindings *bs,
 struct agent_binding *agent_bindings_next(const struct agent_bindings *bs,
 					  int type, long id);
 int agent_bindings_action_all(struct agent_bindings *bs, int action);
+/**
+ * Start @p action on every binding of trunk group @p tg: its endpoints,
+ * its per-trunk-group binding, the accounts serving it; the engine paces
+ * them ([sip] pace_rate, register_window).  Unusable ones are counted
+ * and left alone.  @p n (may be NULL) gets how many.
+ * @return 0, -ENOENT when tg has no binding, -EINVAL.
+ */
+int agent_bindings_action_tg(struct agent_bindings *bs, long tg, int action,
+			     size_t *n);
+/** The id of the endpoint binding of (module, trunk, channel):
+ *  module * 2^20 + trunk * 2^12 + channel; -1 out of 0..255, 0..255,
+ *  0..4095. */
+long agent_endpoint_id(long module, long trunk, long channel);
+/** The effective registration mode of trunk group @p tg: its
+ *  TrunkGroupSettings_RegistrationMode when 0, 1, 4 or 5, else
+ *  AuthenticationMode (0, 1, 3). */
+int agent_tg_mode(const struct ini_conf *conf, long tg);
+/** "gateway", "account", "endpoint", "trunk-group". */
+const char *agent_binding_kind(int type);
+/** Where a binding is: its trunk group (-1: none, the gateway or an
+ *  account serving no trunk group), and an endpoint's module, trunk (255:
+ *  analog), channel and phone number (-1 and "" for the others). */
+struct agent_binding_where {
+	long tg, module, trunk, channel;
+	const char *phone; /* borrowed, never NULL */
+};
+void agent_binding_where(const struct agent_binding *ab,
+			 struct agent_binding_where *w);
 struct agent_sip *agent_bindings_sip(const struct agent_bindings *bs);
 int agent_binding_action(struct agent_binding *ab, int action);
 int agent_binding_status(const struct agent_binding *ab,

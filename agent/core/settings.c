@@ -77,6 +77,8 @@ static const struct agent_settings_key agent_settings_keys[] = {
 	{ "sip:tls_ca", AS_PATH, OFF(tls_ca), 0, 0 },
 	{ "sip:user_agent", AS_STR, OFF(user_agent), 0, 0 },
 	{ "sip:pace_rate", AS_UINT, OFF(pace_rate), 0, 100000 },
+	{ "sip:register_window", AS_UINT, OFF(register_window), 0,
+	  AGENT_REGISTER_WINDOW_MAX },
 	{ "sip:tcp_idle_timeout", AS_UINT, OFF(tcp_idle_timeout), 1, 86400 },
 	{ "traps:rate_limit", AS_UINT, OFF(trap_rate_limit), 1,
 	  AGENT_TRAP_RATE_MAX },
@@ -289,6 +291,7 @@ agent_settings_init(struct agent_settings *s)
 	s->log_level = 1;
 	s->udp_port = 5060;
 	s->pace_rate = 50;
+	s->register_window = AGENT_REGISTER_WINDOW_DEFAULT;
 	s->tcp_idle_timeout = 120;
 	s->trap_rate_limit = AGENT_TRAP_RATE_DEFAULT;
 	s->trap_summary_interval = 60;

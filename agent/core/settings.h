@@ -12,7 +12,8 @@
  *            sys_contact, sys_name, sys_location, sys_writable,
  *            agentx_listen, bad_community_log_interval
  *   [sip]    bind_address, udp_port, tcp_port, tls_port, tls_cert, tls_key,
- *            tls_ca, user_agent, pace_rate, tcp_idle_timeout,
+ *            tls_ca, user_agent, pace_rate, register_window,
+ *            tcp_idle_timeout,
  *            dns_servers, unregister_rate, unregister_deadline_max,
  *            contact_address, nat_contact_rewrite, history_depth
  *   [traps]  rate_limit, summary_interval, sink, community, inform,
@@ -24,6 +25,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* [sip] register_window: its default (AudioCodes' NumberOfActiveDialogs
+ * has no published default) and its largest value. */
+#define AGENT_REGISTER_WINDOW_DEFAULT 32
+#define AGENT_REGISTER_WINDOW_MAX     10000
 
 /* The alarm notification rate limit ([traps] rate_limit, then
  * gwAlarmTrapRateLimit): its default, the MIB's DEFVAL, and its largest
@@ -75,6 +81,9 @@ struct agent_settings {
 	char *tls_ca;
 	char *user_agent;   /**< User-Agent header ["gwagent/VERSION"] */
 	unsigned pace_rate; /**< new REGISTERs per second, 0 = no pacing [50] */
+	/** initial REGISTERs and un-REGISTERs outstanding at once, 0 = no
+	 *  window [AGENT_REGISTER_WINDOW_DEFAULT] */
+	unsigned register_window;
 	unsigned tcp_idle_timeout; /**< seconds before an unused TCP/TLS
 				      connection is closed [120] */
 	/* [traps] */

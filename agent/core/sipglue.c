@@ -161,6 +161,7 @@ agent_sip_create(struct agent_sip **out, struct agent_event *ev,
 	cfg.user_agent = conf->user_agent;
 	cfg.pace_rate = conf->pace_rate;
 	cfg.pace_off = conf->pace_off;
+	cfg.register_window = conf->register_window;
 	cfg.conn_idle_s = conf->conn_idle_s;
 	cfg.tls_ca_file = conf->tls_ca_file;
 	cfg.tls_cert_file = conf->tls_cert_file;

@@ -229,6 +229,11 @@ enum {
 	RS_PORT,
 	RS_SUCCESSVALID,
 	RS_CONTACT,
+	RS_TG, /* gwRegTrunkGroupId .. gwRegPhoneNumber: where it is */
+	RS_MODULE,
+	RS_TRUNK,
+	RS_CHANNEL,
+	RS_PHONE,
 };
 
 /* The typed form (INET-ADDRESS-MIB) of an address string. */
@@ -400,6 +405,24 @@ mib_rs_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	case RS_CONTACT:
 		mib_set_str(v, st.contact);
 		break;
+	case RS_TG:
+	case RS_MODULE:
+	case RS_TRUNK:
+	case RS_CHANNEL:
+	case RS_PHONE: {
+		struct agent_binding_where w;
+
+		agent_binding_where(ab, &w);
+		if (c->what == RS_PHONE)
+			mib_set_str(v, w.phone);
+		else
+			mib_set_int(v, INT,
+				    c->what == RS_TG	   ? w.tg
+				    : c->what == RS_MODULE ? w.module
+				    : c->what == RS_TRUNK  ? w.trunk
+							   : w.channel);
+		break;
+	}
 	case RS_SUCCESSVALID: /* TruthValue */
 		mib_set_int(v, INT, st.last_success_time > 0 ? 1 : 2);
 		break;
@@ -528,6 +551,11 @@ static const struct mib_column mib_rs_cols[] = {
 	RSC(RS_PORT, UNS),
 	RSC(RS_SUCCESSVALID, INT),
 	RSC(RS_CONTACT, STR),
+	RSC(RS_TG, INT),
+	RSC(RS_MODULE, INT),
+	RSC(RS_TRUNK, INT),
+	RSC(RS_CHANNEL, INT),
+	RSC(RS_PHONE, STR),
 };
 
 static const struct mib_table mib_rs = {

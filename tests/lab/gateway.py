@@ -77,3 +77,60 @@ def bulk_accounts(n, prefix="pw-"):
     Kamailio(password_prefix=prefix)."""
     names = ["u%06d" % i for i in range(n)]
     return names, {u: prefix + u for u in names}
+
+
+E1_TG_FORMAT = ("FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, TrunkGroup_FirstTrunkId, "
+                "TrunkGroup_FirstBChannel, TrunkGroup_LastBChannel, "
+                "TrunkGroup_FirstPhoneNumber, TrunkGroup_ProfileId, TrunkGroup_LastTrunkId, "
+                "TrunkGroup_Module;")
+
+E1_HEAD = """;** gwagent lab gateway: E1 trunk groups per endpoint **
+[SIP Params]
+IsRegisterNeeded = 1
+IsProxyUsed = 1
+AuthenticationMode = 0
+GWRegistrationName = 'gw'
+UserName = 'gw'
+Password = '%(password)s'
+SIPGatewayName = 'gw.test'
+RegistrationTime = %(reg)d
+RegistrationRetryTime = 10
+
+[ ProxyIp ]
+FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, ProxyIp_ProxySetId;
+ProxyIp 0 = "127.0.0.1:%(port)d", 0, 0;
+[ \\ProxyIp ]
+
+[ TrunkGroup ]
+%(format)s
+%(rows)s
+[ \\TrunkGroup ]
+"""
+
+
+def e1_numbers(groups=8, spans_per_group=2, channels=30):
+    """{(trunk group, trunk, channel): phone number} of e1_trunk_groups_ini():
+    trunk group g (1..groups) holds spans (g-1)*spans_per_group.., numbered
+    from "<2g>0000" trunk by trunk, channel by channel (B-channels 1 to
+    channels: an E1's 30 B-channels, the D-channel timeslot is not one)."""
+    out = {}
+    for g in range(1, groups + 1):
+        k = 0
+        for trunk in range((g - 1) * spans_per_group, g * spans_per_group):
+            for ch in range(1, channels + 1):
+                out[(g, trunk, ch)] = "%d%04d" % (2 * g, k)
+                k += 1
+    return out
+
+
+def e1_trunk_groups_ini(port, password, groups=8, spans_per_group=2, channels=30,
+                        reg_time=3600):
+    """A Mediant-2000-like gateway registering per endpoint (AuthenticationMode
+    0) to proxy set 0 = 127.0.0.1:port: groups trunk groups of
+    spans_per_group E1 spans each (module 1), every endpoint with the global
+    Password; its numbers are e1_numbers()'s."""
+    rows = ['TrunkGroup %d = %d, %d, 1, %d, "%d0000", 0, %d, 1;'
+            % (g - 1, g, (g - 1) * spans_per_group, channels, 2 * g,
+               g * spans_per_group - 1) for g in range(1, groups + 1)]
+    return E1_HEAD % {"password": password, "reg": reg_time, "port": port,
+                      "format": E1_TG_FORMAT, "rows": "\n".join(rows)}

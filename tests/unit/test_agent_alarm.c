@@ -153,6 +153,56 @@ START_TEST(test_binding_alarm_edges)
 END_TEST
 
 /* A network failure is a communications alarm, not authentication. */
+/* Endpoint and trunk-group bindings name their alarm source by module,
+ * trunk and channel, and by trunk group. */
+START_TEST(test_trunk_group_alarm_sources)
+{
+	static const char ini[] =
+		"IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+		"UserName = 'gw'\nRegistrarIP = '127.0.0.1:5070'\n"
+		"[ TrunkGroupSettings ]\n"
+		"FORMAT TrunkGroupSettings_Index = "
+		"TrunkGroupSettings_TrunkGroupId, "
+		"TrunkGroupSettings_RegistrationMode;\n"
+		"TrunkGroupSettings 0 = 6, 1;\n"
+		"[ \\TrunkGroupSettings ]\n"
+		"[ TrunkGroup ]\n"
+		"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
+		"TrunkGroup_FirstTrunkId, TrunkGroup_FirstBChannel, "
+		"TrunkGroup_LastBChannel, TrunkGroup_FirstPhoneNumber, "
+		"TrunkGroup_ProfileId, TrunkGroup_LastTrunkId, "
+		"TrunkGroup_Module;\n"
+		"TrunkGroup 0 = 3, 2, 1, 2, \"400\", 0, 2, 1;\n"
+		"TrunkGroup 1 = 6, 3, 1, 2, \"500\", 0, 3, 1;\n"
+		"[ \\TrunkGroup ]\n";
+	struct agent_binding *ep, *tg;
+	struct sipreg_status st;
+	const struct agent_alarm *al;
+
+	ck_assert_int_eq(agent_config_load_buffer(g.config, ini, strlen(ini),
+						  "tg.ini", INI_APPLY_FULL,
+						  NULL, NULL),
+			 0);
+	agent_bindings_sync(g.bindings, agent_config_conf(g.config), 0);
+	ep = agent_bindings_find(g.bindings, AGENT_BINDING_ENDPOINT,
+				 agent_endpoint_id(1, 2, 2));
+	tg = agent_bindings_find(g.bindings, AGENT_BINDING_TRUNKGROUP, 6);
+	ck_assert_ptr_nonnull(ep);
+	ck_assert_ptr_nonnull(tg);
+	status(&st, SIPREG_BACKOFF, 0, "timeout");
+	agent_notify_binding(ep, &st, &g);
+	al = agent_alarms_next(g.alarms, 0);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_str_eq(al->source, "Endpoint#1/2/2");
+	ck_assert_ptr_nonnull(strstr(al->text, "sip:401@"));
+	agent_notify_binding(tg, &st, &g);
+	ck_assert_uint_eq(agent_alarms_count(g.alarms), 2);
+	al = agent_alarms_next(g.alarms, al->seq);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_str_eq(al->source, "TrunkGroup#6");
+}
+END_TEST
+
 START_TEST(test_binding_alarm_cause)
 {
 	struct agent_binding *ab =
@@ -312,6 +362,7 @@ alarm_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_binding_alarm_edges);
 	tcase_add_test(tc, test_binding_alarm_cause);
+	tcase_add_test(tc, test_trunk_group_alarm_sources);
 	tcase_add_test(tc, test_stopping_is_silent);
 	tcase_add_test(tc, test_prune);
 	tcase_add_test(tc, test_rate_limit_and_summary);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "agent/core/event.h"
 #include "agent/core/gwagent.h"
@@ -731,6 +732,381 @@ START_TEST(test_plan_matches_sync)
 }
 END_TEST
 
+/* ---- trunk groups (issue 14 item 3) ----------------------------------- */
+
+/* A device registering per endpoint (AuthenticationMode 0): TG 3 per
+ * endpoint through IP group 1, TG 4 by AuthenticationMode (its mode 255,
+ * not set), TG 6 per gateway, TG 7 not at all, TG 9 analog ports with
+ * Authentication rows. */
+#define TG_DEVICE(authmode)                                                   \
+	"IsRegisterNeeded = 1\n"                                              \
+	"IsProxyUsed = 1\n"                                                   \
+	"AuthenticationMode = " authmode "\n"                                 \
+	"GWRegistrationName = 'gw100'\n"                                      \
+	"UserName = 'gwuser'\n"                                               \
+	"Password = 'gw-secret'\n"                                            \
+	"SIPGatewayName = 'gw.example'\n"                                     \
+	"RegistrationTime = 300\n"                                            \
+	"[ ProxySet ]\n"                                                      \
+	"FORMAT ProxySet_Index = ProxySet_IsProxyHotSwap;\n"                  \
+	"ProxySet 0 = 0;\n"                                                   \
+	"ProxySet 1 = 0;\n"                                                   \
+	"[ \\ProxySet ]\n"                                                    \
+	"[ ProxyIp ]\n"                                                       \
+	"FORMAT ProxyIp_Index = ProxyIp_IpAddress, ProxyIp_TransportType, "   \
+	"ProxyIp_ProxySetId;\n"                                               \
+	"ProxyIp 0 = \"127.0.0.1:5070\", 0, 0;\n"                             \
+	"ProxyIp 1 = \"127.0.0.3:5099\", 0, 1;\n"                             \
+	"[ \\ProxyIp ]\n"                                                     \
+	"[ IPGroup ]\n"                                                       \
+	"FORMAT IPGroup_Index = IPGroup_ProxySetId, IPGroup_SIPGroupName, "   \
+	"IPGroup_ContactUser;\n"                                              \
+	"IPGroup 1 = 1, \"pbx.example\", \"trunk\";\n"                        \
+	"[ \\IPGroup ]\n"                                                     \
+	"[ TrunkGroupSettings ]\n"                                            \
+	"FORMAT TrunkGroupSettings_Index = TrunkGroupSettings_TrunkGroupId, " \
+	"TrunkGroupSettings_RegistrationMode, "                               \
+	"TrunkGroupSettings_GatewayName, "                                    \
+	"TrunkGroupSettings_ServingIPGroup;\n"                                \
+	"TrunkGroupSettings 0 = 3, 0, \"tg3.example\", 1;\n"                  \
+	"TrunkGroupSettings 1 = 6, 1, \"tg6.example\", -1;\n"                 \
+	"TrunkGroupSettings 2 = 7, 4, \"\", -1;\n"                            \
+	"TrunkGroupSettings 3 = 4, 255, \"\", -1;\n"                          \
+	"[ \\TrunkGroupSettings ]\n"                                          \
+	"[ TrunkGroup ]\n"                                                    \
+	"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "                \
+	"TrunkGroup_FirstTrunkId, TrunkGroup_FirstBChannel, "                 \
+	"TrunkGroup_LastBChannel, TrunkGroup_FirstPhoneNumber, "              \
+	"TrunkGroup_ProfileId, TrunkGroup_LastTrunkId, TrunkGroup_Module;\n"  \
+	"TrunkGroup 0 = 3, 0, 1, 2, \"0400\", 0, 0, 1;\n"                     \
+	"TrunkGroup 1 = 4, 1, 1, 1, \"user1\", 0, 1, 1;\n"                    \
+	"TrunkGroup 2 = 6, 2, 1, 3, \"700\", 0, 2, 1;\n"                      \
+	"TrunkGroup 3 = 7, 3, 1, 3, \"800\", 0, 3, 1;\n"                      \
+	"TrunkGroup 4 = 4, 4, 1, 1, \"\", 0, 4, 1;\n"                         \
+	"TrunkGroup 5 = 9, 255, 1, 2, \"500\", 0, 255, 2;\n"                  \
+	"[ \\TrunkGroup ]\n"                                                  \
+	"[ Authentication ]\n"                                                \
+	"FORMAT Authentication_Index = Authentication_UserId, "               \
+	"Authentication_UserPassword, Authentication_Module, "                \
+	"Authentication_Port;\n"                                              \
+	"Authentication 0 = john, 1325, 2, 1;\n"                              \
+	"[ \\Authentication ]\n"
+
+#define EP(m, t, ch) agent_endpoint_id(m, t, ch)
+
+static int
+describe(const struct ini_conf *c, int type, long id, char *buf, size_t len)
+{
+	return agent_binding_describe(c, type, id, buf, len);
+}
+
+START_TEST(test_describe_trunk_groups)
+{
+	struct ini_conf *c = conf_from(TG_DEVICE("0"));
+	char buf[512];
+
+	ck_assert_int_eq(agent_endpoint_id(1, 2, 3), 1048576 + 2 * 4096 + 3);
+	ck_assert_int_eq(agent_endpoint_id(255, 255, 2016),
+			 255L * 1048576 + 255 * 4096 + 2016);
+	ck_assert_int_eq(agent_endpoint_id(256, 0, 1), -1);
+	ck_assert_int_eq(agent_endpoint_id(1, -1, 1), -1);
+	ck_assert_int_eq(agent_tg_mode(c, 3), 0);
+	ck_assert_int_eq(agent_tg_mode(c, 4), 0); /* 255: AuthenticationMode */
+	ck_assert_int_eq(agent_tg_mode(c, 6), 1);
+	ck_assert_int_eq(agent_tg_mode(c, 7), 4);
+	ck_assert_int_eq(agent_tg_mode(c, 9), 0); /* no settings row */
+	/* per endpoint: no gateway-wide registration */
+	ck_assert_int_eq(
+		describe(c, AGENT_BINDING_GATEWAY, 0, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "none");
+	/* TG 3: phone number user, its GatewayName, its serving IP group's
+	 * SIPGroupName and proxy set */
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 0, 1), buf,
+				  sizeof(buf)),
+			 1);
+	ck_assert_str_eq(buf, "aor=0400@tg3.example ruri=pbx.example "
+			      "auth=0400 set=1 addrs=127.0.0.3:5099/udp "
+			      "expires=300 hotswap=0 ka=0/60 homing=0 rr=0");
+	describe(c, AGENT_BINDING_ENDPOINT, EP(1, 0, 2), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "aor=0401@tg3.example ruri=pbx.example "
+			      "auth=0401 set=1 addrs=127.0.0.3:5099/udp "
+			      "expires=300 hotswap=0 ka=0/60 homing=0 rr=0");
+	/* TG 4: no serving IP group: proxy set 0, SIPGatewayName */
+	describe(c, AGENT_BINDING_ENDPOINT, EP(1, 1, 1), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "aor=user1@gw.example ruri=127.0.0.1 "
+			      "auth=user1 set=0 addrs=127.0.0.1:5070/udp "
+			      "expires=300 hotswap=0 ka=0/60 homing=0 rr=0");
+	/* an endpoint without a number: there, failed, with the reason */
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 4, 1), buf,
+				  sizeof(buf)),
+			 -EINVAL);
+	ck_assert_str_eq(buf, "error: trunk group 4, trunk 4, channel 1 has "
+			      "no phone number");
+	/* TG 6 per gateway: one registration, the gateway's user, its own
+	 * GatewayName; none of its channels on its own */
+	ck_assert_int_eq(
+		describe(c, AGENT_BINDING_TRUNKGROUP, 6, buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "aor=gw100@tg6.example ruri=127.0.0.1 "
+			      "auth=gwuser set=0 addrs=127.0.0.1:5070/udp "
+			      "expires=300 hotswap=0 ka=0/60 homing=0 rr=0");
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 2, 1), buf,
+				  sizeof(buf)),
+			 0);
+	/* TG 7 does not register */
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 3, 1), buf,
+				  sizeof(buf)),
+			 0);
+	ck_assert_int_eq(
+		describe(c, AGENT_BINDING_TRUNKGROUP, 7, buf, sizeof(buf)), 0);
+	/* analog ports: the Authentication row, else the number */
+	describe(c, AGENT_BINDING_ENDPOINT, EP(2, 255, 1), buf, sizeof(buf));
+	ck_assert(strncmp(buf, "aor=500@gw.example ruri=127.0.0.1 auth=john ",
+			  44) == 0);
+	describe(c, AGENT_BINDING_ENDPOINT, EP(2, 255, 2), buf, sizeof(buf));
+	ck_assert(strncmp(buf, "aor=501@gw.example ruri=127.0.0.1 auth=501 ",
+			  43) == 0);
+	ck_assert_ptr_null(strstr(buf, "secret"));
+	ini_conf_destroy(c);
+
+	/* per gateway: the device's binding covers TG 4 and TG 6 */
+	c = conf_from(TG_DEVICE("1"));
+	ck_assert_int_eq(
+		describe(c, AGENT_BINDING_GATEWAY, 0, buf, sizeof(buf)), 1);
+	ck_assert_int_eq(
+		describe(c, AGENT_BINDING_TRUNKGROUP, 6, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 1, 1), buf,
+				  sizeof(buf)),
+			 0);
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 0, 1), buf,
+				  sizeof(buf)),
+			 1);
+	ini_conf_destroy(c);
+
+	/* per FXS: the analog ports per endpoint, the trunks by the gateway */
+	c = conf_from(TG_DEVICE("3"));
+	ck_assert_int_eq(
+		describe(c, AGENT_BINDING_GATEWAY, 0, buf, sizeof(buf)), 1);
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(2, 255, 1), buf,
+				  sizeof(buf)),
+			 1);
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 1, 1), buf,
+				  sizeof(buf)),
+			 0);
+	ini_conf_destroy(c);
+
+	/* IsRegisterNeeded = 0: no endpoint, no trunk group */
+	c = conf_from(TG_DEVICE("0") "IsRegisterNeeded = 0\n");
+	ck_assert_int_eq(describe(c, AGENT_BINDING_ENDPOINT, EP(1, 0, 1), buf,
+				  sizeof(buf)),
+			 0);
+	ck_assert_int_eq(
+		describe(c, AGENT_BINDING_TRUNKGROUP, 6, buf, sizeof(buf)), 0);
+	ini_conf_destroy(c);
+}
+END_TEST
+
+static const struct agent_binding *
+find_ep(struct agent_bindings *bs, long m, long t, long ch)
+{
+	return agent_bindings_find(bs, AGENT_BINDING_ENDPOINT, EP(m, t, ch));
+}
+
+START_TEST(test_sync_trunk_groups)
+{
+	struct agent_event *ev;
+	struct agent_bindings *bs;
+	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
+	struct ini_conf *c1 = conf_from(TG_DEVICE("0")), *c2, *c3;
+	struct agent_binding_where w;
+	const struct agent_binding *ab;
+	struct sipreg_status st;
+	size_t n = 0;
+	char err[128];
+
+	log_register(quiet);
+	ck_assert_int_eq(agent_event_create(&ev), 0);
+	ck_assert_int_eq(agent_bindings_create(&bs, ev, &sc, NULL, NULL), 0);
+	/* TG 3: 2, TG 4: 1 + 1 without a number, TG 6: 1, TG 9: 2 */
+	plan_then_sync(bs, c1, 6, 0, 0);
+	ck_assert_uint_eq(agent_bindings_count(bs), 7);
+	ck_assert_ptr_null(agent_bindings_find(bs, AGENT_BINDING_GATEWAY, 0));
+	ab = find_ep(bs, 1, 0, 2);
+	ck_assert_ptr_nonnull(ab);
+	agent_binding_where(ab, &w);
+	ck_assert_int_eq(w.tg, 3);
+	ck_assert_int_eq(w.module, 1);
+	ck_assert_int_eq(w.trunk, 0);
+	ck_assert_int_eq(w.channel, 2);
+	ck_assert_str_eq(w.phone, "0401");
+	ck_assert_str_eq(agent_binding_aor(ab), "sip:0401@tg3.example");
+	ck_assert_str_eq(agent_binding_kind(agent_binding_type(ab)),
+			 "endpoint");
+	ab = agent_bindings_find(bs, AGENT_BINDING_TRUNKGROUP, 6);
+	ck_assert_ptr_nonnull(ab);
+	agent_binding_where(ab, &w);
+	ck_assert_int_eq(w.tg, 6);
+	ck_assert_int_eq(w.channel, -1);
+	ck_assert_str_eq(w.phone, "");
+	/* the one without a number: unusable, failed, the reason */
+	ab = find_ep(bs, 1, 4, 1);
+	ck_assert_ptr_nonnull(ab);
+	ck_assert_int_eq(agent_binding_usable(ab), 0);
+	ck_assert_int_eq(agent_binding_status(ab, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_FAILED);
+	ck_assert_str_eq(
+		st.last_error,
+		"trunk group 4, trunk 4, channel 1 has no phone number");
+
+	/* the same endpoints from rows in another order: same ids, nothing
+	 * to do */
+	c2 = conf_from(
+		"IsRegisterNeeded = 1\nIsProxyUsed = 1\n"
+		"AuthenticationMode = 0\nGWRegistrationName = 'gw100'\n"
+		"UserName = 'gwuser'\nPassword = 'gw-secret'\n"
+		"SIPGatewayName = 'gw.example'\nRegistrationTime = 300\n"
+		"[ ProxySet ]\n"
+		"FORMAT ProxySet_Index = ProxySet_IsProxyHotSwap;\n"
+		"ProxySet 1 = 0;\n"
+		"ProxySet 0 = 0;\n"
+		"[ \\ProxySet ]\n"
+		"[ ProxyIp ]\n"
+		"FORMAT ProxyIp_Index = ProxyIp_ProxySetId, ProxyIp_IpAddress, "
+		"ProxyIp_TransportType;\n"
+		"ProxyIp 0 = 0, \"127.0.0.1:5070\", 0;\n"
+		"ProxyIp 1 = 1, \"127.0.0.3:5099\", 0;\n"
+		"[ \\ProxyIp ]\n"
+		"[ IPGroup ]\n"
+		"FORMAT IPGroup_Index = IPGroup_ProxySetId, "
+		"IPGroup_SIPGroupName, IPGroup_ContactUser;\n"
+		"IPGroup 1 = 1, \"pbx.example\", \"trunk\";\n"
+		"[ \\IPGroup ]\n"
+		"[ TrunkGroupSettings ]\n"
+		"FORMAT TrunkGroupSettings_Index = "
+		"TrunkGroupSettings_TrunkGroupId, "
+		"TrunkGroupSettings_RegistrationMode, "
+		"TrunkGroupSettings_GatewayName, "
+		"TrunkGroupSettings_ServingIPGroup;\n"
+		"TrunkGroupSettings 4 = 3, 0, \"tg3.example\", 1;\n"
+		"TrunkGroupSettings 5 = 6, 1, \"tg6.example\", -1;\n"
+		"TrunkGroupSettings 6 = 7, 4, \"\", -1;\n"
+		"TrunkGroupSettings 7 = 4, -1, \"\", -1;\n"
+		"[ \\TrunkGroupSettings ]\n"
+		"[ TrunkGroup ]\n"
+		"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
+		"TrunkGroup_FirstTrunkId, TrunkGroup_LastTrunkId, "
+		"TrunkGroup_FirstBChannel, TrunkGroup_LastBChannel, "
+		"TrunkGroup_FirstPhoneNumber, TrunkGroup_ProfileId, "
+		"TrunkGroup_Module;\n"
+		"TrunkGroup 10 = 9, 255, 255, 1, 2, \"500\", 0, 2;\n"
+		"TrunkGroup 11 = 4, 4, 4, 1, 1, \"\", 0, 1;\n"
+		"TrunkGroup 12 = 7, 3, 3, 1, 3, \"800\", 0, 1;\n"
+		"TrunkGroup 13 = 6, 2, 2, 1, 3, \"700\", 0, 1;\n"
+		"TrunkGroup 14 = 4, 1, 1, 1, 1, \"user1\", 0, 1;\n"
+		"TrunkGroup 15 = 3, 0, 0, 1, 2, \"0400\", 0, 1;\n"
+		"[ \\TrunkGroup ]\n"
+		"[ Authentication ]\n"
+		"FORMAT Authentication_Index = Authentication_UserId, "
+		"Authentication_UserPassword, Authentication_Module, "
+		"Authentication_Port;\n"
+		"Authentication 3 = john, 1325, 2, 1;\n"
+		"[ \\Authentication ]\n");
+	plan_then_sync(bs, c2, 0, 0, 0);
+	ck_assert_uint_eq(agent_bindings_count(bs), 7);
+
+	/* TG 3's GatewayName changes: exactly its two endpoints */
+	ck_assert_int_eq(ini_conf_dup(c2, &c3), 0);
+	ck_assert_int_eq(ini_conf_row_set(c3, INI_P_TGS_GATEWAY_NAME, 4,
+					  "new.example", err, sizeof(err)),
+			 0);
+	plan_then_sync(bs, c3, 0, 0, 2);
+	ck_assert_str_eq(agent_binding_aor(find_ep(bs, 1, 0, 1)),
+			 "sip:0400@new.example");
+	/* an Authentication password: exactly that port */
+	ck_assert_int_eq(ini_conf_row_set(c3,
+					  INI_P_AUTHENTICATION_USER_PASSWORD, 3,
+					  "9999", err, sizeof(err)),
+			 0);
+	plan_then_sync(bs, c3, 0, 0, 1);
+	/* the global Password: the endpoints without their own, TG 6 */
+	ck_assert_int_eq(
+		ini_conf_set(c3, INI_P_PASSWORD, "other", err, sizeof(err)), 0);
+	plan_then_sync(bs, c3, 0, 0, 5);
+	/* TG 3 stops registering: its two go */
+	ck_assert_int_eq(ini_conf_row_set(c3, INI_P_TGS_REGISTRATION_MODE, 4,
+					  "4", err, sizeof(err)),
+			 0);
+	plan_then_sync(bs, c3, 0, 2, 0);
+	ck_assert_ptr_null(find_ep(bs, 1, 0, 1));
+
+	/* the trunk-group action: every binding of TG 9, none of TG 3 */
+	ck_assert_int_eq(
+		agent_bindings_action_tg(bs, 9, AGENT_ACTION_REGISTER, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(agent_binding_status(find_ep(bs, 2, 255, 1), &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERING);
+	ck_assert_int_eq(agent_binding_status(find_ep(bs, 2, 255, 2), &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERING);
+	ck_assert_int_eq(agent_binding_status(find_ep(bs, 1, 1, 1), &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_IDLE);
+	ck_assert_int_eq(
+		agent_bindings_action_tg(bs, 3, AGENT_ACTION_REGISTER, &n),
+		-ENOENT);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(agent_bindings_action_tg(bs, 9, 7, &n), -EINVAL);
+	/* an unusable one is counted and left alone */
+	ck_assert_int_eq(
+		agent_bindings_action_tg(bs, 4, AGENT_ACTION_REFRESH, &n), 0);
+	ck_assert_uint_eq(n, 2);
+
+	agent_bindings_destroy(bs);
+	agent_event_destroy(ev);
+	ini_conf_destroy(c1);
+	ini_conf_destroy(c2);
+	ini_conf_destroy(c3);
+	log_register(NULL);
+}
+END_TEST
+
+static char last_warning[512];
+
+static void
+keep_warning(int prio, const char *msg)
+{
+	if (prio <= LOG_WARNING && strstr(msg, "AuthenticationMode") != NULL)
+		snprintf(last_warning, sizeof(last_warning), "%s", msg);
+}
+
+/* Per endpoint with nothing to register per endpoint is said, not silent;
+ * the same device with a trunk group registering is quiet. */
+START_TEST(test_sync_per_endpoint_nothing_warns)
+{
+	struct agent_event *ev;
+	struct agent_bindings *bs;
+	struct agent_sip_conf sc = { .local_addr = "127.0.0.1" };
+	struct ini_conf *c1 = conf_from("IsRegisterNeeded = 1\n"
+					"AuthenticationMode = 0\n"
+					"UserName = 'gw'\n"
+					"RegistrarIP = '127.0.0.1:5070'\n"),
+			*c2 = conf_from(TG_DEVICE("0"));
+
+	log_register(keep_warning);
+	ck_assert_int_eq(agent_event_create(&ev), 0);
+	ck_assert_int_eq(agent_bindings_create(&bs, ev, &sc, NULL, NULL), 0);
+	last_warning[0] = '\0';
+	ck_assert_int_eq(agent_bindings_sync(bs, c1, 0), 0);
+	ck_assert_uint_eq(agent_bindings_count(bs), 0);
+	ck_assert_ptr_nonnull(strstr(last_warning, "no trunk group registers"));
+	last_warning[0] = '\0';
+	ck_assert_int_eq(agent_bindings_sync(bs, c2, 0), 0);
+	ck_assert_str_eq(last_warning, "");
+	agent_bindings_destroy(bs);
+	agent_event_destroy(ev);
+	ini_conf_destroy(c1);
+	ini_conf_destroy(c2);
+	log_register(NULL);
+}
+END_TEST
+
 static Suite *
 bindings_suite(void)
 {
@@ -746,11 +1122,14 @@ bindings_suite(void)
 			    (int)(sizeof(targets) / sizeof(targets[0])));
 	tcase_add_test(tc, test_ipv6_registrar);
 	tcase_add_test(tc, test_user_name_digest_text);
+	tcase_add_test(tc, test_describe_trunk_groups);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sync");
 	tcase_add_test(tc, test_sync_only_affected);
 	tcase_add_test(tc, test_plan_matches_sync);
 	tcase_add_test(tc, test_sync_refused_keeps_counters);
+	tcase_add_test(tc, test_sync_trunk_groups);
+	tcase_add_test(tc, test_sync_per_endpoint_nothing_warns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -118,6 +118,45 @@ START_TEST(test_binding_names)
 		-EINVAL);
 	ck_assert_int_eq(agent_ctl_binding_parse("Gateway", &type, &id),
 			 -EINVAL);
+	/* endpoints by module/trunk/channel, trunk groups by id */
+	ck_assert_int_eq(agent_ctl_binding_name(buf, sizeof(buf),
+						AGENT_BINDING_ENDPOINT,
+						agent_endpoint_id(1, 15, 31)),
+			 0);
+	ck_assert_str_eq(buf, "endpoint-1/15/31");
+	ck_assert_int_eq(agent_ctl_binding_parse(buf, &type, &id), 0);
+	ck_assert_int_eq(type, AGENT_BINDING_ENDPOINT);
+	ck_assert_int_eq(id, agent_endpoint_id(1, 15, 31));
+	ck_assert_int_eq(
+		agent_ctl_binding_name(buf, sizeof(buf), AGENT_BINDING_ENDPOINT,
+				       agent_endpoint_id(255, 255, 2016)),
+		0);
+	ck_assert_str_eq(buf, "endpoint-255/255/2016");
+	ck_assert_int_eq(agent_ctl_binding_name(buf, sizeof(buf),
+						AGENT_BINDING_TRUNKGROUP, 8),
+			 0);
+	ck_assert_str_eq(buf, "trunkgroup-8");
+	ck_assert_int_eq(agent_ctl_binding_parse(buf, &type, &id), 0);
+	ck_assert_int_eq(type, AGENT_BINDING_TRUNKGROUP);
+	ck_assert_int_eq(id, 8);
+	ck_assert_int_eq(agent_ctl_binding_parse("endpoint-1/2", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("endpoint-1/2/3/", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(
+		agent_ctl_binding_parse("endpoint-256/0/1", &type, &id),
+		-EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("endpoint-1//1", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(
+		agent_ctl_binding_parse("endpoint-1/0/12345", &type, &id),
+		-EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("endpoint-", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("trunkgroup-256", &type, &id),
+			 -EINVAL);
+	ck_assert_int_eq(agent_ctl_binding_parse("trunkgroup-x", &type, &id),
+			 -EINVAL);
 }
 END_TEST
 

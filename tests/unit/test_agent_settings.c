@@ -407,6 +407,24 @@ START_TEST(test_fetch_keys)
 }
 END_TEST
 
+/* The registration window ([sip] register_window). */
+START_TEST(test_register_window_key)
+{
+	ck_assert_uint_eq(g_s.register_window, AGENT_REGISTER_WINDOW_DEFAULT);
+	ck_assert_uint_eq(g_s.register_window, 32);
+	ck_assert_int_eq(load("[sip]\nregister_window = 0\n", 0644), 0);
+	ck_assert_uint_eq(g_s.register_window, 0);
+	ck_assert_int_eq(load("[sip]\nregister_window = 480\n", 0644), 0);
+	ck_assert_uint_eq(g_s.register_window, 480);
+	fails("[sip]\nregister_window = wide\n", -EINVAL, "register_window");
+	fails("[sip]\nregister_window = 10001\n", -EINVAL,
+	      "[sip] register_window");
+	fails("[sip]\nregister_window = -1\n", -EINVAL, "register_window");
+	/* the failed loads left the good value */
+	ck_assert_uint_eq(g_s.register_window, 480);
+}
+END_TEST
+
 /* The shutdown keys (unregister_rate, unregister_deadline_max). */
 START_TEST(test_unregister_keys)
 {
@@ -549,6 +567,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_fetch_keys);
 	tcase_add_test(tc, test_unregister_keys);
+	tcase_add_test(tc, test_register_window_key);
 	tcase_add_test(tc, test_contact_keys);
 	tcase_add_test(tc, test_log_and_control_keys);
 	suite_add_tcase(s, tc);

@@ -77,6 +77,8 @@ static int unreg_rate;
 static const char *contact_host;
 static uint16_t contact_port;
 static bool nat_rewrite;
+/* register_window of the next setup_engine() (0: none) */
+static unsigned reg_window;
 
 static void
 setup_engine(unsigned pace_rate)
@@ -93,6 +95,8 @@ setup_engine(unsigned pace_rate)
 	contact_host = NULL;
 	contact_port = 0;
 	nat_rewrite = false;
+	cfg.register_window = reg_window;
+	reg_window = 0;
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
@@ -2158,6 +2162,221 @@ START_TEST(test_rtt_smoothed)
 }
 END_TEST
 
+/* ---- the register window (NumberOfActiveDialogs) ---------------------- */
+
+/* REGISTERs in flight (sent, no final answer yet) among b[0..n). */
+static size_t
+outstanding(struct sipreg_binding **b, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += sip_tx_busy(&b[i]->tx) ? 1 : 0;
+	return k;
+}
+
+/* The index in b[0..n) of the binding whose REGISTER is sent[i]. */
+static size_t
+binding_of(struct sipreg_binding **b, size_t n, size_t i)
+{
+	char cid[128];
+	struct sip_binding_ids ids;
+	size_t k;
+
+	sip_fake_header(&f->sent[i], "Call-ID", cid, sizeof(cid));
+	for (k = 0; k < n; k++) {
+		sip_binding_ids(b[k], &ids);
+		if (strstr(cid, ids.call_id) != NULL)
+			return k;
+	}
+	ck_abort_msg("no binding sent %s", cid);
+	return n;
+}
+
+/* Answer code to the last message of b[k]. */
+static void
+answer(struct sipreg_binding **b, size_t n, size_t k, int code,
+       const char *reason, const char *extra)
+{
+	size_t i = f->nsent;
+
+	while (i-- > 0) {
+		if (binding_of(b, n, i) == k) {
+			sip_fake_reply_msg(e, &f->sent[i], code, reason, extra);
+			return;
+		}
+	}
+	ck_abort_msg("binding %zu sent nothing", k);
+}
+
+START_TEST(test_register_window)
+{
+	struct sipreg_binding *b[8];
+	struct sipreg_engine_stats st;
+	size_t i, first, challenged, sent;
+	uint64_t t0;
+
+	teardown();
+	reg_window = 3;
+	setup_engine(0); /* unpaced: the window alone */
+	for (i = 0; i < 8; i++)
+		b[i] = add(1);
+	sipreg_engine_register_all(e);
+	ck_assert_uint_eq(f->nsent, 3);
+	ck_assert_uint_eq(outstanding(b, 8), 3);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.window_used, 3);
+	ck_assert_uint_eq(st.window_waits, 5);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 8);
+	/* a 200 lets the next one go, in order */
+	first = binding_of(b, 8, 0);
+	answer(b, 8, first, 200, "OK", "");
+	ck_assert_int_eq(status(b[first]).state, SIPREG_REGISTERED);
+	ck_assert_uint_eq(f->nsent, 4);
+	ck_assert_uint_eq(outstanding(b, 8), 3);
+	ck_assert_uint_eq(binding_of(b, 8, 3), 3);
+	/* a challenge keeps the slot: its answer goes, no new binding */
+	challenged = binding_of(b, 8, 1);
+	answer(b, 8, challenged, 401, "Unauthorized", CHALLENGE);
+	ck_assert_uint_eq(f->nsent, 5);
+	ck_assert_uint_eq(binding_of(b, 8, 4), challenged);
+	ck_assert_uint_eq(outstanding(b, 8), 3);
+	/* a failure (final 404) frees the slot */
+	answer(b, 8, challenged, 404, "Not Found", "");
+	ck_assert_int_eq(status(b[challenged]).state, SIPREG_BACKOFF);
+	ck_assert_uint_eq(f->nsent, 6);
+	ck_assert_uint_eq(binding_of(b, 8, 5), 4);
+	ck_assert_uint_eq(outstanding(b, 8), 3);
+	/* no answer at all: retransmissions go, never a fourth binding,
+	 * until the timeouts free the slots */
+	sent = f->nsent;
+	t0 = now_ms;
+	for (i = 0; i < 80 && status(b[7]).counters.sent == 0; i++) {
+		advance(500);
+		ck_assert_uint_le(outstanding(b, 8), 3);
+	}
+	ck_assert_uint_gt(f->nsent, sent);
+	ck_assert_uint_ge(now_ms - t0, 31500); /* timer F, 64 * T1 */
+	ck_assert_uint_eq(outstanding(b, 8), 3);
+	for (i = 5; i < 8; i++)
+		ck_assert_int_eq(status(b[i]).counters.sent, 1);
+	ck_assert_int_eq(status(b[2]).state, SIPREG_BACKOFF);
+	ck_assert_str_eq(status(b[2]).last_error, "timeout");
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.window_used, 3);
+	for (i = 5; i < 8; i++) {
+		answer(b, 8, i, 200, "OK", "");
+		ck_assert_int_eq(status(b[i]).state, SIPREG_REGISTERED);
+	}
+	/* the retries of the failed ones (backoff) take the slots */
+	ck_assert_uint_le(outstanding(b, 8), 3);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.window_used, outstanding(b, 8));
+}
+END_TEST
+
+START_TEST(test_register_window_refresh_passes)
+{
+	struct sipreg_binding *b[2];
+	struct sipreg_engine_stats st;
+
+	teardown();
+	reg_window = 1;
+	setup_engine(0);
+	b[0] = add(1);
+	b[1] = add(1);
+	sipreg_engine_register_all(e);
+	ck_assert_uint_eq(f->nsent, 1);
+	answer(b, 2, 0, 200, "OK", "Expires: 20\r\n");
+	ck_assert_int_eq(status(b[0]).refresh_in, 10);
+	ck_assert_uint_eq(f->nsent, 2); /* b[1] takes the slot, unanswered */
+	ck_assert_uint_eq(binding_of(b, 2, 1), 1);
+	/* b[0]'s refresh is not an initial registration: it goes although
+	 * the window is full (b[1] still unanswered) */
+	advance(10000);
+	ck_assert_int_eq(status(b[0]).state, SIPREG_REFRESHING);
+	ck_assert_int_eq(status(b[1]).state, SIPREG_REGISTERING);
+	ck_assert_uint_eq(outstanding(b, 2), 2);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.window_used, 1);
+	answer(b, 2, 0, 200, "OK", "Expires: 20\r\n");
+	ck_assert_int_eq(status(b[0]).state, SIPREG_REGISTERED);
+	ck_assert_uint_eq(outstanding(b, 2), 1);
+}
+END_TEST
+
+START_TEST(test_register_window_and_pacing)
+{
+	struct sipreg_binding *b[8];
+	size_t i;
+
+	teardown();
+	reg_window = 3;
+	setup_engine(2); /* 2/s, burst 2, and a window of 3 */
+	for (i = 0; i < 8; i++)
+		b[i] = add(1);
+	sipreg_engine_register_all(e);
+	ck_assert_uint_eq(started(b, 8), 2); /* the pacer's burst */
+	advance(500);
+	ck_assert_uint_eq(started(b, 8), 3);
+	advance(500); /* a token, but the window is full */
+	ck_assert_uint_eq(started(b, 8), 3);
+	ck_assert_uint_eq(outstanding(b, 8), 3);
+	answer(b, 8, 0, 200, "OK", "");
+	ck_assert_uint_eq(started(b, 8), 4); /* the saved token */
+	answer(b, 8, 1, 200, "OK", "");
+	answer(b, 8, 2, 200, "OK", "");
+	ck_assert_uint_eq(started(b, 8), 4); /* room, but no token */
+	ck_assert_uint_eq(outstanding(b, 8), 1);
+	advance(500);
+	ck_assert_uint_eq(started(b, 8), 5);
+	advance(500);
+	ck_assert_uint_eq(started(b, 8), 6);
+	ck_assert_uint_le(outstanding(b, 8), 3);
+}
+END_TEST
+
+START_TEST(test_unregister_window)
+{
+	struct sipreg_binding *b[5];
+	struct sipreg_engine_stats st;
+	size_t i, n = 0;
+	unsigned ms = 0;
+
+	teardown();
+	reg_window = 2;
+	unreg_rate = -1; /* un-REGISTERs unpaced: the window alone */
+	setup_engine(0);
+	for (i = 0; i < 5; i++) {
+		b[i] = add(1);
+		sipreg_binding_register(b[i]);
+		answer(b, i + 1, i, 200, "OK", "");
+		ck_assert_int_eq(status(b[i]).state, SIPREG_REGISTERED);
+	}
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_int_eq(sipreg_engine_shutdown(e, 30000, &ms, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	/* the deadline counts waves of the window, not of max_inflight */
+	ck_assert_uint_eq(ms, sipreg_unregister_deadline_ms(
+				      5, 0, (unsigned)st.rtt_ms, 2, 30000));
+	ck_assert_uint_eq(outstanding(b, 5), 2);
+	ck_assert_uint_eq(f->nsent, 5 + 2);
+	answer(b, 5, binding_of(b, 5, 5), 200, "OK", "");
+	ck_assert_uint_eq(f->nsent, 5 + 3);
+	ck_assert_uint_eq(outstanding(b, 5), 2);
+	answer(b, 5, binding_of(b, 5, 6), 200, "OK", "");
+	answer(b, 5, binding_of(b, 5, 7), 200, "OK", "");
+	ck_assert_uint_eq(f->nsent, 5 + 5);
+	answer(b, 5, binding_of(b, 5, 8), 200, "OK", "");
+	answer(b, 5, binding_of(b, 5, 9), 200, "OK", "");
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(status(b[i]).state, SIPREG_UNREGISTERED);
+	ck_assert_uint_eq(sipreg_engine_busy(e), 0);
+	ck_assert_int_eq(sipreg_engine_stats(e, &st), 0);
+	ck_assert_uint_eq(st.window_used, 0);
+}
+END_TEST
+
 /* Register b[0..n) one by one under the 2/s REGISTER pacing. */
 static void
 register_paced(struct sipreg_binding **b, size_t n)
@@ -2335,6 +2554,10 @@ engine_suite(void)
 	tcase_add_test(tc, test_shutdown_deadline_derived);
 	tcase_add_test(tc, test_shutdown_bounded_and_unpaced);
 	tcase_add_test(tc, test_pacing);
+	tcase_add_test(tc, test_register_window);
+	tcase_add_test(tc, test_register_window_refresh_passes);
+	tcase_add_test(tc, test_register_window_and_pacing);
+	tcase_add_test(tc, test_unregister_window);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("auth");
 	tcase_add_checked_fixture(tc, setup, teardown);
