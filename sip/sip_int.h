@@ -819,6 +819,17 @@ struct sip_naptr_rec {
 };
 int sip_dns_naptr_pick(const struct sip_naptr_rec *v, size_t n,
 		       enum sipreg_transport *tp);
+/*
+ * The shortest TTL (seconds) of the answer section's class IN records of
+ * type (ns_t_srv, ns_t_naptr...) in the DNS message m of len bytes, read
+ * by a bounds-checked walk of RFC 1035 §4.1 (header, questions, each
+ * RR's TYPE, CLASS, TTL and RDLENGTH; compressed names are stepped over,
+ * never followed).  A TTL with its top bit set counts as 0 (RFC 2181
+ * §8).  0, -ENOENT when there is no such record, -EBADMSG when the
+ * message is truncated or malformed.
+ */
+int sip_dns_answer_ttl(const unsigned char *m, size_t len, unsigned type,
+		       uint32_t *ttl);
 const char *sip_dns_name(const struct sip_dns_entry *d);
 int sip_dns_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 		    size_t nfds);

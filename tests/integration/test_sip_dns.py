@@ -8,7 +8,8 @@ SRV priorities with the first target dead; SRV weights and random-weights
 load balancing; a name with two A records, the first dead; NAPTR -> SRV ->
 A, NAPTR choosing TCP, no NAPTR -> SRV; A only (SRV records ignored); IPv6
 by literal and by AAAA, UDP with a dual-stack socket and TCP; an A TTL
-shorter than the refresh period; gwagentd with DNSQueryType and [sip]
+shorter than the refresh period, an SRV TTL shorter than it and
+than its targets' A TTL; gwagentd with DNSQueryType and [sip]
 dns_servers, gwProxyStatusTable.  TAP output."""
 import os
 import sys
@@ -269,6 +270,36 @@ def a_record_ttl_honoured():
             c.wait(lambda st: any(s.state == "registered" and s.addr == "[::1]:%d" %
                                   k.udp_port for s in st), 15,
                    "a refresh to the moved name's new address")
+        finally:
+            c.kill()
+
+
+@t.case
+def srv_record_ttl_honoured():
+    """An SRV TTL (2 s) shorter than the refresh period (60 s) and than
+    its targets' A/AAAA TTL (3600 s): when the record moves to another
+    target, the name is looked up again after the SRV TTL and the next
+    refresh goes to the new target's address."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=False, ipv6=True).start()
+        d = Dnsmasq(lab, ttl=2, host_ttl=3600)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 10, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.host("sip2.prov.test", "::1")
+        d.start()
+        c = Client(["prov.test:0"], "alice", USERS["alice"],
+                   ["-S", d.server, "-Q", 1, "-l", "::", "-e", 10], interactive=True)
+        try:
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "127.0.0.1:%d" %
+                                  k.udp_port for s in st), 15, "registered at sip1 (IPv4)")
+            d.lines = []
+            d.srv("_sip._udp.prov.test", "sip2.prov.test", k.udp_port, 10, 0)
+            d.host("sip1.prov.test", "127.0.0.1")
+            d.host("sip2.prov.test", "::1")
+            d.restart()
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "[::1]:%d" %
+                                  k.udp_port for s in st), 15,
+                   "a refresh to the SRV record's new target")
         finally:
             c.kill()
 
