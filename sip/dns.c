@@ -52,6 +52,7 @@ struct sip_dns_host {
 	size_t naddrs;
 	int ttl; /* the shortest A/AAAA TTL, seconds */
 	int status;
+	bool via_srv; /* an SRV target */
 };
 
 struct sip_dns_entry {
@@ -72,12 +73,14 @@ struct sip_dns_entry {
 	size_t nhosts;
 	unsigned pending; /* host lookups running */
 	char err[64];
-	uint32_t rr_ttl; /* the lookup's shortest NAPTR/SRV TTL, seconds */
-	bool rr_ttl_set; /* ... if it used such records */
-	bool has_ttl;	 /* the last answer has a TTL: ttl_ms */
-	uint64_t when;	 /* engine clock of the last result */
-	uint64_t due;	 /* looked up again then: TTL or refresh period */
-	uint64_t ttl_ms; /* the answer's shortest TTL of the records used */
+	bool via_naptr;	  /* the lookup followed a NAPTR record */
+	uint32_t rr_ttl;  /* the lookup's shortest NAPTR/SRV TTL, seconds */
+	bool rr_ttl_set;  /* ... if it used such records */
+	bool has_ttl;	  /* the last answer has a TTL: ttl_ms */
+	uint64_t when;	  /* engine clock of the last result */
+	uint64_t ok_when; /* ... of the last good answer (tg) */
+	uint64_t due;	  /* looked up again then: TTL or refresh period */
+	uint64_t ttl_ms;  /* the answer's shortest TTL of the records used */
 };
 
 /* When d is looked up again: its TTL (at least DNS_MIN_TTL_MS) or the
@@ -329,12 +332,24 @@ finish(struct sip_dns_entry *d, int status)
 			has_ttl = true;
 		}
 		for (i = 0; i < x->naddrs && k < DNS_MAX_ADDRS; i++, k++) {
-			got[k].ss = x->addrs[i];
-			got[k].port = x->port;
-			got[k].tp = x->tp;
-			got[k].priority = x->priority;
-			got[k].weight = x->weight;
-			got[k].first = i == 0;
+			struct sip_dns_target *g = &got[k];
+
+			g->ss = x->addrs[i];
+			g->port = x->port;
+			g->tp = x->tp;
+			g->priority = x->priority;
+			g->weight = x->weight;
+			g->first = i == 0;
+			g->has_ttl = d->rr_ttl_set || x->ttl > 0;
+			g->ttl = d->rr_ttl_set ? d->rr_ttl : UINT32_MAX;
+			if (x->ttl > 0 && (uint32_t)x->ttl < g->ttl)
+				g->ttl = (uint32_t)x->ttl;
+			g->rr = x->via_srv ? (d->via_naptr ? SIPREG_RR_NAPTR
+							   : SIPREG_RR_SRV)
+				: g->ss.sa.sa_family == AF_INET
+					? SIPREG_RR_A
+					: SIPREG_RR_AAAA;
+			snprintf(g->name, sizeof(g->name), "%s", x->name);
 		}
 		free(x->name);
 		x->name = NULL;
@@ -357,6 +372,7 @@ finish(struct sip_dns_entry *d, int status)
 	d->done = true;
 	d->when = sip_engine_now(dns->e);
 	if (k > 0) {
+		d->ok_when = d->when;
 		d->ttl_ms = ttl;
 		d->has_ttl = has_ttl;
 	}
@@ -500,6 +516,7 @@ srv_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 			break;
 		d->hosts[d->nhosts - 1].priority = v[i].priority;
 		d->hosts[d->nhosts - 1].weight = v[i].weight;
+		d->hosts[d->nhosts - 1].via_srv = true;
 	}
 	ares_free_data(reply);
 	if (d->nhosts == 0) {
@@ -564,6 +581,7 @@ naptr_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	if (best >= 0) {
 		snprintf(name, sizeof(name), "%s", v[best].replacement);
 		note_rr_ttl(d, abuf, alen, ns_t_naptr);
+		d->via_naptr = true;
 	}
 	ares_free_data(reply);
 	if (best >= 0)
@@ -581,6 +599,7 @@ lookup(struct sip_dns_entry *d)
 	d->dns->queries++;
 	d->nhosts = 0;
 	d->rr_ttl_set = false;
+	d->via_naptr = false;
 	switch (d->query) {
 	case SIPREG_DNS_NAPTR:
 		ares_query(d->dns->ch, d->name, ns_c_in, ns_t_naptr, naptr_cb,
@@ -854,6 +873,15 @@ sip_dns_addr(struct sip_dns_entry *d, size_t idx, uint16_t port,
 	}
 	snprintf(why, size, "cannot resolve %s: %s", d->name, d->err);
 	return -EHOSTUNREACH;
+}
+
+const struct sip_dns_target *
+sip_dns_target(const struct sip_dns_entry *d, size_t idx, uint64_t *age_ms)
+{
+	if (!d->ok || idx >= d->ntg)
+		return NULL;
+	*age_ms = sip_engine_now(d->dns->e) - d->ok_when;
+	return &d->tg[idx];
 }
 
 const char *

@@ -797,7 +797,15 @@ struct sip_dns_target {
 	enum sipreg_transport tp;
 	unsigned priority, weight; /* SRV (0 otherwise) */
 	bool first;		   /* the first address of its SRV target */
+	bool has_ttl;
+	uint32_t ttl; /* s: its A/AAAA, SRV and NAPTR records' shortest */
+	enum sipreg_rr rr;
+	char name[256]; /* whose A/AAAA record it is */
 };
+/* Target idx of d's last good answer (NULL past the last), and how old
+ * the answer is (ms) in *age_ms. */
+const struct sip_dns_target *sip_dns_target(const struct sip_dns_entry *d,
+					    size_t idx, uint64_t *age_ms);
 /* A candidate picked by SRV weight among the best priority's targets
  * (RFC 2782 selection, the engine's random source); 0 without SRV. */
 size_t sip_dns_pick(const struct sip_dns_entry *d);
@@ -876,6 +884,17 @@ void sip_ka_stop(struct sipreg_binding *b);
 /* Whether a keep-alive group probes peer over tp. */
 bool sip_ka_uses(struct sipreg_engine *e, const union sip_sa *peer,
 		 enum sipreg_transport tp);
+/* What keep-alive knows of an address. */
+struct sip_ka_state {
+	bool online;
+	int last_code;
+	uint64_t last_ms; /* 0: not probed yet */
+};
+/* What keep-alive knows of peer over tp (the latest probe of any group):
+ * NULL when it was never probed. */
+const struct sip_ka_state *sip_ka_known(struct sipreg_engine *e,
+					const union sip_sa *peer,
+					enum sipreg_transport tp);
 /* Fail the probes running on a lost TCP/TLS connection. */
 void sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 		      enum sipreg_transport tp, uint64_t conn_id,

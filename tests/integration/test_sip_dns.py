@@ -304,6 +304,118 @@ def srv_record_ttl_honoured():
             c.kill()
 
 
+class Responder:
+    """A UDP SIP peer on [::1]:port answering every request 200 OK (a
+    REGISTER with its Contact and Expires: 300), stopped by stop()."""
+
+    def __init__(self, port):
+        import socket
+        import threading
+        self.sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        self.sock.bind(("::1", port))
+        self.sock.settimeout(0.2)
+        self.methods = []
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            try:
+                data, peer = self.sock.recvfrom(65535)
+            except OSError:
+                continue
+            text = data.decode("utf-8", "replace")
+            head = text.split("\r\n\r\n", 1)[0].split("\r\n")
+            if not head or head[0].startswith("SIP/2.0"):
+                continue
+            self.methods.append(head[0].split(" ", 1)[0])
+            keep = [h for h in head[1:] if h.split(":", 1)[0].strip().lower() in
+                    ("via", "from", "to", "call-id", "cseq", "contact")]
+            extra = ["Expires: 300"] if head[0].startswith("REGISTER") else []
+            resp = "\r\n".join(["SIP/2.0 200 OK"] + keep + extra + ["Content-Length: 0", "", ""])
+            self.sock.sendto(resp.encode(), peer)
+
+    def stop(self):
+        self.running = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+def cands(c, **want):
+    """The client's latest "cand" line per (idx, n), as dicts."""
+    last = {}
+    for line in list(c.lines):
+        if line.startswith("cand "):
+            f = dict(kv.split("=", 1) for kv in line.split()[1:])
+            last[(f["idx"], f["n"])] = f
+    return [f for f in last.values() if all(f.get(k) == str(v) for k, v in want.items())]
+
+
+def wait_out(c, pred, timeout, what):
+    """wait_until, with the client's output when it times out."""
+    try:
+        wait_until(pred, timeout, what)
+    except Exception as e:
+        raise AssertionError("%s; output:\n%s" % (e, c.output()))
+
+
+@t.case
+def keepalive_probes_every_candidate():
+    """A name with an A (Kamailio) and an AAAA record (a spare peer):
+    OPTIONS keep-alive probes both, one stream for two bindings; the spare
+    dies and is shown offline while no binding fails; it comes back and
+    Kamailio dies: the bindings move to the spare, known online, without
+    failing."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=False).start()
+        for u in ("alice1", "alice2"):
+            k.add_user(u, "pw-" + u)
+        d = Dnsmasq(lab, ttl=3600, host_ttl=3600)
+        d.host("sip.prov.test", "127.0.0.1", "::1")
+        d.start()
+        spare = Responder(k.udp_port)
+        c = Client(["sip.prov.test:%d" % k.udp_port], "alice", "",
+                   ["-S", d.server, "-Q", 0, "-l", "::", "-e", 300, "-n", 2, "-P", "pw-",
+                    "-K", "options:1", "-X", 1, "-R", 1], interactive=True)
+        v4, v6 = "127.0.0.1:%d" % k.udp_port, "[::1]:%d" % k.udp_port
+        try:
+            c.wait(lambda st: sum(s.state == "registered" for s in st) >= 2, 15,
+                   "both registered")
+            wait_out(c, lambda: cands(c, addr=v4, online=1, in_use=1, rr="a") and
+                     cands(c, addr=v6, online=1, in_use=0, rr="aaaa",
+                           name="sip.prov.test"), 10, "both addresses probed online")
+            n6 = spare.methods.count("OPTIONS")
+            check(spare.methods and set(spare.methods) == {"OPTIONS"},
+                  "the spare got OPTIONS only: %r" % spare.methods)
+            wait_until(lambda: spare.methods.count("OPTIONS") >= n6 + 2, 10, "probes go on")
+            spare.stop()
+            wait_out(c, lambda: cands(c, addr=v6, online=0), 10, "the dead spare shown offline")
+            wait_until(lambda: len(cands(c, addr=v6, online=0)) == 1, 3, "still offline")
+            bad = [s for s in c.statuses() if s.state not in (
+                "idle", "registering", "authenticating", "registered", "refreshing")]
+            check_eq(bad, [], "no binding failed or moved")
+            check(all(s.addr in ("", v4) for s in c.statuses()), "nothing left Kamailio")
+            # one probe stream for both bindings: about one OPTIONS a second
+            # per address, not two
+            spare = Responder(k.udp_port)
+            wait_out(c, lambda: cands(c, addr=v6, online=1), 10, "the spare back online")
+            t0 = len(spare.methods)
+            import time
+            time.sleep(3)
+            check(len(spare.methods) - t0 <= 5,
+                  "one OPTIONS stream for two bindings: %d in 3 s" % (len(spare.methods) - t0))
+            k.stop()
+            c.wait(lambda st: sum(s.state == "registered" and s.addr == v6 for s in st) >= 2, 15,
+                   "both bindings moved to the spare")
+            check(spare.methods.count("REGISTER") >= 2, "REGISTERs at the spare")
+            bad = [s for s in c.statuses() if s.state in ("failed", "backoff")]
+            check_eq(bad, [], "no binding failed on the way")
+        finally:
+            c.kill()
+            spare.stop()
+
+
 @t.case
 def gwagentd_dns_query_type_srv():
     """The INI's ProxyIp is a bare name with DNSQueryType = 1; gwagentd asks
