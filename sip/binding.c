@@ -1324,6 +1324,7 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 		a->ss = ss;
 		a->resolved = true;
 	}
+	sip_ka_dns_done(b);
 	if (b->dns_wait && b->addrs[b->cur].dns == d) {
 		send_now(b);
 		sip_binding_notify(b);

@@ -437,6 +437,38 @@ sip_ka_uses(struct sipreg_engine *e, const union sip_sa *peer,
 	return false;
 }
 
+void
+sip_ka_dns_done(struct sipreg_binding *b)
+{
+	struct sip_ka *ka = b->ka;
+	size_t i, j, k, n;
+	char why[8];
+
+	if (ka == NULL || LEADER(ka) != b || ka->probing || ka->idx != 0)
+		return;
+	for (i = 0; i < b->naddrs; i++) {
+		struct sip_addr *a = &b->addrs[i];
+
+		n = a->dns != NULL ? sip_dns_count(a->dns) : 0;
+		for (j = 0; j < n; j++) {
+			enum sipreg_transport tp = a->tp;
+			union sip_sa ss;
+
+			if (sip_dns_addr(a->dns, j, a->port, &ss, &tp, why,
+					 sizeof(why)) != 0)
+				continue;
+			for (k = 0; k < ka->ncands; k++)
+				if (sip_addr_is(&ka->cands[k].pa, &ss, tp))
+					break;
+			if (k == ka->ncands && ka->ncands < KA_MAX_CANDS) {
+				/* an address never probed: a round now */
+				sip_engine_arm(ka->e, &ka->tmr, 0);
+				return;
+			}
+		}
+	}
+}
+
 const struct sip_ka_state *
 sip_ka_known(struct sipreg_engine *e, const union sip_sa *peer,
 	     enum sipreg_transport tp)

@@ -895,6 +895,9 @@ struct sip_ka_state {
 const struct sip_ka_state *sip_ka_known(struct sipreg_engine *e,
 					const union sip_sa *peer,
 					enum sipreg_transport tp);
+/* b's names have a new answer: when b leads its group and the answer
+ * has an address the group never probed, a round starts now. */
+void sip_ka_dns_done(struct sipreg_binding *b);
 /* Fail the probes running on a lost TCP/TLS connection. */
 void sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 		      enum sipreg_transport tp, uint64_t conn_id,

@@ -24,7 +24,7 @@ from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import HOST, free_port, wait_until  # noqa: E402
-from lab.snmp import V3_RW, snmpget  # noqa: E402
+from lab.snmp import V3_RW, snmpget, snmpwalk  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
 from test_sip_engine import Client, REALM  # noqa: E402
 
@@ -458,6 +458,76 @@ def gwagentd_dns_query_type_srv():
                  "a numeric address: one candidate")
         check(any(";line=" in (x["contact"] or "") for x in k.contacts("gw")),
               "Kamailio has the gateway's binding")
+
+
+
+@t.case
+def gwagentd_proxy_addr_table():
+    """gwProxyAddrTable through snmpd: with OPTIONS keep-alive on proxy set 0
+    and a name with two SRV targets (the priority-10 one dead), one row per
+    resolved address with its name, record, priority, port and TTL; the
+    dead target shown offline, the live one online and in use; the numeric
+    address of set 1 one literal row."""
+    if gwagentd_path() is None:
+        raise AssertionError("gwagentd is not built")
+    with Lab("gwlab-dns") as lab:
+        k, _ = setup(lab)
+        d = Dnsmasq(lab, ttl=600, host_ttl=3600)
+        dead = dead_port()
+        d.srv("_sip._udp.prov.test", "dead.prov.test", dead, 10, 0)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 20, 5)
+        d.host("dead.prov.test", "127.0.0.1")
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.start()
+        ini = gateway_ini(k.udp_port, ("alice",), USERS)
+        ini = ini.replace('ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % k.udp_port,
+                          'ProxyIp 0 = "prov.test", 0, 0;')
+        ini = ini.replace("ProxySet 0 = 0, 1", "ProxySet 0 = 1, 1")  # OPTIONS keep-alive
+        ini = ini.replace("IsProxyHotSwap = 1\n", "IsProxyHotSwap = 1\nDNSQueryType = 1\n")
+        check("ProxySet 0 = 1, 1" in ini and '"prov.test"' in ini, "the INI edits took")
+        port = free_port("udp")
+        gw = Gwagentd(lab, master="udp:%s:%d" % (HOST, port), gateway_ini=ini,
+                      settings={"snmp": {"v3_user": V3_RW[0], "v3_auth_pass": V3_RW[1],
+                                         "v3_priv_pass": V3_RW[2]},
+                                "sip": {"dns_servers": d.server}})
+        gw.start()
+        a = Agent(lab, port)
+        pa = mib.oid("gwProxyAddrEntry")
+
+        def walk():
+            got = snmpwalk(a, pa, version="3", user=V3_RW[0])
+            return {o[len(pa) + 1:]: v[1] for o, v in got.items()}
+
+        def get(oid):
+            v = snmpget(a, oid, version="3", user=V3_RW[0], check=False)
+            return v[1] if v else None
+
+        wait_until(lambda: get(GW_STATE) == "4", 20, "the gateway binding registered")
+        live, gone = "127.0.0.1:%d" % k.udp_port, "127.0.0.1:%d" % dead
+        try:
+            wait_until(lambda: walk().get("10.0.1") == "2" and walk().get("10.0.2") == "1",
+                       15, "the dead target offline, the live one online")
+        except Exception as e:
+            raise AssertionError("%s: %r" % (e, sorted(walk().items())))
+        rows = walk()
+        check_eq(rows.get("3.0.1"), '"%s"' % gone, "row (0, 1): the priority-10 target")
+        check_eq(rows.get("4.0.1"), '"dead.prov.test"', "its name")
+        check_eq(rows.get("5.0.1"), "4", "record srv(4)")
+        check_eq(rows.get("6.0.1"), "10", "priority")
+        check_eq(rows.get("8.0.1"), str(dead), "port from SRV")
+        check_eq(rows.get("13.0.1"), "0", "not in use")
+        check_eq(rows.get("3.0.2"), '"%s"' % live, "row (0, 2): the live target")
+        check_eq(rows.get("4.0.2"), '"sip1.prov.test"', "its name")
+        check_eq((rows.get("6.0.2"), rows.get("7.0.2")), ("20", "5"), "priority, weight")
+        check_eq(rows.get("12.0.2"), "200", "its last probe answered 200")
+        check_eq(rows.get("13.0.2"), "1", "in use")
+        check_eq(rows.get("2.0.2"), "0", "proxy set 0")
+        ttl = int(rows.get("9.0.2", "-9"))
+        check(0 < ttl <= 600, "TTL left: the SRV TTL (600 s) bounds it: %d" % ttl)
+        check("3.0.3" not in rows, "two resolved addresses: %r" % sorted(rows))
+        check_eq(rows.get("5.1.1"), "1", "set 1's numeric address: literal(1)")
+        check_eq(rows.get("9.1.1"), "-1", "no TTL")
+        check_eq(rows.get("10.1.1"), "0", "no keep-alive on set 1: unknown")
 
 
 if __name__ == "__main__":
