@@ -7,7 +7,7 @@ dnsmasq, -Q is DNSQueryType): a provider with only _sip._udp SRV records;
 SRV priorities with the first target dead; SRV weights and random-weights
 load balancing; a name with two A records, the first dead; NAPTR -> SRV ->
 A, NAPTR choosing TCP, no NAPTR -> SRV; A only (SRV records ignored); IPv6
-by literal and by AAAA, UDP with a dual-stack socket and TCP; an A TTL
+by literal and by AAAA, UDP with a dual-stack socket, TCP and TLS; an A TTL
 shorter than the refresh period, an SRV TTL shorter than it and
 than its targets' A TTL; gwagentd with DNSQueryType and [sip]
 dns_servers, gwProxyStatusTable.  TAP output."""
@@ -232,6 +232,28 @@ def ipv6_tcp():
         check_eq(reg.addr, "[::1]:%d" % k.tcp_port, "AAAA over TCP\n" + c.output())
         check(any((x["socket"] or "").startswith("tcp:[::1]") for x in k.contacts("bob")),
               "registered on Kamailio's TCP IPv6 socket: %r" % k.contacts("bob"))
+
+
+@t.case
+def ipv6_tls():
+    """A registrar on [::1] over TLS (Kamailio's TLS listener on ::1, its
+    certificate naming ::1): registered over IPv6, on Kamailio's TLS IPv6
+    socket."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True, tls=True, ipv6=True).start()
+        c = Client(["[::1]:%d/tls" % k.tls_port], "bob", USERS["bob"],
+                   ["-C", k.ca_file, "-l", "::", "-e", 60, "-U"], interactive=True)
+        try:
+            st = c.wait_state("registered", 15)
+            reg = [s for s in st if s.state == "registered"][0]
+            check_eq(reg.addr, "[::1]:%d" % k.tls_port, "TLS over IPv6\n" + c.output())
+            check(any((x["socket"] or "").startswith("tls:[::1]") for x in k.contacts("bob")),
+                  "registered on Kamailio's TLS IPv6 socket: %r" % k.contacts("bob"))
+            rc, _, _ = c.finish()
+            check_eq(rc, 0, "un-REGISTERed over TLS, exit 0\n" + c.output())
+            check_eq(k.contacts("bob"), [], "no contact left")
+        finally:
+            c.kill()
 
 
 @t.case
