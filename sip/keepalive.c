@@ -412,6 +412,13 @@ sip_ka_stop(struct sipreg_binding *b)
 			ka_free(ka);
 		return;
 	}
+	if (leader) { /* the names are the next member's from now */
+		size_t k;
+
+		for (k = 0; k < ka->ncands; k++)
+			ka->cands[k].pa.host =
+				LEADER(ka)->addrs[ka->cands[k].idx].host;
+	}
 	if (leader && ka->probing) {
 		/* the probe went out through b's addresses: again, through
 		 * the next member's */
