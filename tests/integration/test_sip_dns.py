@@ -10,9 +10,15 @@ A, NAPTR choosing TCP, no NAPTR -> SRV; A only (SRV records ignored); IPv6
 by literal and by AAAA, UDP with a dual-stack socket, TCP and TLS; an A TTL
 shorter than the refresh period, an SRV TTL shorter than it and
 than its targets' A TTL; gwagentd with DNSQueryType and [sip]
-dns_servers, gwProxyStatusTable.  TAP output."""
+dns_servers, gwProxyStatusTable; OPTIONS keep-alive of every resolved
+address (the spare dies and is shown offline, then the registrar dies and
+the bindings move to the spare); gwProxyAddrTable through snmpd.  TAP
+output."""
 import os
+import socket
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -331,8 +337,6 @@ class Responder:
     REGISTER with its Contact and Expires: 300), stopped by stop()."""
 
     def __init__(self, port):
-        import socket
-        import threading
         self.sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
         self.sock.bind(("::1", port))
         self.sock.settimeout(0.2)
@@ -423,7 +427,6 @@ def keepalive_probes_every_candidate():
             spare = Responder(k.udp_port)
             wait_out(c, lambda: cands(c, addr=v6, online=1), 10, "the spare back online")
             t0 = len(spare.methods)
-            import time
             time.sleep(3)
             check(len(spare.methods) - t0 <= 5,
                   "one OPTIONS stream for two bindings: %d in 3 s" % (len(spare.methods) - t0))
