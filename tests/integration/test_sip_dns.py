@@ -12,7 +12,7 @@ shorter than the refresh period, an SRV TTL shorter than it and
 than its targets' A TTL; gwagentd with DNSQueryType and [sip]
 dns_servers, gwProxyStatusTable; OPTIONS keep-alive of every resolved
 address (the spare dies and is shown offline, then the registrar dies and
-the bindings move to the spare); gwProxyAddrTable through snmpd.  TAP
+the bindings move to the spare); gwProxyAddrTable through snmpd (AgentX).  TAP
 output."""
 import os
 import socket
@@ -30,11 +30,12 @@ from lab.gateway import gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import HOST, free_port, wait_until  # noqa: E402
-from lab.snmp import V3_RW, snmpget, snmpwalk  # noqa: E402
+from lab.snmp import V3_RW, snmpget  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
+from lab.world import STATE_REGISTERED, World  # noqa: E402
 from test_sip_engine import Client, REALM  # noqa: E402
 
-t = Suite(requires=["kamailio", "kamcmd", "dnsmasq"])
+t = Suite(requires=["kamailio", "kamcmd", "dnsmasq", "snmpd", "snmptrapd", "snmpget"])
 
 GW_STATE = mib.oid("gwRegState", 1, 0)  # of the gateway binding
 DNS_QUERY_TYPE = mib.oid("gwDNSQueryType", 0)
@@ -488,47 +489,40 @@ def gwagentd_dns_query_type_srv():
 
 @t.case
 def gwagentd_proxy_addr_table():
-    """gwProxyAddrTable through snmpd: with OPTIONS keep-alive on proxy set 0
-    and a name with two SRV targets (the priority-10 one dead), one row per
-    resolved address with its name, record, priority, port and TTL; the
-    dead target shown offline, the live one online and in use; the numeric
-    address of set 1 one literal row."""
-    if gwagentd_path() is None:
-        raise AssertionError("gwagentd is not built")
+    """gwProxyAddrTable through snmpd (gwagentd its AgentX subagent): with
+    OPTIONS keep-alive on proxy set 0 and a name with two SRV targets (the
+    priority-10 one dead), one row per resolved address with its name,
+    record, priority, port and TTL; the dead target shown offline, the
+    live one online and in use; the numeric address of set 1 one literal
+    row."""
     with Lab("gwlab-dns") as lab:
-        k, _ = setup(lab)
         d = Dnsmasq(lab, ttl=600, host_ttl=3600)
+        d.port = free_port("udp", also=["tcp"])  # [sip] dns_servers first
         dead = dead_port()
-        d.srv("_sip._udp.prov.test", "dead.prov.test", dead, 10, 0)
-        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 20, 5)
-        d.host("dead.prov.test", "127.0.0.1")
-        d.host("sip1.prov.test", "127.0.0.1")
-        d.start()
-        ini = gateway_ini(k.udp_port, ("alice",), USERS)
-        ini = ini.replace('ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % k.udp_port,
-                          'ProxyIp 0 = "prov.test", 0, 0;')
-        ini = ini.replace("ProxySet 0 = 0, 1", "ProxySet 0 = 1, 1")  # OPTIONS keep-alive
-        ini = ini.replace("IsProxyHotSwap = 1\n", "IsProxyHotSwap = 1\nDNSQueryType = 1\n")
-        check("ProxySet 0 = 1, 1" in ini and '"prov.test"' in ini, "the INI edits took")
-        port = free_port("udp")
-        gw = Gwagentd(lab, master="udp:%s:%d" % (HOST, port), gateway_ini=ini,
-                      settings={"snmp": {"v3_user": V3_RW[0], "v3_auth_pass": V3_RW[1],
-                                         "v3_priv_pass": V3_RW[2]},
-                                "sip": {"dns_servers": d.server}})
-        gw.start()
-        a = Agent(lab, port)
+
+        def ini(w):
+            d.srv("_sip._udp.prov.test", "dead.prov.test", dead, 10, 0)
+            d.srv("_sip._udp.prov.test", "sip1.prov.test", w.k.udp_port, 20, 5)
+            d.host("dead.prov.test", "127.0.0.1")
+            d.host("sip1.prov.test", "127.0.0.1")
+            d.start()
+            text = gateway_ini(w.k.udp_port, ("alice",), USERS)
+            text = text.replace('ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % w.k.udp_port,
+                                'ProxyIp 0 = "prov.test", 0, 0;')
+            text = text.replace("ProxySet 0 = 0, 1", "ProxySet 0 = 1, 1")  # OPTIONS
+            text = text.replace("IsProxyHotSwap = 1\n", "IsProxyHotSwap = 1\nDNSQueryType = 1\n")
+            check("ProxySet 0 = 1, 1" in text and '"prov.test"' in text, "the INI edits took")
+            return text
+
+        w = World(lab, USERS, ini=ini, accounts=("alice",),
+                  settings={"sip": {"dns_servers": d.server}})
         pa = mib.oid("gwProxyAddrEntry")
 
         def walk():
-            got = snmpwalk(a, pa, version="3", user=V3_RW[0])
-            return {o[len(pa) + 1:]: v[1] for o, v in got.items()}
+            return {o[len(pa) + 1:]: v[1] for o, v in w.walk(pa).items()}
 
-        def get(oid):
-            v = snmpget(a, oid, version="3", user=V3_RW[0], check=False)
-            return v[1] if v else None
-
-        wait_until(lambda: get(GW_STATE) == "4", 20, "the gateway binding registered")
-        live, gone = "127.0.0.1:%d" % k.udp_port, "127.0.0.1:%d" % dead
+        w.wait_state(1, 0, STATE_REGISTERED)
+        live, gone = "127.0.0.1:%d" % w.k.udp_port, "127.0.0.1:%d" % dead
         try:
             wait_until(lambda: walk().get("10.0.1") == "2" and walk().get("10.0.2") == "1",
                        15, "the dead target offline, the live one online")
@@ -553,7 +547,6 @@ def gwagentd_proxy_addr_table():
         check_eq(rows.get("5.1.1"), "1", "set 1's numeric address: literal(1)")
         check_eq(rows.get("9.1.1"), "-1", "no TTL")
         check_eq(rows.get("10.1.1"), "0", "no keep-alive on set 1: unknown")
-
 
 if __name__ == "__main__":
     sys.exit(t.run())
