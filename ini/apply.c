@@ -106,7 +106,8 @@ format_index_ok(struct actx *ax, const struct ini_item *f, enum ini_table t)
 		      td->name, f->nidx);
 		return false;
 	}
-	if (!ini_strcaseeq(f->idx[0], td->index_name)) {
+	if (!ini_strcaseeq(f->idx[0], td->index_name) &&
+	    !ini_strcaseeq(f->idx[0], "Index")) {
 		adiag(ax, INI_SEV_ERROR, f->line,
 		      "the index column of table '%s' is '%s', not '%.60s'",
 		      td->name, td->index_name, f->idx[0]);

@@ -73,6 +73,8 @@
 #define IG   INI_TABLE_IPGROUP
 #define TG   INI_TABLE_TRUNKGROUPSETTINGS
 #define AC   INI_TABLE_ACCOUNT
+#define TR   INI_TABLE_TRUNKGROUP
+#define AU   INI_TABLE_AUTHENTICATION
 #define STR  INI_TYPE_STRING
 #define ADDR INI_TYPE_ADDR
 #define PWD  INI_TYPE_PASSWORD
@@ -117,12 +119,16 @@ static const struct ini_enumdef E_AUTHMODE = {
 static const struct ini_enumdef E_DNS = {
 	"GwDnsLookup", 3, { { 0, "aRecord" }, { 1, "sRV" }, { 2, "nAPTR" } }
 };
+/* -1 (5.4 manuals) and 255 (the MIB's valueNotSet): not set, the trunk
+ * group follows AuthenticationMode. */
 static const struct ini_enumdef E_REGMODE = { "GwRegistrationMode",
-					      4,
-					      { { 0, "perEndpoint" },
+					      6,
+					      { { -1, "notConfigured" },
+						{ 0, "perEndpoint" },
 						{ 1, "perGateway" },
 						{ 4, "dontRegister" },
-						{ 5, "perAccount" } } };
+						{ 5, "perAccount" },
+						{ 255, "valueNotSet" } } };
 static const struct ini_enumdef E_IPGROUP_TYPE = {
 	NULL, 2, { { 0, "server" }, { 1, "user" } }
 };
@@ -218,6 +224,11 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	       MIB("gwDNSQueryType", 1, 1, 1, 12)),
 	P_ENUM(INI_P_PROXY_DNS_QUERY_TYPE, "ProxyDNSQueryType", NT, E_DNS, 0,
 	       MIB("gwProxyDNSQueryType", 1, 1, 1, 13)),
+	/* back in gwRegistration: issue 14 (trunk groups, endpoints) */
+	P_ENUM(INI_P_OOS_ON_REGISTRATION_FAIL, "OOSOnRegistrationFail", NT,
+	       E_NOYES, 0, MIB("gwOOSOnRegistrationFail", 1, 1, 2, 17)),
+	P_TEXT(INI_P_DEFAULT_NUMBER, "DefaultNumber", NT, USER, INI_PHONE_MAX,
+	       "1000", MIB("gwDefaultNumber", 1, 1, 2, 18)),
 
 	/* gwProxySetTable: 1.1.4 */
 	P_ENUM(INI_P_PROXYSET_ENABLE_PROXY_KEEP_ALIVE,
@@ -284,7 +295,7 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_INT(INI_P_TGS_CHANNEL_SELECT_MODE,
 	      "TrunkGroupSettings_ChannelSelectMode", TG, 0, 11, 1, NOMIB),
 	P_ENUM(INI_P_TGS_REGISTRATION_MODE,
-	       "TrunkGroupSettings_RegistrationMode", TG, E_REGMODE, 1,
+	       "TrunkGroupSettings_RegistrationMode", TG, E_REGMODE, -1,
 	       MIBCOL("gwTrunkGroupSettingsRegistrationMode", 1, 1, 7, 1, 3)),
 	P_TEXT(INI_P_TGS_GATEWAY_NAME, "TrunkGroupSettings_GatewayName", TG,
 	       HOST, 49, "",
@@ -295,6 +306,11 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_INT(INI_P_TGS_SERVING_IP_GROUP, "TrunkGroupSettings_ServingIPGroup",
 	      TG, -1, INI_IPGROUP_MAX, -1,
 	      MIBCOL("gwTrunkGroupSettingsServingIPGroup", 1, 1, 7, 1, 6)),
+	/* 6.2 (Mediant 800 MSBG SIP User's Manual v6.2, p.837: 255 in the
+	 * example); its members are not published */
+	P_INT(INI_P_TGS_MWI_INTERROGATION_TYPE,
+	      "TrunkGroupSettings_MWIInterrogationType", TG, 0, 255, 255,
+	      NOMIB),
 
 	/* gwAccountTable: 1.1.8 */
 	P_INT(INI_P_ACCOUNT_SERVED_TRUNK_GROUP, "Account_ServedTrunkGroup", AC,
@@ -319,6 +335,42 @@ const struct ini_param ini_catalog[INI_P__COUNT] = {
 	P_ENUM(INI_P_ACCOUNT_APPLICATION_TYPE, "Account_ApplicationType", AC,
 	       E_APPTYPE, 0,
 	       MIBCOL("gwAccountApplicationType", 1, 1, 8, 1, 10)),
+
+	/* gwTrunkGroupTable: 1.1.9.  Ranges of the AcGateway MIB's
+	 * channelsTable; the column order is the 6.2 FORMAT's. */
+	P_INT(INI_P_TRUNKGROUP_TRUNK_GROUP_NUM, "TrunkGroup_TrunkGroupNum", TR,
+	      0, 255, 1, MIBCOL("gwTrunkGroupTrunkGroupNum", 1, 1, 9, 1, 2)),
+	P_INT(INI_P_TRUNKGROUP_FIRST_TRUNK_ID, "TrunkGroup_FirstTrunkId", TR, 0,
+	      255, INI_TRUNK_NONE,
+	      MIBCOL("gwTrunkGroupFirstTrunkId", 1, 1, 9, 1, 3)),
+	P_INT(INI_P_TRUNKGROUP_FIRST_B_CHANNEL, "TrunkGroup_FirstBChannel", TR,
+	      1, 2016, 1, MIBCOL("gwTrunkGroupFirstBChannel", 1, 1, 9, 1, 5)),
+	P_INT(INI_P_TRUNKGROUP_LAST_B_CHANNEL, "TrunkGroup_LastBChannel", TR, 1,
+	      2016, 1, MIBCOL("gwTrunkGroupLastBChannel", 1, 1, 9, 1, 6)),
+	P_TEXT(INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER,
+	       "TrunkGroup_FirstPhoneNumber", TR, USER, INI_PHONE_MAX, "",
+	       MIBCOL("gwTrunkGroupFirstPhoneNumber", 1, 1, 9, 1, 7)),
+	P_INT(INI_P_TRUNKGROUP_PROFILE_ID, "TrunkGroup_ProfileId", TR, 0, 9, 0,
+	      MIBCOL("gwTrunkGroupProfileId", 1, 1, 9, 1, 8)),
+	P_INT(INI_P_TRUNKGROUP_LAST_TRUNK_ID, "TrunkGroup_LastTrunkId", TR, 0,
+	      255, INI_TRUNK_NONE,
+	      MIBCOL("gwTrunkGroupLastTrunkId", 1, 1, 9, 1, 4)),
+	P_INT(INI_P_TRUNKGROUP_MODULE, "TrunkGroup_Module", TR, 0, 255, 255,
+	      MIBCOL("gwTrunkGroupModule", 1, 1, 9, 1, 9)),
+	/* 7.x files name the Tel Profile instead (ProfileName) */
+	P_TEXT(INI_P_TRUNKGROUP_PROFILE_NAME, "TrunkGroup_ProfileName", TR, STR,
+	       39, "", MIBCOL("gwTrunkGroupProfileName", 1, 1, 9, 1, 10)),
+
+	/* gwAuthenticationTable: 1.1.10 (AcGateway MIB authTable) */
+	P_TEXT(INI_P_AUTHENTICATION_USER_ID, "Authentication_UserId", AU, STR,
+	       50, "", MIBCOL("gwAuthenticationUserId", 1, 1, 10, 1, 2)),
+	P_TEXT(INI_P_AUTHENTICATION_USER_PASSWORD,
+	       "Authentication_UserPassword", AU, PWD, 50, "",
+	       MIBCOL("gwAuthenticationUserPassword", 1, 1, 10, 1, 3)),
+	P_INT(INI_P_AUTHENTICATION_MODULE, "Authentication_Module", AU, 0, 255,
+	      255, MIBCOL("gwAuthenticationModule", 1, 1, 10, 1, 4)),
+	P_INT(INI_P_AUTHENTICATION_PORT, "Authentication_Port", AU, 0, 65535, 0,
+	      MIBCOL("gwAuthenticationPort", 1, 1, 10, 1, 5)),
 };
 
 /* A table: its columns are the ids from first_ up to next_ (the first id
@@ -347,9 +399,16 @@ const struct ini_tabdesc ini_tables[INI_TABLE__COUNT] = {
 		TABLE("TrunkGroupSettings", INI_P_TGS_TRUNK_GROUP_ID,
 		      INI_P_ACCOUNT_SERVED_TRUNK_GROUP, INI_TGS_MAX,
 		      "gwTrunkGroupSettingsTable", 7, 7),
-	[INI_TABLE_ACCOUNT] =
-		TABLE("Account", INI_P_ACCOUNT_SERVED_TRUNK_GROUP, INI_P__COUNT,
-		      INI_ACCOUNT_MAX, "gwAccountTable", 8, 11),
+	[INI_TABLE_ACCOUNT] = TABLE("Account", INI_P_ACCOUNT_SERVED_TRUNK_GROUP,
+				    INI_P_TRUNKGROUP_TRUNK_GROUP_NUM,
+				    INI_ACCOUNT_MAX, "gwAccountTable", 8, 11),
+	[INI_TABLE_TRUNKGROUP] =
+		TABLE("TrunkGroup", INI_P_TRUNKGROUP_TRUNK_GROUP_NUM,
+		      INI_P_AUTHENTICATION_USER_ID, INI_TRUNKGROUP_MAX,
+		      "gwTrunkGroupTable", 9, 11),
+	[INI_TABLE_AUTHENTICATION] = TABLE(
+		"Authentication", INI_P_AUTHENTICATION_USER_ID, INI_P__COUNT,
+		INI_AUTH_MAX, "gwAuthenticationTable", 10, 6),
 };
 
 const struct ini_param *
@@ -379,8 +438,14 @@ ini_column_lookup(enum ini_table t, const char *name)
 	const struct ini_tabdesc *td = &ini_tables[t];
 	unsigned i;
 
+	size_t pre = strlen(td->name);
+
+	/* "TrunkGroup_FirstTrunkId", or "FirstTrunkId" as 7.2 and later
+	 * write the columns of every table */
 	for (i = 0; i < td->ncols; i++)
-		if (ini_strcaseeq(ini_catalog[td->first + i].name, name))
+		if (ini_strcaseeq(ini_catalog[td->first + i].name, name) ||
+		    ini_strcaseeq(ini_catalog[td->first + i].name + pre + 1,
+				  name))
 			return &ini_catalog[td->first + i];
 	return NULL;
 }

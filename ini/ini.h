@@ -116,6 +116,8 @@ enum ini_table {
 	INI_TABLE_IPGROUP,
 	INI_TABLE_TRUNKGROUPSETTINGS,
 	INI_TABLE_ACCOUNT,
+	INI_TABLE_TRUNKGROUP,	  /**< channels, trunks, phone numbers */
+	INI_TABLE_AUTHENTICATION, /**< per-port digest credentials */
 	INI_TABLE__COUNT
 };
 
@@ -162,6 +164,8 @@ enum ini_param_id {
 	INI_P_TLS_LOCAL_SIP_PORT,
 	INI_P_DNS_QUERY_TYPE,
 	INI_P_PROXY_DNS_QUERY_TYPE,
+	INI_P_OOS_ON_REGISTRATION_FAIL,
+	INI_P_DEFAULT_NUMBER,
 	/* New scalars go above this line: it counts them. */
 	INI_P__SCALARS,
 	/* ProxySet */
@@ -197,6 +201,7 @@ enum ini_param_id {
 	INI_P_TGS_GATEWAY_NAME,
 	INI_P_TGS_CONTACT_USER,
 	INI_P_TGS_SERVING_IP_GROUP,
+	INI_P_TGS_MWI_INTERROGATION_TYPE,
 	/* Account */
 	INI_P_ACCOUNT_SERVED_TRUNK_GROUP,
 	INI_P_ACCOUNT_SERVED_IP_GROUP,
@@ -207,6 +212,21 @@ enum ini_param_id {
 	INI_P_ACCOUNT_REGISTER,
 	INI_P_ACCOUNT_CONTACT_USER,
 	INI_P_ACCOUNT_APPLICATION_TYPE,
+	/* TrunkGroup */
+	INI_P_TRUNKGROUP_TRUNK_GROUP_NUM,
+	INI_P_TRUNKGROUP_FIRST_TRUNK_ID,
+	INI_P_TRUNKGROUP_FIRST_B_CHANNEL,
+	INI_P_TRUNKGROUP_LAST_B_CHANNEL,
+	INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER,
+	INI_P_TRUNKGROUP_PROFILE_ID,
+	INI_P_TRUNKGROUP_LAST_TRUNK_ID,
+	INI_P_TRUNKGROUP_MODULE,
+	INI_P_TRUNKGROUP_PROFILE_NAME,
+	/* Authentication */
+	INI_P_AUTHENTICATION_USER_ID,
+	INI_P_AUTHENTICATION_USER_PASSWORD,
+	INI_P_AUTHENTICATION_MODULE,
+	INI_P_AUTHENTICATION_PORT,
 	INI_P__COUNT
 };
 
@@ -611,8 +631,13 @@ int ini_conf_row_set_str(struct ini_conf *conf, enum ini_param_id col,
  * ProxyIp -> ProxySet (set 0, the default proxy, always exists),
  * at most 5 addresses per proxy set, IPGroup -> ProxySet and serving
  * IPGroup, TrunkGroupSettings -> IPGroup, Account -> TrunkGroupSettings
- * (by TrunkGroupId) and IPGroup.  Rows loaded from a file report their
- * line; others line 0.
+ * (by TrunkGroupId) and IPGroup; TrunkGroup rows: trunk and channel
+ * ranges not reversed (255 on both trunk columns for an analog row),
+ * at most INI_ENDPOINTS_MAX endpoints, a number that covers several
+ * endpoints (FirstPhoneNumber, DefaultNumber) ends with a digit and
+ * never grows past INI_PHONE_MAX, every endpoint's number unique (the
+ * error is at the later row and names the first).  Rows loaded from a
+ * file report their line; others line 0.
  * @param file  name to put in diagnostics, may be NULL.
  * @param diags receives the errors; may be NULL.
  * @return 0 if consistent, -EINVAL if not.
@@ -627,7 +652,7 @@ int ini_conf_check(const struct ini_conf *conf, const char *file,
 /** How a document is applied to a running configuration. */
 enum ini_apply_mode {
 	/** Device "configuration file": parameters the file does not
-	 * name return to their defaults, the five tables are replaced. */
+	 * name return to their defaults, the tables are replaced. */
 	INI_APPLY_FULL,
 	/** Device "incremental" file: only what the file names changes;
 	 * a row named by the file is updated (columns its FORMAT does not
@@ -768,5 +793,56 @@ int ini_doc_patch(const struct ini_doc *doc, const struct ini_conf *to,
  *         -ERANGE (longer than INI_PHONE_MAX), -E2BIG (@p len too small).
  */
 int ini_phone_add(const char *first, unsigned long k, char *out, size_t len);
+
+/** TrunkGroup_FirstTrunkId / _LastTrunkId of an analog row: no trunk. */
+#define INI_TRUNK_NONE 255
+/** Most endpoints a configuration may expand to (the Mediant 3000's
+ * 2016 channels, the upper bound of TrunkGroup_LastBChannel). */
+#define INI_ENDPOINTS_MAX 2016
+
+/** One endpoint (channel or analog port) of a TrunkGroup row. */
+struct ini_endpoint {
+	long row;     /**< TrunkGroup row index it comes from */
+	long tg;      /**< TrunkGroup_TrunkGroupNum */
+	long module;  /**< TrunkGroup_Module */
+	long trunk;   /**< trunk id, INI_TRUNK_NONE for an analog port */
+	long channel; /**< B-channel, or the analog port (1-based) */
+	char phone[INI_PHONE_MAX + 1]; /**< "" when it has no number */
+};
+
+/**
+ * Every endpoint of @p c in a stable order: rows by index; in a row,
+ * trunk by trunk (FirstTrunkId..LastTrunkId, once for an analog row),
+ * channel by channel (FirstBChannel..LastBChannel).  The k-th endpoint
+ * of a row has FirstPhoneNumber + k (ini_phone_add()); an analog row
+ * without a number is numbered from DefaultNumber, counted over all
+ * such endpoints of the device; a digital row without a number leaves
+ * its endpoints without one (gwagent.ini(5), "TRUNK GROUPS").
+ * @param out receives a malloc'd array the caller frees with free()
+ *            (NULL when *n is 0).
+ * @return 0; -EINVAL (bad arguments, or a row ini_conf_check() rejects:
+ *         reversed range, a range on a number without trailing digit),
+ *         -ERANGE (a number grows past INI_PHONE_MAX), -E2BIG (more than
+ *         INI_ENDPOINTS_MAX endpoints) or -ENOMEM.
+ */
+int ini_conf_endpoints(const struct ini_conf *c, struct ini_endpoint **out,
+		       size_t *n);
+
+/**
+ * The credentials of endpoint @p e from the Authentication table: an
+ * analog endpoint matches the row with its module and port
+ * (Authentication_Module, Authentication_Port = e->channel) or, for
+ * the two-column form (Authentication_Port 0), the row whose index is
+ * its port - 1.  Digital endpoints match no row.  An empty UserId
+ * falls back to the endpoint's phone number and an empty UserPassword
+ * to the global Password (MP-500 SIP User's Manual v5.8, p.337).
+ * @param user     receives the digest user (borrowed from @p c or @p e).
+ * @param password receives the password, in clear (borrowed from @p c).
+ * @return 0, -ENOENT (no row: the caller uses the phone number and the
+ *         global Password) or -EINVAL.
+ */
+int ini_conf_endpoint_auth(const struct ini_conf *c,
+			   const struct ini_endpoint *e, const char **user,
+			   const char **password);
 
 #endif

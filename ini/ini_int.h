@@ -16,12 +16,14 @@
 #define INI_ERRLEN   160
 
 /* Index limits (device 6.x, wider than the 2010 MIB). */
-#define INI_PROXYSET_MAX 31
-#define INI_PROXYIP_MAX	 159
-#define INI_IPGROUP_MAX	 99
-#define INI_TG_MAX	 100
-#define INI_TGS_MAX	 99
-#define INI_ACCOUNT_MAX	 999999
+#define INI_PROXYSET_MAX   31
+#define INI_PROXYIP_MAX	   159
+#define INI_IPGROUP_MAX	   99
+#define INI_TG_MAX	   100
+#define INI_TGS_MAX	   99
+#define INI_ACCOUNT_MAX	   999999
+#define INI_TRUNKGROUP_MAX 100
+#define INI_AUTH_MAX	   255
 
 /* catalog.c */
 struct ini_enum {

@@ -474,12 +474,16 @@ place_format(struct pstate *ps, size_t i)
 		     "second FORMAT line for table '%s' (first "
 		     "at line %u)",
 		     b->name, item(ps, b->format)->line);
-	else if (!ini_strcaseeq(it->name, b->name))
+	else if (!ini_strcaseeq(it->name, b->name) &&
+		 !(it->nidx == 1 && ini_strcaseeq(it->idx[0], "Index")))
 		perr(ps, it->line,
 		     "FORMAT index '%s' does not belong to table "
 		     "'%s'",
 		     it->idx[0], b->name);
 	else {
+		/* 7.2 and later write "FORMAT Index = Col, ...": no prefix */
+		if (!ini_strcaseeq(it->name, b->name))
+			it->name = b->name;
 		b->format = i;
 		it->block = ps->block;
 	}

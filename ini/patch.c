@@ -591,7 +591,10 @@ rewrite_list(struct pctx *px, size_t i, const struct pblock *blk,
 		else
 			ini_buf_add(&b, sep, seplen);
 		first = false;
-		if (tr == NULL)
+		if (tr == NULL && it->nidx == 1 &&
+		    ini_strcaseeq(it->idx[0], "Index"))
+			ini_buf_puts(&b, p->name + strlen(td->name) + 1);
+		else if (tr == NULL)
 			ini_buf_puts(&b, p->name);
 		else
 			put_appended(px, &b, blk, p, &tr->v[c]);

@@ -1296,7 +1296,11 @@ sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
 		b->pinned = false;
 		start_cycle(b, false);
 	}
+	b->e->ka_note = b; /* this notification tells the change */
+	b->e->ka_note_idx = idx;
+	b->e->ka_note_online = online; /* idx may use another address now */
 	sip_binding_notify(b);
+	b->e->ka_note = NULL;
 }
 
 void
@@ -1339,6 +1343,15 @@ sip_binding_notify(struct sipreg_binding *b)
 	if (b->e->statush == NULL || b->zombie || b->remove_after)
 		return; /* the user already let go of it */
 	sipreg_binding_status(b, &st);
+	if (b->e->ka_note == b) { /* once: not in what the handler causes */
+		const struct sip_addr *a = &b->addrs[b->e->ka_note_idx];
+
+		st.ka_event = b->e->ka_note_online ? SIPREG_KA_ONLINE
+						   : SIPREG_KA_OFFLINE;
+		st.ka_index = (int)b->e->ka_note_idx;
+		st.ka_code = b->e->ka_note_online ? a->last_code : -1;
+		b->e->ka_note = NULL;
+	}
 	b->e->statush(b, &st, b->e->status_arg);
 }
 

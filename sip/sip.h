@@ -199,7 +199,17 @@ struct sipreg_status {
 	 *  InetAddressType/InetAddress/InetPortNumber like gwRegProxy*) in
 	 *  gwRegStatusEntry would carry it. */
 	char contact[SIPREG_ADDR_STRLEN + 8];
+	/** Only in the status handler call that tells an OPTIONS keep-alive
+	 *  result which changed the state of address ka_index (its first
+	 *  result included): SIPREG_KA_ONLINE (ka_code: the answer's code)
+	 *  or SIPREG_KA_OFFLINE (no answer, or the transport failed;
+	 *  ka_code -1).  0 in every other call and snapshot. */
+	int ka_event;
+	int ka_index;
+	int ka_code;
 };
+#define SIPREG_KA_ONLINE  1
+#define SIPREG_KA_OFFLINE 2
 
 /** Snapshot of one proxy address of a binding. */
 struct sipreg_addr_status {

@@ -590,6 +590,11 @@ struct sipreg_engine {
 	void *log_arg;
 	sipreg_status_h *statush;
 	void *status_arg;
+	/* the keep-alive change sip_binding_addr_changed() tells now (the
+	 * next notification of ka_note says it), NULL none */
+	const struct sipreg_binding *ka_note;
+	size_t ka_note_idx;
+	bool ka_note_online; /* what the probe found */
 	sipreg_clock_h *clockh;
 	void *clock_arg;
 	sipreg_rand_h *randh;

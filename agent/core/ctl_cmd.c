@@ -669,10 +669,15 @@ agent_ctl_reload(struct agent_ctl *c, long uid, struct agent_ctl_ans *a)
 	return AGENT_CTL_OK;
 }
 
-/* Run INI text through the load pipeline (mode 1 full, 3 dry run). */
+/*
+ * Run INI text through the load pipeline (mode 1 full, 3 dry run): a
+ * load (@p load set) as gwIniAction's, with its status, diagnostics and
+ * gwIniLoadResult (gwagent_ini_load_now()); else only a check.
+ */
 static int
 agent_ctl_load_text(struct agent_ctl *c, const char *buf, size_t len,
-		    const char *name, int mode, struct agent_ctl_ans *a)
+		    const char *name, int mode, int load,
+		    struct agent_ctl_ans *a)
 {
 	struct ini_diags *d = NULL;
 	char *text;
@@ -680,8 +685,12 @@ agent_ctl_load_text(struct agent_ctl *c, const char *buf, size_t len,
 
 	if (ini_diags_create(&d) < 0)
 		return agent_ctl_fail(a, AGENT_CTL_EFAIL, "out of memory");
-	rc = gwagent_load_text(c->g, buf, len, name, mode, 1, d, a->msg,
-			       sizeof(a->msg));
+	if (load)
+		rc = gwagent_ini_load_now(c->g, buf, len, name, mode, d, a->msg,
+					  sizeof(a->msg));
+	else
+		rc = gwagent_load_text(c->g, buf, len, name, mode, 1, d, a->msg,
+				       sizeof(a->msg));
 	if (ini_diags_count(d) > 0 && (text = malloc(8192)) != NULL) {
 		agent_config_diags_text(d, text, 8192);
 		agent_ctl_buf_printf(&a->data, "%s\n", text);
@@ -707,7 +716,7 @@ agent_ctl_check(struct agent_ctl *c, struct agent_ctl_ans *a)
 	if (rc < 0)
 		return agent_ctl_fail(a, AGENT_CTL_EFAIL, "cannot read %s: %s",
 				      path, strerror(-rc));
-	rc = agent_ctl_load_text(c, buf, len, path, 3, a);
+	rc = agent_ctl_load_text(c, buf, len, path, 3, 0, a);
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	return rc;
@@ -740,11 +749,7 @@ agent_ctl_load(struct agent_ctl *c, const struct agent_ctl_req *req, long uid,
 		return agent_ctl_fail(
 			a, rc == -ENOENT ? AGENT_CTL_ENOENT : AGENT_CTL_EFAIL,
 			"load %s: %s", path, agent_fetch_strerror(rc));
-	if (agent_fetch_is_gateway_ini(buf, len) != 1)
-		rc = agent_ctl_fail(a, AGENT_CTL_EFAIL,
-				    "load %s: not a gateway INI file", path);
-	else
-		rc = agent_ctl_load_text(c, buf, len, path, dry ? 3 : 1, a);
+	rc = agent_ctl_load_text(c, buf, len, path, dry ? 3 : 1, 1, a);
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	return rc;

@@ -282,52 +282,99 @@ gwagent_load_text(struct gwagent *g, const char *buf, size_t len,
 		msg, msglen, agent_bindings_last_sync(g->bindings), params, 0);
 }
 
+/*
+ * The end of every INI load (gwIniAction load(1) once its fetch is done,
+ * gwagentctl load): the text of g->ini.running in g->ini.running_mode
+ * through gwagent_load_text(), then its result in gwIniActionStatus and
+ * gwIniLoadDiagnostics, the log and gwIniLoadResult.  @p d (NULL: one of
+ * its own) gets the INI diagnostics, @p msg the summary or why not.
+ */
+static int
+gwagent_ini_apply(struct gwagent *g, const char *buf, size_t len,
+		  struct ini_diags *d, char *msg, size_t msglen)
+{
+	struct ini_diags *own = NULL;
+	int rc;
+
+	/* Anything else (/etc/shadow) is never quoted, not even by count. */
+	rc = agent_fetch_is_gateway_ini(buf, len);
+	if (rc <= 0) {
+		snprintf(msg, msglen, "%s",
+			 rc == -ENOMEM ? "out of memory"
+				       : "not a gateway INI file");
+		gwagent_ini_result(g, 0, NULL, msg);
+		return rc == -ENOMEM ? rc : -EINVAL;
+	}
+	if (d == NULL && ini_diags_create(&own) < 0) {
+		snprintf(msg, msglen, "out of memory");
+		gwagent_ini_result(g, 0, NULL, msg);
+		return -ENOMEM;
+	}
+	rc = gwagent_load_text(g, buf, len, g->ini.running, g->ini.running_mode,
+			       1, d != NULL ? d : own, msg, msglen);
+	gwagent_ini_result(g, rc == 0, d != NULL ? d : own, msg);
+	ini_diags_destroy(own);
+	return rc;
+}
+
 static void
 gwagent_fetched(int rc, const char *buf, size_t len, const char *errmsg,
 		void *arg)
 {
 	struct gwagent *g = arg;
-	struct ini_diags *d = NULL;
 	char msg[256];
 
 	if (rc < 0) {
 		gwagent_ini_result(g, 0, NULL, errmsg ? errmsg : strerror(-rc));
 		return;
 	}
-	/* Anything else (/etc/shadow) is never quoted, not even by count. */
-	rc = agent_fetch_is_gateway_ini(buf, len);
-	if (rc <= 0) {
-		gwagent_ini_result(g, 0, NULL,
-				   rc == 0 ? "not a gateway INI file"
-					   : "out of memory");
-		return;
-	}
-	if (ini_diags_create(&d) < 0) {
-		gwagent_ini_result(g, 0, NULL, "out of memory");
-		return;
-	}
-	rc = gwagent_load_text(g, buf, len, g->ini.running, g->ini.running_mode,
-			       1, d, msg, sizeof(msg));
-	gwagent_ini_result(g, rc == 0, d, msg);
-	ini_diags_destroy(d);
+	gwagent_ini_apply(g, buf, len, NULL, msg, sizeof(msg));
 }
 
-int
-gwagent_ini_load(struct gwagent *g)
+/* A load starts: gwIniActionStatus inProgress from now. */
+static void
+gwagent_ini_begin(struct gwagent *g, int mode)
 {
 	char hms[16];
 	struct tm tm;
 	time_t now = time(NULL);
-	int rc;
 
-	agent_uri_redact(g->ini.uri, g->ini.running, sizeof(g->ini.running));
 	g->ini.started = (int64_t)now;
-	g->ini.running_mode = g->ini.mode;
+	g->ini.running_mode = mode;
 	gmtime_r(&now, &tm);
 	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	g->ini.status = 1;
 	snprintf(g->ini.diags, sizeof(g->ini.diags), "load running since %s",
 		 hms);
+}
+
+int
+gwagent_ini_load_now(struct gwagent *g, const char *buf, size_t len,
+		     const char *name, int mode, struct ini_diags *d, char *msg,
+		     size_t msglen)
+{
+	if (g == NULL || buf == NULL || name == NULL || msg == NULL ||
+	    msglen == 0 || mode < 1 || mode > 3)
+		return -EINVAL;
+	if (g->ini.status == 1 || agent_fetch_busy(g->fetch)) {
+		/* one load at a time, as gwIniAction refuses a second: the
+		 * running one's status and diagnostics stay */
+		snprintf(msg, msglen, "a load from %s is running",
+			 g->ini.running);
+		return -EBUSY;
+	}
+	snprintf(g->ini.running, sizeof(g->ini.running), "%s", name);
+	gwagent_ini_begin(g, mode);
+	return gwagent_ini_apply(g, buf, len, d, msg, msglen);
+}
+
+int
+gwagent_ini_load(struct gwagent *g)
+{
+	int rc;
+
+	agent_uri_redact(g->ini.uri, g->ini.running, sizeof(g->ini.running));
+	gwagent_ini_begin(g, g->ini.mode);
 	rc = agent_fetch_start(g->fetch, g->ini.uri, 0, gwagent_fetched, g);
 	if (rc < 0)
 		gwagent_ini_result(g, 0, NULL,

@@ -123,6 +123,19 @@ void gwagent_commit_undo(struct gwagent *g, struct ini_conf *old);
 int gwagent_queue_action(struct gwagent *g, int type, long id, int action);
 /** Start loading g->ini.uri in mode g->ini.mode in the background. */
 int gwagent_ini_load(struct gwagent *g);
+/**
+ * Load INI text the caller read (gwagentctl load) as gwIniAction load(1)
+ * loads what it fetched, in @p mode (1 full, 2 incremental, 3 validate):
+ * refused while another load runs; otherwise gwagent_load_text() and the
+ * result in gwIniActionStatus and gwIniLoadDiagnostics, the log and
+ * gwIniLoadResult.  @p name (a path, no secret in it) names the source;
+ * @p d (NULL: none wanted) gets the INI diagnostics, @p msg the summary
+ * or why not.  @return 0, -EBUSY (a load runs), -EINVAL (not a gateway
+ * INI, errors in @p d) or what gwagent_load_text() returns.
+ */
+int gwagent_ini_load_now(struct gwagent *g, const char *buf, size_t len,
+			 const char *name, int mode, struct ini_diags *d,
+			 char *msg, size_t msglen);
 /** Write the running configuration to the gateway INI now. */
 int gwagent_ini_save(struct gwagent *g);
 /**
@@ -431,17 +444,20 @@ int agent_iniline_parse_in(const char *line, size_t len, const char *record,
 #define AGENT_REC_REGISTER   1 /* kinds: an initial REGISTER (or retry) */
 #define AGENT_REC_REFRESH    2
 #define AGENT_REC_UNREGISTER 3
-#define AGENT_REC_OK	     1 /* outcomes: a 2xx */
+#define AGENT_REC_KEEPALIVE  4 /* an address's keep-alive state changed */
+#define AGENT_REC_OK	     1 /* outcomes: a 2xx (keep-alive: answered) */
 #define AGENT_REC_REJECTED   2 /* another final response */
-#define AGENT_REC_TIMEOUT    3 /* no final response */
+#define AGENT_REC_TIMEOUT    3 /* no final response (keep-alive: offline) */
 #define AGENT_REC_TRANSPORT  4 /* the transport failed */
-/** One exchange: requests to the final answer, challenges included. */
+/** One exchange: requests to the final answer, challenges included; or
+ * a keep-alive change of address @c addr (ms 0, challenges 0). */
 struct agent_rec_entry {
 	uint32_t seq;	    /* 1 for the binding's first exchange */
 	uint32_t when;	    /* time(2) it ended */
-	uint32_t ms;	    /* from its first request to its end */
+	uint32_t ms;	    /* from its first request to its end, capped
+			       at 16,777,215 (4.6 hours) */
 	uint16_t code;	    /* final status code; 0: timeout, transport */
-	uint8_t kind;	    /* AGENT_REC_REGISTER, _REFRESH, _UNREGISTER */
+	uint8_t kind;	    /* AGENT_REC_REGISTER, ... _KEEPALIVE */
 	uint8_t outcome;    /* AGENT_REC_OK, _REJECTED, _TIMEOUT, ... */
 	uint8_t addr;	    /* proxy address index, 255: none */
 	uint8_t challenges; /* 401/407 answered on the way */
@@ -458,6 +474,8 @@ void agent_rec_feed(struct agent_rec *r, const struct sipreg_status *st,
 int agent_rec_next(const struct agent_rec *r, uint32_t after,
 		   struct agent_rec_entry *out);
 size_t agent_rec_count(const struct agent_rec *r);
+/** Bytes one recorder of @p depth entries allocates (before malloc's own). */
+size_t agent_rec_size(unsigned depth);
 const char *agent_rec_kind_name(int kind);
 const char *agent_rec_outcome_name(int outcome);
 

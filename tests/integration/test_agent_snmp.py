@@ -442,5 +442,61 @@ def embedded_master_answers_v2c_and_v3():
         trapd.wait_for(lambda n: n["trap_oid"] == NOTIF + "6", 10, "gwAgentStarted at the sink")
 
 
+@t.case
+def trunkgroup_and_authentication_rows_by_set():
+    """The catalog tables of issue 14 over snmpd: createAndGo, read back,
+    range and consistency errors, the INI file patched, secrets unread."""
+    need_daemon()
+    with Lab() as lab:
+        w = World(lab, accounts=("alice",))
+        tg = lambda col, row=3: mib.oid("gwTrunkGroup" + col, row)  # noqa: E731
+        rc, _, err = w.set([(tg("RowStatus"), "i", 4), (tg("TrunkGroupNum"), "u", 2),
+                            (tg("FirstTrunkId"), "u", 0), (tg("LastTrunkId"), "u", 1),
+                            (tg("FirstBChannel"), "u", 1), (tg("LastBChannel"), "u", 30),
+                            (tg("FirstPhoneNumber"), "s", "0400"), (tg("Module"), "u", 1)])
+        check_eq(rc, 0, "createAndGo of a TrunkGroup row: %s" % err)
+        check_eq(w.get(tg("FirstPhoneNumber"))[1], '"0400"', "gwTrunkGroupFirstPhoneNumber")
+        check_eq(w.get(tg("LastTrunkId"))[1], "1", "gwTrunkGroupLastTrunkId")
+        check_eq(w.get(tg("RowStatus"))[1], "1", "gwTrunkGroupRowStatus active")
+        ini = w.gw.read_ini()
+        check("[ TrunkGroup ]" in ini and '"0400"' in ini, "the row is saved in the INI")
+        before_ini = w.gw.read_ini()
+        for vbs, want in (
+                ([(tg("LastBChannel"), "u", 2017)], "wrongValue"),
+                ([(tg("TrunkGroupNum"), "u", 256)], "wrongValue"),
+                ([(tg("FirstBChannel"), "u", 31)], "inconsistentValue"),  # above LastBChannel
+                ([(tg("FirstPhoneNumber"), "s", "abc")], "inconsistentValue"),  # a range
+                ([(tg("RowStatus", 4), "i", 4), (tg("FirstTrunkId", 4), "u", 2),
+                  (tg("LastTrunkId", 4), "u", 2), (tg("FirstPhoneNumber", 4), "s", "0459")],
+                 "inconsistentValue"),  # 0459 is trunk 1, channel 30 of row 3
+                ([(tg("RowStatus", 101), "i", 4)], "noCreation")):
+            rc, _, err = w.set(vbs)
+            check(rc != 0 and want in err, "expected %s, got: %s" % (want, err.strip()))
+        check_eq(w.gw.read_ini(), before_ini, "INI file after refused SETs")
+        rc, _, err = w.set([(tg("RowStatus", 4), "i", 4), (tg("FirstTrunkId", 4), "u", 2),
+                            (tg("LastTrunkId", 4), "u", 2), (tg("FirstPhoneNumber", 4), "s", "0460")])
+        check_eq(rc, 0, "createAndGo of the next span: %s" % err)
+        check("0460" in w.gw.read_ini(), "the second row is saved")
+        # Authentication: the password is write-only, never in a walk or the log
+        au = lambda col, row=0: mib.oid("gwAuthentication" + col, row)  # noqa: E731
+        secret = "port-secret-77"
+        rc, _, err = w.set([(au("RowStatus"), "i", 4), (au("UserId"), "s", "port1"),
+                            (au("UserPassword"), "s", secret), (au("Module"), "u", 2),
+                            (au("Port"), "u", 1)])
+        check_eq(rc, 0, "createAndGo of an Authentication row: %s" % err)
+        check_eq(w.get(au("UserId"))[1], '"port1"', "gwAuthenticationUserId")
+        check_eq(w.get(au("UserPassword"))[1], '""', "gwAuthenticationUserPassword reads empty")
+        walked = w.walk(mib.oid("gwConfig"))
+        check(secret not in repr(walked), "the password appears in a walk")
+        check(au("Port") in walked, "the Authentication row in a walk")
+        check("[ Authentication ]" in w.gw.read_ini(), "the Authentication row is saved")
+        check(secret not in w.gw.output(), "the password in the daemon's log")
+        # destroy: the lines go from the INI file
+        check_eq(w.set([(tg("RowStatus"), "i", 6)])[0], 0, "destroy row 3")
+        check("0400" not in w.gw.read_ini(), "row 3 removed from the INI")
+        check(w.get(tg("TrunkGroupNum"))[0] in ("No Such Instance currently exists at this OID", ""),
+              "row 3 gone")
+
+
 if __name__ == "__main__":
     sys.exit(t.run())

@@ -378,6 +378,10 @@ SWEEP_CELLS = [
     (IPGROUP, "IPGroup", 3, "IPGroup_Description", "s", lambda v: "lab group"),
     (TGS, "TrunkGroupSettings", 5, "TrunkGroupSettings_ContactUser", "s", lambda v: "tgslab"),
     (ACCOUNT, "Account", 9, "Account_ContactUser", "s", lambda v: "acctlab"),
+    (mib.oid("gwTrunkGroupEntry"), "TrunkGroup", 8, "TrunkGroup_ProfileId", "u",
+     lambda v: str((int(v) + 1) % 10)),
+    (mib.oid("gwAuthenticationEntry"), "Authentication", 2, "Authentication_UserId", "s",
+     lambda v: "authlab"),
 ]
 
 
@@ -405,13 +409,17 @@ def unq(v):
 
 
 def table_line(table):
-    return re.compile(rb"\s*(FORMAT\s+%s_Index\b|%s\s+\d+\s*=)" % (table.encode(), table.encode()), re.I)
+    # 7.2 and later write "FORMAT Index = Col, ..." (no table prefix)
+    return re.compile(rb"\s*(FORMAT\s+(%s_)?Index\b|%s\s+\d+\s*=)" % (table.encode(), table.encode()),
+                      re.I)
 
 
 def format_has(data, table, col):
+    short = col.split("_", 1)[1].encode()
     for l in lines_of(data):
-        if re.match(rb"\s*FORMAT\s+%s_Index\b" % table.encode(), l, re.I):
-            return re.search(rb"[=,]\s*%s\s*[,;]" % col.encode(), l, re.I) is not None
+        if re.match(rb"\s*FORMAT\s+(%s_)?Index\b" % table.encode(), l, re.I):
+            return re.search(rb"[=,]\s*(%s_)?%s\s*[,;]" % (table.encode(), short), l,
+                             re.I) is not None
     return False
 
 

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: ISC
 """gwagentctl against a real gwagentd (embedded master on a free port) and
 Kamailio on loopback (issue 16, items 3, 5, 6): status and JSON, actions
-seen in Kamailio's location table, reload/check/load, the on-demand SIP
-trace with its secrets masked and its end, the socket's mode, bad and
+seen in Kamailio's location table, reload/check/load, load going the MIB's
+load path (gwIniActionStatus, diagnostics and gwIniLoadResult through snmpd
+and snmptrapd), keep-alive entries in the flight recorder when a proxy is
+killed and comes back, the on-demand SIP trace with its secrets masked and
+its end, the socket's mode, bad and
 oversize requests, idle and never-reading clients dropped."""
 import grp
 import json
@@ -20,16 +23,19 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from lab import Lab  # noqa: E402
+from lab import mib, world  # noqa: E402
 from lab.gateway import gateway_ini as lab_gateway_ini  # noqa: E402
 from lab.gwagentd import Gwagentd, gwagentctl_path, gwagentd_path  # noqa: E402
 from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import LabError, free_port, wait_until, which_or_none  # noqa: E402
+from lab.snmp import Snmpd  # noqa: E402
 from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
 
 USERS = {"gw": "gw-secret-1", "alice": "alice-secret-2", "bob": "bob-secret-3",
          "carol": "carol-secret-4"}
 
 t = Suite(requires=["kamailio", "kamcmd"])
+N_INI_RESULT = mib.oid("gwIniLoadResult")
 
 
 class World:
@@ -252,6 +258,156 @@ def reload_check_and_load():
         check("configuration kept" in err, "why: %r" % err)
         check_eq(sorted(w.states()), ["account-0", "account-1", "gateway"],
                  "bindings kept")
+
+
+def unquote(v):
+    v = v or ""
+    if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+        v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return v
+
+
+@t.case
+def load_goes_the_mib_load_path():
+    """gwagentctl load (and --dry-run) through snmpd + snmptrapd: afterwards
+    gwIniActionStatus and gwIniActionDiagnostics show its result and
+    gwIniLoadResult went out, as for a gwIniAction load(1)."""
+    for tool in ("snmpd", "snmptrapd", "snmpget"):
+        if which_or_none(tool) is None:
+            raise Skip("%s is missing" % tool)
+    with Lab() as lab:
+        w = world.World(lab, USERS,
+                        ini=lambda w: lab_gateway_ini(w.k.udp_port, ("alice", "bob"), USERS))
+        w.wait_all_registered()
+        path = os.path.join(lab.dir, "three.ini")
+        with open(path, "w") as f:
+            f.write(lab_gateway_ini(w.k.udp_port, ("alice", "bob", "carol"), USERS))
+
+        def results(text):
+            return [n for n in w.trapd.traps() if n["trap_oid"] == N_INI_RESULT and
+                    any(text in v for v in n["vars"].values())]
+
+        rc, out, err = w.gw.ctl("load", path, "--dry-run")
+        check_eq(rc, 0, "load --dry-run (%s)" % err)
+        dry = "would add 1, remove 0, re-register 0 bindings"
+        check(dry in out, "dry-run summary: %r" % out)
+        check_eq(w.value(mib.INI_STATUS), "2", "gwIniActionStatus success(2) after the dry run")
+        check(unquote(w.value(mib.INI_DIAG)).startswith(dry),
+              "gwIniActionDiagnostics: %r" % w.value(mib.INI_DIAG))
+        traps = w.trapd.wait_for(lambda n: n["trap_oid"] == N_INI_RESULT and
+                                 any(dry in v for v in n["vars"].values()), 10,
+                                 "gwIniLoadResult of the dry run")
+        check(any("INI dry run succeeded" in v for v in traps[-1]["vars"].values()),
+              "a dry-run event: %r" % traps[-1]["vars"])
+        names = [b["binding"] for b in json.loads(w.gw.ctl("--json", "status")[1])["bindings"]]
+        check_eq(sorted(names), ["account-0", "account-1", "gateway"],
+                 "the dry run added nothing")
+
+        bad = os.path.join(lab.dir, "bad.ini")
+        with open(bad, "w") as f:
+            f.write("RegistrationTime = 300\nRegistrationTime = 1\n")
+        rc, out, err = w.gw.ctl("load", bad)
+        check_eq(rc, 1, "a bad file: load fails (%s)" % err)
+        check_eq(w.value(mib.INI_STATUS), "3", "gwIniActionStatus failed(3)")
+        check("bad.ini:2:" in unquote(w.value(mib.INI_DIAG)),
+              "diagnostics name the line: %r" % w.value(mib.INI_DIAG))
+        traps = w.trapd.wait_for(lambda n: n["trap_oid"] == N_INI_RESULT and
+                                 any("bad.ini:2:" in v for v in n["vars"].values()), 10,
+                                 "gwIniLoadResult of the failed load")
+        check(any("INI load failed" in v for v in traps[-1]["vars"].values()),
+              "the notification says failed: %r" % traps[-1]["vars"])
+
+        rc, out, err = w.gw.ctl("load", path)
+        check_eq(rc, 0, "load (%s)" % err)
+        done = "added 1, removed 0, re-registered 0 bindings"
+        check(done in out, "load summary: %r" % out)
+        check_eq(w.value(mib.INI_STATUS), "2", "gwIniActionStatus success(2)")
+        check(unquote(w.value(mib.INI_DIAG)).startswith(done),
+              "gwIniActionDiagnostics: %r" % w.value(mib.INI_DIAG))
+        traps = w.trapd.wait_for(lambda n: n["trap_oid"] == N_INI_RESULT and
+                                 any(done in v for v in n["vars"].values()), 10,
+                                 "gwIniLoadResult of the load")
+        check(any("INI load succeeded" in v for v in traps[-1]["vars"].values()),
+              "the notification says succeeded (and clears the alarm): %r" % traps[-1]["vars"])
+        check_eq(len(results(done)), 1, "one notification per load")
+        w.wait_registered(2, 2)
+        w.wait_contact("carol")
+        check('"carol"' in w.gw.read_ini(), "the load was saved")
+
+
+@t.case
+def proxy_killed_shows_in_history():
+    """Keep-alive in the flight recorder (issue 16 item 4): the accounts'
+    proxy set probes two Kamailios by OPTIONS; the primary killed, then
+    back: each account's history (gwagentctl, text and JSON, and
+    gwRegHistoryTable through snmpd) has a keep-alive entry for the
+    primary going offline and one for it coming back, not one per probe."""
+    for tool in ("snmpd", "snmpwalk"):
+        if which_or_none(tool) is None:
+            raise Skip("%s is missing" % tool)
+    if gwagentd_path() is None or gwagentctl_path() is None:
+        raise LabError("gwagentd or gwagentctl is not built")
+    ka_s = 5
+    with Lab() as lab:
+        snmpd = Snmpd(lab).start()
+        primary = Kamailio(lab, realm="gw.test", users=USERS, tcp=False, name="primary").start()
+        secondary = Kamailio(lab, realm="gw.test", users=USERS, tcp=False,
+                             name="secondary").start()
+        ini = lab_gateway_ini(primary.udp_port, ("alice", "bob"), USERS, reg_time=600,
+                              backups=(secondary.udp_port,), keepalive_s=ka_s, homing=True)
+        gw = Gwagentd(lab, agentx_socket=snmpd.agentx_socket, gateway_ini=ini)
+        gw.start()
+        w = world.World.of(lab, None, snmpd, primary, gw, ("alice", "bob"))
+        w.wait_subtree()
+        prim = "127.0.0.1:%d" % primary.udp_port
+
+        def history(name):
+            rc, out, err = gw.ctl("--json", "history", name)
+            check_eq(rc, 0, "history %s (%s)" % (name, err))
+            return json.loads(out)
+
+        def keepalives(name):
+            return [e for e in history(name) if e["kind"] == "keep-alive"]
+
+        wait_until(lambda: all(b["state"] == "registered" for b in
+                               json.loads(gw.ctl("--json", "status")[1])["bindings"]),
+                   20, "every binding registered")
+        time.sleep(ka_s + 1)   # a probe round that changes nothing
+        check_eq(keepalives("account-0"), [], "no keep-alive entry while all answer")
+        primary.kill9()
+        wait_until(lambda: keepalives("account-0"), 3 * ka_s + 5,
+                   "a keep-alive entry after the primary was killed")
+        for name in ("account-0", "account-1"):
+            ka = keepalives(name)
+            check_eq(len(ka), 1, "%s: one keep-alive entry: %r" % (name, ka))
+            check_eq((ka[0]["outcome"], ka[0]["code"], ka[0]["address"], ka[0]["ms"],
+                      ka[0]["challenges"]), ("timeout", 0, prim, 0, 0),
+                     "%s: the primary offline" % name)
+        rc, out, _ = gw.ctl("history", "account-0")
+        line = [ln for ln in out.splitlines() if "keep-alive" in ln]
+        check(len(line) == 1 and "timeout" in line[0] and prim in line[0],
+              "the table's keep-alive line: %r" % out)
+        # gwRegHistoryTable: keepAlive(4), timeout(3), the address
+        entry = mib.oid("gwRegHistoryEntry")
+        rows = {}
+        for oid, tv in w.walk(entry).items():
+            col, btype, bid, seq = oid[len(entry) + 1:].split(".")
+            rows.setdefault((int(btype), int(bid), int(seq)), {})[int(col)] = tv[1]
+        kas = [r for k, r in rows.items() if k[:2] == (2, 0) and
+               r.get(mib.column("gwRegHistoryKind")) == "4"]
+        check_eq(len(kas), 1, "one keepAlive(4) row of account-0: %r" % rows)
+        check_eq((kas[0][mib.column("gwRegHistoryOutcome")],
+                  kas[0][mib.column("gwRegHistoryAddress")].strip('"')), ("3", prim),
+                 "its outcome timeout(3) and the address")
+        primary.start()   # same port: it answers again
+        wait_until(lambda: len(keepalives("account-0")) >= 2, 3 * ka_s + 5,
+                   "a keep-alive entry for the primary back")
+        ka = keepalives("account-0")[1]
+        check_eq((ka["outcome"], ka["code"], ka["address"]), ("ok", 200, prim),
+                 "the primary online again: %r" % ka)
+        time.sleep(ka_s + 1)
+        check_eq(len(keepalives("account-0")), 2, "no entry for probes that change nothing")
+        gw.check_alive()
 
 
 @t.case

@@ -40,6 +40,7 @@ COLUMNS = (
     ("gwPassword", mib.oid("gwPassword", 0), PASSWORD, 50),
     ("gwCnonce", mib.oid("gwCnonce", 0), TEXT, 15),
     ("gwSIPGatewayName", mib.oid("gwSIPGatewayName", 0), HOST, 49),
+    ("gwDefaultNumber", mib.oid("gwDefaultNumber", 0), USER, 50),
     ("gwProxyIpAddress.0", mib.oid("gwProxyIpIpAddress", 0), ADDR, 49),
     ("gwProxyIpAddress.1", mib.oid("gwProxyIpIpAddress", 1), ADDR, 49),
     ("gwIPGroupDescription.1", mib.oid("gwIpGroupDescription", 1), TEXT, 29),

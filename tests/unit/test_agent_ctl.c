@@ -431,6 +431,94 @@ START_TEST(test_actions)
 }
 END_TEST
 
+/* ---- load: the MIB's load path ------------------------------------------ */
+
+static int ini_notices, ini_notice_status;
+
+static int
+catch_notice(const struct agent_notice *n, void *arg)
+{
+	(void)arg;
+	if (n->kind == AGENT_N_INI_RESULT) {
+		ini_notices++;
+		ini_notice_status = n->ini_status;
+	}
+	return 0;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* gwagentctl load goes through gwagent_ini_load_now(), as gwIniAction
+ * load(1) does: gwIniActionStatus, the diagnostics and gwIniLoadResult
+ * follow it, and it is refused while another load runs. */
+START_TEST(test_load_like_the_mib)
+{
+	struct agent_ctl_conf cc = { .uid = -1, .gid = -1, .timeout_s = 1 };
+	char err[256], good[160], bad[160], req[256];
+	int fd;
+
+	agent_ctl_destroy(ctl);
+	cc.path = sock;
+	cc.ini_dir = dir;
+	ck_assert_int_eq(agent_ctl_create(&ctl, &g, &cc, err, sizeof(err)), 0);
+	agent_alarms_set_notify(g.alarms, catch_notice, NULL);
+	ini_notices = 0;
+	snprintf(good, sizeof(good), "%s/good.ini", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.ini", dir);
+	write_file(good, FIXTURE "RegistrationTime = 300\n");
+	write_file(bad, "RegistrationTime = 300\nRegistrationTime = 1\n");
+	fd = client();
+
+	snprintf(req, sizeof(req), "load %s --dry-run\n", good);
+	ck_assert_str_eq(ask(fd, req),
+			 "ok would add 0, remove 0, re-register 3 bindings; "
+			 "1 parameter change\n.\n");
+	ck_assert_int_eq(g.ini.status, 2);
+	ck_assert_int_eq(g.ini.running_mode, 3);
+	ck_assert_str_eq(g.ini.running, good);
+	ck_assert_str_eq(g.ini.diags, "would add 0, remove 0, re-register 3 "
+				      "bindings; 1 parameter change");
+	ck_assert_int_eq(ini_notices, 1);
+	ck_assert_int_eq(ini_notice_status, 2);
+
+	snprintf(req, sizeof(req), "load %s\n", bad);
+	ck_assert_ptr_nonnull(strstr(ask(fd, req), "error 1 "));
+	ck_assert_int_eq(g.ini.status, 3);
+	ck_assert_int_eq(g.ini.running_mode, 1);
+	ck_assert_ptr_nonnull(strstr(g.ini.diags, "bad.ini:2:"));
+	ck_assert_int_eq(ini_notices, 2);
+	ck_assert_int_eq(ini_notice_status, 3);
+
+	/* a load runs (a gwIniAction fetch): refused, its status kept */
+	g.ini.status = 1;
+	snprintf(g.ini.running, sizeof(g.ini.running), "http://x/y.ini");
+	snprintf(req, sizeof(req), "load %s\n", good);
+	ck_assert_str_eq(ask(fd, req), "error 1 a load from http://x/y.ini is "
+				       "running\n.\n");
+	ck_assert_int_eq(g.ini.status, 1);
+	ck_assert_int_eq(ini_notices, 2);
+	g.ini.status = 3;
+
+	ck_assert_str_eq(ask(fd, req), "ok added 0, removed 0, re-registered 3 "
+				       "bindings; 1 parameter changed\n.\n");
+	ck_assert_int_eq(g.ini.status, 2);
+	ck_assert_str_eq(g.ini.running, good);
+	ck_assert_int_eq(ini_notices, 3);
+	ck_assert_int_eq(ini_notice_status, 2);
+	close(fd);
+	unlink(good);
+	unlink(bad);
+}
+END_TEST
+
 START_TEST(test_trace)
 {
 	int fd = client();
@@ -593,6 +681,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_actions);
 	tcase_add_test(tc, test_show_config);
 	tcase_add_test(tc, test_trace);
+	tcase_add_test(tc, test_load_like_the_mib);
 	tcase_add_test(tc, test_garbage_and_oversize);
 	tcase_add_test(tc, test_half_close_answered);
 	tcase_add_test(tc, test_idle_dropped);

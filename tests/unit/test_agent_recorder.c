@@ -163,6 +163,89 @@ START_TEST(test_counters_restart)
 }
 END_TEST
 
+/* One keep-alive change told by the engine (sipreg_status ka_*). */
+static void
+ka(int event, int index, int code, uint64_t ms)
+{
+	st.ka_event = event;
+	st.ka_index = index;
+	st.ka_code = code;
+	cb(st.state, ms);
+	st.ka_event = st.ka_index = st.ka_code = 0;
+}
+
+/* Keep-alive: an address going offline and coming back is recorded in
+ * the binding, between its exchanges and without cutting one short; an
+ * address answering from the start is no news. */
+START_TEST(test_keepalive_changes)
+{
+	struct agent_rec_entry e;
+
+	cb(SIPREG_REGISTERING, 0);
+	answer(SIPREG_REGISTERED, 200, 10);
+	ka(SIPREG_KA_ONLINE, 0, 200, 100); /* first results: nothing */
+	ka(SIPREG_KA_ONLINE, 1, 200, 100);
+	ck_assert_uint_eq(agent_rec_count(r), 1);
+	ka(SIPREG_KA_OFFLINE, 0, -1, 60000);
+	ck_assert_uint_eq(agent_rec_count(r), 2);
+	ck_assert_int_eq(agent_rec_next(r, 1, &e), 0);
+	ck_assert_uint_eq(e.seq, 2);
+	ck_assert_int_eq(e.kind, AGENT_REC_KEEPALIVE);
+	ck_assert_str_eq(agent_rec_kind_name(e.kind), "keep-alive");
+	ck_assert_int_eq(e.outcome, AGENT_REC_TIMEOUT);
+	ck_assert_uint_eq(e.code, 0);
+	ck_assert_uint_eq(e.addr, 0);
+	ck_assert_uint_eq(e.ms, 0);
+	ck_assert_uint_eq(e.challenges, 0);
+	ck_assert_uint_eq(e.when, 1700000000 + now / 1000);
+	/* the move to the second address is an exchange of its own; the
+	 * primary's return comes in while it is in flight */
+	st.addr_index = 1;
+	cb(SIPREG_REGISTERING, 5);
+	answer(SIPREG_AUTHENTICATING, 401, 10);
+	ka(SIPREG_KA_ONLINE, 0, 404, 20);
+	answer(SIPREG_REGISTERED, 200, 10);
+	ck_assert_uint_eq(agent_rec_count(r), 4);
+	ck_assert_int_eq(agent_rec_next(r, 2, &e), 0);
+	ck_assert_int_eq(e.kind, AGENT_REC_KEEPALIVE);
+	ck_assert_int_eq(e.outcome, AGENT_REC_OK);
+	ck_assert_uint_eq(e.code, 404);
+	ck_assert_uint_eq(e.addr, 0);
+	ck_assert_int_eq(agent_rec_next(r, 3, &e), 0);
+	ck_assert_int_eq(e.kind, AGENT_REC_REGISTER);
+	ck_assert_uint_eq(e.challenges, 1);
+	ck_assert_uint_eq(e.ms, 40);
+	ck_assert_uint_eq(e.addr, 1);
+	/* an address never seen answering is news when it does not */
+	ka(SIPREG_KA_OFFLINE, 2, -1, 10);
+	ck_assert_int_eq(agent_rec_next(r, 4, &e), 0);
+	ck_assert_uint_eq(e.addr, 2);
+	ck_assert_int_eq(e.outcome, AGENT_REC_TIMEOUT);
+}
+END_TEST
+
+/* What one binding's recorder costs: 24 bytes and 12 per entry. */
+START_TEST(test_size)
+{
+	ck_assert_uint_eq(agent_rec_size(16), 24 + 16 * 12);
+	ck_assert_uint_eq(agent_rec_size(1), 36);
+}
+END_TEST
+
+/* A duration past what an entry holds reads as the cap, not wrapped. */
+START_TEST(test_long_exchange_capped)
+{
+	struct agent_rec_entry e;
+
+	cb(SIPREG_REGISTERING, 0);
+	st.counters.timeouts++;
+	cb(SIPREG_BACKOFF, 20000000);
+	ck_assert_int_eq(agent_rec_next(r, 0, &e), 0);
+	ck_assert_uint_eq(e.ms, 16777215);
+	ck_assert_int_eq(e.outcome, AGENT_REC_TIMEOUT);
+}
+END_TEST
+
 START_TEST(test_bad_arguments)
 {
 	struct agent_rec *x = NULL;
@@ -191,6 +274,9 @@ recorder_suite(void)
 	tcase_add_test(tc, test_rejected_credentials);
 	tcase_add_test(tc, test_ring_bound);
 	tcase_add_test(tc, test_counters_restart);
+	tcase_add_test(tc, test_keepalive_changes);
+	tcase_add_test(tc, test_size);
+	tcase_add_test(tc, test_long_exchange_capped);
 	tcase_add_test(tc, test_bad_arguments);
 	suite_add_tcase(s, tc);
 	return s;

@@ -740,6 +740,283 @@ START_TEST(test_mutations)
 }
 END_TEST
 
+/* ---- TrunkGroup and Authentication ------------------------------- */
+
+/* The FORMAT lines of every version seen (reference: MP114-5.6 p.289,
+ * MP-6.2 p.474, a 7.00A dump, a 7.2+ template), same rows. */
+static const char *const tg_formats[] = {
+	"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
+	"TrunkGroup_FirstTrunkId, TrunkGroup_LastTrunkId, "
+	"TrunkGroup_FirstBChannel, TrunkGroup_LastBChannel, "
+	"TrunkGroup_FirstPhoneNumber, TrunkGroup_ProfileId, "
+	"TrunkGroup_Module;\n"
+	"TrunkGroup 0 = 11, 0, 1, 1, 30, \"0400\", 0, 1;\n"
+	"TrunkGroup 1 = 21, 255, 255, 1, 4, \"user1\", 0, 2;\n",
+	"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
+	"TrunkGroup_FirstTrunkId, TrunkGroup_FirstBChannel, "
+	"TrunkGroup_LastBChannel, TrunkGroup_FirstPhoneNumber, "
+	"TrunkGroup_ProfileId, TrunkGroup_LastTrunkId, TrunkGroup_Module;\n"
+	"TrunkGroup 0 = 11, 0, 1, 30, \"0400\", 0, 1, 1;\n"
+	"TrunkGroup 1 = 21, 255, 1, 4, \"user1\", 0, 255, 2;\n",
+	"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "
+	"TrunkGroup_FirstTrunkId, TrunkGroup_FirstBChannel, "
+	"TrunkGroup_LastBChannel, TrunkGroup_FirstPhoneNumber, "
+	"TrunkGroup_ProfileName, TrunkGroup_LastTrunkId, TrunkGroup_Module;\n"
+	"TrunkGroup 0 = 11, 0, 1, 30, \"0400\", \"\", 1, 1;\n"
+	"TrunkGroup 1 = 21, 255, 1, 4, \"user1\", \"TelProfile_1\", 255, 2;\n",
+	"FORMAT Index = TrunkGroupNum, FirstTrunkId, FirstBChannel, "
+	"LastBChannel, FirstPhoneNumber, ProfileName, LastTrunkId, Module;\n"
+	"TrunkGroup 0 = 11, 0, 1, 30, \"0400\", \"\", 1, 1;\n"
+	"TrunkGroup 1 = 21, 255, 1, 4, \"user1\", \"TelProfile_1\", 255, 2;\n",
+};
+
+START_TEST(test_trunkgroup_formats)
+{
+	char text[1024];
+	size_t v;
+
+	for (v = 0; v < sizeof(tg_formats) / sizeof(tg_formats[0]); v++) {
+		ini_conf_destroy(conf);
+		conf = NULL;
+		snprintf(text, sizeof(text),
+			 "[ TrunkGroup ]\n%s[ \\TrunkGroup ]\n", tg_formats[v]);
+		ck_assert_msg(load(NULL, text, INI_APPLY_FULL, &conf) == 0,
+			      "version %zu", v);
+		ck_assert_uint_eq(
+			ini_conf_row_count(conf, INI_TABLE_TRUNKGROUP), 2);
+		ck_assert_int_eq(
+			row_int(conf, INI_P_TRUNKGROUP_TRUNK_GROUP_NUM, 0), 11);
+		ck_assert_int_eq(
+			row_int(conf, INI_P_TRUNKGROUP_FIRST_TRUNK_ID, 0), 0);
+		ck_assert_int_eq(
+			row_int(conf, INI_P_TRUNKGROUP_LAST_TRUNK_ID, 0), 1);
+		ck_assert_int_eq(
+			row_int(conf, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 0), 30);
+		ck_assert_str_eq(
+			row_str(conf, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER, 0),
+			"0400");
+		ck_assert_int_eq(row_int(conf, INI_P_TRUNKGROUP_MODULE, 1), 2);
+		ck_assert_int_eq(
+			row_int(conf, INI_P_TRUNKGROUP_LAST_TRUNK_ID, 1), 255);
+		ck_assert_str_eq(
+			row_str(conf, INI_P_TRUNKGROUP_PROFILE_NAME, 1),
+			v >= 2 ? "TelProfile_1" : "");
+		ck_assert_uint_eq(ini_diags_errors(dg), 0);
+	}
+}
+END_TEST
+
+/* An unknown column of the TrunkGroup table is an error at its FORMAT
+ * line; so is the FORMAT of another table under "[ TrunkGroup ]". */
+START_TEST(test_trunkgroup_unknown_column)
+{
+	ck_assert_int_eq(load(NULL,
+			      "; x\n[ TrunkGroup ]\n"
+			      "FORMAT Index = TrunkGroupNum, Colour;\n"
+			      "TrunkGroup 0 = 1, red;\n[ \\TrunkGroup ]\n",
+			      INI_APPLY_FULL, &conf),
+			 -EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 3,
+		    "unknown column 'Colour' in table 'TrunkGroup'");
+	ck_assert_uint_eq(ini_diags_count(dg), 1);
+	ck_assert_ptr_null(conf);
+}
+END_TEST
+
+#define TGHEAD                                                   \
+	"[ TrunkGroup ]\n"                                       \
+	"FORMAT TrunkGroup_Index = TrunkGroup_TrunkGroupNum, "   \
+	"TrunkGroup_FirstTrunkId, TrunkGroup_FirstBChannel, "    \
+	"TrunkGroup_LastBChannel, TrunkGroup_FirstPhoneNumber, " \
+	"TrunkGroup_ProfileId, TrunkGroup_LastTrunkId, TrunkGroup_Module;\n"
+
+/* Ranges (catalog), reversed ranges, numbers without trailing digits,
+ * carries past 50 characters: each at its row's line. */
+START_TEST(test_trunkgroup_errors)
+{
+	ck_assert_int_eq(
+		load(NULL,
+		     TGHEAD "TrunkGroup 0 = 256, 0, 0, 2017, \"\", 10, 0, 1;\n"
+
+			    "TrunkGroup 101 = 1, 255, 1, 2, \"7\", 0, 255, 1;\n"
+			    "[ \\TrunkGroup ]\n",
+		     INI_APPLY_FULL, &conf),
+		-EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 3,
+		    "TrunkGroup_TrunkGroupNum: 256 is out of range 0..255");
+	expect_diag(1, INI_SEV_ERROR, 3,
+		    "TrunkGroup_FirstBChannel: 0 is out of range 1..2016");
+	expect_diag(2, INI_SEV_ERROR, 3,
+		    "TrunkGroup_LastBChannel: 2017 is out of range 1..2016");
+	expect_diag(3, INI_SEV_ERROR, 3,
+		    "TrunkGroup_ProfileId: 10 is out of range 0..9");
+	expect_diag(4, INI_SEV_ERROR, 4,
+		    "TrunkGroup index 101 is out of range 0..100");
+	ck_assert_uint_eq(ini_diags_count(dg), 5);
+	/* the same rows within range: the checks of the whole table */
+	ini_diags_clear(dg);
+	ck_assert_int_eq(load(NULL,
+			      TGHEAD
+			      "TrunkGroup 1 = 1, 3, 1, 30, \"1\", 0, 2, 1;\n"
+			      "TrunkGroup 2 = 1, 4, 20, 10, \"1\", 0, 4, 1;\n"
+			      "TrunkGroup 3 = 1, 5, 1, 2, \"abc\", 0, 5, 1;\n"
+			      "TrunkGroup 4 = 1, 6, 1, 2, "
+			      "\"9999999999999999999999999999999999999999999999"
+			      "9999\", 0, "
+			      "6, 1;\n"
+			      "TrunkGroup 5 = 1, 255, 1, 2, \"7\", 0, 7, 1;\n"
+			      "[ \\TrunkGroup ]\n",
+			      INI_APPLY_FULL, &conf),
+			 -EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 3,
+		    "TrunkGroup 1: LastTrunkId 2 is below FirstTrunkId 3");
+	expect_diag(1, INI_SEV_ERROR, 4,
+		    "TrunkGroup 2: LastBChannel 10 is below FirstBChannel 20");
+	expect_diag(2, INI_SEV_ERROR, 5,
+		    "TrunkGroup 3: FirstPhoneNumber 'abc' covers 2 endpoints "
+		    "but does not end with a digit");
+	expect_diag(3, INI_SEV_ERROR, 6,
+		    "TrunkGroup 4: FirstPhoneNumber "
+		    "'99999999999999999999999999999999999999999999999999' + 1 "
+		    "is longer than 50 characters");
+	expect_diag(4, INI_SEV_ERROR, 7,
+		    "TrunkGroup 5: FirstTrunkId 255 and LastTrunkId 7: 255 "
+		    "means no trunk (an analog row), so both or neither are "
+		    "255");
+	ck_assert_uint_eq(ini_diags_count(dg), 5);
+	ck_assert_ptr_null(conf);
+}
+END_TEST
+
+/* Every endpoint's number is unique: the error is at the later row's
+ * line and names the number and the first row; DefaultNumber's numbers
+ * count too. */
+START_TEST(test_trunkgroup_duplicates)
+{
+	ck_assert_int_eq(
+		load(NULL,
+		     "DefaultNumber = 205\n" TGHEAD
+		     "TrunkGroup 7 = 1, 0, 1, 30, \"100\", 0, 1, 1;\n"
+		     "TrunkGroup 2 = 2, 2, 1, 4, \"0100\", 0, 2, 1;\n"
+		     "TrunkGroup 3 = 3, 3, 1, 4, \"158\", 0, 3, 1;\n"
+		     "TrunkGroup 4 = 4, 255, 1, 4, \"\", 0, 255, 2;\n"
+		     "TrunkGroup 5 = 5, 255, 5, 5, \"207\", 0, 255, 2;\n"
+		     "TrunkGroup 9 = 6, 4, 1, 2, \"\", 0, 4, 1;\n"
+		     "TrunkGroup 10 = 6, 5, 1, 2, \"\", 0, 5, 1;\n"
+		     "[ \\TrunkGroup ]\n",
+		     INI_APPLY_FULL, &conf),
+		-EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 6,
+		    "TrunkGroup 3: phone number '158' is already the number of "
+		    "an endpoint of TrunkGroup 7 (line 4)");
+	expect_diag(1, INI_SEV_ERROR, 8,
+		    "TrunkGroup 5: phone number '207' is already the number of "
+		    "an endpoint of TrunkGroup 4 (line 7)");
+	ck_assert_uint_eq(ini_diags_count(dg), 2);
+	ck_assert_ptr_null(conf);
+}
+END_TEST
+
+/* A channel belongs to one row; a per-endpoint device needs no gateway
+ * user (it sends no registration of its own), unless a trunk group of it
+ * registers per gateway. */
+START_TEST(test_trunkgroup_overlap_and_user)
+{
+	ck_assert_int_eq(
+		load(NULL,
+		     "IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+		     "RegistrarIP = 127.0.0.1\n" TGHEAD
+		     "TrunkGroup 0 = 1, 0, 1, 30, \"100\", 0, 1, 1;\n"
+		     "TrunkGroup 1 = 2, 1, 30, 31, \"500\", 0, 2, 1;\n"
+		     "TrunkGroup 2 = 3, 255, 1, 4, \"600\", 0, 255, 2;\n"
+		     "TrunkGroup 3 = 3, 255, 4, 4, \"700\", 0, 255, 2;\n"
+		     "TrunkGroup 4 = 3, 255, 4, 4, \"800\", 0, 255, 3;\n"
+		     "[ \\TrunkGroup ]\n",
+		     INI_APPLY_FULL, &conf),
+		-EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 7,
+		    "TrunkGroup 1: B-channel 30 of trunk 1 (module 1) is "
+		    "already in TrunkGroup 0 (line 6)");
+	expect_diag(1, INI_SEV_ERROR, 9,
+		    "TrunkGroup 3: port 4 of module 2 is already in "
+		    "TrunkGroup 2 (line 8)");
+	ck_assert_uint_eq(ini_diags_count(dg), 2);
+	ini_diags_clear(dg);
+	ck_assert_int_eq(load(NULL,
+			      "IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+			      "RegistrarIP = 127.0.0.1\n" TGHEAD
+			      "TrunkGroup 0 = 1, 0, 1, 30, \"100\", 0, 1, 1;\n"
+			      "[ \\TrunkGroup ]\n"
+			      "[ TrunkGroupSettings ]\n"
+			      "FORMAT TrunkGroupSettings_Index = "
+			      "TrunkGroupSettings_TrunkGroupId, "
+			      "TrunkGroupSettings_RegistrationMode;\n"
+			      "TrunkGroupSettings 0 = 2, 1;\n"
+			      "[ \\TrunkGroupSettings ]\n",
+			      INI_APPLY_FULL, &conf),
+			 0);
+	ini_conf_destroy(conf);
+	conf = NULL;
+	/* trunk group 1 registers per gateway: GWRegistrationName or
+	 * UserName again */
+	ck_assert_int_eq(load(NULL,
+			      "IsRegisterNeeded = 1\nAuthenticationMode = 0\n"
+			      "RegistrarIP = 127.0.0.1\n" TGHEAD
+			      "TrunkGroup 0 = 1, 0, 1, 30, \"100\", 0, 1, 1;\n"
+			      "[ \\TrunkGroup ]\n"
+			      "[ TrunkGroupSettings ]\n"
+			      "FORMAT TrunkGroupSettings_Index = "
+			      "TrunkGroupSettings_TrunkGroupId, "
+			      "TrunkGroupSettings_RegistrationMode;\n"
+			      "TrunkGroupSettings 0 = 1, 1;\n"
+			      "[ \\TrunkGroupSettings ]\n",
+			      INI_APPLY_FULL, &conf),
+			 -EINVAL);
+	expect_diag(0, INI_SEV_ERROR, 0,
+		    "the gateway registers (IsRegisterNeeded=1) but has no "
+		    "user: set GWRegistrationName or UserName");
+	ck_assert_uint_eq(ini_diags_count(dg), 1);
+}
+END_TEST
+
+/* Both forms of the Authentication table; the password is a secret. */
+START_TEST(test_authentication_forms)
+{
+	ck_assert_int_eq(load(NULL,
+			      "[ Authentication ]\n"
+			      "FORMAT Authentication_Index = "
+			      "Authentication_UserId, "
+			      "Authentication_UserPassword;\n"
+			      "Authentication 0 = david, 14325;\n"
+			      "Authentication 3 = $$, \"$1$FBICFQAa\";\n"
+			      "[ \\Authentication ]\n",
+			      INI_APPLY_FULL, &conf),
+			 0);
+	ck_assert_str_eq(row_str(conf, INI_P_AUTHENTICATION_USER_ID, 0),
+			 "david");
+	ck_assert_str_eq(row_str(conf, INI_P_AUTHENTICATION_USER_PASSWORD, 3),
+			 "secret");
+	ck_assert_int_eq(row_int(conf, INI_P_AUTHENTICATION_PORT, 3), 0);
+	ck_assert_int_eq(ini_param_type(ini_param_get(
+				 INI_P_AUTHENTICATION_USER_PASSWORD)),
+			 INI_TYPE_PASSWORD);
+	ini_conf_destroy(conf);
+	conf = NULL;
+	ck_assert_int_eq(load(NULL,
+			      "[ Authentication ]\n"
+			      "FORMAT Authentication_Index = "
+			      "Authentication_UserId, "
+			      "Authentication_UserPassword, "
+			      "Authentication_Module, Authentication_Port;\n"
+			      "Authentication 0 = john,1325,1,1;\n"
+			      "[ \\Authentication ]\n",
+			      INI_APPLY_FULL, &conf),
+			 0);
+	ck_assert_int_eq(row_int(conf, INI_P_AUTHENTICATION_MODULE, 0), 1);
+	ck_assert_int_eq(row_int(conf, INI_P_AUTHENTICATION_PORT, 0), 1);
+}
+END_TEST
+
 static Suite *
 apply_suite(void)
 {
@@ -762,6 +1039,12 @@ apply_suite(void)
 	tcase_add_test(tb, test_unknown_table_warning);
 	tcase_add_test(tb, test_table_errors);
 	tcase_add_test(tb, test_syntax_error_rejects);
+	tcase_add_test(tb, test_trunkgroup_formats);
+	tcase_add_test(tb, test_trunkgroup_unknown_column);
+	tcase_add_test(tb, test_trunkgroup_errors);
+	tcase_add_test(tb, test_trunkgroup_duplicates);
+	tcase_add_test(tb, test_trunkgroup_overlap_and_user);
+	tcase_add_test(tb, test_authentication_forms);
 	tcase_add_test(md, test_full_resets);
 	tcase_add_test(md, test_incremental_keeps);
 	tcase_add_test(md, test_incremental_rejects_atomically);

@@ -10,79 +10,97 @@
 #include "ini/ini.h"
 #include "tests/unit/gwtest.h"
 
-static const char *const required[] = { "IsProxyUsed",
-					"ProxyName",
-					"ProxyIP",
-					"EnableProxyKeepAlive",
-					"ProxyKeepAliveTime",
-					"ProxyRedundancyMode",
-					"IsProxyHotSwap",
-					"HotSwapRtx",
-					"ProxyLoadBalancingMethod",
-					"ProxyIPListRefreshTime",
-					"IsFallbackUsed",
-					"IsRegisterNeeded",
-					"RegistrarIP",
-					"RegistrarName",
-					"RegistrarTransportType",
-					"RegistrationTime",
-					"RegistrationTimeDivider",
-					"RegistrationTimeThreshold",
-					"RegistrationRetryTime",
-					"MaxRegistrationBackoffTime",
-					"ReRegisterOnConnectionFailure",
-					"GWRegistrationName",
-					"AuthenticationMode",
-					"UserName",
-					"Password",
-					"Cnonce",
-					"UnregistrationMode",
-					"SIPGatewayName",
-					"SIPTransportType",
-					"SIPDestinationPort",
-					"LocalSIPPort",
-					"TCPLocalSIPPort",
-					"TLSLocalSIPPort",
-					"DNSQueryType",
-					"ProxyDNSQueryType",
-					"ProxySet_EnableProxyKeepAlive",
-					"ProxySet_ProxyKeepAliveTime",
-					"ProxySet_ProxyLoadBalancingMethod",
-					"ProxySet_IsProxyHotSwap",
-					"ProxySet_SRD",
-					"ProxySet_ClassificationInput",
-					"ProxySet_ProxyRedundancyMode",
-					"ProxyIp_IpAddress",
-					"ProxyIp_TransportType",
-					"ProxyIp_ProxySetId",
-					"IPGroup_Type",
-					"IPGroup_Description",
-					"IPGroup_ProxySetId",
-					"IPGroup_SIPGroupName",
-					"IPGroup_ContactUser",
-					"IPGroup_EnableSurvivability",
-					"IPGroup_ServingIPGroup",
-					"IPGroup_SipReRoutingMode",
-					"IPGroup_AlwaysUseRouteTable",
-					"IPGroup_RoutingMode",
-					"IPGroup_ProfileId",
-					"IPGroup_MediaRealm",
-					"IPGroup_MaxNumOfRegUsers",
-					"TrunkGroupSettings_TrunkGroupId",
-					"TrunkGroupSettings_ChannelSelectMode",
-					"TrunkGroupSettings_GatewayName",
-					"TrunkGroupSettings_ContactUser",
-					"TrunkGroupSettings_ServingIPGroup",
-					"TrunkGroupSettings_RegistrationMode",
-					"Account_ServedTrunkGroup",
-					"Account_ServedIPGroup",
-					"Account_ServingIPGroup",
-					"Account_Username",
-					"Account_Password",
-					"Account_HostName",
-					"Account_Register",
-					"Account_ContactUser",
-					"Account_ApplicationType" };
+static const char *const required[] = {
+	"IsProxyUsed",
+	"ProxyName",
+	"ProxyIP",
+	"EnableProxyKeepAlive",
+	"ProxyKeepAliveTime",
+	"ProxyRedundancyMode",
+	"IsProxyHotSwap",
+	"HotSwapRtx",
+	"ProxyLoadBalancingMethod",
+	"ProxyIPListRefreshTime",
+	"IsFallbackUsed",
+	"IsRegisterNeeded",
+	"RegistrarIP",
+	"RegistrarName",
+	"RegistrarTransportType",
+	"RegistrationTime",
+	"RegistrationTimeDivider",
+	"RegistrationTimeThreshold",
+	"RegistrationRetryTime",
+	"MaxRegistrationBackoffTime",
+	"ReRegisterOnConnectionFailure",
+	"GWRegistrationName",
+	"AuthenticationMode",
+	"UserName",
+	"Password",
+	"Cnonce",
+	"UnregistrationMode",
+	"SIPGatewayName",
+	"SIPTransportType",
+	"SIPDestinationPort",
+	"LocalSIPPort",
+	"TCPLocalSIPPort",
+	"TLSLocalSIPPort",
+	"DNSQueryType",
+	"ProxyDNSQueryType",
+	"OOSOnRegistrationFail",
+	"DefaultNumber",
+	"ProxySet_EnableProxyKeepAlive",
+	"ProxySet_ProxyKeepAliveTime",
+	"ProxySet_ProxyLoadBalancingMethod",
+	"ProxySet_IsProxyHotSwap",
+	"ProxySet_SRD",
+	"ProxySet_ClassificationInput",
+	"ProxySet_ProxyRedundancyMode",
+	"ProxyIp_IpAddress",
+	"ProxyIp_TransportType",
+	"ProxyIp_ProxySetId",
+	"IPGroup_Type",
+	"IPGroup_Description",
+	"IPGroup_ProxySetId",
+	"IPGroup_SIPGroupName",
+	"IPGroup_ContactUser",
+	"IPGroup_EnableSurvivability",
+	"IPGroup_ServingIPGroup",
+	"IPGroup_SipReRoutingMode",
+	"IPGroup_AlwaysUseRouteTable",
+	"IPGroup_RoutingMode",
+	"IPGroup_ProfileId",
+	"IPGroup_MediaRealm",
+	"IPGroup_MaxNumOfRegUsers",
+	"TrunkGroupSettings_TrunkGroupId",
+	"TrunkGroupSettings_ChannelSelectMode",
+	"TrunkGroupSettings_GatewayName",
+	"TrunkGroupSettings_ContactUser",
+	"TrunkGroupSettings_ServingIPGroup",
+	"TrunkGroupSettings_RegistrationMode",
+	"TrunkGroupSettings_MWIInterrogationType",
+	"Account_ServedTrunkGroup",
+	"Account_ServedIPGroup",
+	"Account_ServingIPGroup",
+	"Account_Username",
+	"Account_Password",
+	"Account_HostName",
+	"Account_Register",
+	"Account_ContactUser",
+	"Account_ApplicationType",
+	"TrunkGroup_TrunkGroupNum",
+	"TrunkGroup_FirstTrunkId",
+	"TrunkGroup_FirstBChannel",
+	"TrunkGroup_LastBChannel",
+	"TrunkGroup_FirstPhoneNumber",
+	"TrunkGroup_ProfileId",
+	"TrunkGroup_LastTrunkId",
+	"TrunkGroup_Module",
+	"TrunkGroup_ProfileName",
+	"Authentication_UserId",
+	"Authentication_UserPassword",
+	"Authentication_Module",
+	"Authentication_Port"
+};
 
 START_TEST(test_required_names)
 {
@@ -128,7 +146,7 @@ START_TEST(test_enums_verbatim)
 {
 	static const long tr[] = { -1, 0, 1, 2 }, ka[] = { 0, 1, 2 },
 			  red[] = { -1, 0, 1 }, yn[] = { 0, 1 },
-			  rm[] = { 0, 1, 4, 5 }, am[] = { 0, 1, 3 };
+			  rm[] = { -1, 0, 1, 4, 5, 255 }, am[] = { 0, 1, 3 };
 
 	expect_enum(INI_P_PROXYIP_TRANSPORT_TYPE, tr, 4, -1);
 	expect_enum(INI_P_REGISTRAR_TRANSPORT_TYPE, tr, 4, -1);
@@ -137,7 +155,7 @@ START_TEST(test_enums_verbatim)
 	expect_enum(INI_P_PROXYSET_PROXY_REDUNDANCY_MODE, red, 3, -1);
 	expect_enum(INI_P_PROXY_LOAD_BALANCING_METHOD, ka, 3, 0);
 	expect_enum(INI_P_ACCOUNT_REGISTER, yn, 2, 0);
-	expect_enum(INI_P_TGS_REGISTRATION_MODE, rm, 4, 1);
+	expect_enum(INI_P_TGS_REGISTRATION_MODE, rm, 6, -1);
 	expect_enum(INI_P_AUTHENTICATION_MODE, am, 3, 1);
 }
 END_TEST
@@ -204,6 +222,26 @@ START_TEST(test_tables)
 		}
 	ck_assert_uint_eq(total, INI_P__COUNT - INI_P__SCALARS);
 	ck_assert_int_eq(ini_table_column(INI_TABLE_PROXYIP, 3), INI_P__COUNT);
+	/* issue 14: TrunkGroup (not TrunkGroupSettings) and Authentication */
+	ck_assert_int_eq(ini_table_lookup("trunkgroup"), INI_TABLE_TRUNKGROUP);
+	ck_assert_int_eq(ini_table_lookup("Authentication"),
+			 INI_TABLE_AUTHENTICATION);
+	ck_assert_int_eq(ini_table_index_range(INI_TABLE_TRUNKGROUP, &lo, &hi),
+			 0);
+	ck_assert(lo == 0 && hi == 100);
+	ck_assert_int_eq(
+		ini_table_index_range(INI_TABLE_AUTHENTICATION, &lo, &hi), 0);
+	ck_assert(lo == 0 && hi == 255);
+	ck_assert_uint_eq(ini_table_ncolumns(INI_TABLE_TRUNKGROUP), 9);
+	ck_assert_uint_eq(ini_table_ncolumns(INI_TABLE_AUTHENTICATION), 4);
+	ck_assert_uint_eq(ini_table_mib_rowstatus(INI_TABLE_TRUNKGROUP), 11);
+	ck_assert_uint_eq(ini_table_mib_rowstatus(INI_TABLE_AUTHENTICATION), 6);
+	ck_assert_int_eq(ini_param_type(ini_param_get(
+				 INI_P_AUTHENTICATION_USER_PASSWORD)),
+			 INI_TYPE_PASSWORD);
+	ck_assert_str_eq(
+		ini_param_default_str(ini_param_get(INI_P_DEFAULT_NUMBER)),
+		"1000");
 }
 END_TEST
 

@@ -341,6 +341,91 @@ START_TEST(test_user_name_as_aor_user)
 }
 END_TEST
 
+/* Rows built as SNMP SETs build them (no lines): the same rules. */
+START_TEST(test_trunkgroup_api)
+{
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_TRUNKGROUP, 0), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_str(c, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER, 0,
+				     "400"),
+		0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 0, 4),
+		0);
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_TRUNKGROUP, 1), 0);
+	expect_one("TrunkGroup 1: port 1 of module 255 is already in "
+		   "TrunkGroup 0");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_FIRST_B_CHANNEL, 1, 5),
+		0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 1, 5),
+		0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* 1000 */
+	ck_assert_int_eq(
+		ini_conf_row_set_str(c, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER, 1,
+				     "403"),
+		0);
+	expect_one("TrunkGroup 1: phone number '403' is already the number of "
+		   "an endpoint of TrunkGroup 0");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_DEFAULT_NUMBER, "x"), 0);
+	ck_assert_int_eq(ini_conf_row_set_str(
+				 c, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER, 1, ""),
+			 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* one port */
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 1, 6),
+		0);
+	expect_one("DefaultNumber 'x' numbers 2 analog ports but does not end "
+		   "with a digit");
+	ini_diags_clear(dg);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_DEFAULT_NUMBER, "402"), 0);
+	expect_one("TrunkGroup 1: phone number '402' is already the number of "
+		   "an endpoint of TrunkGroup 0");
+	ini_diags_clear(dg);
+	/* 2016 endpoints at most */
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_TRUNKGROUP, 2), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_FIRST_TRUNK_ID, 2, 0),
+		0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_TRUNK_ID, 2, 64),
+		0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL, 2, 31),
+		0);
+	ck_assert_int_eq(ini_conf_set_str(c, INI_P_DEFAULT_NUMBER, "1000"), 0);
+	expect_one("TrunkGroup 2: the trunk groups have more than 2016 "
+		   "endpoints");
+}
+END_TEST
+
+/* One Authentication row per module and port (the two-column form's
+ * port is its index). */
+START_TEST(test_authentication_ports)
+{
+	long i;
+
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(
+			ini_conf_row_create(c, INI_TABLE_AUTHENTICATION, i), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0); /* Port 0 each */
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_PORT, 0, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_PORT, 2, 1), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_MODULE, 2, 1), 0);
+	ck_assert_int_eq(ini_conf_check(c, NULL, dg), 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(c, INI_P_AUTHENTICATION_MODULE, 2, 255),
+		0);
+	expect_one("Authentication 2: port 1 of module 255 already has row 0");
+}
+END_TEST
+
 static Suite *
 check_suite(void)
 {
@@ -360,6 +445,8 @@ check_suite(void)
 	tcase_add_test(tc, test_account_set_needs_address);
 	tcase_add_test(tc, test_account_needs_aor);
 	tcase_add_test(tc, test_user_name_as_aor_user);
+	tcase_add_test(tc, test_trunkgroup_api);
+	tcase_add_test(tc, test_authentication_ports);
 	suite_add_tcase(s, tc);
 	return s;
 }

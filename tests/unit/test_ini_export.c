@@ -288,6 +288,63 @@ registering_names(struct ini_conf *c)
 	}
 }
 
+/* TrunkGroup rows of one endpoint each on modules of their own, unique
+ * numbers (a digital row may have none); Authentication rows, one per
+ * port. */
+static void
+gen_trunkgroups(struct ini_conf *c)
+{
+	unsigned n = rnd(8), i;
+	long idx, trunk, ch;
+	char num[16];
+
+	for (i = 0; i < n; i++) {
+		idx = rnd_range(0, 100);
+		if (ini_conf_row_exists(c, INI_TABLE_TRUNKGROUP, idx))
+			continue;
+		random_row(c, INI_TABLE_TRUNKGROUP, idx);
+		trunk = rnd(2) ? INI_TRUNK_NONE : rnd_range(0, 254);
+		ck_assert_int_eq(
+			ini_conf_row_set_int(c, INI_P_TRUNKGROUP_FIRST_TRUNK_ID,
+					     idx, trunk),
+			0);
+		ck_assert_int_eq(
+			ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_TRUNK_ID,
+					     idx, trunk),
+			0);
+		ck_assert_int_eq(
+			ini_conf_row_get_int(
+				c, INI_P_TRUNKGROUP_FIRST_B_CHANNEL, idx, &ch),
+			0);
+		ck_assert_int_eq(
+			ini_conf_row_set_int(c, INI_P_TRUNKGROUP_LAST_B_CHANNEL,
+					     idx, ch),
+			0);
+		/* a module of its own: no channel in two rows */
+		ck_assert_int_eq(ini_conf_row_set_int(
+					 c, INI_P_TRUNKGROUP_MODULE, idx, idx),
+				 0);
+		snprintf(num, sizeof(num), "+0%ld", idx);
+		ck_assert_int_eq(
+			ini_conf_row_set_str(
+				c, INI_P_TRUNKGROUP_FIRST_PHONE_NUMBER, idx,
+				trunk != INI_TRUNK_NONE && rnd(3) == 0 ? ""
+								       : num),
+			0);
+	}
+	for (i = rnd(6); i > 0; i--) {
+		idx = rnd_range(0, 255);
+		if (ini_conf_row_exists(c, INI_TABLE_AUTHENTICATION, idx))
+			continue;
+		random_row(c, INI_TABLE_AUTHENTICATION, idx);
+		/* one row per port: the two-column form, or port index + 1 */
+		ck_assert_int_eq(
+			ini_conf_row_set_int(c, INI_P_AUTHENTICATION_PORT, idx,
+					     rnd(2) ? 0 : idx + 1),
+			0);
+	}
+}
+
 static struct ini_conf *
 generate(void)
 {
@@ -301,6 +358,7 @@ generate(void)
 	gen_proxies(c);
 	gen_groups(c);
 	gen_accounts(c);
+	gen_trunkgroups(c);
 	/* a proxy set a binding registers through needs an address: the
 	 * legacy ProxyIP gives set 0 one, other sets may be empty */
 	if (ini_conf_check(c, NULL, NULL) != 0)
@@ -388,6 +446,12 @@ with_secrets(void)
 	ck_assert_int_eq(ini_conf_row_set_str(c, INI_P_ACCOUNT_PASSWORD, 4,
 					      "AccountS3cret"),
 			 0);
+	ck_assert_int_eq(ini_conf_row_create(c, INI_TABLE_AUTHENTICATION, 2),
+			 0);
+	ck_assert_int_eq(
+		ini_conf_row_set_str(c, INI_P_AUTHENTICATION_USER_PASSWORD, 2,
+				     "PortS3cret"),
+		0);
 	return c;
 }
 
@@ -405,6 +469,8 @@ START_TEST(test_secrets_hidden)
 	ck_assert_ptr_null(strstr(buf, "S3cret"));
 	ck_assert_ptr_null(strstr(buf, "Password ="));
 	ck_assert_ptr_null(strstr(buf, "Account_Password"));
+	ck_assert_ptr_null(strstr(buf, "Authentication_UserPassword"));
+	ck_assert_ptr_nonnull(strstr(buf, "Authentication_UserId"));
 	ck_assert_ptr_null(strstr(buf, "$1$"));
 	free(buf);
 	/* the default password is a secret too */
@@ -425,6 +491,7 @@ START_TEST(test_secrets_clear)
 		ini_conf_export(c, INI_EXPORT_CLEAR_SECRETS, &buf, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(buf, "\r\nPassword = 'GlobalS3cret'\r\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\"AccountS3cret\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"PortS3cret\""));
 	free(buf);
 	/* a clear password that looks obfuscated is written obfuscated */
 	ck_assert_int_eq(

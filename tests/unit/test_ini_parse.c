@@ -207,6 +207,29 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* 7.2 and later: "FORMAT Index = ..." belongs to the enclosing table,
+ * known or not; the raw line keeps the spelling. */
+START_TEST(test_format_index_noprefix)
+{
+	size_t len;
+
+	parse("[ TrunkGroup ]\n"
+	      "FORMAT Index = TrunkGroupNum, FirstTrunkId;\n"
+	      "TrunkGroup 0 = 1, 0;\n[ \\TrunkGroup ]\n"
+	      "[ CodersGroup0 ]\nFORMAT Index = Name;\n"
+	      "CodersGroup0 0 = g711Alaw64k;\n[ \\CodersGroup0 ]\n");
+	expect_clean();
+	ck_assert_int_eq(ini_item_kind(item(1)), INI_ITEM_FORMAT);
+	ck_assert_str_eq(ini_item_name(item(1)), "TrunkGroup");
+	ck_assert_str_eq(ini_item_index(item(1), 0), "Index");
+	ck_assert_str_eq(ini_item_field(item(1), 0), "TrunkGroupNum");
+	ck_assert(strncmp(ini_item_raw(item(1), &len), "FORMAT Index =", 14) ==
+		  0);
+	ck_assert_str_eq(ini_item_name(item(5)), "CodersGroup0");
+	ck_assert_int_eq(ini_item_kind(item(6)), INI_ITEM_ROW);
+}
+END_TEST
+
 START_TEST(test_bracket_spacing)
 {
 	parse("[ProxySet]\nFORMAT ProxySet_Index = ProxySet_SRD;\n"
@@ -612,6 +635,7 @@ parse_suite(void)
 	tcase_add_test(g, test_scalar_list);
 	tcase_add_test(g, test_array_scalar);
 	tcase_add_test(g, test_table);
+	tcase_add_test(g, test_format_index_noprefix);
 	tcase_add_test(g, test_bracket_spacing);
 	tcase_add_test(g, test_unknown_table);
 	tcase_add_test(g, test_case_insensitive_table);

@@ -381,6 +381,38 @@ START_TEST(test_format_extended)
 }
 END_TEST
 
+/* A 7.2+ block without prefixes keeps its spelling: a changed cell in
+ * place, a new column appended without prefix, the ProfileName text. */
+START_TEST(test_trunkgroup_noprefix)
+{
+	static const char in[] =
+		"[ TrunkGroup ]\r\n"
+		"FORMAT Index = TrunkGroupNum, FirstTrunkId, FirstBChannel, "
+		"LastBChannel, FirstPhoneNumber, ProfileName, LastTrunkId, "
+		"Module;\r\n"
+		"TrunkGroup 0 = 1, 0, 1, 31, \"0400\", \"TelProfile_1\", 0, "
+		"2;\r\n"
+		"[ \\TrunkGroup ]\r\n";
+	struct ini_conf *to = conf_of(in);
+
+	ck_assert_int_eq(
+		ini_conf_row_set_int(to, INI_P_TRUNKGROUP_LAST_TRUNK_ID, 0, 3),
+		0);
+	ck_assert_int_eq(
+		ini_conf_row_set_int(to, INI_P_TRUNKGROUP_PROFILE_ID, 0, 2), 0);
+	expect(in, to,
+	       "[ TrunkGroup ]\r\n"
+	       "FORMAT Index = TrunkGroupNum, FirstTrunkId, FirstBChannel, "
+	       "LastBChannel, FirstPhoneNumber, ProfileName, LastTrunkId, "
+	       "Module, ProfileId;\r\n"
+	       "TrunkGroup 0 = 1, 0, 1, 31, \"0400\", \"TelProfile_1\", 3, "
+	       "2, 2;\r\n"
+	       "[ \\TrunkGroup ]\r\n",
+	       2, 0, 0);
+	ini_conf_destroy(to);
+}
+END_TEST
+
 START_TEST(test_row_create_destroy)
 {
 	struct ini_conf *to = conf_of(tab_doc);
@@ -862,7 +894,8 @@ in_format(const struct ini_doc *doc, size_t blk, const struct ini_param *p)
 	size_t k;
 
 	for (k = 0; k < f->nfields; k++)
-		if (ini_strcaseeq(f->fields[k].text, ini_param_name(p)))
+		if (ini_column_lookup(ini_param_table(p), f->fields[k].text) ==
+		    p)
 			return true;
 	return false;
 }
@@ -1013,7 +1046,7 @@ START_TEST(test_device_corpus)
 		files++;
 	}
 	closedir(d);
-	ck_assert_uint_ge(files, 5);
+	ck_assert_uint_ge(files, 9);
 	ck_assert_uint_ge(runs, 500);
 }
 END_TEST
@@ -1037,6 +1070,7 @@ patch_suite(void)
 	tcase_add_test(sc, test_scalar_added_new_section);
 	tcase_add_test(sc, test_line_ends_kept);
 	tcase_add_test(tab, test_row_cell_in_place);
+	tcase_add_test(tab, test_trunkgroup_noprefix);
 	tcase_add_test(tab, test_format_extended);
 	tcase_add_test(tab, test_row_create_destroy);
 	tcase_add_test(tab, test_row_unquoted_block);

@@ -44,7 +44,7 @@ START_TEST(test_enum)
 	ck_assert_int_eq(check(INI_P_PROXYIP_TRANSPORT_TYPE, "-1", err), 0);
 	ck_assert_int_eq(check(INI_P_TGS_REGISTRATION_MODE, "5", err), 0);
 	ck_assert_int_eq(check(INI_P_TGS_REGISTRATION_MODE, "2", err), -ERANGE);
-	ck_assert_str_eq(err, "2 is not one of 0, 1, 4 or 5");
+	ck_assert_str_eq(err, "2 is not one of -1, 0, 1, 4, 5 or 255");
 	ck_assert_int_eq(check(INI_P_AUTHENTICATION_MODE, "2", err), -ERANGE);
 }
 END_TEST

@@ -38,12 +38,21 @@ fake_rand(void *arg)
 	return 0; /* no spread: the upper end of every range */
 }
 
+/* keep-alive changes told to the status handler: event, index, code */
+static int ka_ev[16][3];
+static size_t nka;
+
 static void
 on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 {
-	(void)st;
 	(void)arg;
 	notified++;
+	if (st->ka_event != 0 && nka < 16) {
+		ka_ev[nka][0] = st->ka_event;
+		ka_ev[nka][1] = st->ka_index;
+		ka_ev[nka][2] = st->ka_code;
+		nka++;
+	}
 	if (remove_in_cb)
 		sipreg_binding_remove(b, false);
 }
@@ -1817,6 +1826,44 @@ START_TEST(test_keepalive_parking)
 }
 END_TEST
 
+static void
+ka_ev_is(size_t i, int event, int index, int code)
+{
+	ck_assert_uint_gt(nka, i);
+	ck_assert_int_eq(ka_ev[i][0], event);
+	ck_assert_int_eq(ka_ev[i][1], index);
+	ck_assert_int_eq(ka_ev[i][2], code);
+}
+
+/* The status handler hears each change of an address's keep-alive state
+ * once (sipreg_status ka_*), the first results included, never a probe
+ * that changed nothing, and no other notification carries it. */
+START_TEST(test_keepalive_events_told)
+{
+	struct sipreg_binding *b = add_ka(SIPREG_HOMING);
+
+	nka = 0;
+	/* the primary answered the REGISTER already: its probe changes
+	 * nothing; the second's first result does */
+	ka_round_ok(b);
+	ck_assert_uint_eq(nka, 1);
+	ka_ev_is(0, SIPREG_KA_ONLINE, 1, 200);
+	ck_assert_int_eq(status(b).ka_event, 0);
+	primary_dies(b); /* offline; REGISTER at the second; its probe ok */
+	ck_assert_uint_eq(nka, 2);
+	ka_ev_is(1, SIPREG_KA_OFFLINE, 0, -1);
+	advance(10000); /* the primary answers again (404 is an answer) */
+	reply("OPTIONS", 404);
+	ck_assert_uint_eq(nka, 3);
+	ka_ev_is(2, SIPREG_KA_ONLINE, 0, 404);
+	reply("REGISTER", 200); /* homing: registered there again */
+	advance(0);
+	reply("OPTIONS", 200); /* the second still answers: no change */
+	advance(0);
+	ck_assert_uint_eq(nka, 3);
+}
+END_TEST
+
 /* Messages of method sent so far. */
 static size_t
 count_method(const char *method)
@@ -2370,6 +2417,7 @@ engine_suite(void)
 	tc = tcase_create("redundancy");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_keepalive_homing);
+	tcase_add_test(tc, test_keepalive_events_told);
 	tcase_add_test(tc, test_keepalive_parking);
 	tcase_add_test(tc, test_cand_status_literal);
 	tcase_add_test(tc, test_keepalive_shared_per_address_list);
