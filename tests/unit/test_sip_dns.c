@@ -372,6 +372,19 @@ fake_rand(void *arg)
 	return 0;
 }
 
+/* keep-alive events the status handler was told, in order */
+static int ka_events[16];
+static size_t nka_events;
+
+static void
+on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
+{
+	(void)b;
+	(void)arg;
+	if (st->ka_event != 0 && nka_events < 16)
+		ka_events[nka_events++] = st->ka_event;
+}
+
 static void
 zone_add(const char *name, unsigned type, uint32_t ttl, const char *data,
 	 unsigned prio, unsigned weight, unsigned port)
@@ -482,6 +495,8 @@ setup(void)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
+	cfg.statush = on_status;
+	nka_events = 0;
 	cfg.user_agent = "gwtest/1";
 	cfg.pace_off = true;
 	cfg.dns_servers = dns_server;
@@ -717,9 +732,14 @@ START_TEST(test_keepalive_every_candidate)
 	now_ms += 30000;
 	sipreg_engine_timeout(e);
 	ck_assert_ptr_nonnull(options_to("192.0.2.1:5060"));
+	nka_events = 0;
 	now_ms += 1500;
 	sipreg_engine_timeout(e);
 	ck_assert_int_eq(online_of(b, 0), 0);
+	/* the flight recorder is told what the probe found: offline (the
+	 * address now points at the third, online) */
+	ck_assert_uint_eq(nka_events, 1);
+	ck_assert_int_eq(ka_events[0], SIPREG_KA_OFFLINE);
 	m = sip_fake_last_method(f, "REGISTER");
 	sip_addr_format(&m->to, buf, sizeof(buf), true);
 	ck_assert_str_eq(buf, "192.0.2.3:5060");
