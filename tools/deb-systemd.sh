@@ -121,6 +121,12 @@ deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' |
 	tr '\n' ',')
 include="systemd,systemd-sysv,dbus,python3-minimal,${deps%,}"
 mkdir -p "$(dirname "$cache")" || skip_all "cannot create $(dirname "$cache")"
+if [ -e "$cache" ] && [ ! -f "$cache/.gwagent-ci-include" ]; then
+	notok "$cache is a root file system made by this script"
+	echo "not one (no .gwagent-ci-include): set GWAGENT_NSPAWN_CACHE" | diag
+	echo "1..$n"
+	exit 1
+fi
 bootstrap() {
 	[ -f "$cache/.gwagent-ci-include" ] &&
 		[ "$(cat "$cache/.gwagent-ci-include")" = "$include" ] && return 0

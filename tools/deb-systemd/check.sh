@@ -191,7 +191,10 @@ status() {
 check "systemctl status: active, no error in the unit's journal" status
 
 stop() {
-	limit=$(($(field TimeoutStopUSec | sed -n 's/^\([0-9]*\)s$/\1/p;s/^\([0-9]*\)min$/\1*60/p')))
+	# whole seconds of TimeoutStopSec ("45s", "1min 30s")
+	limit=$(systemd-analyze timespan "$(field TimeoutStopUSec)" |
+		sed -n 's/^ *μs: *\([0-9]*\)$/\1/p')
+	limit=$((${limit:-0} / 1000000))
 	t0=$(date +%s)
 	timeout 120 systemctl stop gwagentd.service || return 1
 	took=$(($(date +%s) - t0))
