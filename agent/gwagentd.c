@@ -538,6 +538,7 @@ gwagentd_start_ctl(struct gwagent *g)
 	const struct agent_settings *s = &g->settings;
 	struct agent_ctl_conf cc = { 0 };
 	char err[512], dir[4096];
+	struct stat st;
 	int rc;
 
 	cc.path = s->control_socket;
@@ -548,7 +549,12 @@ gwagentd_start_ctl(struct gwagent *g)
 	cc.reloadh = gwagentd_ctl_reload;
 	cc.reload_arg = g;
 	snprintf(dir, sizeof(dir), "%s", s->control_socket);
+	/* chown() only for another owner or group than mkdir() gave it (the
+	 * unit's seccomp filter fails every chown()). */
 	if (mkdir(dirname(dir), 0750) == 0 && (cc.uid >= 0 || cc.gid >= 0) &&
+	    (stat(dir, &st) < 0 ||
+	     (cc.uid >= 0 && (uid_t)cc.uid != st.st_uid) ||
+	     (cc.gid >= 0 && (gid_t)cc.gid != st.st_gid)) &&
 	    chown(dir, (uid_t)cc.uid, (gid_t)cc.gid) < 0)
 		fatal("config", "[agent] control_socket: chown %s", dir);
 	rc = agent_ctl_create(&gwagentd_ctl, g, &cc, err, sizeof(err));

@@ -781,6 +781,41 @@ usable(const struct sipreg_binding *b, size_t i, uint64_t now)
 	return b->ka_mode != SIPREG_KA_OPTIONS || a->last_ms == 0 || a->online;
 }
 
+/* What keep-alive knows of candidate sel of a's name (NULL: nothing,
+ * or no OPTIONS keep-alive). */
+static const struct sip_ka_state *
+cand_known(struct sipreg_binding *b, struct sip_addr *a, size_t sel)
+{
+	enum sipreg_transport tp = a->tp;
+	union sip_sa ss;
+	char why[8];
+
+	if (b->ka_mode != SIPREG_KA_OPTIONS || a->dns == NULL ||
+	    sip_dns_addr(a->dns, sel, a->port, &ss, &tp, why, sizeof(why)) != 0)
+		return NULL;
+	return sip_ka_known(b->e, &ss, tp);
+}
+
+static bool
+cand_offline(struct sipreg_binding *b, struct sip_addr *a, size_t sel)
+{
+	const struct sip_ka_state *st = cand_known(b, a, sel);
+
+	return st != NULL && !st->online;
+}
+
+/* a now uses candidate a->sel: what keep-alive knows of it, else
+ * unknown. */
+static void
+cand_adopt(struct sipreg_binding *b, struct sip_addr *a)
+{
+	const struct sip_ka_state *st = cand_known(b, a, a->sel);
+
+	a->online = st != NULL && st->online;
+	a->last_code = st != NULL ? st->last_code : 0;
+	a->last_ms = st != NULL ? st->last_ms : 0;
+}
+
 /* Where a cycle starts: the first usable address (round robin: the next
  * usable one engine-wide), else the primary (or the round's pick). */
 static size_t
@@ -803,14 +838,14 @@ choose_start(struct sipreg_binding *b)
 static void
 reset_candidates(struct sipreg_binding *b, bool pick)
 {
-	size_t i, sel;
+	size_t i, k, n, sel;
 
 	for (i = 0; i < b->naddrs; i++) {
 		struct sip_addr *a = &b->addrs[i];
 		char why[8];
 
 		a->seltried = 1;
-		if (!pick || a->dns == NULL || sip_dns_count(a->dns) < 2)
+		if (!pick || a->dns == NULL || (n = sip_dns_count(a->dns)) < 2)
 			continue;
 		if (b->random_weights)
 			sel = sip_dns_pick(a->dns);
@@ -818,12 +853,19 @@ reset_candidates(struct sipreg_binding *b, bool pick)
 			sel = 0;
 		else
 			continue;
+		/* not a candidate keep-alive saw offline, if another is left */
+		for (k = 0; k < n && cand_offline(b, a, (sel + k) % n); k++)
+			;
+		if (k < n)
+			sel = (sel + k) % n;
 		if (sel == a->sel)
 			continue;
 		a->sel = sel;
 		if (sip_dns_addr(a->dns, sel, a->port, &a->ss, &a->tp, why,
 				 sizeof(why)) == 0)
 			a->have_local = false;
+		if (b->ka_mode == SIPREG_KA_OPTIONS)
+			cand_adopt(b, a);
 	}
 }
 
@@ -1019,14 +1061,16 @@ next_candidate(struct sipreg_binding *b)
 
 	if (n < 2 || a->seltried >= n)
 		return false;
-	a->sel = (a->sel + 1) % n;
-	a->seltried++;
+	/* skip candidates keep-alive saw offline, but for the last */
+	do {
+		a->sel = (a->sel + 1) % n;
+		a->seltried++;
+	} while (a->seltried < n && cand_offline(b, a, a->sel));
 	if (sip_dns_addr(a->dns, a->sel, a->port, &a->ss, &a->tp, why,
 			 sizeof(why)) != 0)
 		return false;
 	a->have_local = false;
-	a->online = false;
-	a->last_ms = 0;
+	cand_adopt(b, a);
 	return true;
 }
 
@@ -1273,6 +1317,31 @@ sip_binding_stop(struct sipreg_binding *b)
 	sip_binding_notify(b);
 }
 
+/* Address idx to a candidate of its name that keep-alive saw online:
+ * true when it moved there. */
+static bool
+live_candidate(struct sipreg_binding *b, size_t idx)
+{
+	struct sip_addr *a = &b->addrs[idx];
+	size_t n = a->dns != NULL ? sip_dns_count(a->dns) : 0, j;
+	const struct sip_ka_state *st;
+	char why[8];
+
+	for (j = 0; j < n; j++) {
+		if (j == a->sel || (st = cand_known(b, a, j)) == NULL ||
+		    !st->online)
+			continue;
+		if (sip_dns_addr(a->dns, j, a->port, &a->ss, &a->tp, why,
+				 sizeof(why)) != 0)
+			continue;
+		a->sel = (uint16_t)j;
+		a->have_local = false;
+		cand_adopt(b, a);
+		return true;
+	}
+	return false;
+}
+
 void
 sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
 {
@@ -1281,7 +1350,15 @@ sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
 
 	if (b->zombie)
 		return;
-	if (idle && !online && idx == b->cur && b->naddrs > 1) {
+	if (idle && !online && idx == b->cur && live_candidate(b, idx)) {
+		/* another address of the same name answers keep-alive */
+		sip_engine_log(b->e, SIP_LOG_INFO,
+			       "%s@%s: %s offline, moving to another of its "
+			       "addresses",
+			       b->aor_user, b->aor_host, b->addrs[idx].host);
+		b->pinned = false;
+		start_cycle(b, false);
+	} else if (idle && !online && idx == b->cur && b->naddrs > 1) {
 		/* keep-alive lost the registrar: move on now */
 		sip_engine_log(b->e, SIP_LOG_INFO, "%s@%s: %s offline, moving",
 			       b->aor_user, b->aor_host, b->addrs[idx].host);
@@ -1295,6 +1372,7 @@ sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
 	}
 	b->e->ka_note = b; /* this notification tells the change */
 	b->e->ka_note_idx = idx;
+	b->e->ka_note_online = online; /* idx may use another address now */
 	sip_binding_notify(b);
 	b->e->ka_note = NULL;
 }
@@ -1324,6 +1402,7 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 		a->ss = ss;
 		a->resolved = true;
 	}
+	sip_ka_dns_done(b);
 	if (b->dns_wait && b->addrs[b->cur].dns == d) {
 		send_now(b);
 		sip_binding_notify(b);
@@ -1342,9 +1421,10 @@ sip_binding_notify(struct sipreg_binding *b)
 	if (b->e->ka_note == b) { /* once: not in what the handler causes */
 		const struct sip_addr *a = &b->addrs[b->e->ka_note_idx];
 
-		st.ka_event = a->online ? SIPREG_KA_ONLINE : SIPREG_KA_OFFLINE;
+		st.ka_event = b->e->ka_note_online ? SIPREG_KA_ONLINE
+						   : SIPREG_KA_OFFLINE;
 		st.ka_index = (int)b->e->ka_note_idx;
-		st.ka_code = a->online ? a->last_code : -1;
+		st.ka_code = b->e->ka_note_online ? a->last_code : -1;
 		b->e->ka_note = NULL;
 	}
 	b->e->statush(b, &st, b->e->status_arg);
@@ -1487,6 +1567,67 @@ sipreg_binding_status(const struct sipreg_binding *b, struct sipreg_status *st)
 	if (b->contact_host[0] != '\0')
 		host_port(st->contact, sizeof(st->contact), b->contact_host,
 			  b->contact_port);
+	return 0;
+}
+
+int
+sipreg_binding_cand_status(const struct sipreg_binding *b, size_t idx,
+			   size_t cand, struct sipreg_cand_status *st)
+{
+	const struct sip_ka_state *ka = NULL;
+	const struct sip_dns_target *t;
+	const struct sip_addr *a;
+	union sip_sa ss;
+	enum sipreg_transport tp;
+	uint64_t age = 0;
+
+	if (b == NULL || st == NULL || idx >= b->naddrs)
+		return -EINVAL;
+	a = &b->addrs[idx];
+	memset(st, 0, sizeof(*st));
+	st->ttl_left = -1;
+	st->online = -1;
+	if (a->dns == NULL) { /* a literal: itself */
+		if (cand > 0 || !a->resolved)
+			return -ENOENT;
+		ss = a->ss;
+		tp = a->tp;
+		st->rr = SIPREG_RR_LITERAL;
+	} else {
+		if ((t = sip_dns_target(a->dns, cand, &age)) == NULL)
+			return -ENOENT;
+		ss = t->ss;
+		/* SRV and NAPTR targets carry the transport looked up */
+		tp = t->rr == SIPREG_RR_SRV || t->rr == SIPREG_RR_NAPTR ? t->tp
+									: a->tp;
+		if (ss.sa.sa_family == AF_INET)
+			ss.in.sin_port =
+				htons(t->port != 0 ? t->port : a->port);
+		else
+			ss.in6.sin6_port =
+				htons(t->port != 0 ? t->port : a->port);
+		snprintf(st->name, sizeof(st->name), "%s", t->name);
+		st->rr = t->rr;
+		st->priority = t->priority;
+		st->weight = t->weight;
+		if (t->has_ttl)
+			st->ttl_left =
+				(uint64_t)t->ttl * 1000 > age
+					? (int64_t)(((uint64_t)t->ttl * 1000 -
+						     age + 999) /
+						    1000)
+					: 0;
+	}
+	sip_addr_format(&ss, st->addr, sizeof(st->addr), true);
+	st->port = ntohs(ss.sa.sa_family == AF_INET ? ss.in.sin_port
+						    : ss.in6.sin6_port);
+	st->in_use = sip_addr_is(a, &ss, tp);
+	if (b->ka_mode == SIPREG_KA_OPTIONS &&
+	    (ka = sip_ka_known(b->e, &ss, tp)) != NULL) {
+		st->online = ka->online;
+		st->last_code = ka->last_code;
+		st->last_ms = ka->last_ms;
+	}
 	return 0;
 }
 

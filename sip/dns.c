@@ -52,6 +52,7 @@ struct sip_dns_host {
 	size_t naddrs;
 	int ttl; /* the shortest A/AAAA TTL, seconds */
 	int status;
+	bool via_srv; /* an SRV target */
 };
 
 struct sip_dns_entry {
@@ -72,20 +73,41 @@ struct sip_dns_entry {
 	size_t nhosts;
 	unsigned pending; /* host lookups running */
 	char err[64];
-	uint64_t when;	 /* engine clock of the last result */
-	uint64_t due;	 /* looked up again then: TTL or refresh period */
-	uint64_t ttl_ms; /* the answer's shortest A/AAAA TTL, 0 none */
+	bool via_naptr;	  /* the lookup followed a NAPTR record */
+	uint32_t rr_ttl;  /* the lookup's shortest NAPTR/SRV TTL, seconds */
+	bool rr_ttl_set;  /* ... if it used such records */
+	bool has_ttl;	  /* the last answer has a TTL: ttl_ms */
+	uint64_t when;	  /* engine clock of the last result */
+	uint64_t ok_when; /* ... of the last good answer (tg) */
+	uint64_t due;	  /* looked up again then: TTL or refresh period */
+	uint64_t ttl_ms;  /* the answer's shortest TTL of the records used */
 };
 
-/* When d is looked up again: its TTL or the refresh period, the sooner. */
+/* When d is looked up again: its TTL (at least DNS_MIN_TTL_MS) or the
+ * refresh period, the sooner. */
 static uint64_t
 entry_due(const struct sip_dns_entry *d, unsigned refresh_s)
 {
 	uint64_t life = (uint64_t)refresh_s * 1000;
 
-	if (d->ttl_ms > 0 && d->ttl_ms < life)
+	if (d->has_ttl && d->ttl_ms < life)
 		life = d->ttl_ms < DNS_MIN_TTL_MS ? DNS_MIN_TTL_MS : d->ttl_ms;
 	return d->when + life;
+}
+
+/* The lookup used NAPTR or SRV records of type in the answer m: their
+ * shortest TTL counts too. */
+static void
+note_rr_ttl(struct sip_dns_entry *d, const unsigned char *m, int len,
+	    unsigned type)
+{
+	uint32_t t;
+
+	if (len <= 0 || sip_dns_answer_ttl(m, (size_t)len, type, &t) != 0)
+		return; /* c-ares read it: no TTL, the refresh period */
+	if (!d->rr_ttl_set || t < d->rr_ttl)
+		d->rr_ttl = t;
+	d->rr_ttl_set = true;
 }
 
 TAILQ_HEAD(sip_dns_list, sip_dns_entry);
@@ -182,6 +204,102 @@ sip_dns_naptr_pick(const struct sip_naptr_rec *v, size_t n,
 	return best >= 0 ? best : -ENOENT;
 }
 
+/* ---- TTLs of the answer (RFC 1035 §4.1) --------------------------------- */
+
+#define DNS_HDR_LEN  12
+#define DNS_NAME_MAX 255 /* RFC 1035 §3.1, the length on the wire */
+
+/*
+ * Step *off over the domain name at m[*off] (RFC 1035 §4.1.4): labels up
+ * to a zero length or a compression pointer, which ends the name.  The
+ * pointer is not followed (nothing here needs the name), so a loop of
+ * pointers cannot hold the walker; a pointer must point back into the
+ * message before itself, else the message is bad.
+ */
+static int
+skip_name(const unsigned char *m, size_t len, size_t *off)
+{
+	size_t o = *off, wire = 0;
+
+	for (;;) {
+		unsigned l;
+
+		if (o >= len)
+			return -EBADMSG;
+		l = m[o];
+		if ((l & 0xc0) == 0xc0) {
+			size_t to;
+
+			if (len - o < 2)
+				return -EBADMSG;
+			to = ((size_t)(l & 0x3f) << 8) | m[o + 1];
+			if (to < DNS_HDR_LEN || to >= o)
+				return -EBADMSG;
+			*off = o + 2;
+			return 0;
+		}
+		if (l & 0xc0) /* 01 and 10: no such label type */
+			return -EBADMSG;
+		wire += l + 1;
+		if (wire > DNS_NAME_MAX || len - o - 1 < l)
+			return -EBADMSG;
+		o += l + 1;
+		if (l == 0) {
+			*off = o;
+			return 0;
+		}
+	}
+}
+
+static unsigned
+get16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+int
+sip_dns_answer_ttl(const unsigned char *m, size_t len, unsigned type,
+		   uint32_t *ttl)
+{
+	size_t off = DNS_HDR_LEN;
+	unsigned qd, an, i;
+	bool found = false;
+
+	if (m == NULL || len < DNS_HDR_LEN)
+		return -EBADMSG;
+	qd = get16(m + 4);
+	an = get16(m + 6);
+	for (i = 0; i < qd; i++) { /* QNAME, QTYPE, QCLASS */
+		if (skip_name(m, len, &off) != 0 || len - off < 4)
+			return -EBADMSG;
+		off += 4;
+	}
+	for (i = 0; i < an; i++) { /* NAME, TYPE, CLASS, TTL, RDLENGTH */
+		unsigned rtype, rclass, rdlen;
+		uint32_t t;
+
+		if (skip_name(m, len, &off) != 0 || len - off < 10)
+			return -EBADMSG;
+		rtype = get16(m + off);
+		rclass = get16(m + off + 2);
+		t = (uint32_t)m[off + 4] << 24 | (uint32_t)m[off + 5] << 16 |
+		    (uint32_t)m[off + 6] << 8 | m[off + 7];
+		rdlen = get16(m + off + 8);
+		off += 10;
+		if (len - off < rdlen)
+			return -EBADMSG;
+		off += rdlen;
+		if (rtype != type || rclass != ns_c_in)
+			continue;
+		if (t > INT32_MAX) /* RFC 2181 §8: the top bit set is 0 */
+			t = 0;
+		if (!found || t < *ttl)
+			*ttl = t;
+		found = true;
+	}
+	return found ? 0 : -ENOENT;
+}
+
 /* ---- lookups ------------------------------------------------------------ */
 
 static void rearm(struct sip_dns *dns);
@@ -198,7 +316,8 @@ finish(struct sip_dns_entry *d, int status)
 {
 	struct sip_dns *dns = d->dns;
 	struct sip_dns_target got[DNS_MAX_ADDRS];
-	uint64_t ttl = 0;
+	bool has_ttl = d->rr_ttl_set;
+	uint64_t ttl = (uint64_t)d->rr_ttl * 1000;
 	size_t h, i, k = 0;
 
 	for (h = 0; h < d->nhosts; h++) {
@@ -208,15 +327,29 @@ finish(struct sip_dns_entry *d, int status)
 			status = x->status; /* the reason, if none resolves */
 		/* hosts-file answers have no TTL (0) */
 		if (x->naddrs > 0 && x->ttl > 0 &&
-		    (ttl == 0 || (uint64_t)x->ttl * 1000 < ttl))
+		    (!has_ttl || (uint64_t)x->ttl * 1000 < ttl)) {
 			ttl = (uint64_t)x->ttl * 1000;
+			has_ttl = true;
+		}
 		for (i = 0; i < x->naddrs && k < DNS_MAX_ADDRS; i++, k++) {
-			got[k].ss = x->addrs[i];
-			got[k].port = x->port;
-			got[k].tp = x->tp;
-			got[k].priority = x->priority;
-			got[k].weight = x->weight;
-			got[k].first = i == 0;
+			struct sip_dns_target *g = &got[k];
+
+			g->ss = x->addrs[i];
+			g->port = x->port;
+			g->tp = x->tp;
+			g->priority = x->priority;
+			g->weight = x->weight;
+			g->first = i == 0;
+			g->has_ttl = d->rr_ttl_set || x->ttl > 0;
+			g->ttl = d->rr_ttl_set ? d->rr_ttl : UINT32_MAX;
+			if (x->ttl > 0 && (uint32_t)x->ttl < g->ttl)
+				g->ttl = (uint32_t)x->ttl;
+			g->rr = x->via_srv ? (d->via_naptr ? SIPREG_RR_NAPTR
+							   : SIPREG_RR_SRV)
+				: g->ss.sa.sa_family == AF_INET
+					? SIPREG_RR_A
+					: SIPREG_RR_AAAA;
+			snprintf(g->name, sizeof(g->name), "%s", x->name);
 		}
 		free(x->name);
 		x->name = NULL;
@@ -238,8 +371,11 @@ finish(struct sip_dns_entry *d, int status)
 	d->ever = true;
 	d->done = true;
 	d->when = sip_engine_now(dns->e);
-	if (k > 0)
+	if (k > 0) {
+		d->ok_when = d->when;
 		d->ttl_ms = ttl;
+		d->has_ttl = has_ttl;
+	}
 	d->due = entry_due(d, dns->refresh_s);
 	sip_engine_arm(dns->e, &dns->done_tmr, 0);
 	rearm(dns);
@@ -373,12 +509,14 @@ srv_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		lookup_plain(d, status);
 		return;
 	}
+	note_rr_ttl(d, abuf, alen, ns_t_srv);
 	sip_dns_srv_order(v, n, engine_rand, d->dns->e);
 	for (i = 0; i < n && d->nhosts < DNS_MAX_HOSTS; i++) {
 		if (add_host(d, v[i].host, v[i].port, tp) != 0)
 			break;
 		d->hosts[d->nhosts - 1].priority = v[i].priority;
 		d->hosts[d->nhosts - 1].weight = v[i].weight;
+		d->hosts[d->nhosts - 1].via_srv = true;
 	}
 	ares_free_data(reply);
 	if (d->nhosts == 0) {
@@ -440,8 +578,11 @@ naptr_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		v[n].replacement = r->replacement;
 	}
 	best = sip_dns_naptr_pick(v, n, &tp);
-	if (best >= 0)
+	if (best >= 0) {
 		snprintf(name, sizeof(name), "%s", v[best].replacement);
+		note_rr_ttl(d, abuf, alen, ns_t_naptr);
+		d->via_naptr = true;
+	}
 	ares_free_data(reply);
 	if (best >= 0)
 		lookup_srv(d, name, true, tp);
@@ -457,6 +598,8 @@ lookup(struct sip_dns_entry *d)
 	d->querying = true;
 	d->dns->queries++;
 	d->nhosts = 0;
+	d->rr_ttl_set = false;
+	d->via_naptr = false;
 	switch (d->query) {
 	case SIPREG_DNS_NAPTR:
 		ares_query(d->dns->ch, d->name, ns_c_in, ns_t_naptr, naptr_cb,
@@ -730,6 +873,15 @@ sip_dns_addr(struct sip_dns_entry *d, size_t idx, uint16_t port,
 	}
 	snprintf(why, size, "cannot resolve %s: %s", d->name, d->err);
 	return -EHOSTUNREACH;
+}
+
+const struct sip_dns_target *
+sip_dns_target(const struct sip_dns_entry *d, size_t idx, uint64_t *age_ms)
+{
+	if (!d->ok || idx >= d->ntg)
+		return NULL;
+	*age_ms = sip_engine_now(d->dns->e) - d->ok_when;
+	return &d->tg[idx];
 }
 
 const char *

@@ -3,16 +3,21 @@
  * Proxy keep-alive by OPTIONS (AudioCodes EnableProxyKeepAlive=1), one
  * probe stream per proxy set: bindings whose address lists, transports,
  * keep-alive period and probe deadline are the same share one group, and
- * every keepalive_s the group probes those addresses in turn, one OPTIONS
- * at a time (1,000 accounts on a proxy set send what one does).  Any
- * response marks an address online, a timeout (after the hot-swap
- * deadline when hot swap is on, else Timer F) or a transport error
- * offline; each member whose view of the address changes reacts in
- * sip_binding_addr_changed(): leaving an address that went offline, and
- * Homing back to the primary.  Probes go out through the first member's
- * addresses (the leader); when it leaves, a probe in flight is dropped
- * and sent again through the next one.  Groups exist only for bindings
- * that ask for keep-alive.
+ * every keepalive_s the group probes every resolved address of the set
+ * in turn (each candidate of each name, not only the one in use, up to
+ * KA_MAX_CANDS: AudioCodes 7.x keeps up to 15 resolved addresses per
+ * proxy set), one OPTIONS at a time (1,000 accounts on a proxy set send
+ * what one does).  Any response marks an address online, a timeout
+ * (after the hot-swap deadline when hot swap is on, else Timer F) or a
+ * transport error offline; each member using that address and whose
+ * view of it changes reacts in sip_binding_addr_changed(): leaving an
+ * address that went offline (for a candidate of the same name known
+ * online, if there is one), and Homing back to the primary.  The list of
+ * candidates is taken again from the first member's addresses (the
+ * leader) at the start of each round; what was known of an address is
+ * kept across rounds.  When the leader leaves, a probe in flight is
+ * dropped and sent again.  Groups exist only for bindings that ask for
+ * keep-alive.
  */
 #include "config.h"
 
@@ -23,10 +28,15 @@
 
 #include "sip/sip_int.h"
 
-struct sip_ka_state {
-	bool online;
-	int last_code;
-	uint64_t last_ms; /* 0: not probed yet */
+/* AudioCodes Mediant 7.x: up to 15 resolved addresses per proxy set */
+#define KA_MAX_CANDS 15
+
+/* One address probed: candidate num of the set's address idx. */
+struct sip_ka_cand {
+	struct sip_addr pa; /* the destination (host: the leader's name) */
+	size_t idx;
+	uint16_t num;
+	struct sip_ka_state st;
 };
 
 struct sip_ka {
@@ -40,11 +50,12 @@ struct sip_ka {
 	size_t naddrs;
 	uint64_t period_ms;
 	uint64_t deadline_ms;
-	struct sip_ka_state st[SIPREG_MAX_ADDRS];
+	struct sip_ka_cand cands[KA_MAX_CANDS];
+	size_t ncands;
 	struct sip_tx tx;
 	struct sip_txn txn; /* tx's, fixed */
 	struct sip_tmr tmr; /* next round, or the probe's deadline */
-	size_t idx;	    /* address being probed */
+	size_t idx;	    /* candidate being probed */
 	bool probing;
 	uint32_t cseq;
 	char call_id[36];
@@ -78,29 +89,38 @@ ka_free(struct sip_ka *ka)
 }
 
 /*
- * Tell every member that address idx is (still) ok or not; members whose
- * view changed react.  Their handlers may remove any member, also the
- * next one (ka->cursor follows); the group outlives the loop and is
- * freed after it when nobody is left.
+ * Tell every member using candidate k's address that it is (still) ok
+ * or not; members whose view changed react (once each).  Their handlers
+ * may remove any member, also the next one (ka->cursor follows); the
+ * group outlives the loop and is freed after it when nobody is left.
  */
 static void
-ka_tell(struct sip_ka *ka, size_t idx)
+ka_tell(struct sip_ka *ka, size_t k)
 {
-	struct sip_ka_state st = ka->st[idx];
+	const struct sip_ka_cand *c = &ka->cands[k];
+	struct sip_ka_state st = c->st;
 	struct sipreg_binding *m;
 
 	ka->telling = true;
 	ka->cursor = LEADER(ka);
 	while ((m = ka->cursor) != NULL) {
-		struct sip_addr *a = &m->addrs[idx];
-		bool changed = a->online != st.online || a->last_ms == 0;
+		size_t i, changed = SIZE_MAX;
 
 		ka->cursor = TAILQ_NEXT(m, kaentry);
-		a->online = st.online;
-		a->last_code = st.last_code;
-		a->last_ms = st.last_ms;
-		if (changed)
-			sip_binding_addr_changed(m, idx, st.online);
+		for (i = 0; i < m->naddrs; i++) {
+			struct sip_addr *a = &m->addrs[i];
+
+			if (!sip_addr_is(a, &c->pa.ss, c->pa.tp))
+				continue;
+			if (changed == SIZE_MAX &&
+			    (a->online != st.online || a->last_ms == 0))
+				changed = i;
+			a->online = st.online;
+			a->last_code = st.last_code;
+			a->last_ms = st.last_ms;
+		}
+		if (changed != SIZE_MAX)
+			sip_binding_addr_changed(m, changed, st.online);
 	}
 	ka->telling = false;
 	if (ka->nmembers == 0)
@@ -112,7 +132,7 @@ static void
 ka_result(struct sip_ka *ka)
 {
 	size_t idx = ka->idx;
-	struct sip_ka_state *st = &ka->st[idx];
+	struct sip_ka_state *st = &ka->cands[idx].st;
 	bool ok = ka->tx.res->kind == SIP_RES_RESPONSE ||
 		  ka->tx.res->kind == SIP_RES_MALFORMED; /* it answered */
 	struct sipreg_engine *e = ka->e;
@@ -173,35 +193,80 @@ ka_build(struct sip_ka *ka, struct sip_addr *a, const char *branch, char *buf,
 	return n > 0 && (size_t)n < size ? n : -ENOSPC;
 }
 
+/* The candidates of the leader's addresses (names: every resolved
+ * address), what was known of each address kept. */
+static void
+ka_rebuild(struct sip_ka *ka)
+{
+	struct sipreg_binding *b = LEADER(ka);
+	struct sip_ka_cand old[KA_MAX_CANDS];
+	size_t nold = ka->ncands, i, j, n, k = 0;
+	char why[8];
+
+	memcpy(old, ka->cands, nold * sizeof(old[0]));
+	for (i = 0; i < b->naddrs && k < KA_MAX_CANDS; i++) {
+		struct sip_addr *a = &b->addrs[i];
+
+		n = a->dns != NULL ? sip_dns_count(a->dns) : a->resolved;
+		for (j = 0; j < n && k < KA_MAX_CANDS; j++) {
+			struct sip_ka_cand *c = &ka->cands[k];
+			size_t o;
+
+			memset(c, 0, sizeof(*c));
+			c->pa.host = a->host;
+			c->pa.port = a->port;
+			c->pa.tp = a->tp;
+			c->pa.ss = a->ss;
+			if (a->dns != NULL &&
+			    sip_dns_addr(a->dns, j, a->port, &c->pa.ss,
+					 &c->pa.tp, why, sizeof(why)) != 0)
+				continue;
+			c->pa.resolved = true;
+			c->idx = i;
+			c->num = (uint16_t)j;
+			for (o = 0; o < nold; o++)
+				if (sip_addr_is(&old[o].pa, &c->pa.ss,
+						c->pa.tp))
+					c->st = old[o].st;
+			k++;
+		}
+	}
+	ka->ncands = k;
+}
+
 /* Probe ka->idx: 0 when an OPTIONS is out, else a negative errno. */
 static int
 ka_probe(struct sip_ka *ka)
 {
-	struct sip_addr *a = &LEADER(ka)->addrs[ka->idx];
-	char branch[SIP_BRANCH_LEN] = "z9hG4bK", why[8], *raw;
+	struct sip_ka_cand *c = &ka->cands[ka->idx];
+	char branch[SIP_BRANCH_LEN] = "z9hG4bK", *raw;
 	int n, rc;
 
-	if (a->dns != NULL && sip_dns_addr(a->dns, a->sel, a->port, &a->ss,
-					   &a->tp, why, sizeof(why)) != 0)
-		return -EHOSTUNREACH;
+	/* the leader may have changed since the round began */
+	c->pa.host = LEADER(ka)->addrs[c->idx].host;
+	c->pa.have_local = false;
 	if ((rc = sip_digest_cnonce(branch + 7, 8)) != 0)
 		return rc;
 	if ((raw = malloc(SIP_REQ_MAX)) == NULL)
 		return -ENOMEM;
-	if ((n = ka_build(ka, a, branch, raw, SIP_REQ_MAX)) < 0) {
+	if ((n = ka_build(ka, &c->pa, branch, raw, SIP_REQ_MAX)) < 0) {
 		free(raw);
 		return n;
 	}
 	ka->probing = true;
+	/* names resolve after the group is made: the deadline now */
+	ka->deadline_ms = sip_register_deadline_ms(LEADER(ka));
 	sip_engine_arm(ka->e, &ka->tmr, ka->deadline_ms);
-	return sip_tx_start(&ka->tx, raw, (size_t)n, a, branch);
+	return sip_tx_start(&ka->tx, raw, (size_t)n, &c->pa, branch);
 }
 
 /* Probe the next address, or wait for the next round. */
 static void
 ka_next(struct sip_ka *ka)
 {
-	if (ka->idx >= ka->naddrs) {
+	if (ka->idx == 0)
+		ka_rebuild(ka);
+	if (ka->idx >= ka->ncands) {
 		ka->idx = 0;
 		sip_engine_arm(ka->e, &ka->tmr, ka->period_ms);
 		return;
@@ -238,15 +303,18 @@ ka_key(const struct sipreg_binding *b)
 	int n;
 
 	for (i = 0; i < b->naddrs; i++)
-		len += strlen(b->addrs[i].host) + 16;
+		len += strlen(b->addrs[i].host) + 48;
 	if ((k = malloc(len)) == NULL)
 		return NULL;
-	n = snprintf(k, len, "%u/%llu", b->ka_s,
-		     (unsigned long long)sip_register_deadline_ms(b));
+	/* what the probe deadline depends on, not the deadline itself: it
+	 * changes when names resolve */
+	n = snprintf(k, len, "%u/%d/%u", b->ka_s, (int)b->hotswap,
+		     b->hotswap ? b->hotswap_rtx : 0);
 	for (i = 0; i < b->naddrs && n > 0 && (size_t)n < len; i++)
-		n += snprintf(k + n, len - (size_t)n, " %d:%s:%u",
+		n += snprintf(k + n, len - (size_t)n, " %d:%s:%u:%p",
 			      (int)b->addrs[i].tp, b->addrs[i].host,
-			      (unsigned)b->addrs[i].port);
+			      (unsigned)b->addrs[i].port,
+			      (void *)b->addrs[i].dns); /* name and query */
 	return k;
 }
 
@@ -308,12 +376,15 @@ sip_ka_start(struct sipreg_binding *b)
 	ka->nmembers++;
 	b->ka = ka;
 	/* what the group knows already */
-	for (i = 0; i < ka->naddrs; i++) {
-		if (ka->st[i].last_ms == 0)
+	for (i = 0; i < b->naddrs; i++) {
+		const struct sip_ka_state *st =
+			sip_ka_known(e, &b->addrs[i].ss, b->addrs[i].tp);
+
+		if (!b->addrs[i].resolved || st == NULL)
 			continue;
-		b->addrs[i].online = ka->st[i].online;
-		b->addrs[i].last_code = ka->st[i].last_code;
-		b->addrs[i].last_ms = ka->st[i].last_ms;
+		b->addrs[i].online = st->online;
+		b->addrs[i].last_code = st->last_code;
+		b->addrs[i].last_ms = st->last_ms;
 	}
 	return 0;
 }
@@ -341,6 +412,13 @@ sip_ka_stop(struct sipreg_binding *b)
 			ka_free(ka);
 		return;
 	}
+	if (leader) { /* the names are the next member's from now */
+		size_t k;
+
+		for (k = 0; k < ka->ncands; k++)
+			ka->cands[k].pa.host =
+				LEADER(ka)->addrs[ka->cands[k].idx].host;
+	}
 	if (leader && ka->probing) {
 		/* the probe went out through b's addresses: again, through
 		 * the next member's */
@@ -359,13 +437,65 @@ sip_ka_uses(struct sipreg_engine *e, const union sip_sa *peer,
 
 	TAILQ_FOREACH(ka, &e->kagroups, entry)
 	{
-		struct sipreg_binding *b = LEADER(ka);
-
-		for (i = 0; i < ka->naddrs; i++)
-			if (sip_addr_is(&b->addrs[i], peer, tp))
+		for (i = 0; i < ka->ncands; i++)
+			if (sip_addr_is(&ka->cands[i].pa, peer, tp))
 				return true;
 	}
 	return false;
+}
+
+void
+sip_ka_dns_done(struct sipreg_binding *b)
+{
+	struct sip_ka *ka = b->ka;
+	size_t i, j, k, n;
+	char why[8];
+
+	if (ka == NULL || LEADER(ka) != b || ka->probing || ka->idx != 0)
+		return;
+	for (i = 0; i < b->naddrs; i++) {
+		struct sip_addr *a = &b->addrs[i];
+
+		n = a->dns != NULL ? sip_dns_count(a->dns) : 0;
+		for (j = 0; j < n; j++) {
+			enum sipreg_transport tp = a->tp;
+			union sip_sa ss;
+
+			if (sip_dns_addr(a->dns, j, a->port, &ss, &tp, why,
+					 sizeof(why)) != 0)
+				continue;
+			for (k = 0; k < ka->ncands; k++)
+				if (sip_addr_is(&ka->cands[k].pa, &ss, tp))
+					break;
+			if (k == ka->ncands && ka->ncands < KA_MAX_CANDS) {
+				/* an address never probed: a round now */
+				sip_engine_arm(ka->e, &ka->tmr, 0);
+				return;
+			}
+		}
+	}
+}
+
+const struct sip_ka_state *
+sip_ka_known(struct sipreg_engine *e, const union sip_sa *peer,
+	     enum sipreg_transport tp)
+{
+	const struct sip_ka_state *best = NULL;
+	struct sip_ka *ka;
+	size_t i;
+
+	TAILQ_FOREACH(ka, &e->kagroups, entry)
+	{
+		for (i = 0; i < ka->ncands; i++) {
+			const struct sip_ka_cand *c = &ka->cands[i];
+
+			if (c->st.last_ms != 0 &&
+			    sip_addr_is(&c->pa, peer, tp) &&
+			    (best == NULL || c->st.last_ms > best->last_ms))
+				best = &c->st;
+		}
+	}
+	return best;
 }
 
 void

@@ -223,6 +223,32 @@ struct sipreg_addr_status {
 	unsigned candidates;
 };
 
+/** The record a resolved address came from. */
+enum sipreg_rr {
+	SIPREG_RR_LITERAL = 0, /**< a numeric address, not looked up */
+	SIPREG_RR_A,	       /**< an A record of the name */
+	SIPREG_RR_AAAA,	       /**< an AAAA record of the name */
+	SIPREG_RR_SRV,	       /**< an SRV target's A/AAAA record */
+	SIPREG_RR_NAPTR,       /**< NAPTR, then SRV, then A/AAAA */
+};
+
+/** One resolved address (failover candidate) of a configured address. */
+struct sipreg_cand_status {
+	char addr[SIPREG_ADDR_STRLEN]; /**< "ip:port" */
+	char name[256]; /**< the name whose A/AAAA record gave it (the SRV
+			   target or the configured name); "" for literals */
+	enum sipreg_rr rr;
+	unsigned priority, weight; /**< of its SRV record, else 0 */
+	uint16_t port;		   /**< the port used */
+	int64_t ttl_left;	   /**< s until the records it came from expire
+			     (0 when past), -1: no TTL (literal, hosts) */
+	int online;	  /**< OPTIONS keep-alive: 1 answered, 0 did not,
+			     -1 not probed (or no keep-alive) */
+	int last_code;	  /**< of the last probe, -1 timeout, 0 none */
+	uint64_t last_ms; /**< engine clock of the last probe, 0 never */
+	bool in_use;	  /**< the binding's address uses it now */
+};
+
 /** Engine-wide counters. */
 struct sipreg_engine_stats {
 	uint64_t rx;		/**< datagrams read */
@@ -514,6 +540,15 @@ void *sipreg_binding_user(const struct sipreg_binding *b);
 /** Snapshot of a binding's status.  Returns 0 or -EINVAL. */
 int sipreg_binding_status(const struct sipreg_binding *b,
 			  struct sipreg_status *st);
+
+/**
+ * Snapshot of candidate cand (0-based, in failover order) of address idx
+ * of a binding: every resolved address of a name, keep-alive's view of
+ * each.  Returns 0, -ENOENT past the last candidate (or while the name
+ * is unresolved), -EINVAL.
+ */
+int sipreg_binding_cand_status(const struct sipreg_binding *b, size_t idx,
+			       size_t cand, struct sipreg_cand_status *st);
 
 /** Snapshot of address idx of a binding.  Returns 0 or -EINVAL. */
 int sipreg_binding_addr_status(const struct sipreg_binding *b, size_t idx,

@@ -597,6 +597,7 @@ struct sipreg_engine {
 	 * next notification of ka_note says it), NULL none */
 	const struct sipreg_binding *ka_note;
 	size_t ka_note_idx;
+	bool ka_note_online; /* what the probe found */
 	sipreg_clock_h *clockh;
 	void *clock_arg;
 	sipreg_rand_h *randh;
@@ -804,7 +805,15 @@ struct sip_dns_target {
 	enum sipreg_transport tp;
 	unsigned priority, weight; /* SRV (0 otherwise) */
 	bool first;		   /* the first address of its SRV target */
+	bool has_ttl;
+	uint32_t ttl; /* s: its A/AAAA, SRV and NAPTR records' shortest */
+	enum sipreg_rr rr;
+	char name[256]; /* whose A/AAAA record it is */
 };
+/* Target idx of d's last good answer (NULL past the last), and how old
+ * the answer is (ms) in *age_ms. */
+const struct sip_dns_target *sip_dns_target(const struct sip_dns_entry *d,
+					    size_t idx, uint64_t *age_ms);
 /* A candidate picked by SRV weight among the best priority's targets
  * (RFC 2782 selection, the engine's random source); 0 without SRV. */
 size_t sip_dns_pick(const struct sip_dns_entry *d);
@@ -826,6 +835,17 @@ struct sip_naptr_rec {
 };
 int sip_dns_naptr_pick(const struct sip_naptr_rec *v, size_t n,
 		       enum sipreg_transport *tp);
+/*
+ * The shortest TTL (seconds) of the answer section's class IN records of
+ * type (ns_t_srv, ns_t_naptr...) in the DNS message m of len bytes, read
+ * by a bounds-checked walk of RFC 1035 §4.1 (header, questions, each
+ * RR's TYPE, CLASS, TTL and RDLENGTH; compressed names are stepped over,
+ * never followed).  A TTL with its top bit set counts as 0 (RFC 2181
+ * §8).  0, -ENOENT when there is no such record, -EBADMSG when the
+ * message is truncated or malformed.
+ */
+int sip_dns_answer_ttl(const unsigned char *m, size_t len, unsigned type,
+		       uint32_t *ttl);
 const char *sip_dns_name(const struct sip_dns_entry *d);
 int sip_dns_pollfds(const struct sipreg_engine *e, struct pollfd *fds,
 		    size_t nfds);
@@ -872,6 +892,20 @@ void sip_ka_stop(struct sipreg_binding *b);
 /* Whether a keep-alive group probes peer over tp. */
 bool sip_ka_uses(struct sipreg_engine *e, const union sip_sa *peer,
 		 enum sipreg_transport tp);
+/* What keep-alive knows of an address. */
+struct sip_ka_state {
+	bool online;
+	int last_code;
+	uint64_t last_ms; /* 0: not probed yet */
+};
+/* What keep-alive knows of peer over tp (the latest probe of any group):
+ * NULL when it was never probed. */
+const struct sip_ka_state *sip_ka_known(struct sipreg_engine *e,
+					const union sip_sa *peer,
+					enum sipreg_transport tp);
+/* b's names have a new answer: when b leads its group and the answer
+ * has an address the group never probed, a round starts now. */
+void sip_ka_dns_done(struct sipreg_binding *b);
 /* Fail the probes running on a lost TCP/TLS connection. */
 void sip_ka_conn_lost(struct sipreg_engine *e, const union sip_sa *peer,
 		      enum sipreg_transport tp, uint64_t conn_id,

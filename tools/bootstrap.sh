@@ -8,7 +8,9 @@
 #                             whole suite, the fuzz targets for 60 s each,
 #                             the valgrind runs (a plain build), make
 #                             distcheck and the Debian package (tools/deb.sh:
-#                             build, lintian, install, purge)
+#                             build, lintian, install, purge; then
+#                             tools/deb-systemd.sh: the same .deb under a
+#                             real systemd in systemd-nspawn)
 # GW_NO_INSTALL=1 skips the apt-get step (packages already there).
 set -eu
 
@@ -21,7 +23,8 @@ PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev xz-utils git
  snmpd snmptrapd snmp smitools kamailio kamailio-tls-modules sip-tester dnsmasq
  openssl python3 procps iproute2 util-linux clang-format valgrind clang libclang-rt-14-dev
  snmptt prometheus-snmp-exporter python3-yaml
- debhelper dh-autoreconf lintian fakeroot dpkg-dev systemd"
+ debhelper dh-autoreconf lintian fakeroot dpkg-dev systemd
+ debootstrap systemd-container"
 
 install_deps() {
 	[ "${GW_NO_INSTALL:-0}" = 1 ] && return 0
@@ -55,10 +58,14 @@ run)
 	;;
 test)
 	install_deps
-	rm -rf _build/ci
+	rm -rf _build/ci _build/deb
 	build _build/ci --enable-werror --enable-sanitizers
+	# tools/deb.sh builds the .deb there, tools/deb-systemd.sh boots it
+	DEB_WORKDIR=$top/_build/deb
+	export DEB_WORKDIR
 	exec python3 tests/run -C _build/ci --distcheck --extra-tap "sh tools/fuzz.sh 60" \
-		--extra-tap "sh tools/valgrind.sh" --extra-tap "sh tools/deb.sh"
+		--extra-tap "sh tools/valgrind.sh" --extra-tap "sh tools/deb.sh" \
+		--extra-tap "sh tools/deb-systemd.sh"
 	;;
 *)
 	echo "usage: $0 build|run|test" >&2

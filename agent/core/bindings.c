@@ -1403,6 +1403,15 @@ agent_binding_engine(const struct agent_binding *ab)
 }
 
 int
+agent_binding_cand_status(const struct agent_binding *ab, size_t i, size_t k,
+			  struct sipreg_cand_status *out)
+{
+	if (ab->b == NULL)
+		return -EINVAL;
+	return sipreg_binding_cand_status(ab->b, i, k, out) < 0 ? -ENOENT : 0;
+}
+
+int
 agent_binding_addr_status(const struct agent_binding *ab, size_t i,
 			  struct sipreg_addr_status *out)
 {

@@ -441,6 +441,31 @@ agent_ctl_stale(const struct sockaddr_un *sa)
 	return unlink(sa->sun_path) < 0 ? -errno : 0;
 }
 
+/*
+ * Give the socket the owner and group asked for, calling chown() only when
+ * they differ from what bind() gave it: under the systemd unit the daemon
+ * runs as gwagent:gwagent, the socket's owner and group already, and its
+ * seccomp filter (SystemCallFilter=~@privileged) fails every chown() with
+ * EPERM.
+ */
+static int
+agent_ctl_chown(const struct agent_ctl_conf *conf)
+{
+	uid_t uid = conf->uid >= 0 ? (uid_t)conf->uid : (uid_t)-1;
+	gid_t gid = conf->gid >= 0 ? (gid_t)conf->gid : (gid_t)-1;
+	struct stat st;
+
+	if (lstat(conf->path, &st) < 0)
+		return -errno;
+	if (uid == st.st_uid)
+		uid = (uid_t)-1;
+	if (gid == st.st_gid)
+		gid = (gid_t)-1;
+	if (uid == (uid_t)-1 && gid == (gid_t)-1)
+		return 0;
+	return chown(conf->path, uid, gid) < 0 ? -errno : 0;
+}
+
 static int
 agent_ctl_listen(struct agent_ctl *c, const struct agent_ctl_conf *conf,
 		 const char **step)
@@ -469,9 +494,8 @@ agent_ctl_listen(struct agent_ctl *c, const struct agent_ctl_conf *conf,
 	if (chmod(conf->path, 0660) < 0)
 		return -errno;
 	*step = "chown";
-	if ((conf->uid >= 0 || conf->gid >= 0) &&
-	    chown(conf->path, (uid_t)conf->uid, (gid_t)conf->gid) < 0)
-		return -errno;
+	if ((rc = agent_ctl_chown(conf)) < 0)
+		return rc;
 	*step = "listen";
 	return listen(c->fd, AGENT_CTL_CLIENTS_MAX) < 0 ? -errno : 0;
 }

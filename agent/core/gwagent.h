@@ -398,6 +398,14 @@ agent_binding_engine(const struct agent_binding *ab);
  */
 int agent_binding_addr_status(const struct agent_binding *ab, size_t i,
 			      struct sipreg_addr_status *out);
+/**
+ * Resolved address @p k (0-based) of proxy address @p i of the binding
+ * (sipreg_binding_cand_status()).
+ * @return 0, -ENOENT past the last one, -EINVAL when the binding has no
+ *         engine binding.
+ */
+int agent_binding_cand_status(const struct agent_binding *ab, size_t i,
+			      size_t k, struct sipreg_cand_status *out);
 int *agent_binding_alarm_flag(struct agent_binding *ab);
 /** Trace the binding's SIP messages (gwagentctl trace) or not; nothing
  * for an unusable binding.  @return 0 or -EINVAL. */

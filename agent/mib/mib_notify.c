@@ -97,8 +97,8 @@ vb_reg(struct agent_varbind *vb, const struct agent_notice *n)
 static size_t
 vb_tg(struct agent_varbind *vb, const struct agent_notice *n)
 {
-	const uint32_t col_bind[] = { 1, 2, 5, 1, 4 };
-	uint32_t col_n[] = { 1, 2, 5, 1, 6 };
+	const uint32_t col_bind[] = { 1, 2, 6, 1, 4 };
+	uint32_t col_n[] = { 1, 2, 6, 1, 6 };
 	uint32_t idx[1] = { (uint32_t)n->al->id };
 
 	vb_oid(&vb[0], col_bind, 5, idx, 1);

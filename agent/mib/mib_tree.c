@@ -707,6 +707,185 @@ static const struct mib_table mib_px = {
 	.itable = -1,
 };
 
+/* ---- every resolved address of a proxy address ------------------------- */
+
+#define PA_MAX 15 /* gwProxyAddrNumber (1..15) */
+
+/* A binding on ProxyIp row's set that has the address (its candidates
+ * are the set's: one name, one shared answer), and its position. */
+static struct agent_binding *
+mib_pa_binding(struct gwagent *g, long row, long *set, int *pos)
+{
+	size_t i, n = agent_bindings_count(g->bindings);
+	struct sipreg_cand_status cs;
+
+	if ((*pos = mib_px_position(g, row, set)) < 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		struct agent_binding *ab = agent_bindings_at(g->bindings, i);
+
+		if (agent_binding_proxyset(ab) == *set &&
+		    agent_binding_cand_status(ab, (size_t)*pos, 0, &cs) == 0)
+			return ab;
+	}
+	return NULL;
+}
+
+/* How many rows ProxyIp row has. */
+static long
+mib_pa_count(struct gwagent *g, long row)
+{
+	struct agent_binding *ab;
+	struct sipreg_cand_status cs;
+	long set, n = 0;
+	int pos;
+
+	if ((ab = mib_pa_binding(g, row, &set, &pos)) == NULL)
+		return 0;
+	while (n < PA_MAX &&
+	       agent_binding_cand_status(ab, (size_t)pos, (size_t)n, &cs) == 0)
+		n++;
+	return n;
+}
+
+static int
+mib_pa_next(struct gwagent *g, const struct mib_table *t, const long *a,
+	    long *idx)
+{
+	long r = a[0];
+
+	(void)t;
+	if (r != LONG_MIN &&
+	    ini_conf_row_exists(mib_conf(g), INI_TABLE_PROXYIP, r) &&
+	    a[1] < mib_pa_count(g, r)) {
+		idx[0] = r;
+		idx[1] = a[1] < 1 ? 1 : a[1] + 1;
+		return 0;
+	}
+	while (ini_conf_row_next(mib_conf(g), INI_TABLE_PROXYIP, r, &r) == 0)
+		if (mib_pa_count(g, r) > 0) {
+			idx[0] = r;
+			idx[1] = 1;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int
+mib_pa_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
+{
+	(void)t;
+	return ini_conf_row_exists(mib_conf(g), INI_TABLE_PROXYIP, idx[0]) &&
+	       idx[1] >= 1 && idx[1] <= mib_pa_count(g, idx[0]);
+}
+
+/* Whether a binding on the set registers at the address now. */
+static int
+mib_pa_inuse(struct gwagent *g, long set, int pos, size_t k)
+{
+	size_t i, n = agent_bindings_count(g->bindings);
+	struct sipreg_cand_status cs;
+	struct sipreg_status st;
+
+	for (i = 0; i < n; i++) {
+		struct agent_binding *ab = agent_bindings_at(g->bindings, i);
+
+		if (agent_binding_proxyset(ab) == set &&
+		    agent_binding_cand_status(ab, (size_t)pos, k, &cs) == 0 &&
+		    cs.in_use && agent_binding_status(ab, &st) == 0 &&
+		    st.addr_index == pos &&
+		    (st.state == SIPREG_REGISTERED ||
+		     st.state == SIPREG_REFRESHING))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+mib_pa_get(struct gwagent *g, const struct mib_column *c, const long *idx,
+	   struct mib_value *v)
+{
+	struct sipreg_cand_status cs;
+	struct agent_binding *ab;
+	long set = -1;
+	int pos = -1;
+	int64_t ago;
+
+	if (idx[1] < 1 || idx[1] > PA_MAX ||
+	    (ab = mib_pa_binding(g, idx[0], &set, &pos)) == NULL ||
+	    agent_binding_cand_status(ab, (size_t)pos, (size_t)idx[1] - 1,
+				      &cs) < 0)
+		return -ENOENT;
+	switch (c->col) {
+	case 2:
+		mib_set_int(v, UNS, set);
+		break;
+	case 3:
+		mib_set_str(v, cs.addr);
+		break;
+	case 4:
+		mib_set_str(v, cs.name);
+		break;
+	case 5:
+		mib_set_int(v, INT, (long long)cs.rr + 1);
+		break;
+	case 6:
+		mib_set_int(v, UNS, cs.priority);
+		break;
+	case 7:
+		mib_set_int(v, UNS, cs.weight);
+		break;
+	case 8:
+		mib_set_int(v, UNS, cs.port);
+		break;
+	case 9:
+		mib_set_int(v, INT,
+			    cs.ttl_left > INT32_MAX ? INT32_MAX : cs.ttl_left);
+		break;
+	case 10:
+		mib_set_int(v, INT, cs.online < 0 ? 0 : cs.online ? 1 : 2);
+		break;
+	case 11: /* 1970-01-01 when none: gwProxyAddrOnline unknown */
+		mib_set_str(v, "");
+		ago = -1;
+		if (cs.last_ms > 0)
+			ago = (int64_t)(agent_event_now(g->ev) - cs.last_ms) /
+			      1000;
+		v->len = agent_mib_dateandtime(
+			ago >= 0 ? (int64_t)time(NULL) - ago : 0, v->str);
+		break;
+	case 12:
+		mib_set_int(v, UNS, cs.last_code > 0 ? cs.last_code : 0);
+		break;
+	default:
+		mib_set_int(v, INT,
+			    mib_pa_inuse(g, set, pos, (size_t)idx[1] - 1));
+		break;
+	}
+	return 0;
+}
+
+#define PAC(col_, asn_)                                                  \
+	{                                                                \
+		.col = col_, .asn = asn_, .access = MIB_RO, .param = -1, \
+		.get = mib_pa_get                                        \
+	}
+
+static const struct mib_column mib_pa_cols[] = {
+	PAC(2, UNS),  PAC(3, STR),  PAC(4, STR),  PAC(5, INT),
+	PAC(6, UNS),  PAC(7, UNS),  PAC(8, UNS),  PAC(9, INT),
+	PAC(10, INT), PAC(11, STR), PAC(12, UNS), PAC(13, INT),
+};
+
+static const struct mib_table mib_pa = {
+	.nidx = 2,
+	.next = mib_pa_next,
+	.exists = mib_pa_exists,
+	.cols = mib_pa_cols,
+	.ncols = NELEM(mib_pa_cols),
+	.itable = -1,
+};
+
 /* ---- registration flight recorder --------------------------------------- */
 
 static uint32_t
@@ -1447,7 +1626,8 @@ static const struct mib_node mib_fixed_nodes[] = {
 	S3(1, 2, 3, mib_regactions, 1),
 	S3(1, 2, 3, mib_regactions, 2),
 	T(1, 2, 4, mib_rh),
-	T(1, 2, 5, mib_tg),
+	T(1, 2, 5, mib_pa),
+	T(1, 2, 6, mib_tg),
 	S2(1, 3, mib_inimgmt, 0),
 	S2(1, 3, mib_inimgmt, 1),
 	S2(1, 3, mib_inimgmt, 2),

@@ -17,6 +17,9 @@
  * Homing redundancy, -B round robin, -Z a Contact: * clearing first;
  * -W unregisters with sipreg_engine_unregister_all_deadline(); -A sets
  * the Contact's host (and port), -N turns the NAT contact rewrite on.
+ * Unless -q, a "cand" line shows each resolved address of the first
+ * binding whenever what is known of it changes
+ * (sipreg_binding_cand_status(): record, keep-alive state, in use).
  *
  * Registers user (or user1..userN with -n, all with the same password, or
  * each with password_prefix + its name with -P), prints one "status" line
@@ -57,6 +60,8 @@ struct opts {
 	unsigned inflight, keepalive, keepalive_s, unreg_deadline_ms;
 	const char *ca_file;
 	const char *dns_servers;
+	struct sipreg_binding *first;
+	char cands[SIPREG_MAX_ADDRS][8][512]; /* last printed, by candidate */
 	char contact_host[64];
 	uint16_t contact_port;
 	bool nat_rewrite;
@@ -333,6 +338,43 @@ poll_once(struct sipreg_engine *e, bool watch_stdin)
 }
 
 /* Run the loop until `done` bindings reached the wanted states. */
+static const char *const rr_names[] = { "literal", "a", "aaaa", "srv",
+					"naptr" };
+
+/* "cand" lines for the first binding's candidates that changed (the
+ * TTL left alone does not count as a change). */
+static void
+print_cands(struct opts *o)
+{
+	struct sipreg_cand_status cs;
+	char line[512];
+	size_t i, j;
+
+	if (o->quiet || o->first == NULL)
+		return;
+	for (i = 0; i < o->naddrs; i++)
+		for (j = 0; j < 8; j++) {
+			if (sipreg_binding_cand_status(o->first, i, j, &cs) !=
+			    0)
+				break;
+			snprintf(line, sizeof(line),
+				 "cand idx=%zu n=%zu addr=%s name=%s rr=%s "
+				 "priority=%u weight=%u port=%u online=%d "
+				 "code=%d in_use=%d",
+				 i, j, cs.addr, cs.name[0] ? cs.name : "-",
+				 rr_names[cs.rr], cs.priority, cs.weight,
+				 (unsigned)cs.port, cs.online, cs.last_code,
+				 (int)cs.in_use);
+			if (strcmp(line, o->cands[i][j]) == 0)
+				continue;
+			memcpy(o->cands[i][j], line, sizeof(line));
+			printf("%s ttl=%lld t=%llu\n", line,
+			       (long long)cs.ttl_left,
+			       (unsigned long long)(now_ms() - o->t0));
+			fflush(stdout);
+		}
+}
+
 static bool
 run_until(struct sipreg_engine *e, struct opts *o, enum sipreg_state want,
 	  unsigned n, uint64_t deadline)
@@ -346,6 +388,7 @@ run_until(struct sipreg_engine *e, struct opts *o, enum sipreg_state want,
 		if ((n > 0 && done == n) || now_ms() >= deadline)
 			return done == n;
 		poll_once(e, false);
+		print_cands(o);
 	}
 }
 
@@ -393,6 +436,8 @@ add_bindings(struct sipreg_engine *e, struct opts *o,
 				strerror(-rc));
 			return rc;
 		}
+		if (i == 0)
+			o->first = b;
 	}
 	return 0;
 }
@@ -473,7 +518,7 @@ main(int argc, char **argv)
 		printf("holding\n");
 		fflush(stdout);
 		while (!poll_once(e, true))
-			;
+			print_cands(&o);
 	} else if (o.hold_s > 0) {
 		run_until(e, &o, SIPREG_REGISTERED, 0,
 			  now_ms() + o.hold_s * 1000ull);

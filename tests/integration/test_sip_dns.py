@@ -7,11 +7,18 @@ dnsmasq, -Q is DNSQueryType): a provider with only _sip._udp SRV records;
 SRV priorities with the first target dead; SRV weights and random-weights
 load balancing; a name with two A records, the first dead; NAPTR -> SRV ->
 A, NAPTR choosing TCP, no NAPTR -> SRV; A only (SRV records ignored); IPv6
-by literal and by AAAA, UDP with a dual-stack socket and TCP; an A TTL
-shorter than the refresh period; gwagentd with DNSQueryType and [sip]
-dns_servers, gwProxyStatusTable.  TAP output."""
+by literal and by AAAA, UDP with a dual-stack socket, TCP and TLS; an A TTL
+shorter than the refresh period, an SRV TTL shorter than it and
+than its targets' A TTL; gwagentd with DNSQueryType and [sip]
+dns_servers, gwProxyStatusTable; OPTIONS keep-alive of every resolved
+address (the spare dies and is shown offline, then the registrar dies and
+the bindings move to the spare); gwProxyAddrTable through snmpd (AgentX).  TAP
+output."""
 import os
+import socket
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,9 +32,10 @@ from lab.kamailio import Kamailio  # noqa: E402
 from lab.proc import HOST, free_port, wait_until  # noqa: E402
 from lab.snmp import V3_RW, snmpget  # noqa: E402
 from lab.tap import Suite, check, check_eq  # noqa: E402
+from lab.world import STATE_REGISTERED, World  # noqa: E402
 from test_sip_engine import Client, REALM  # noqa: E402
 
-t = Suite(requires=["kamailio", "kamcmd", "dnsmasq"])
+t = Suite(requires=["kamailio", "kamcmd", "dnsmasq", "snmpd", "snmptrapd", "snmpget"])
 
 GW_STATE = mib.oid("gwRegState", 1, 0)  # of the gateway binding
 DNS_QUERY_TYPE = mib.oid("gwDNSQueryType", 0)
@@ -234,6 +242,28 @@ def ipv6_tcp():
 
 
 @t.case
+def ipv6_tls():
+    """A registrar on [::1] over TLS (Kamailio's TLS listener on ::1, its
+    certificate naming ::1): registered over IPv6, on Kamailio's TLS IPv6
+    socket."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=True, tls=True, ipv6=True).start()
+        c = Client(["[::1]:%d/tls" % k.tls_port], "bob", USERS["bob"],
+                   ["-C", k.ca_file, "-l", "::", "-e", 60, "-U"], interactive=True)
+        try:
+            st = c.wait_state("registered", 15)
+            reg = [s for s in st if s.state == "registered"][0]
+            check_eq(reg.addr, "[::1]:%d" % k.tls_port, "TLS over IPv6\n" + c.output())
+            check(any((x["socket"] or "").startswith("tls:[::1]") for x in k.contacts("bob")),
+                  "registered on Kamailio's TLS IPv6 socket: %r" % k.contacts("bob"))
+            rc, _, _ = c.finish()
+            check_eq(rc, 0, "un-REGISTERed over TLS, exit 0\n" + c.output())
+            check_eq(k.contacts("bob"), [], "no contact left")
+        finally:
+            c.kill()
+
+
+@t.case
 def naptr_picks_tcp():
     """NAPTR chooses the transport: SIP+D2T (order 5) over SIP+D2U."""
     with Lab("gwlab-dns") as lab:
@@ -271,6 +301,145 @@ def a_record_ttl_honoured():
                    "a refresh to the moved name's new address")
         finally:
             c.kill()
+
+
+@t.case
+def srv_record_ttl_honoured():
+    """An SRV TTL (2 s) shorter than the refresh period (60 s) and than
+    its targets' A/AAAA TTL (3600 s): when the record moves to another
+    target, the name is looked up again after the SRV TTL and the next
+    refresh goes to the new target's address."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=False, ipv6=True).start()
+        d = Dnsmasq(lab, ttl=2, host_ttl=3600)
+        d.srv("_sip._udp.prov.test", "sip1.prov.test", k.udp_port, 10, 0)
+        d.host("sip1.prov.test", "127.0.0.1")
+        d.host("sip2.prov.test", "::1")
+        d.start()
+        c = Client(["prov.test:0"], "alice", USERS["alice"],
+                   ["-S", d.server, "-Q", 1, "-l", "::", "-e", 10], interactive=True)
+        try:
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "127.0.0.1:%d" %
+                                  k.udp_port for s in st), 15, "registered at sip1 (IPv4)")
+            d.lines = []
+            d.srv("_sip._udp.prov.test", "sip2.prov.test", k.udp_port, 10, 0)
+            d.host("sip1.prov.test", "127.0.0.1")
+            d.host("sip2.prov.test", "::1")
+            d.restart()
+            c.wait(lambda st: any(s.state == "registered" and s.addr == "[::1]:%d" %
+                                  k.udp_port for s in st), 15,
+                   "a refresh to the SRV record's new target")
+        finally:
+            c.kill()
+
+
+class Responder:
+    """A UDP SIP peer on [::1]:port answering every request 200 OK (a
+    REGISTER with its Contact and Expires: 300), stopped by stop()."""
+
+    def __init__(self, port):
+        self.sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        self.sock.bind(("::1", port))
+        self.sock.settimeout(0.2)
+        self.methods = []
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            try:
+                data, peer = self.sock.recvfrom(65535)
+            except OSError:
+                continue
+            text = data.decode("utf-8", "replace")
+            head = text.split("\r\n\r\n", 1)[0].split("\r\n")
+            if not head or head[0].startswith("SIP/2.0"):
+                continue
+            self.methods.append(head[0].split(" ", 1)[0])
+            keep = [h for h in head[1:] if h.split(":", 1)[0].strip().lower() in
+                    ("via", "from", "to", "call-id", "cseq", "contact")]
+            extra = ["Expires: 300"] if head[0].startswith("REGISTER") else []
+            resp = "\r\n".join(["SIP/2.0 200 OK"] + keep + extra + ["Content-Length: 0", "", ""])
+            self.sock.sendto(resp.encode(), peer)
+
+    def stop(self):
+        self.running = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+def cands(c, **want):
+    """The client's latest "cand" line per (idx, n), as dicts."""
+    last = {}
+    for line in list(c.lines):
+        if line.startswith("cand "):
+            f = dict(kv.split("=", 1) for kv in line.split()[1:])
+            last[(f["idx"], f["n"])] = f
+    return [f for f in last.values() if all(f.get(k) == str(v) for k, v in want.items())]
+
+
+def wait_out(c, pred, timeout, what):
+    """wait_until, with the client's output when it times out."""
+    try:
+        wait_until(pred, timeout, what)
+    except Exception as e:
+        raise AssertionError("%s; output:\n%s" % (e, c.output()))
+
+
+@t.case
+def keepalive_probes_every_candidate():
+    """A name with an A (Kamailio) and an AAAA record (a spare peer):
+    OPTIONS keep-alive probes both, one stream for two bindings; the spare
+    dies and is shown offline while no binding fails; it comes back and
+    Kamailio dies: the bindings move to the spare, known online, without
+    failing."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=False).start()
+        for u in ("alice1", "alice2"):
+            k.add_user(u, "pw-" + u)
+        d = Dnsmasq(lab, ttl=3600, host_ttl=3600)
+        d.host("sip.prov.test", "127.0.0.1", "::1")
+        d.start()
+        spare = Responder(k.udp_port)
+        c = Client(["sip.prov.test:%d" % k.udp_port], "alice", "",
+                   ["-S", d.server, "-Q", 0, "-l", "::", "-e", 300, "-n", 2, "-P", "pw-",
+                    "-K", "options:1", "-X", 1, "-R", 1], interactive=True)
+        v4, v6 = "127.0.0.1:%d" % k.udp_port, "[::1]:%d" % k.udp_port
+        try:
+            c.wait(lambda st: sum(s.state == "registered" for s in st) >= 2, 15,
+                   "both registered")
+            wait_out(c, lambda: cands(c, addr=v4, online=1, in_use=1, rr="a") and
+                     cands(c, addr=v6, online=1, in_use=0, rr="aaaa",
+                           name="sip.prov.test"), 10, "both addresses probed online")
+            n6 = spare.methods.count("OPTIONS")
+            check(spare.methods and set(spare.methods) == {"OPTIONS"},
+                  "the spare got OPTIONS only: %r" % spare.methods)
+            wait_until(lambda: spare.methods.count("OPTIONS") >= n6 + 2, 10, "probes go on")
+            spare.stop()
+            wait_out(c, lambda: cands(c, addr=v6, online=0), 10, "the dead spare shown offline")
+            wait_until(lambda: len(cands(c, addr=v6, online=0)) == 1, 3, "still offline")
+            bad = [s for s in c.statuses() if s.state not in (
+                "idle", "registering", "authenticating", "registered", "refreshing")]
+            check_eq(bad, [], "no binding failed or moved")
+            check(all(s.addr in ("", v4) for s in c.statuses()), "nothing left Kamailio")
+            # one probe stream for both bindings: about one OPTIONS a second
+            # per address, not two
+            spare = Responder(k.udp_port)
+            wait_out(c, lambda: cands(c, addr=v6, online=1), 10, "the spare back online")
+            t0 = len(spare.methods)
+            time.sleep(3)
+            check(len(spare.methods) - t0 <= 5,
+                  "one OPTIONS stream for two bindings: %d in 3 s" % (len(spare.methods) - t0))
+            k.stop()
+            c.wait(lambda st: sum(s.state == "registered" and s.addr == v6 for s in st) >= 2, 15,
+                   "both bindings moved to the spare")
+            check(spare.methods.count("REGISTER") >= 2, "REGISTERs at the spare")
+            bad = [s for s in c.statuses() if s.state in ("failed", "backoff")]
+            check_eq(bad, [], "no binding failed on the way")
+        finally:
+            c.kill()
+            spare.stop()
 
 
 @t.case
@@ -316,6 +485,68 @@ def gwagentd_dns_query_type_srv():
         check(any(";line=" in (x["contact"] or "") for x in k.contacts("gw")),
               "Kamailio has the gateway's binding")
 
+
+
+@t.case
+def gwagentd_proxy_addr_table():
+    """gwProxyAddrTable through snmpd (gwagentd its AgentX subagent): with
+    OPTIONS keep-alive on proxy set 0 and a name with two SRV targets (the
+    priority-10 one dead), one row per resolved address with its name,
+    record, priority, port and TTL; the dead target shown offline, the
+    live one online and in use; the numeric address of set 1 one literal
+    row."""
+    with Lab("gwlab-dns") as lab:
+        d = Dnsmasq(lab, ttl=600, host_ttl=3600)
+        d.port = free_port("udp", also=["tcp"])  # [sip] dns_servers first
+        dead = dead_port()
+
+        def ini(w):
+            d.srv("_sip._udp.prov.test", "dead.prov.test", dead, 10, 0)
+            d.srv("_sip._udp.prov.test", "sip1.prov.test", w.k.udp_port, 20, 5)
+            d.host("dead.prov.test", "127.0.0.1")
+            d.host("sip1.prov.test", "127.0.0.1")
+            d.start()
+            text = gateway_ini(w.k.udp_port, ("alice",), USERS)
+            text = text.replace('ProxyIp 0 = "127.0.0.1:%d", 0, 0;' % w.k.udp_port,
+                                'ProxyIp 0 = "prov.test", 0, 0;')
+            text = text.replace("ProxySet 0 = 0, 1", "ProxySet 0 = 1, 1")  # OPTIONS
+            text = text.replace("IsProxyHotSwap = 1\n", "IsProxyHotSwap = 1\nDNSQueryType = 1\n")
+            check("ProxySet 0 = 1, 1" in text and '"prov.test"' in text, "the INI edits took")
+            return text
+
+        w = World(lab, USERS, ini=ini, accounts=("alice",),
+                  settings={"sip": {"dns_servers": d.server}})
+        pa = mib.oid("gwProxyAddrEntry")
+
+        def walk():
+            return {o[len(pa) + 1:]: v[1] for o, v in w.walk(pa).items()}
+
+        w.wait_state(1, 0, STATE_REGISTERED)
+        live, gone = "127.0.0.1:%d" % w.k.udp_port, "127.0.0.1:%d" % dead
+        try:
+            wait_until(lambda: walk().get("10.0.1") == "2" and walk().get("10.0.2") == "1",
+                       15, "the dead target offline, the live one online")
+        except Exception as e:
+            raise AssertionError("%s: %r" % (e, sorted(walk().items())))
+        rows = walk()
+        check_eq(rows.get("3.0.1"), '"%s"' % gone, "row (0, 1): the priority-10 target")
+        check_eq(rows.get("4.0.1"), '"dead.prov.test"', "its name")
+        check_eq(rows.get("5.0.1"), "4", "record srv(4)")
+        check_eq(rows.get("6.0.1"), "10", "priority")
+        check_eq(rows.get("8.0.1"), str(dead), "port from SRV")
+        check_eq(rows.get("13.0.1"), "0", "not in use")
+        check_eq(rows.get("3.0.2"), '"%s"' % live, "row (0, 2): the live target")
+        check_eq(rows.get("4.0.2"), '"sip1.prov.test"', "its name")
+        check_eq((rows.get("6.0.2"), rows.get("7.0.2")), ("20", "5"), "priority, weight")
+        check_eq(rows.get("12.0.2"), "200", "its last probe answered 200")
+        check_eq(rows.get("13.0.2"), "1", "in use")
+        check_eq(rows.get("2.0.2"), "0", "proxy set 0")
+        ttl = int(rows.get("9.0.2", "-9"))
+        check(0 < ttl <= 600, "TTL left: the SRV TTL (600 s) bounds it: %d" % ttl)
+        check("3.0.3" not in rows, "two resolved addresses: %r" % sorted(rows))
+        check_eq(rows.get("5.1.1"), "1", "set 1's numeric address: literal(1)")
+        check_eq(rows.get("9.1.1"), "-1", "no TTL")
+        check_eq(rows.get("10.1.1"), "0", "no keep-alive on set 1: unknown")
 
 if __name__ == "__main__":
     sys.exit(t.run())

@@ -4,7 +4,8 @@
 (items 4 and 5), through the lab driver tests/integration/sipreg_client
 against SIPp UAS scenarios: a registrar that probes the registered
 Contact with OPTIONS, INFO and an unknown method over UDP and over the
-engine's TCP connection; ACK and garbage sent to the engine's UDP socket;
+engine's TCP connection, and over its TLS connection (IPv4 and IPv6, a
+Python ssl registrar, tests/lab/tlsuas.py); ACK and garbage sent to the engine's UDP socket;
 a 200 OK listing another device's Contact with the same user first; a
 401 libosip2 cannot parse; the same nonce twice (no resend of rejected
 credentials); a 200 OK with two Vias.  With snmpd, snmptrapd and
@@ -28,6 +29,7 @@ from lab.proc import wait_until, which_or_none  # noqa: E402
 from lab.sipp import SippUas  # noqa: E402
 from lab.snmp import Snmpd, Snmptrapd  # noqa: E402
 from lab.tap import Skip, Suite, check, check_eq  # noqa: E402
+from lab.tlsuas import TlsUas  # noqa: E402
 from test_sip_engine import Client, last, run, uas_addr  # noqa: E402
 
 t = Suite(requires=["sipp"])
@@ -108,6 +110,51 @@ def options_info_unknown_over_udp():
 @t.case
 def options_info_unknown_over_tcp():
     probed("t1")
+
+
+def probed_over_tls(host):
+    """A registrar on host over TLS (tests/lab/tlsuas.py: SIPp here has no
+    TLS) sends OPTIONS, INFO and FROB to the Contact over the engine's TLS
+    connection: 200 with Allow and Accept, 405 with Allow, 501, counted."""
+    with Lab("gwlab-sipreq") as lab:
+        u = TlsUas(lab, host=host, probes=("OPTIONS", "INFO", "FROB"))
+        c = Client(["%s/tls" % u.addr], "alice", "",
+                   ["-C", u.ca_file, "-e", 300, "-U"] + (["-l", "::"] if ":" in host else []),
+                   interactive=True)
+        try:
+            c.wait_state("registered")
+            got = u.wait_responses(3)
+            check_eq([m.status for m in got[:3]], [200, 405, 501],
+                     "OPTIONS 200, INFO 405, FROB 501")
+            ok = got[0]
+            check_eq(ok.header("CSeq"), "1 OPTIONS", "CSeq copied")
+            check(";tag=" in (ok.header("To") or ""), "To tag added: %r" % ok.header("To"))
+            check_eq(ok.header("Allow"), "OPTIONS", "Allow")
+            check(ok.header("Accept") is not None, "Accept present")
+            check_eq(ok.header("Content-Length"), "0", "no body")
+            check(ok.header("Via").startswith("SIP/2.0/TLS "), "our Via: %r" % ok.header("Via"))
+            check_eq(got[1].header("Allow"), "OPTIONS", "405 carries Allow")
+            rc, res, stats = c.finish()
+            check_eq(rc, 0, "exit code\n" + c.output())
+            check_eq(int(stats["options_ok"]), 1, "OPTIONS counted: %r" % stats)
+            check_eq(int(stats["req_rejected"]), 2, "rejections counted: %r" % stats)
+            check_eq(int(stats["req_unsent"]), 0, "all sent: %r" % stats)
+            regs = [m for m in u.received if m.method == "REGISTER"]
+            check(len(regs) >= 2, "REGISTER and un-REGISTER over the connection: %r" %
+                  u.received)
+        finally:
+            c.kill()
+            u.stop()
+
+
+@t.case
+def options_info_unknown_over_tls():
+    probed_over_tls("127.0.0.1")
+
+
+@t.case
+def options_info_unknown_over_tls_ipv6():
+    probed_over_tls("::1")
 
 
 @t.case

@@ -12,7 +12,11 @@
         ...                         # point the resolver at d.server ("127.0.0.1:port")
 
 Records are written to a conf file in lab.subdir("dnsmasq") (or `name`)
-before start(); restart() applies records added later.  dnsmasq runs in
+before start(); restart() applies records added later (dnsmasq 2.89/2.90
+reads srv-host, naptr-record and host-record only at start: SIGHUP
+rereads hosts files, not them).  ttl is dnsmasq's --local-ttl, the TTL of
+the SRV and NAPTR records it serves; host_ttl (default: ttl) that of the
+A/AAAA records.  dnsmasq runs in
 the foreground (-k) without /etc/resolv.conf or /etc/hosts, answers only
 on 127.0.0.1 and is stopped by PID with the lab.  Names it has no record
 for are refused (no upstream servers).
@@ -25,13 +29,14 @@ from .proc import HOST, LabError, free_port, wait_until, which_or_none
 
 
 class Dnsmasq:
-    def __init__(self, lab, name="dnsmasq", ttl=1):
+    def __init__(self, lab, name="dnsmasq", ttl=1, host_ttl=None):
         self.lab = lab
         self.name = name
         self.dir = lab.subdir(name)
         self.conf = os.path.join(self.dir, "dnsmasq.conf")
         self.pidfile = os.path.join(self.dir, "dnsmasq.pid")
         self.ttl = ttl
+        self.host_ttl = ttl if host_ttl is None else host_ttl
         self.lines = []
         self.port = None
         self.proc = None
@@ -56,7 +61,7 @@ class Dnsmasq:
         if not addrs:
             raise ValueError("host-record needs an address")
         for a in addrs:
-            self.lines.append("host-record=%s,%s,%d" % (name, a, self.ttl))
+            self.lines.append("host-record=%s,%s,%d" % (name, a, self.host_ttl))
         return self
 
     def naptr(self, name, order, preference, flags, service, replacement, regexp=""):

@@ -157,7 +157,7 @@ class Kamailio:
         self.debug = debug
         self.name = name
         self.host = HOST
-        self.ipv6 = ipv6        # also listen on [::1] with the same UDP (and TCP) port
+        self.ipv6 = ipv6        # also listen on [::1] with the same UDP (TCP, TLS) port
         self.udp_port = None
         self.tcp_port = None
         self.tls_port = None
@@ -215,6 +215,8 @@ class Kamailio:
         if self.tls:
             a("enable_tls=yes")
             a("listen=tls:%s:%d" % (self.host, self.tls_port))
+            if self.ipv6:
+                a("listen=tls:[::1]:%d" % self.tls_port)
         a("mpath=%s" % cfg_str(mp + "/"))
         for m in ("sl", "pv", "maxfwd", "textops", "siputils", "xlog", "sanity", "ctl", "kex",
                   "corex", "jsonrpcs", "usrloc", "registrar", "auth", "htable"):
@@ -363,7 +365,8 @@ route[AUTH] {
         if not kam:
             raise LabError("kamailio not found (Debian package kamailio)")
         if self.tls and self.ca_file is None:
-            pki = make_pki(self.dir)
+            pki = make_pki(self.dir, hosts=("127.0.0.1", "localhost") +
+                           (("::1",) if self.ipv6 else ()))
             self.ca_file, self.cert_file, self.key_file = pki["ca"], pki["cert"], pki["key"]
         if self.tls:
             with open(self.tls_cfg_path, "w") as f:

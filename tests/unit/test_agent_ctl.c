@@ -11,9 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "agent/core/ctl.h"
@@ -357,6 +364,96 @@ START_TEST(test_socket_mode)
 	ck_assert_int_eq(stat(sock, &st), 0);
 	ck_assert(S_ISSOCK(st.st_mode));
 	ck_assert_int_eq(st.st_mode & 07777, 0660);
+}
+END_TEST
+
+#if defined(__x86_64__)
+#define CTL_TEST_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define CTL_TEST_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/*
+ * As under the systemd unit (SystemCallFilter=~@privileged,
+ * SystemCallErrorNumber=EPERM): every chown() fails with EPERM.  Returns
+ * 0 when the filter is in place.
+ */
+static int
+deny_chown(void)
+{
+#ifdef CTL_TEST_ARCH
+#define DENY(nr)                                         \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+		BPF_STMT(BPF_RET | BPF_K,                \
+			 SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CTL_TEST_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+#ifdef SYS_chown
+		DENY(SYS_chown),
+#endif
+#ifdef SYS_lchown
+		DENY(SYS_lchown),
+#endif
+		DENY(SYS_fchown),
+		DENY(SYS_fchownat),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]),
+				   .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return -errno;
+	return 0;
+#else
+	return -ENOSYS;
+#endif
+}
+
+/* In a child with deny_chown(): a socket of our own owner and group needs
+ * no chown() and is served; another group is a clear chown error. */
+START_TEST(test_no_chown_under_seccomp)
+{
+	char path[sizeof(dir) + 16], err[256];
+	struct agent_ctl *c2;
+	pid_t pid;
+	int status, rc;
+
+#ifndef CTL_TEST_ARCH
+	return; /* no filter for this architecture: nothing to show */
+#endif
+	snprintf(path, sizeof(path), "%s/own.sock", dir);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct agent_ctl_conf cc = { .path = path,
+					     .uid = (long)geteuid(),
+					     .gid = (long)getegid() };
+
+		if (deny_chown() < 0)
+			_exit(10);
+		if (chown(dir, geteuid(), getegid()) == 0 || errno != EPERM)
+			_exit(11); /* the filter is not in effect */
+		c2 = NULL;
+		if (agent_ctl_create(&c2, &g, &cc, err, sizeof(err)) != 0)
+			_exit(12);
+		agent_ctl_destroy(c2);
+		cc.gid = (long)getegid() + 1;
+		c2 = NULL;
+		rc = agent_ctl_create(&c2, &g, &cc, err, sizeof(err));
+		if (rc != -EPERM || c2 != NULL || strstr(err, "chown") == NULL)
+			_exit(13);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	unlink(path);
 }
 END_TEST
 
@@ -781,6 +878,7 @@ ctl_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_socket_mode);
 	tcase_add_test(tc, test_second_server_refused);
+	tcase_add_test(tc, test_no_chown_under_seccomp);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_actions);
 	tcase_add_test(tc, test_show_config);

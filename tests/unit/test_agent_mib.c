@@ -1357,6 +1357,7 @@ START_TEST(test_dateandtime_columns_and_pointer)
 	static const uint32_t dt[][5] = {
 		{ 1, 2, 1, 1, 11 }, /* gwRegLastSuccess */
 		{ 1, 2, 2, 1, 6 },  /* gwProxyStatusLastKeepAlive */
+		{ 1, 2, 5, 1, 11 }, /* gwProxyAddrLastProbe */
 		{ 1, 3, 7, 0, 0 },  /* gwIniActionTime */
 		{ 1, 3, 10, 0, 0 }, /* gwIniLineTime */
 		{ 1, 4, 1, 1, 8 },  /* gwActiveAlarmDateAndTime */
@@ -1409,6 +1410,56 @@ START_TEST(test_dateandtime_columns_and_pointer)
 	ck_assert_int_eq(v.num, 0);
 	get_ok(port, 7, &v);
 	ck_assert_int_eq(v.num, 0);
+}
+END_TEST
+
+/* gwProxyAddrTable: the fixture's one numeric ProxyIp is one row,
+ * (0, 1), of record literal(1), its address the status table's. */
+START_TEST(test_proxy_addr_table)
+{
+	const uint32_t addr[] = { 1, 2, 5, 1, 3, 0, 1 };
+	const uint32_t name[] = { 1, 2, 5, 1, 4, 0, 1 };
+	const uint32_t rec[] = { 1, 2, 5, 1, 5, 0, 1 };
+	const uint32_t port[] = { 1, 2, 5, 1, 8, 0, 1 };
+	const uint32_t ttl[] = { 1, 2, 5, 1, 9, 0, 1 };
+	const uint32_t online[] = { 1, 2, 5, 1, 10, 0, 1 };
+	const uint32_t inuse[] = { 1, 2, 5, 1, 13, 0, 1 };
+	const uint32_t second[] = { 1, 2, 5, 1, 3, 0, 2 };
+	const uint32_t zero[] = { 1, 2, 5, 1, 3, 0, 0 };
+	const uint32_t col3[] = { 1, 2, 5, 1, 3 };
+	struct mib_oid o, next;
+	struct mib_value v;
+
+	get_ok(addr, 7, &v);
+	ck_assert_int_eq(v.type, MIB_ASN_OCTET_STR);
+	ck_assert_uint_eq(v.len, strlen("127.0.0.1:5999"));
+	ck_assert(memcmp(v.str, "127.0.0.1:5999", v.len) == 0);
+	get_ok(name, 7, &v);
+	ck_assert_uint_eq(v.len, 0);
+	get_ok(rec, 7, &v);
+	ck_assert_int_eq(v.num, 1);
+	get_ok(port, 7, &v);
+	ck_assert_int_eq(v.num, 5999);
+	get_ok(ttl, 7, &v);
+	ck_assert_int_eq(v.num, -1);
+	get_ok(online, 7, &v);
+	ck_assert_int_eq(v.num, 0); /* no keep-alive */
+	get_ok(inuse, 7, &v);
+	ck_assert_int_eq(v.num, 0); /* nothing registered */
+	oid_of(&o, second, 7);
+	ck_assert_int_ne(agent_mib_get(&g, &o, &v), 0);
+	oid_of(&o, zero, 7);
+	ck_assert_int_ne(agent_mib_get(&g, &o, &v), 0);
+	/* the column walks to (0, 1), then on to column 4 */
+	oid_of(&o, col3, 5);
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_uint_eq(next.len, o.len + 2);
+	ck_assert_uint_eq(next.v[next.len - 2], 0);
+	ck_assert_uint_eq(next.v[next.len - 1], 1);
+	o = next;
+	ck_assert_int_eq(agent_mib_getnext(&g, &o, &next, &v), 0);
+	ck_assert_uint_eq(next.v[next.len - 3], 4);
+	ck_assert_uint_eq(next.v[next.len - 1], 1);
 }
 END_TEST
 
@@ -1496,17 +1547,17 @@ START_TEST(test_trunk_group_status_table)
 		"TrunkGroup 0 = 1, 1, 1, 3, \"100\", 0, 1, 1;\n"
 		"TrunkGroup 1 = 2, 2, 1, 2, \"200\", 0, 2, 1;\n"
 		"[ \\TrunkGroup ]\n";
-	const uint32_t mode1[] = { 1, 2, 5, 1, 2, 1 };
-	const uint32_t mode2[] = { 1, 2, 5, 1, 2, 2 };
-	const uint32_t ep1[] = { 1, 2, 5, 1, 3, 1 };
-	const uint32_t bind2[] = { 1, 2, 5, 1, 4, 2 };
-	const uint32_t col2[] = { 1, 2, 5, 1, 2 };
-	const uint32_t act1[] = { 1, 2, 5, 1, 9, 1 };
-	const uint32_t act2[] = { 1, 2, 5, 1, 9, 2 };
-	const uint32_t act5[] = { 1, 2, 5, 1, 9, 5 };
-	const uint32_t last1[] = { 1, 2, 5, 1, 10, 1 };
-	const uint32_t lastn1[] = { 1, 2, 5, 1, 11, 1 };
-	const uint32_t allf1[] = { 1, 2, 5, 1, 8, 1 };
+	const uint32_t mode1[] = { 1, 2, 6, 1, 2, 1 };
+	const uint32_t mode2[] = { 1, 2, 6, 1, 2, 2 };
+	const uint32_t ep1[] = { 1, 2, 6, 1, 3, 1 };
+	const uint32_t bind2[] = { 1, 2, 6, 1, 4, 2 };
+	const uint32_t col2[] = { 1, 2, 6, 1, 2 };
+	const uint32_t act1[] = { 1, 2, 6, 1, 9, 1 };
+	const uint32_t act2[] = { 1, 2, 6, 1, 9, 2 };
+	const uint32_t act5[] = { 1, 2, 6, 1, 9, 5 };
+	const uint32_t last1[] = { 1, 2, 6, 1, 10, 1 };
+	const uint32_t lastn1[] = { 1, 2, 6, 1, 11, 1 };
+	const uint32_t allf1[] = { 1, 2, 6, 1, 8, 1 };
 	struct agent_alarm al = { .seq = 7, .id = 1 };
 	struct agent_notice n = { .kind = AGENT_N_TG_FAILED, .al = &al };
 	struct agent_varbind vb[AGENT_MIB_NOTICE_VBS];
@@ -1618,6 +1669,7 @@ mib_suite(void)
 	tcase_add_test(tc, test_alarm_history_and_last_changed);
 	tcase_add_test(tc, test_ini_load_alarm);
 	tcase_add_test(tc, test_ini_dry_run_raises_nothing);
+	tcase_add_test(tc, test_proxy_addr_table);
 	tcase_add_test(tc, test_dateandtime_columns_and_pointer);
 	tcase_add_test(tc, test_trunk_group_status_table);
 	suite_add_tcase(s, tc);

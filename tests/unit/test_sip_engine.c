@@ -1778,6 +1778,40 @@ START_TEST(test_keepalive_homing)
 }
 END_TEST
 
+/* sipreg_binding_cand_status(): a literal is its own one candidate, with
+ * keep-alive's view of it. */
+START_TEST(test_cand_status_literal)
+{
+	struct sipreg_binding *b = add_ka(SIPREG_PARKING);
+	struct sipreg_cand_status cs;
+
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 0, &cs), 0);
+	ck_assert_int_eq(cs.online, -1); /* not probed yet */
+	ck_assert_int_eq(cs.rr, SIPREG_RR_LITERAL);
+	ka_round_ok(b);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 0, &cs), 0);
+	ck_assert_str_eq(cs.addr, "192.0.2.1:5060");
+	ck_assert_str_eq(cs.name, "");
+	ck_assert_uint_eq(cs.port, 5060);
+	ck_assert_int_eq(cs.ttl_left, -1);
+	ck_assert_int_eq(cs.online, 1);
+	ck_assert_int_eq(cs.last_code, 200);
+	ck_assert_uint_gt(cs.last_ms, 0);
+	ck_assert(cs.in_use);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 1, &cs), -ENOENT);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 2, 0, &cs), -EINVAL);
+	ck_assert_int_eq(sipreg_binding_cand_status(NULL, 0, 0, &cs), -EINVAL);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 0, NULL), -EINVAL);
+	primary_dies(b);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 0, &cs), 0);
+	ck_assert_int_eq(cs.online, 0);
+	ck_assert_int_eq(cs.last_code, -1);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 1, 0, &cs), 0);
+	ck_assert_str_eq(cs.addr, "192.0.2.2:5061");
+	ck_assert_int_eq(cs.online, 1);
+}
+END_TEST
+
 START_TEST(test_keepalive_parking)
 {
 	struct sipreg_binding *b = add_ka(SIPREG_PARKING);
@@ -2608,6 +2642,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_keepalive_homing);
 	tcase_add_test(tc, test_keepalive_events_told);
 	tcase_add_test(tc, test_keepalive_parking);
+	tcase_add_test(tc, test_cand_status_literal);
 	tcase_add_test(tc, test_keepalive_shared_per_address_list);
 	tcase_add_test(tc, test_keepalive_groups_differ);
 	tcase_add_test(tc, test_503_broken_until_retry_after);
