@@ -273,6 +273,8 @@ struct sipreg_engine_stats {
 	uint64_t window_used;
 	/** starts delayed because the window was full */
 	uint64_t window_waits;
+	/** resolved addresses ignored: past the 15 kept per name */
+	uint64_t dns_dropped;
 };
 
 /**

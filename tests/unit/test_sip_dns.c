@@ -349,7 +349,7 @@ struct zrr {
 	unsigned prio, weight, port; /* SRV; NAPTR: order in prio */
 };
 
-static struct zrr zone[8];
+static struct zrr zone[20];
 static size_t nzone;
 static int dns_fd = -1;
 static unsigned dns_queries;
@@ -383,6 +383,17 @@ on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 	(void)arg;
 	if (st->ka_event != 0 && nka_events < 16)
 		ka_events[nka_events++] = st->ka_event;
+}
+
+/* warnings logged that addresses were ignored */
+static int drop_logs;
+
+static void
+on_log(int level, const char *msg, void *arg)
+{
+	(void)arg;
+	if (level == SIP_LOG_WARN && strstr(msg, "ignored") != NULL)
+		drop_logs++;
 }
 
 static void
@@ -496,6 +507,8 @@ setup(void)
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
+	cfg.logh = on_log;
+	drop_logs = 0;
 	nka_events = 0;
 	cfg.user_agent = "gwtest/1";
 	cfg.pace_off = true;
@@ -517,29 +530,38 @@ teardown(void)
 	dns_fd = -1;
 }
 
-/* Run the engine and the DNS server (real time, the engine's clock
- * standing) until the binding has sent `sent` messages. */
+/* One turn of the engine and the DNS server (real time, the engine's
+ * clock standing): up to 20 ms of poll. */
+static void
+pump_once(void)
+{
+	struct pollfd p[9];
+	int n, k;
+
+	n = sipreg_engine_pollfds(e, p, 8);
+	ck_assert_int_le(n, 8);
+	p[n].fd = dns_fd;
+	p[n].events = POLLIN;
+	p[n].revents = 0;
+	if (poll(p, (nfds_t)n + 1, 20) > 0) {
+		if (p[n].revents != 0)
+			dns_serve();
+		for (k = 0; k < n; k++)
+			if (p[k].revents != 0)
+				sipreg_engine_readable(e, p[k].fd);
+	}
+	sipreg_engine_timeout(e);
+}
+
+/* Run the engine and the DNS server until the binding has sent `sent`
+ * messages. */
 static void
 pump_until_sent(size_t sent)
 {
-	struct pollfd p[9];
-	int i, n, k;
+	int i;
 
-	for (i = 0; i < 200 && f->nsent < sent; i++) {
-		n = sipreg_engine_pollfds(e, p, 8);
-		ck_assert_int_le(n, 8);
-		p[n].fd = dns_fd;
-		p[n].events = POLLIN;
-		p[n].revents = 0;
-		if (poll(p, (nfds_t)n + 1, 20) > 0) {
-			if (p[n].revents != 0)
-				dns_serve();
-			for (k = 0; k < n; k++)
-				if (p[k].revents != 0)
-					sipreg_engine_readable(e, p[k].fd);
-		}
-		sipreg_engine_timeout(e);
-	}
+	for (i = 0; i < 200 && f->nsent < sent; i++)
+		pump_once();
 	ck_assert_uint_ge(f->nsent, sent);
 }
 
@@ -750,6 +772,70 @@ START_TEST(test_keepalive_every_candidate)
 }
 END_TEST
 
+/* n A records 192.0.2.1 .. 192.0.2.n for sip.prov.test */
+static void
+zone_many(unsigned n)
+{
+	static char data[16][16];
+	unsigned i;
+
+	for (i = 0; i < n && i < 16; i++) {
+		snprintf(data[i], sizeof(data[i]), "192.0.2.%u", i + 1);
+		zone_add("sip.prov.test", ns_t_a, 3600, data[i], 0, 0, 0);
+	}
+}
+
+/* A name keeps up to 15 addresses, in answer order; a 16th is dropped,
+ * counted once per lookup and logged once per name. */
+START_TEST(test_fifteen_addresses)
+{
+	struct sipreg_engine_stats es;
+	struct sipreg_cand_status cs;
+	struct sipreg_binding *b;
+	unsigned asked;
+	size_t k;
+
+	zone_many(15);
+	b = add_binding("sip.prov.test", SIPREG_DNS_A, false);
+	registered(b);
+	for (k = 0; k < 15; k++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "192.0.2.%zu:5060", k + 1);
+		ck_assert_int_eq(sipreg_binding_cand_status(b, 0, k, &cs), 0);
+		ck_assert_str_eq(cs.addr, want);
+	}
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 15, &cs), -ENOENT);
+	ck_assert_int_eq(sipreg_engine_stats(e, &es), 0);
+	ck_assert_uint_eq(es.dns_dropped, 0);
+	ck_assert_int_eq(drop_logs, 0);
+
+	teardown();
+	setup();
+	zone_many(16);
+	b = add_binding("sip.prov.test", SIPREG_DNS_A, false);
+	registered(b);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 14, &cs), 0);
+	ck_assert_str_eq(cs.addr, "192.0.2.15:5060");
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 15, &cs), -ENOENT);
+	ck_assert_int_eq(sipreg_engine_stats(e, &es), 0);
+	ck_assert_uint_eq(es.dns_dropped, 1);
+	ck_assert_int_eq(drop_logs, 1);
+	/* the refresh drops it again: counted, not logged again */
+	asked = dns_queries;
+	now_ms += 60000;
+	sipreg_engine_timeout(e);
+	for (int i = 0; i < 200 && es.dns_dropped < 2; i++) {
+		pump_once();
+		ck_assert_int_eq(sipreg_engine_stats(e, &es), 0);
+	}
+	ck_assert_uint_gt(dns_queries, asked);
+	ck_assert_uint_eq(es.dns_dropped, 2);
+	ck_assert_int_eq(drop_logs, 1);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 15, &cs), -ENOENT);
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -769,6 +855,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_refresh_at_srv_ttl);
 	tcase_add_test(tc, test_refresh_ttl_edges);
 	tcase_add_test(tc, test_keepalive_every_candidate);
+	tcase_add_test(tc, test_fifteen_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }
