@@ -1378,6 +1378,32 @@ sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
 }
 
 void
+sip_binding_cand_online(struct sipreg_binding *b, size_t idx, size_t cand)
+{
+	bool idle = b->state == SIPREG_REGISTERED && !sip_tx_busy(&b->tx) &&
+		    !b->waiting;
+	char addr[SIPREG_ADDR_STRLEN];
+	enum sipreg_transport tp;
+	union sip_sa ss;
+
+	if (b->zombie || !idle || !b->homing || idx >= b->naddrs ||
+	    idx > b->cur || (idx == b->cur && cand >= b->addrs[idx].sel))
+		return;
+	tp = b->addrs[idx].tp;
+	if (b->addrs[idx].dns == NULL ||
+	    sip_dns_addr(b->addrs[idx].dns, cand, b->addrs[idx].port, &ss, &tp,
+			 addr, sizeof(addr)) != 0)
+		return;
+	sip_addr_format(&ss, addr, sizeof(addr), true);
+	/* the same rule as Homing across addresses: at once, from the
+	 * first usable candidate of the first usable address */
+	sip_engine_log(b->e, SIP_LOG_INFO, "%s@%s: homing to %s (%s)",
+		       b->aor_user, b->aor_host, b->addrs[idx].host, addr);
+	b->pinned = false;
+	start_cycle(b, false);
+}
+
+void
 sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 {
 	char why[8];

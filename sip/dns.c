@@ -368,7 +368,7 @@ finish(struct sip_dns_entry *d, int status)
 		dns->e->stats.dns_dropped += dropped;
 		if (!d->drop_told)
 			sip_engine_log(dns->e, SIP_LOG_WARN,
-				       "%s: %zu addresses past the first %d "
+				       "%s: %zu address(es) past the first %d "
 				       "ignored",
 				       d->name, dropped, DNS_MAX_ADDRS);
 		d->drop_told = true;

@@ -734,6 +734,11 @@ void sip_binding_conn_lost(struct sipreg_binding *b);
 /* Keep-alive changed address idx's state (online or not). */
 void sip_binding_addr_changed(struct sipreg_binding *b, size_t idx,
 			      bool online);
+/* Keep-alive saw candidate cand of address idx's name come online (it
+ * was offline or never probed), while b uses another candidate of that
+ * name: with Homing, b goes back to it when it is preferred (an earlier
+ * address, or an earlier candidate of the address in use). */
+void sip_binding_cand_online(struct sipreg_binding *b, size_t idx, size_t cand);
 /* The shutdown deadline passed: stop an un-REGISTER still running. */
 void sip_binding_give_up(struct sipreg_binding *b);
 /* Whether the registrar holds or may hold b's binding (a 2xx not yet

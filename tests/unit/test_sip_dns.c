@@ -565,8 +565,12 @@ pump_until_sent(size_t sent)
 	ck_assert_uint_ge(f->nsent, sent);
 }
 
+/* A binding of one address (host, looked up by q) with redundancy mode
+ * red and load balancing lb; ka: OPTIONS keep-alive every 30 s, probes
+ * timing out after 1.5 s. */
 static struct sipreg_binding *
-add_binding(const char *host, enum sipreg_dns_query q, bool ka)
+add_binding_ex(const char *host, enum sipreg_dns_query q, bool ka,
+	       enum sipreg_redundancy red, unsigned lb)
 {
 	struct sipreg_binding_cfg c;
 	struct sipreg_binding *b;
@@ -580,6 +584,8 @@ add_binding(const char *host, enum sipreg_dns_query q, bool ka)
 	c.addrs[0].port = 5060;
 	c.addrs[0].dns_query = q;
 	c.expires = 3600;
+	c.redundancy = red;
+	c.load_balancing = lb;
 	if (ka) {
 		c.keepalive = SIPREG_KA_OPTIONS;
 		c.keepalive_s = 30;
@@ -588,6 +594,12 @@ add_binding(const char *host, enum sipreg_dns_query q, bool ka)
 	}
 	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
 	return b;
+}
+
+static struct sipreg_binding *
+add_binding(const char *host, enum sipreg_dns_query q, bool ka)
+{
+	return add_binding_ex(host, q, ka, SIPREG_PARKING, 0);
 }
 
 static void
@@ -836,6 +848,110 @@ START_TEST(test_fifteen_addresses)
 }
 END_TEST
 
+/* Where the last REGISTER went ("" if none), and how many were sent. */
+static size_t
+last_register(char *buf, size_t size)
+{
+	const struct sip_fake_msg *m = sip_fake_last_method(f, "REGISTER");
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	if (m != NULL)
+		sip_addr_format(&m->to, buf, size, true);
+	for (i = 0; i < f->nsent; i++)
+		if (strncmp(f->sent[i].buf, "REGISTER ", 9) == 0)
+			n++;
+	return n;
+}
+
+/* Keep-alive's probe to addr: answered (200) or left to time out. */
+static void
+probe(const char *addr, bool answer)
+{
+	const struct sip_fake_msg *m;
+
+	sipreg_engine_timeout(e);
+	ck_assert_ptr_nonnull(m = options_to(addr));
+	if (answer) {
+		sip_fake_reply_msg(e, m, 200, "OK", "");
+	} else {
+		now_ms += 1500;
+	}
+	sipreg_engine_timeout(e); /* the result, and what it leads to */
+}
+
+/*
+ * A name with two A records, OPTIONS keep-alive: the first stops
+ * answering, the binding moves to the second; when the first answers
+ * again, Homing re-registers there at once, Parking stays.
+ */
+static void
+home_within_name(enum sipreg_redundancy red)
+{
+	struct sipreg_binding *b;
+	struct sipreg_status st;
+	char buf[64];
+	size_t n;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	b = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true, red, 0);
+	registered(b);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", true);
+	/* the first goes silent: to the second */
+	now_ms += 30000;
+	probe("192.0.2.1:5060", false);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.2:5060");
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, "192.0.2.2:5060");
+	probe("192.0.2.2:5060", true);
+	/* still silent next round: nothing moves */
+	now_ms += 30000;
+	n = last_register(buf, sizeof(buf));
+	probe("192.0.2.1:5060", false);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n);
+	probe("192.0.2.2:5060", true);
+	/* the first answers again */
+	now_ms += 30000;
+	probe("192.0.2.1:5060", true);
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	if (red == SIPREG_PARKING) {
+		ck_assert_uint_eq(last_register(buf, sizeof(buf)), n);
+		ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+		ck_assert_str_eq(st.addr, "192.0.2.2:5060");
+		return;
+	}
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 1);
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, "192.0.2.1:5060");
+	/* the second answering again changes nothing */
+	probe("192.0.2.2:5060", true);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 1);
+}
+
+START_TEST(test_homing_within_name)
+{
+	home_within_name(SIPREG_HOMING);
+}
+END_TEST
+
+START_TEST(test_parking_within_name)
+{
+	home_within_name(SIPREG_PARKING);
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -856,6 +972,8 @@ dns_suite(void)
 	tcase_add_test(tc, test_refresh_ttl_edges);
 	tcase_add_test(tc, test_keepalive_every_candidate);
 	tcase_add_test(tc, test_fifteen_addresses);
+	tcase_add_test(tc, test_homing_within_name);
+	tcase_add_test(tc, test_parking_within_name);
 	suite_add_tcase(s, tc);
 	return s;
 }
