@@ -816,14 +816,86 @@ cand_adopt(struct sipreg_binding *b, struct sip_addr *a)
 	a->last_ms = st != NULL ? st->last_ms : 0;
 }
 
+/* Candidates of address a for round robin: a name's resolved addresses
+ * (one while it has none), a literal itself. */
+static size_t
+rr_count(const struct sip_addr *a)
+{
+	size_t n = a->dns != NULL ? sip_dns_count(a->dns) : 0;
+
+	return n > 0 ? n : 1;
+}
+
+/* Address i to candidate j of its name (nothing for a literal, or a
+ * name without an answer yet). */
+static void
+rr_select(struct sipreg_binding *b, size_t i, size_t j)
+{
+	struct sip_addr *a = &b->addrs[i];
+	char why[8];
+
+	if (a->dns == NULL || sip_dns_count(a->dns) == 0 || j == a->sel ||
+	    sip_dns_addr(a->dns, j, a->port, &a->ss, &a->tp, why,
+			 sizeof(why)) != 0)
+		return;
+	a->sel = (uint16_t)j;
+	a->have_local = false;
+	if (b->ka_mode == SIPREG_KA_OPTIONS)
+		cand_adopt(b, a);
+}
+
+/*
+ * Round robin (ProxyLoadBalancingMethod 1) over every resolved address
+ * of the set, each candidate of each name in turn: the next one,
+ * engine-wide, that is not broken (503 + Retry-After) nor seen offline
+ * by keep-alive; when none is, the round's own pick.  Points the
+ * address at the candidate and returns the address.
+ */
+static size_t
+rr_start(struct sipreg_binding *b)
+{
+	uint64_t now = sip_engine_now(b->e);
+	size_t total = 0, base, k, i, j, pick_i = 0, pick_j = 0;
+
+	for (i = 0; i < b->naddrs; i++)
+		total += rr_count(&b->addrs[i]);
+	base = b->e->rr++ % total;
+	for (k = 0; k < total; k++) {
+		struct sip_addr *a;
+
+		j = (base + k) % total;
+		for (i = 0; j >= rr_count(&b->addrs[i]); i++)
+			j -= rr_count(&b->addrs[i]);
+		if (k == 0) {
+			pick_i = i;
+			pick_j = j;
+		}
+		a = &b->addrs[i];
+		if (a->broken_until > now)
+			continue;
+		if (a->dns != NULL && sip_dns_count(a->dns) > 0
+			    ? cand_offline(b, a, j)
+			    : !usable(b, i, now))
+			continue;
+		rr_select(b, i, j);
+		return i;
+	}
+	rr_select(b, pick_i, pick_j);
+	return pick_i;
+}
+
 /* Where a cycle starts: the first usable address (round robin: the next
- * usable one engine-wide), else the primary (or the round's pick). */
+ * usable resolved address engine-wide; random weights: the next usable
+ * address), else the primary (or the round's pick). */
 static size_t
 choose_start(struct sipreg_binding *b)
 {
 	uint64_t now = sip_engine_now(b->e);
-	size_t base = b->round_robin ? b->e->rr++ % b->naddrs : 0, i, k;
+	size_t base, i, k;
 
+	if (b->round_robin && !b->random_weights)
+		return rr_start(b);
+	base = b->round_robin ? b->e->rr++ % b->naddrs : 0;
 	for (k = 0; k < b->naddrs; k++) {
 		i = (base + k) % b->naddrs;
 		if (usable(b, i, now))
@@ -1420,6 +1492,10 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 		if (b->random_weights && b->dns_wait && i == b->cur &&
 		    a->seltried <= 1)
 			a->sel = sip_dns_pick(d);
+		else if (b->round_robin && b->dns_wait && i == b->cur &&
+			 a->seltried <= 1 && sip_dns_count(d) > 0)
+			/* round robin: the name's addresses in turn */
+			a->sel = (uint16_t)(b->e->rr++ % sip_dns_count(d));
 		if (sip_dns_addr(d, a->sel, a->port, &ss, &a->tp, why,
 				 sizeof(why)) != 0)
 			continue;

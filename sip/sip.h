@@ -142,7 +142,9 @@ struct sipreg_binding_cfg {
 	/**
 	 * ProxyRedundancyMode [SIPREG_PARKING].  Homing: with OPTIONS
 	 * keep-alive, once an address before the one registered through
-	 * answers again, re-register there at once; with REGISTER-based
+	 * answers again (an earlier address of the set, or an earlier
+	 * resolved address of the same name: SRV priority and weight order,
+	 * then A/AAAA order), re-register there at once; with REGISTER-based
 	 * keep-alive, every refresh starts at the first usable address.
 	 * Parking stays where the registration is.  Either way, with OPTIONS
 	 * keep-alive an address seen offline is skipped when a cycle picks
@@ -154,11 +156,12 @@ struct sipreg_binding_cfg {
 	/**
 	 * ProxyLoadBalancingMethod: 1 = round robin: each new registration
 	 * cycle (not refreshes, which stay where they registered) starts at
-	 * the next usable address, rotating engine-wide so bindings spread
-	 * over the set [0 = off: the first usable address].  2 = random
-	 * weights: the same over the set, and within a name looked up by
-	 * SRV each cycle starts at a target picked by SRV weight among the
-	 * lowest priority (RFC 2782).
+	 * the next usable resolved address of the set (every address of
+	 * every name, in turn), rotating engine-wide so bindings spread
+	 * over all of them [0 = off: the first usable address].  2 = random
+	 * weights: round robin over the set's configured addresses, and
+	 * within a name looked up by SRV each cycle starts at a target
+	 * picked by SRV weight among the lowest priority (RFC 2782).
 	 */
 	unsigned load_balancing;
 	/**

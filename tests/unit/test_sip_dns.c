@@ -952,6 +952,132 @@ START_TEST(test_parking_within_name)
 }
 END_TEST
 
+/* Register b (a new cycle) and answer 200: where it registered. */
+static void
+register_at(struct sipreg_binding *b, char *buf, size_t size)
+{
+	struct sipreg_status st;
+	size_t n = last_register(buf, size);
+	int i;
+
+	sipreg_binding_register(b);
+	for (i = 0; i < 200 && last_register(buf, size) == n; i++)
+		pump_once();
+	ck_assert_uint_eq(last_register(buf, size), n + 1);
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	sipreg_engine_timeout(e);
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, buf);
+}
+
+/* Round robin (ProxyLoadBalancingMethod 1) spreads new registrations
+ * over every address of a name, not only over the set's rows; the
+ * first binding's cycle, waiting for the first answer, takes its turn
+ * too. */
+START_TEST(test_round_robin_addresses)
+{
+	static const char *addr[3] = { "192.0.2.1:5060", "192.0.2.2:5060",
+				       "192.0.2.3:5060" };
+	unsigned count[3] = { 0, 0, 0 };
+	char buf[64], prev[64] = "";
+	size_t i, k;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	for (i = 0; i < 6; i++) {
+		struct sipreg_binding *b =
+			add_binding_ex("sip.prov.test", SIPREG_DNS_A, false,
+				       SIPREG_PARKING, 1);
+
+		register_at(b, buf, sizeof(buf));
+		ck_assert_str_ne(buf, prev); /* each in turn */
+		snprintf(prev, sizeof(prev), "%s", buf);
+		for (k = 0; k < 3; k++)
+			count[k] += strcmp(buf, addr[k]) == 0;
+	}
+	for (k = 0; k < 3; k++)
+		ck_assert_uint_eq(count[k], 2);
+}
+END_TEST
+
+/* Round robin skips the addresses keep-alive saw offline. */
+START_TEST(test_round_robin_skips_offline)
+{
+	struct sipreg_binding *b;
+	unsigned n1 = 0, n3 = 0;
+	char buf[64];
+	size_t i;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	b = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true, SIPREG_PARKING,
+			   1);
+	register_at(b, buf, sizeof(buf));
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", false);
+	probe("192.0.2.3:5060", true);
+	for (i = 0; i < 6; i++) {
+		b = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true,
+				   SIPREG_PARKING, 1);
+		register_at(b, buf, sizeof(buf));
+		ck_assert_str_ne(buf, "192.0.2.2:5060");
+		n1 += strcmp(buf, "192.0.2.1:5060") == 0;
+		n3 += strcmp(buf, "192.0.2.3:5060") == 0;
+	}
+	ck_assert_uint_eq(n1 + n3, 6);
+	ck_assert_uint_ge(n1, 2); /* spread, not all on one */
+	ck_assert_uint_ge(n3, 2);
+}
+END_TEST
+
+/* At failover (503 here), the next candidate of the name is the next
+ * one keep-alive has not seen offline: .2 is skipped, .3 is tried. */
+START_TEST(test_failover_skips_offline)
+{
+	struct sipreg_binding *b;
+	struct sipreg_status st;
+	char buf[64];
+	size_t n, i;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	b = add_binding("sip.prov.test", SIPREG_DNS_A, true);
+	register_at(b, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", false);
+	probe("192.0.2.3:5060", true);
+	ck_assert_int_eq(online_of(b, 1), 0);
+	/* a refresh the first refuses with 503 */
+	n = last_register(buf, sizeof(buf));
+	sipreg_binding_register(b);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 1);
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 503,
+			   "Service Unavailable", "");
+	sipreg_engine_timeout(e);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 2);
+	ck_assert_str_eq(buf, "192.0.2.3:5060");
+	for (i = 0; i < f->nsent; i++) {
+		char to[64];
+
+		sip_addr_format(&f->sent[i].to, to, sizeof(to), true);
+		if (strncmp(f->sent[i].buf, "REGISTER ", 9) == 0)
+			ck_assert_str_ne(to, "192.0.2.2:5060");
+	}
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, "192.0.2.3:5060");
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -974,6 +1100,9 @@ dns_suite(void)
 	tcase_add_test(tc, test_fifteen_addresses);
 	tcase_add_test(tc, test_homing_within_name);
 	tcase_add_test(tc, test_parking_within_name);
+	tcase_add_test(tc, test_round_robin_addresses);
+	tcase_add_test(tc, test_round_robin_skips_offline);
+	tcase_add_test(tc, test_failover_skips_offline);
 	suite_add_tcase(s, tc);
 	return s;
 }
