@@ -371,6 +371,7 @@ apply_timers(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 	b->ka_mode = cfg->keepalive;
 	b->ka_s = cfg->keepalive_s ? cfg->keepalive_s : DEF_KEEPALIVE;
 	b->homing = cfg->redundancy == SIPREG_HOMING;
+	b->group = cfg->group;
 	/* random weights: round robin over the set, SRV weights within a
 	 * name */
 	b->round_robin = cfg->load_balancing == 1 || cfg->load_balancing == 2;
@@ -437,6 +438,8 @@ sip_binding_free(struct sipreg_binding *b)
 	sip_ka_stop(b);
 	sip_tx_abort(&b->tx);
 	sip_engine_cancel(e, &b->tmr);
+	b->zombie = true; /* no longer counted in use */
+	sip_binding_use_sync(b);
 	if (b->waiting)
 		TAILQ_REMOVE(&e->waitq, b, wentry);
 	window_leave(b);
@@ -577,6 +580,7 @@ release(struct sipreg_binding *b)
 {
 	b->zombie = true;
 	b->remove_after = false;
+	sip_binding_use_sync(b);
 	disarm(b);
 	unqueue(b);
 	window_leave(b);
@@ -970,6 +974,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 		b->state = SIPREG_REFRESHING;
 	else
 		b->state = SIPREG_REGISTERING;
+	sip_binding_use_sync(b);
 	kick(b);
 }
 
@@ -1159,6 +1164,7 @@ failover(struct sipreg_binding *b, const char *why)
 			       b->addrs[b->cur].host, addr);
 		set_error(b, why);
 		b->pinned = false;
+		sip_binding_use_sync(b);
 		send_now(b);
 		return;
 	}
@@ -1171,6 +1177,7 @@ failover(struct sipreg_binding *b, const char *why)
 		set_error(b, why);
 		b->cur = (size_t)next;
 		b->pinned = false;
+		sip_binding_use_sync(b);
 		send_now(b);
 		return;
 	}
@@ -1504,6 +1511,7 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 		a->ss = ss;
 		a->resolved = true;
 	}
+	sip_binding_use_sync(b);
 	sip_ka_dns_done(b);
 	if (b->dns_wait && b->addrs[b->cur].dns == d) {
 		send_now(b);
@@ -1511,11 +1519,77 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 	}
 }
 
+/* Whether b counts as in use at its current address: registered or
+ * refreshing there, not let go of. */
+static bool
+use_counted(const struct sipreg_binding *b)
+{
+	return !b->zombie && !b->remove_after && b->naddrs > 0 &&
+	       b->addrs[b->cur].resolved &&
+	       (b->state == SIPREG_REGISTERED || b->state == SIPREG_REFRESHING);
+}
+
+static bool
+use_is(const struct sip_use *u, unsigned group, size_t idx,
+       const union sip_sa *ss, enum sipreg_transport tp)
+{
+	return u->group == group && u->idx == idx && u->tp == tp &&
+	       sip_addr_equal(&u->ss, ss);
+}
+
+static struct sip_use *
+use_find(const struct sipreg_engine *e, unsigned group, size_t idx,
+	 const union sip_sa *ss, enum sipreg_transport tp)
+{
+	struct sip_use *u;
+
+	LIST_FOREACH(u, &e->uses, entry)
+	{
+		if (use_is(u, group, idx, ss, tp))
+			return u;
+	}
+	return NULL;
+}
+
+void
+sip_binding_use_sync(struct sipreg_binding *b)
+{
+	struct sipreg_engine *e = b->e;
+	bool counted = use_counted(b);
+	const struct sip_addr *a = counted ? &b->addrs[b->cur] : NULL;
+	struct sip_use *u;
+
+	if (b->use != NULL && counted &&
+	    use_is(b->use, b->group, b->cur, &a->ss, a->tp))
+		return; /* where it was */
+	if ((u = b->use) != NULL) {
+		b->use = NULL;
+		if (--u->n == 0) {
+			LIST_REMOVE(u, entry);
+			free(u);
+		}
+	}
+	if (!counted)
+		return;
+	if ((u = use_find(e, b->group, b->cur, &a->ss, a->tp)) == NULL) {
+		if ((u = calloc(1, sizeof(*u))) == NULL)
+			return; /* no memory: not counted, tried again later */
+		u->ss = a->ss;
+		u->tp = a->tp;
+		u->group = b->group;
+		u->idx = b->cur;
+		LIST_INSERT_HEAD(&e->uses, u, entry);
+	}
+	u->n++;
+	b->use = u;
+}
+
 void
 sip_binding_notify(struct sipreg_binding *b)
 {
 	struct sipreg_status st;
 
+	sip_binding_use_sync(b);
 	window_settle(b);
 	if (b->e->statush == NULL || b->zombie || b->remove_after)
 		return; /* the user already let go of it */
@@ -1548,6 +1622,7 @@ sipreg_binding_update(struct sipreg_binding *b,
 	sip_ka_stop(b); /* the addresses may have changed */
 	b->pinned = false;
 	b->cur = 0;
+	sip_binding_use_sync(b);
 	registered = b->state == SIPREG_REGISTERED ||
 		     b->state == SIPREG_REFRESHING ||
 		     b->state == SIPREG_AUTHENTICATING ||
@@ -1678,6 +1753,7 @@ sipreg_binding_cand_status(const struct sipreg_binding *b, size_t idx,
 {
 	const struct sip_ka_state *ka = NULL;
 	const struct sip_dns_target *t;
+	const struct sip_use *u;
 	const struct sip_addr *a;
 	union sip_sa ss;
 	enum sipreg_transport tp;
@@ -1724,6 +1800,8 @@ sipreg_binding_cand_status(const struct sipreg_binding *b, size_t idx,
 	st->port = ntohs(ss.sa.sa_family == AF_INET ? ss.in.sin_port
 						    : ss.in6.sin6_port);
 	st->in_use = sip_addr_is(a, &ss, tp);
+	u = use_find(b->e, b->group, idx, &ss, tp);
+	st->users = u != NULL ? u->n : 0;
 	if (b->ka_mode == SIPREG_KA_OPTIONS &&
 	    (ka = sip_ka_known(b->e, &ss, tp)) != NULL) {
 		st->online = ka->online;

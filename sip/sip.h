@@ -170,6 +170,11 @@ struct sipreg_binding_cfg {
 	 * the AOR at the registrar) [off].
 	 */
 	bool unreg_all_first;
+	/**
+	 * Bindings given the same group (the daemon: its proxy set) share
+	 * the in-use counts of sipreg_cand_status.users [0].
+	 */
+	unsigned group;
 };
 
 /** Counters of one binding. */
@@ -250,6 +255,10 @@ struct sipreg_cand_status {
 	int last_code;	  /**< of the last probe, -1 timeout, 0 none */
 	uint64_t last_ms; /**< engine clock of the last probe, 0 never */
 	bool in_use;	  /**< the binding's address uses it now */
+	/** bindings of the binding's group (sipreg_binding_cfg.group)
+	 *  registered (or refreshing) through this address of this position
+	 *  now: a count the engine keeps as bindings move, no scan */
+	unsigned users;
 };
 
 /** Engine-wide counters. */

@@ -385,6 +385,9 @@ on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 		ka_events[nka_events++] = st->ka_event;
 }
 
+/* the group of the bindings add_binding_ex() adds */
+static unsigned cfg_group;
+
 /* warnings logged that addresses were ignored */
 static int drop_logs;
 
@@ -508,6 +511,7 @@ setup(void)
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
 	cfg.logh = on_log;
+	cfg_group = 0;
 	drop_logs = 0;
 	nka_events = 0;
 	cfg.user_agent = "gwtest/1";
@@ -586,6 +590,7 @@ add_binding_ex(const char *host, enum sipreg_dns_query q, bool ka,
 	c.expires = 3600;
 	c.redundancy = red;
 	c.load_balancing = lb;
+	c.group = cfg_group;
 	if (ka) {
 		c.keepalive = SIPREG_KA_OPTIONS;
 		c.keepalive_s = 30;
@@ -1003,6 +1008,77 @@ START_TEST(test_round_robin_addresses)
 }
 END_TEST
 
+/* users of each candidate of b's address 0 */
+static void
+users_are(struct sipreg_binding *b, unsigned u0, unsigned u1, unsigned u2)
+{
+	struct sipreg_cand_status cs;
+	unsigned want[3] = { u0, u1, u2 };
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		ck_assert_int_eq(sipreg_binding_cand_status(b, 0, k, &cs), 0);
+		ck_assert_msg(cs.users == want[k], "%s: %u users, want %u",
+			      cs.addr, cs.users, want[k]);
+	}
+}
+
+/* The engine counts the bindings of a group registered through each
+ * address as they register, move and go (no scan): round robin puts
+ * two on each; one removed, one failing over, one of another group. */
+START_TEST(test_users_count)
+{
+	struct sipreg_binding *b[6], *other;
+	char buf[64];
+	size_t i;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	cfg_group = 7;
+	for (i = 0; i < 6; i++) {
+		b[i] = add_binding_ex("sip.prov.test", SIPREG_DNS_A, false,
+				      SIPREG_PARKING, 1);
+		register_at(b[i], buf, sizeof(buf));
+	}
+	users_are(b[0], 2, 2, 2);
+	/* another group at the same addresses: counted apart */
+	cfg_group = 8;
+	other = add_binding_ex("sip.prov.test", SIPREG_DNS_A, false,
+			       SIPREG_PARKING, 0);
+	register_at(other, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	users_are(b[0], 2, 2, 2);
+	users_are(other, 1, 0, 0);
+	/* removed: no longer counted */
+	last_register(buf, sizeof(buf));
+	sipreg_binding_remove(b[5], false); /* the second at .1 */
+	sipreg_engine_timeout(e);
+	users_are(b[0], 1, 2, 2);
+	/* b[0] (at .2): a refresh refused with 503 fails over to .3 */
+	sipreg_binding_register(b[0]);
+	sipreg_engine_timeout(e);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.2:5060");
+	users_are(b[0], 1, 2, 2); /* refreshing there: still counted */
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 503,
+			   "Service Unavailable", "");
+	sipreg_engine_timeout(e);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.3:5060");
+	users_are(b[0], 1, 1, 3);
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	sipreg_engine_timeout(e);
+	users_are(b[0], 1, 1, 3);
+	/* unregistered: gone from the count */
+	sipreg_binding_unregister(b[0]);
+	sipreg_engine_timeout(e);
+	users_are(b[0], 1, 1, 2);
+	users_are(other, 1, 0, 0);
+}
+END_TEST
+
 /* Round robin skips the addresses keep-alive saw offline. */
 START_TEST(test_round_robin_skips_offline)
 {
@@ -1102,6 +1178,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_parking_within_name);
 	tcase_add_test(tc, test_round_robin_addresses);
 	tcase_add_test(tc, test_round_robin_skips_offline);
+	tcase_add_test(tc, test_users_count);
 	tcase_add_test(tc, test_failover_skips_offline);
 	suite_add_tcase(s, tc);
 	return s;
