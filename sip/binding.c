@@ -1465,7 +1465,10 @@ sip_binding_cand_online(struct sipreg_binding *b, size_t idx, size_t cand)
 	enum sipreg_transport tp;
 	union sip_sa ss;
 
-	if (b->zombie || !idle || !b->homing || idx >= b->naddrs ||
+	/* round robin spreads bindings over the addresses on purpose: not
+	 * pulled back to the first one */
+	if (b->zombie || !idle || !b->homing ||
+	    (b->round_robin && !b->random_weights) || idx >= b->naddrs ||
 	    idx > b->cur || (idx == b->cur && cand >= b->addrs[idx].sel))
 		return;
 	tp = b->addrs[idx].tp;

@@ -144,7 +144,8 @@ struct sipreg_binding_cfg {
 	 * keep-alive, once an address before the one registered through
 	 * answers again (an earlier address of the set, or an earlier
 	 * resolved address of the same name: SRV priority and weight order,
-	 * then A/AAAA order), re-register there at once; with REGISTER-based
+	 * then A/AAAA order; not within a name under round robin,
+	 * load_balancing 1), re-register there at once; with REGISTER-based
 	 * keep-alive, every refresh starts at the first usable address.
 	 * Parking stays where the registration is.  Either way, with OPTIONS
 	 * keep-alive an address seen offline is skipped when a cycle picks

@@ -1110,6 +1110,32 @@ START_TEST(test_round_robin_skips_offline)
 }
 END_TEST
 
+/* Homing with round robin: the first probes of the name's addresses
+ * (never probed before: "online again") move nobody; round robin keeps
+ * its spread. */
+START_TEST(test_round_robin_no_homing_within_name)
+{
+	struct sipreg_binding *b[3];
+	char buf[64];
+	size_t i, n;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	for (i = 0; i < 3; i++) {
+		b[i] = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true,
+				      SIPREG_HOMING, 1);
+		register_at(b[i], buf, sizeof(buf));
+	}
+	n = last_register(buf, sizeof(buf));
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", true);
+	probe("192.0.2.3:5060", true);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n);
+	users_are(b[0], 1, 1, 1);
+}
+END_TEST
+
 /* At failover (503 here), the next candidate of the name is the next
  * one keep-alive has not seen offline: .2 is skipped, .3 is tried. */
 START_TEST(test_failover_skips_offline)
@@ -1179,6 +1205,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_round_robin_addresses);
 	tcase_add_test(tc, test_round_robin_skips_offline);
 	tcase_add_test(tc, test_users_count);
+	tcase_add_test(tc, test_round_robin_no_homing_within_name);
 	tcase_add_test(tc, test_failover_skips_offline);
 	suite_add_tcase(s, tc);
 	return s;
