@@ -371,6 +371,7 @@ apply_timers(struct sipreg_binding *b, const struct sipreg_binding_cfg *cfg)
 	b->ka_mode = cfg->keepalive;
 	b->ka_s = cfg->keepalive_s ? cfg->keepalive_s : DEF_KEEPALIVE;
 	b->homing = cfg->redundancy == SIPREG_HOMING;
+	b->group = cfg->group;
 	/* random weights: round robin over the set, SRV weights within a
 	 * name */
 	b->round_robin = cfg->load_balancing == 1 || cfg->load_balancing == 2;
@@ -437,6 +438,8 @@ sip_binding_free(struct sipreg_binding *b)
 	sip_ka_stop(b);
 	sip_tx_abort(&b->tx);
 	sip_engine_cancel(e, &b->tmr);
+	b->zombie = true; /* no longer counted in use */
+	sip_binding_use_sync(b);
 	if (b->waiting)
 		TAILQ_REMOVE(&e->waitq, b, wentry);
 	window_leave(b);
@@ -577,6 +580,7 @@ release(struct sipreg_binding *b)
 {
 	b->zombie = true;
 	b->remove_after = false;
+	sip_binding_use_sync(b);
 	disarm(b);
 	unqueue(b);
 	window_leave(b);
@@ -816,14 +820,86 @@ cand_adopt(struct sipreg_binding *b, struct sip_addr *a)
 	a->last_ms = st != NULL ? st->last_ms : 0;
 }
 
+/* Candidates of address a for round robin: a name's resolved addresses
+ * (one while it has none), a literal itself. */
+static size_t
+rr_count(const struct sip_addr *a)
+{
+	size_t n = a->dns != NULL ? sip_dns_count(a->dns) : 0;
+
+	return n > 0 ? n : 1;
+}
+
+/* Address i to candidate j of its name (nothing for a literal, or a
+ * name without an answer yet). */
+static void
+rr_select(struct sipreg_binding *b, size_t i, size_t j)
+{
+	struct sip_addr *a = &b->addrs[i];
+	char why[8];
+
+	if (a->dns == NULL || sip_dns_count(a->dns) == 0 || j == a->sel ||
+	    sip_dns_addr(a->dns, j, a->port, &a->ss, &a->tp, why,
+			 sizeof(why)) != 0)
+		return;
+	a->sel = (uint16_t)j;
+	a->have_local = false;
+	if (b->ka_mode == SIPREG_KA_OPTIONS)
+		cand_adopt(b, a);
+}
+
+/*
+ * Round robin (ProxyLoadBalancingMethod 1) over every resolved address
+ * of the set, each candidate of each name in turn: the next one,
+ * engine-wide, that is not broken (503 + Retry-After) nor seen offline
+ * by keep-alive; when none is, the round's own pick.  Points the
+ * address at the candidate and returns the address.
+ */
+static size_t
+rr_start(struct sipreg_binding *b)
+{
+	uint64_t now = sip_engine_now(b->e);
+	size_t total = 0, base, k, i, j, pick_i = 0, pick_j = 0;
+
+	for (i = 0; i < b->naddrs; i++)
+		total += rr_count(&b->addrs[i]);
+	base = b->e->rr++ % total;
+	for (k = 0; k < total; k++) {
+		struct sip_addr *a;
+
+		j = (base + k) % total;
+		for (i = 0; j >= rr_count(&b->addrs[i]); i++)
+			j -= rr_count(&b->addrs[i]);
+		if (k == 0) {
+			pick_i = i;
+			pick_j = j;
+		}
+		a = &b->addrs[i];
+		if (a->broken_until > now)
+			continue;
+		if (a->dns != NULL && sip_dns_count(a->dns) > 0
+			    ? cand_offline(b, a, j)
+			    : !usable(b, i, now))
+			continue;
+		rr_select(b, i, j);
+		return i;
+	}
+	rr_select(b, pick_i, pick_j);
+	return pick_i;
+}
+
 /* Where a cycle starts: the first usable address (round robin: the next
- * usable one engine-wide), else the primary (or the round's pick). */
+ * usable resolved address engine-wide; random weights: the next usable
+ * address), else the primary (or the round's pick). */
 static size_t
 choose_start(struct sipreg_binding *b)
 {
 	uint64_t now = sip_engine_now(b->e);
-	size_t base = b->round_robin ? b->e->rr++ % b->naddrs : 0, i, k;
+	size_t base, i, k;
 
+	if (b->round_robin && !b->random_weights)
+		return rr_start(b);
+	base = b->round_robin ? b->e->rr++ % b->naddrs : 0;
 	for (k = 0; k < b->naddrs; k++) {
 		i = (base + k) % b->naddrs;
 		if (usable(b, i, now))
@@ -898,6 +974,7 @@ start_cycle(struct sipreg_binding *b, bool unreg)
 		b->state = SIPREG_REFRESHING;
 	else
 		b->state = SIPREG_REGISTERING;
+	sip_binding_use_sync(b);
 	kick(b);
 }
 
@@ -1087,6 +1164,7 @@ failover(struct sipreg_binding *b, const char *why)
 			       b->addrs[b->cur].host, addr);
 		set_error(b, why);
 		b->pinned = false;
+		sip_binding_use_sync(b);
 		send_now(b);
 		return;
 	}
@@ -1099,6 +1177,7 @@ failover(struct sipreg_binding *b, const char *why)
 		set_error(b, why);
 		b->cur = (size_t)next;
 		b->pinned = false;
+		sip_binding_use_sync(b);
 		send_now(b);
 		return;
 	}
@@ -1378,6 +1457,35 @@ sip_binding_addr_changed(struct sipreg_binding *b, size_t idx, bool online)
 }
 
 void
+sip_binding_cand_online(struct sipreg_binding *b, size_t idx, size_t cand)
+{
+	bool idle = b->state == SIPREG_REGISTERED && !sip_tx_busy(&b->tx) &&
+		    !b->waiting;
+	char addr[SIPREG_ADDR_STRLEN];
+	enum sipreg_transport tp;
+	union sip_sa ss;
+
+	/* round robin spreads bindings over the addresses on purpose: not
+	 * pulled back to the first one */
+	if (b->zombie || !idle || !b->homing ||
+	    (b->round_robin && !b->random_weights) || idx >= b->naddrs ||
+	    idx > b->cur || (idx == b->cur && cand >= b->addrs[idx].sel))
+		return;
+	tp = b->addrs[idx].tp;
+	if (b->addrs[idx].dns == NULL ||
+	    sip_dns_addr(b->addrs[idx].dns, cand, b->addrs[idx].port, &ss, &tp,
+			 addr, sizeof(addr)) != 0)
+		return;
+	sip_addr_format(&ss, addr, sizeof(addr), true);
+	/* the same rule as Homing across addresses: at once, from the
+	 * first usable candidate of the first usable address */
+	sip_engine_log(b->e, SIP_LOG_INFO, "%s@%s: homing to %s (%s)",
+		       b->aor_user, b->aor_host, b->addrs[idx].host, addr);
+	b->pinned = false;
+	start_cycle(b, false);
+}
+
+void
 sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 {
 	char why[8];
@@ -1394,6 +1502,10 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 		if (b->random_weights && b->dns_wait && i == b->cur &&
 		    a->seltried <= 1)
 			a->sel = sip_dns_pick(d);
+		else if (b->round_robin && b->dns_wait && i == b->cur &&
+			 a->seltried <= 1 && sip_dns_count(d) > 0)
+			/* round robin: the name's addresses in turn */
+			a->sel = (uint16_t)(b->e->rr++ % sip_dns_count(d));
 		if (sip_dns_addr(d, a->sel, a->port, &ss, &a->tp, why,
 				 sizeof(why)) != 0)
 			continue;
@@ -1402,6 +1514,7 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 		a->ss = ss;
 		a->resolved = true;
 	}
+	sip_binding_use_sync(b);
 	sip_ka_dns_done(b);
 	if (b->dns_wait && b->addrs[b->cur].dns == d) {
 		send_now(b);
@@ -1409,11 +1522,77 @@ sip_binding_dns_done(struct sipreg_binding *b, struct sip_dns_entry *d)
 	}
 }
 
+/* Whether b counts as in use at its current address: registered or
+ * refreshing there, not let go of. */
+static bool
+use_counted(const struct sipreg_binding *b)
+{
+	return !b->zombie && !b->remove_after && b->naddrs > 0 &&
+	       b->addrs[b->cur].resolved &&
+	       (b->state == SIPREG_REGISTERED || b->state == SIPREG_REFRESHING);
+}
+
+static bool
+use_is(const struct sip_use *u, unsigned group, size_t idx,
+       const union sip_sa *ss, enum sipreg_transport tp)
+{
+	return u->group == group && u->idx == idx && u->tp == tp &&
+	       sip_addr_equal(&u->ss, ss);
+}
+
+static struct sip_use *
+use_find(const struct sipreg_engine *e, unsigned group, size_t idx,
+	 const union sip_sa *ss, enum sipreg_transport tp)
+{
+	struct sip_use *u;
+
+	LIST_FOREACH(u, &e->uses, entry)
+	{
+		if (use_is(u, group, idx, ss, tp))
+			return u;
+	}
+	return NULL;
+}
+
+void
+sip_binding_use_sync(struct sipreg_binding *b)
+{
+	struct sipreg_engine *e = b->e;
+	bool counted = use_counted(b);
+	const struct sip_addr *a = counted ? &b->addrs[b->cur] : NULL;
+	struct sip_use *u;
+
+	if (b->use != NULL && counted &&
+	    use_is(b->use, b->group, b->cur, &a->ss, a->tp))
+		return; /* where it was */
+	if ((u = b->use) != NULL) {
+		b->use = NULL;
+		if (--u->n == 0) {
+			LIST_REMOVE(u, entry);
+			free(u);
+		}
+	}
+	if (!counted)
+		return;
+	if ((u = use_find(e, b->group, b->cur, &a->ss, a->tp)) == NULL) {
+		if ((u = calloc(1, sizeof(*u))) == NULL)
+			return; /* no memory: not counted, tried again later */
+		u->ss = a->ss;
+		u->tp = a->tp;
+		u->group = b->group;
+		u->idx = b->cur;
+		LIST_INSERT_HEAD(&e->uses, u, entry);
+	}
+	u->n++;
+	b->use = u;
+}
+
 void
 sip_binding_notify(struct sipreg_binding *b)
 {
 	struct sipreg_status st;
 
+	sip_binding_use_sync(b);
 	window_settle(b);
 	if (b->e->statush == NULL || b->zombie || b->remove_after)
 		return; /* the user already let go of it */
@@ -1446,6 +1625,7 @@ sipreg_binding_update(struct sipreg_binding *b,
 	sip_ka_stop(b); /* the addresses may have changed */
 	b->pinned = false;
 	b->cur = 0;
+	sip_binding_use_sync(b);
 	registered = b->state == SIPREG_REGISTERED ||
 		     b->state == SIPREG_REFRESHING ||
 		     b->state == SIPREG_AUTHENTICATING ||
@@ -1576,6 +1756,7 @@ sipreg_binding_cand_status(const struct sipreg_binding *b, size_t idx,
 {
 	const struct sip_ka_state *ka = NULL;
 	const struct sip_dns_target *t;
+	const struct sip_use *u;
 	const struct sip_addr *a;
 	union sip_sa ss;
 	enum sipreg_transport tp;
@@ -1622,6 +1803,8 @@ sipreg_binding_cand_status(const struct sipreg_binding *b, size_t idx,
 	st->port = ntohs(ss.sa.sa_family == AF_INET ? ss.in.sin_port
 						    : ss.in6.sin6_port);
 	st->in_use = sip_addr_is(a, &ss, tp);
+	u = use_find(b->e, b->group, idx, &ss, tp);
+	st->users = u != NULL ? u->n : 0;
 	if (b->ka_mode == SIPREG_KA_OPTIONS &&
 	    (ka = sip_ka_known(b->e, &ss, tp)) != NULL) {
 		st->online = ka->online;

@@ -28,9 +28,10 @@
 
 #include "sip/sip_int.h"
 
-#define DNS_TIMEOUT_MS	1500 /* per try; two tries per server */
-#define DNS_TRIES	2
-#define DNS_MAX_ADDRS	8
+#define DNS_TIMEOUT_MS 1500 /* per try; two tries per server */
+#define DNS_TRIES      2
+/* addresses kept per name: AudioCodes keeps up to 15 per proxy set */
+#define DNS_MAX_ADDRS	15
 #define DNS_MAX_HOSTS	4 /* SRV targets looked up (AudioCodes: four) */
 #define DNS_DEF_REFRESH 60
 #define DNS_RETRY_MS	1000 /* a failed name is asked again after this */
@@ -50,7 +51,8 @@ struct sip_dns_host {
 	unsigned priority, weight;
 	union sip_sa addrs[DNS_MAX_ADDRS];
 	size_t naddrs;
-	int ttl; /* the shortest A/AAAA TTL, seconds */
+	size_t dropped; /* addresses past DNS_MAX_ADDRS */
+	int ttl;	/* the shortest A/AAAA TTL, seconds */
 	int status;
 	bool via_srv; /* an SRV target */
 };
@@ -63,9 +65,10 @@ struct sip_dns_entry {
 	enum sipreg_transport tp; /* SRV service; NAPTR fallback */
 	unsigned refs;
 	bool querying;
-	bool done; /* a result waits for the done timer */
-	bool ok;   /* the last lookup gave addresses */
-	bool ever; /* a lookup finished at least once */
+	bool done;	/* a result waits for the done timer */
+	bool ok;	/* the last lookup gave addresses */
+	bool ever;	/* a lookup finished at least once */
+	bool drop_told; /* addresses past DNS_MAX_ADDRS were logged */
 	struct sip_dns_target tg[DNS_MAX_ADDRS];
 	size_t ntg;
 	/* the lookup in progress */
@@ -318,10 +321,14 @@ finish(struct sip_dns_entry *d, int status)
 	struct sip_dns_target got[DNS_MAX_ADDRS];
 	bool has_ttl = d->rr_ttl_set;
 	uint64_t ttl = (uint64_t)d->rr_ttl * 1000;
-	size_t h, i, k = 0;
+	size_t h, i, k = 0, dropped = 0;
 
 	for (h = 0; h < d->nhosts; h++) {
 		struct sip_dns_host *x = &d->hosts[h];
+
+		dropped += x->dropped;
+		if (x->naddrs > DNS_MAX_ADDRS - k)
+			dropped += x->naddrs - (DNS_MAX_ADDRS - k);
 
 		if (x->status != ARES_SUCCESS && status == ARES_SUCCESS)
 			status = x->status; /* the reason, if none resolves */
@@ -357,6 +364,15 @@ finish(struct sip_dns_entry *d, int status)
 	d->nhosts = 0;
 	d->querying = false;
 	dns->queries--;
+	if (dropped > 0) {
+		dns->e->stats.dns_dropped += dropped;
+		if (!d->drop_told)
+			sip_engine_log(dns->e, SIP_LOG_WARN,
+				       "%s: %zu address(es) past the first %d "
+				       "ignored",
+				       d->name, dropped, DNS_MAX_ADDRS);
+		d->drop_told = true;
+	}
 	if (k > 0) {
 		memcpy(d->tg, got, k * sizeof(got[0]));
 		d->ntg = k;
@@ -390,13 +406,17 @@ take_nodes(struct sip_dns_host *x, const struct ares_addrinfo *ai)
 	int pass;
 
 	x->naddrs = 0;
+	x->dropped = 0;
 	x->ttl = -1;
 	for (pass = 0; pass < 2; pass++) {
 		for (n = ai != NULL ? ai->nodes : NULL; n != NULL;
 		     n = n->ai_next) {
-			if (n->ai_family != (pass == 0 ? AF_INET : AF_INET6) ||
-			    x->naddrs == DNS_MAX_ADDRS)
+			if (n->ai_family != (pass == 0 ? AF_INET : AF_INET6))
 				continue;
+			if (x->naddrs == DNS_MAX_ADDRS) {
+				x->dropped++;
+				continue;
+			}
 			len = n->ai_addrlen < sizeof(union sip_sa)
 				      ? n->ai_addrlen
 				      : sizeof(union sip_sa);

@@ -228,6 +228,7 @@ engine_init(struct sipreg_engine *e, const struct sipreg_engine_cfg *cfg)
 	TAILQ_INIT(&e->bindings);
 	TAILQ_INIT(&e->conns);
 	TAILQ_INIT(&e->kagroups);
+	LIST_INIT(&e->uses);
 	TAILQ_INIT(&e->waitq);
 	TAILQ_INIT(&e->pending);
 	e->max_inflight =

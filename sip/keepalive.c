@@ -90,21 +90,25 @@ ka_free(struct sip_ka *ka)
 
 /*
  * Tell every member using candidate k's address that it is (still) ok
- * or not; members whose view changed react (once each).  Their handlers
- * may remove any member, also the next one (ka->cursor follows); the
- * group outlives the loop and is freed after it when nobody is left.
+ * or not; members whose view changed react (once each).  When the
+ * candidate came online (came_up), members using another candidate of
+ * its name are told too (Homing within a name).  Their handlers may
+ * remove any member, also the next one (ka->cursor follows); the group
+ * outlives the loop and is freed after it when nobody is left.
  */
 static void
-ka_tell(struct sip_ka *ka, size_t k)
+ka_tell(struct sip_ka *ka, size_t k, bool came_up)
 {
 	const struct sip_ka_cand *c = &ka->cands[k];
 	struct sip_ka_state st = c->st;
 	struct sipreg_binding *m;
+	size_t cidx = c->idx, cnum = c->num;
 
 	ka->telling = true;
 	ka->cursor = LEADER(ka);
 	while ((m = ka->cursor) != NULL) {
 		size_t i, changed = SIZE_MAX;
+		bool uses = false;
 
 		ka->cursor = TAILQ_NEXT(m, kaentry);
 		for (i = 0; i < m->naddrs; i++) {
@@ -112,6 +116,7 @@ ka_tell(struct sip_ka *ka, size_t k)
 
 			if (!sip_addr_is(a, &c->pa.ss, c->pa.tp))
 				continue;
+			uses = true;
 			if (changed == SIZE_MAX &&
 			    (a->online != st.online || a->last_ms == 0))
 				changed = i;
@@ -121,6 +126,9 @@ ka_tell(struct sip_ka *ka, size_t k)
 		}
 		if (changed != SIZE_MAX)
 			sip_binding_addr_changed(m, changed, st.online);
+		else if (came_up && !uses && m->homing && cidx < m->naddrs &&
+			 m->addrs[cidx].dns != NULL)
+			sip_binding_cand_online(m, cidx, cnum);
 	}
 	ka->telling = false;
 	if (ka->nmembers == 0)
@@ -135,6 +143,7 @@ ka_result(struct sip_ka *ka)
 	struct sip_ka_state *st = &ka->cands[idx].st;
 	bool ok = ka->tx.res->kind == SIP_RES_RESPONSE ||
 		  ka->tx.res->kind == SIP_RES_MALFORMED; /* it answered */
+	bool came_up = ok && (st->last_ms == 0 || !st->online);
 	struct sipreg_engine *e = ka->e;
 
 	ka->probing = false;
@@ -145,7 +154,7 @@ ka_result(struct sip_ka *ka)
 	ka->idx++;
 	sip_engine_arm(e, &ka->tmr, 0); /* the next probe */
 	/* last: the members' handlers may stop keep-alive (free ka) */
-	ka_tell(ka, idx);
+	ka_tell(ka, idx, came_up);
 }
 
 static void

@@ -142,7 +142,10 @@ struct sipreg_binding_cfg {
 	/**
 	 * ProxyRedundancyMode [SIPREG_PARKING].  Homing: with OPTIONS
 	 * keep-alive, once an address before the one registered through
-	 * answers again, re-register there at once; with REGISTER-based
+	 * answers again (an earlier address of the set, or an earlier
+	 * resolved address of the same name: SRV priority and weight order,
+	 * then A/AAAA order; not within a name under round robin,
+	 * load_balancing 1), re-register there at once; with REGISTER-based
 	 * keep-alive, every refresh starts at the first usable address.
 	 * Parking stays where the registration is.  Either way, with OPTIONS
 	 * keep-alive an address seen offline is skipped when a cycle picks
@@ -154,11 +157,12 @@ struct sipreg_binding_cfg {
 	/**
 	 * ProxyLoadBalancingMethod: 1 = round robin: each new registration
 	 * cycle (not refreshes, which stay where they registered) starts at
-	 * the next usable address, rotating engine-wide so bindings spread
-	 * over the set [0 = off: the first usable address].  2 = random
-	 * weights: the same over the set, and within a name looked up by
-	 * SRV each cycle starts at a target picked by SRV weight among the
-	 * lowest priority (RFC 2782).
+	 * the next usable resolved address of the set (every address of
+	 * every name, in turn), rotating engine-wide so bindings spread
+	 * over all of them [0 = off: the first usable address].  2 = random
+	 * weights: round robin over the set's configured addresses, and
+	 * within a name looked up by SRV each cycle starts at a target
+	 * picked by SRV weight among the lowest priority (RFC 2782).
 	 */
 	unsigned load_balancing;
 	/**
@@ -167,6 +171,11 @@ struct sipreg_binding_cfg {
 	 * the AOR at the registrar) [off].
 	 */
 	bool unreg_all_first;
+	/**
+	 * Bindings given the same group (the daemon: its proxy set) share
+	 * the in-use counts of sipreg_cand_status.users [0].
+	 */
+	unsigned group;
 };
 
 /** Counters of one binding. */
@@ -247,6 +256,10 @@ struct sipreg_cand_status {
 	int last_code;	  /**< of the last probe, -1 timeout, 0 none */
 	uint64_t last_ms; /**< engine clock of the last probe, 0 never */
 	bool in_use;	  /**< the binding's address uses it now */
+	/** bindings of the binding's group (sipreg_binding_cfg.group)
+	 *  registered (or refreshing) through this address of this position
+	 *  now: a count the engine keeps as bindings move, no scan */
+	unsigned users;
 };
 
 /** Engine-wide counters. */
@@ -273,6 +286,8 @@ struct sipreg_engine_stats {
 	uint64_t window_used;
 	/** starts delayed because the window was full */
 	uint64_t window_waits;
+	/** resolved addresses ignored: past the 15 kept per name */
+	uint64_t dns_dropped;
 };
 
 /**

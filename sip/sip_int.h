@@ -444,6 +444,19 @@ struct sip_tx {
 		       handler (trace.c) */
 };
 
+/* How many bindings of a group are registered (or refreshing) through
+ * one address of one position of their address list (binding.c). */
+struct sip_use {
+	LIST_ENTRY(sip_use) entry; /* e->uses */
+	union sip_sa ss;
+	enum sipreg_transport tp;
+	unsigned group;
+	size_t idx;
+	unsigned n;
+};
+
+LIST_HEAD(sip_use_list, sip_use);
+
 struct sipreg_binding {
 	TAILQ_ENTRY(sipreg_binding) entry;
 	TAILQ_ENTRY(sipreg_binding) wentry; /* waiting for a start slot */
@@ -470,7 +483,9 @@ struct sipreg_binding {
 	bool windowed;	       /* the cycle holds a register_window slot */
 	enum sipreg_keepalive ka_mode;
 	unsigned ka_s;
-	struct sip_ka *ka; /* OPTIONS keep-alive group, when on */
+	struct sip_use *use; /* where it counts as in use, or NULL */
+	unsigned group;	     /* sipreg_binding_cfg.group */
+	struct sip_ka *ka;   /* OPTIONS keep-alive group, when on */
 	TAILQ_ENTRY(sipreg_binding) kaentry; /* in ka->members */
 	/* configuration: the strings point into one block (strs); ruri
 	 * and contact_user may be aor_host and aor_user themselves */
@@ -573,6 +588,7 @@ struct sipreg_engine {
 	struct sip_conn_list conns; /* TCP and TLS connections */
 	size_t nconns;
 	struct sip_ka_list kagroups; /* keep-alive groups (keepalive.c) */
+	struct sip_use_list uses;    /* in-use counts (binding.c) */
 	size_t nkagroups;
 	unsigned rr;   /* round robin over addresses */
 	void *tls_ctx; /* SSL_CTX, made on first use */
@@ -726,6 +742,8 @@ void sip_binding_ids(const struct sipreg_binding *b,
 void sip_binding_set_text(struct sipreg_binding *b, const char **dst, bool *own,
 			  const char *msg, size_t max);
 void sip_binding_notify(struct sipreg_binding *b);
+/* b's in-use count follows its state and address (binding.c). */
+void sip_binding_use_sync(struct sipreg_binding *b);
 /* Start waiting cycles while pacing and the in-flight bound allow. */
 void sip_binding_drain(struct sipreg_engine *e);
 void sip_engine_pace_timer(struct sip_tmr *t);
@@ -734,6 +752,11 @@ void sip_binding_conn_lost(struct sipreg_binding *b);
 /* Keep-alive changed address idx's state (online or not). */
 void sip_binding_addr_changed(struct sipreg_binding *b, size_t idx,
 			      bool online);
+/* Keep-alive saw candidate cand of address idx's name come online (it
+ * was offline or never probed), while b uses another candidate of that
+ * name: with Homing, b goes back to it when it is preferred (an earlier
+ * address, or an earlier candidate of the address in use). */
+void sip_binding_cand_online(struct sipreg_binding *b, size_t idx, size_t cand);
 /* The shutdown deadline passed: stop an un-REGISTER still running. */
 void sip_binding_give_up(struct sipreg_binding *b);
 /* Whether the registrar holds or may hold b's binding (a 2xx not yet

@@ -311,6 +311,8 @@ agent_spec_proxyset_policy(struct agent_spec *sp, const struct ini_conf *conf,
 			     INI_P_PROXYSET_PROXY_LOAD_BALANCING_METHOD,
 			     INI_P_PROXY_LOAD_BALANCING_METHOD);
 	c->load_balancing = lb >= 0 && lb <= 2 ? (unsigned)lb : 0;
+	/* the engine counts each set's bindings in use per address */
+	c->group = set >= 0 ? (unsigned)set + 1 : 0;
 }
 
 static void

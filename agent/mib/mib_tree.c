@@ -779,28 +779,6 @@ mib_pa_exists(struct gwagent *g, const struct mib_table *t, const long *idx)
 	       idx[1] >= 1 && idx[1] <= mib_pa_count(g, idx[0]);
 }
 
-/* Whether a binding on the set registers at the address now. */
-static int
-mib_pa_inuse(struct gwagent *g, long set, int pos, size_t k)
-{
-	size_t i, n = agent_bindings_count(g->bindings);
-	struct sipreg_cand_status cs;
-	struct sipreg_status st;
-
-	for (i = 0; i < n; i++) {
-		struct agent_binding *ab = agent_bindings_at(g->bindings, i);
-
-		if (agent_binding_proxyset(ab) == set &&
-		    agent_binding_cand_status(ab, (size_t)pos, k, &cs) == 0 &&
-		    cs.in_use && agent_binding_status(ab, &st) == 0 &&
-		    st.addr_index == pos &&
-		    (st.state == SIPREG_REGISTERED ||
-		     st.state == SIPREG_REFRESHING))
-			return 1;
-	}
-	return 0;
-}
-
 static int
 mib_pa_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 	   struct mib_value *v)
@@ -858,8 +836,7 @@ mib_pa_get(struct gwagent *g, const struct mib_column *c, const long *idx,
 		mib_set_int(v, UNS, cs.last_code > 0 ? cs.last_code : 0);
 		break;
 	default:
-		mib_set_int(v, INT,
-			    mib_pa_inuse(g, set, pos, (size_t)idx[1] - 1));
+		mib_set_int(v, INT, cs.users > 0); /* the engine's count */
 		break;
 	}
 	return 0;

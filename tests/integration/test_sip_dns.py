@@ -12,8 +12,9 @@ shorter than the refresh period, an SRV TTL shorter than it and
 than its targets' A TTL; gwagentd with DNSQueryType and [sip]
 dns_servers, gwProxyStatusTable; OPTIONS keep-alive of every resolved
 address (the spare dies and is shown offline, then the registrar dies and
-the bindings move to the spare); gwProxyAddrTable through snmpd (AgentX).  TAP
-output."""
+the bindings move to the spare); Homing within a name (the first address
+dies, the bindings move to the second, it comes back, they home back);
+gwProxyAddrTable through snmpd (AgentX).  TAP output."""
 import os
 import socket
 import sys
@@ -435,6 +436,62 @@ def keepalive_probes_every_candidate():
             c.wait(lambda st: sum(s.state == "registered" and s.addr == v6 for s in st) >= 2, 15,
                    "both bindings moved to the spare")
             check(spare.methods.count("REGISTER") >= 2, "REGISTERs at the spare")
+            bad = [s for s in c.statuses() if s.state in ("failed", "backoff")]
+            check_eq(bad, [], "no binding failed on the way")
+        finally:
+            c.kill()
+            spare.stop()
+
+
+@t.case
+def homing_within_a_name():
+    """A name with an A record (Kamailio) and an AAAA record (a spare
+    peer), OPTIONS keep-alive and Homing: Kamailio dies, both bindings
+    move to the spare; Kamailio starts again on the same port: keep-alive
+    sees the first address answer and both bindings register there again
+    at once (Kamailio's location table has them), the spare no longer in
+    use."""
+    with Lab("gwlab-dns") as lab:
+        k = Kamailio(lab, realm=REALM, users=USERS, tcp=False).start()
+        for u in ("alice1", "alice2"):
+            k.add_user(u, "pw-" + u)
+        d = Dnsmasq(lab, ttl=3600, host_ttl=3600)
+        d.host("sip.prov.test", "127.0.0.1", "::1")
+        d.start()
+        spare = Responder(k.udp_port)
+        c = Client(["sip.prov.test:%d" % k.udp_port], "alice", "",
+                   ["-S", d.server, "-Q", 0, "-l", "::", "-e", 300, "-n", 2, "-P", "pw-",
+                    "-K", "options:1", "-X", 1, "-R", 1, "-Y"], interactive=True)
+        v4, v6 = "127.0.0.1:%d" % k.udp_port, "[::1]:%d" % k.udp_port
+
+        def at(addr):
+            """Both bindings' latest status: registered at addr."""
+            def pred(st):
+                last = {s.user: s for s in st}
+                return len(last) == 2 and all(s.state == "registered" and s.addr == addr
+                                              for s in last.values())
+            return pred
+
+        try:
+            c.wait(at(v4), 15, "both registered at the first address")
+            k.stop()
+            c.wait(at(v6), 15, "both bindings moved to the second address")
+            check(spare.methods.count("REGISTER") >= 2, "REGISTERs at the spare")
+            wait_out(c, lambda: cands(c, addr=v4, online=0) and
+                     cands(c, addr=v6, online=1, in_use=1), 10,
+                     "the first shown offline, the second in use")
+            n = spare.methods.count("REGISTER")
+            k.start()
+            c.wait(at(v4), 15, "both bindings homed back to the first address")
+            for u in ("alice1", "alice2"):
+                got = k.wait_contacts(u, 1, 5)
+                check(";line=" in (got[0]["contact"] or ""),
+                      "Kamailio's location table has %s again: %r" % (u, got))
+            wait_out(c, lambda: cands(c, addr=v4, online=1, in_use=1) and
+                     cands(c, addr=v6, online=1, in_use=0), 10,
+                     "the first in use again, the second online and unused")
+            time.sleep(2)
+            check_eq(spare.methods.count("REGISTER"), n, "no REGISTER to the spare since")
             bad = [s for s in c.statuses() if s.state in ("failed", "backoff")]
             check_eq(bad, [], "no binding failed on the way")
         finally:

@@ -349,7 +349,7 @@ struct zrr {
 	unsigned prio, weight, port; /* SRV; NAPTR: order in prio */
 };
 
-static struct zrr zone[8];
+static struct zrr zone[20];
 static size_t nzone;
 static int dns_fd = -1;
 static unsigned dns_queries;
@@ -383,6 +383,20 @@ on_status(struct sipreg_binding *b, const struct sipreg_status *st, void *arg)
 	(void)arg;
 	if (st->ka_event != 0 && nka_events < 16)
 		ka_events[nka_events++] = st->ka_event;
+}
+
+/* the group of the bindings add_binding_ex() adds */
+static unsigned cfg_group;
+
+/* warnings logged that addresses were ignored */
+static int drop_logs;
+
+static void
+on_log(int level, const char *msg, void *arg)
+{
+	(void)arg;
+	if (level == SIP_LOG_WARN && strstr(msg, "ignored") != NULL)
+		drop_logs++;
 }
 
 static void
@@ -496,6 +510,9 @@ setup(void)
 	cfg.clockh = fake_clock;
 	cfg.randh = fake_rand;
 	cfg.statush = on_status;
+	cfg.logh = on_log;
+	cfg_group = 0;
+	drop_logs = 0;
 	nka_events = 0;
 	cfg.user_agent = "gwtest/1";
 	cfg.pace_off = true;
@@ -517,34 +534,47 @@ teardown(void)
 	dns_fd = -1;
 }
 
-/* Run the engine and the DNS server (real time, the engine's clock
- * standing) until the binding has sent `sent` messages. */
+/* One turn of the engine and the DNS server (real time, the engine's
+ * clock standing): up to 20 ms of poll. */
+static void
+pump_once(void)
+{
+	struct pollfd p[9];
+	int n, k;
+
+	n = sipreg_engine_pollfds(e, p, 8);
+	ck_assert_int_le(n, 8);
+	p[n].fd = dns_fd;
+	p[n].events = POLLIN;
+	p[n].revents = 0;
+	if (poll(p, (nfds_t)n + 1, 20) > 0) {
+		if (p[n].revents != 0)
+			dns_serve();
+		for (k = 0; k < n; k++)
+			if (p[k].revents != 0)
+				sipreg_engine_readable(e, p[k].fd);
+	}
+	sipreg_engine_timeout(e);
+}
+
+/* Run the engine and the DNS server until the binding has sent `sent`
+ * messages. */
 static void
 pump_until_sent(size_t sent)
 {
-	struct pollfd p[9];
-	int i, n, k;
+	int i;
 
-	for (i = 0; i < 200 && f->nsent < sent; i++) {
-		n = sipreg_engine_pollfds(e, p, 8);
-		ck_assert_int_le(n, 8);
-		p[n].fd = dns_fd;
-		p[n].events = POLLIN;
-		p[n].revents = 0;
-		if (poll(p, (nfds_t)n + 1, 20) > 0) {
-			if (p[n].revents != 0)
-				dns_serve();
-			for (k = 0; k < n; k++)
-				if (p[k].revents != 0)
-					sipreg_engine_readable(e, p[k].fd);
-		}
-		sipreg_engine_timeout(e);
-	}
+	for (i = 0; i < 200 && f->nsent < sent; i++)
+		pump_once();
 	ck_assert_uint_ge(f->nsent, sent);
 }
 
+/* A binding of one address (host, looked up by q) with redundancy mode
+ * red and load balancing lb; ka: OPTIONS keep-alive every 30 s, probes
+ * timing out after 1.5 s. */
 static struct sipreg_binding *
-add_binding(const char *host, enum sipreg_dns_query q, bool ka)
+add_binding_ex(const char *host, enum sipreg_dns_query q, bool ka,
+	       enum sipreg_redundancy red, unsigned lb)
 {
 	struct sipreg_binding_cfg c;
 	struct sipreg_binding *b;
@@ -558,6 +588,9 @@ add_binding(const char *host, enum sipreg_dns_query q, bool ka)
 	c.addrs[0].port = 5060;
 	c.addrs[0].dns_query = q;
 	c.expires = 3600;
+	c.redundancy = red;
+	c.load_balancing = lb;
+	c.group = cfg_group;
 	if (ka) {
 		c.keepalive = SIPREG_KA_OPTIONS;
 		c.keepalive_s = 30;
@@ -566,6 +599,12 @@ add_binding(const char *host, enum sipreg_dns_query q, bool ka)
 	}
 	ck_assert_int_eq(sipreg_binding_add(e, &c, NULL, &b), 0);
 	return b;
+}
+
+static struct sipreg_binding *
+add_binding(const char *host, enum sipreg_dns_query q, bool ka)
+{
+	return add_binding_ex(host, q, ka, SIPREG_PARKING, 0);
 }
 
 static void
@@ -750,6 +789,397 @@ START_TEST(test_keepalive_every_candidate)
 }
 END_TEST
 
+/* n A records 192.0.2.1 .. 192.0.2.n for sip.prov.test */
+static void
+zone_many(unsigned n)
+{
+	static char data[16][16];
+	unsigned i;
+
+	for (i = 0; i < n && i < 16; i++) {
+		snprintf(data[i], sizeof(data[i]), "192.0.2.%u", i + 1);
+		zone_add("sip.prov.test", ns_t_a, 3600, data[i], 0, 0, 0);
+	}
+}
+
+/* A name keeps up to 15 addresses, in answer order; a 16th is dropped,
+ * counted once per lookup and logged once per name. */
+START_TEST(test_fifteen_addresses)
+{
+	struct sipreg_engine_stats es;
+	struct sipreg_cand_status cs;
+	struct sipreg_binding *b;
+	unsigned asked;
+	size_t k;
+
+	zone_many(15);
+	b = add_binding("sip.prov.test", SIPREG_DNS_A, false);
+	registered(b);
+	for (k = 0; k < 15; k++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "192.0.2.%zu:5060", k + 1);
+		ck_assert_int_eq(sipreg_binding_cand_status(b, 0, k, &cs), 0);
+		ck_assert_str_eq(cs.addr, want);
+	}
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 15, &cs), -ENOENT);
+	ck_assert_int_eq(sipreg_engine_stats(e, &es), 0);
+	ck_assert_uint_eq(es.dns_dropped, 0);
+	ck_assert_int_eq(drop_logs, 0);
+
+	teardown();
+	setup();
+	zone_many(16);
+	b = add_binding("sip.prov.test", SIPREG_DNS_A, false);
+	registered(b);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 14, &cs), 0);
+	ck_assert_str_eq(cs.addr, "192.0.2.15:5060");
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 15, &cs), -ENOENT);
+	ck_assert_int_eq(sipreg_engine_stats(e, &es), 0);
+	ck_assert_uint_eq(es.dns_dropped, 1);
+	ck_assert_int_eq(drop_logs, 1);
+	/* the refresh drops it again: counted, not logged again */
+	asked = dns_queries;
+	now_ms += 60000;
+	sipreg_engine_timeout(e);
+	for (int i = 0; i < 200 && es.dns_dropped < 2; i++) {
+		pump_once();
+		ck_assert_int_eq(sipreg_engine_stats(e, &es), 0);
+	}
+	ck_assert_uint_gt(dns_queries, asked);
+	ck_assert_uint_eq(es.dns_dropped, 2);
+	ck_assert_int_eq(drop_logs, 1);
+	ck_assert_int_eq(sipreg_binding_cand_status(b, 0, 15, &cs), -ENOENT);
+}
+END_TEST
+
+/* Where the last REGISTER went ("" if none), and how many were sent. */
+static size_t
+last_register(char *buf, size_t size)
+{
+	const struct sip_fake_msg *m = sip_fake_last_method(f, "REGISTER");
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	if (m != NULL)
+		sip_addr_format(&m->to, buf, size, true);
+	for (i = 0; i < f->nsent; i++)
+		if (strncmp(f->sent[i].buf, "REGISTER ", 9) == 0)
+			n++;
+	return n;
+}
+
+/* Keep-alive's probe to addr: answered (200) or left to time out. */
+static void
+probe(const char *addr, bool answer)
+{
+	const struct sip_fake_msg *m;
+
+	sipreg_engine_timeout(e);
+	ck_assert_ptr_nonnull(m = options_to(addr));
+	if (answer) {
+		sip_fake_reply_msg(e, m, 200, "OK", "");
+	} else {
+		now_ms += 1500;
+	}
+	sipreg_engine_timeout(e); /* the result, and what it leads to */
+}
+
+/*
+ * A name with two A records, OPTIONS keep-alive: the first stops
+ * answering, the binding moves to the second; when the first answers
+ * again, Homing re-registers there at once, Parking stays.
+ */
+static void
+home_within_name(enum sipreg_redundancy red)
+{
+	struct sipreg_binding *b;
+	struct sipreg_status st;
+	char buf[64];
+	size_t n;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	b = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true, red, 0);
+	registered(b);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", true);
+	/* the first goes silent: to the second */
+	now_ms += 30000;
+	probe("192.0.2.1:5060", false);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.2:5060");
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, "192.0.2.2:5060");
+	probe("192.0.2.2:5060", true);
+	/* still silent next round: nothing moves */
+	now_ms += 30000;
+	n = last_register(buf, sizeof(buf));
+	probe("192.0.2.1:5060", false);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n);
+	probe("192.0.2.2:5060", true);
+	/* the first answers again */
+	now_ms += 30000;
+	probe("192.0.2.1:5060", true);
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	if (red == SIPREG_PARKING) {
+		ck_assert_uint_eq(last_register(buf, sizeof(buf)), n);
+		ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+		ck_assert_str_eq(st.addr, "192.0.2.2:5060");
+		return;
+	}
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 1);
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, "192.0.2.1:5060");
+	/* the second answering again changes nothing */
+	probe("192.0.2.2:5060", true);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 1);
+}
+
+START_TEST(test_homing_within_name)
+{
+	home_within_name(SIPREG_HOMING);
+}
+END_TEST
+
+START_TEST(test_parking_within_name)
+{
+	home_within_name(SIPREG_PARKING);
+}
+END_TEST
+
+/* Register b (a new cycle) and answer 200: where it registered. */
+static void
+register_at(struct sipreg_binding *b, char *buf, size_t size)
+{
+	struct sipreg_status st;
+	size_t n = last_register(buf, size);
+	int i;
+
+	sipreg_binding_register(b);
+	for (i = 0; i < 200 && last_register(buf, size) == n; i++)
+		pump_once();
+	ck_assert_uint_eq(last_register(buf, size), n + 1);
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	sipreg_engine_timeout(e);
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, buf);
+}
+
+/* Round robin (ProxyLoadBalancingMethod 1) spreads new registrations
+ * over every address of a name, not only over the set's rows; the
+ * first binding's cycle, waiting for the first answer, takes its turn
+ * too. */
+START_TEST(test_round_robin_addresses)
+{
+	static const char *addr[3] = { "192.0.2.1:5060", "192.0.2.2:5060",
+				       "192.0.2.3:5060" };
+	unsigned count[3] = { 0, 0, 0 };
+	char buf[64], prev[64] = "";
+	size_t i, k;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	for (i = 0; i < 6; i++) {
+		struct sipreg_binding *b =
+			add_binding_ex("sip.prov.test", SIPREG_DNS_A, false,
+				       SIPREG_PARKING, 1);
+
+		register_at(b, buf, sizeof(buf));
+		ck_assert_str_ne(buf, prev); /* each in turn */
+		snprintf(prev, sizeof(prev), "%s", buf);
+		for (k = 0; k < 3; k++)
+			count[k] += strcmp(buf, addr[k]) == 0;
+	}
+	for (k = 0; k < 3; k++)
+		ck_assert_uint_eq(count[k], 2);
+}
+END_TEST
+
+/* users of each candidate of b's address 0 */
+static void
+users_are(struct sipreg_binding *b, unsigned u0, unsigned u1, unsigned u2)
+{
+	struct sipreg_cand_status cs;
+	unsigned want[3] = { u0, u1, u2 };
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		ck_assert_int_eq(sipreg_binding_cand_status(b, 0, k, &cs), 0);
+		ck_assert_msg(cs.users == want[k], "%s: %u users, want %u",
+			      cs.addr, cs.users, want[k]);
+	}
+}
+
+/* The engine counts the bindings of a group registered through each
+ * address as they register, move and go (no scan): round robin puts
+ * two on each; one removed, one failing over, one of another group. */
+START_TEST(test_users_count)
+{
+	struct sipreg_binding *b[6], *other;
+	char buf[64];
+	size_t i;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	cfg_group = 7;
+	for (i = 0; i < 6; i++) {
+		b[i] = add_binding_ex("sip.prov.test", SIPREG_DNS_A, false,
+				      SIPREG_PARKING, 1);
+		register_at(b[i], buf, sizeof(buf));
+	}
+	users_are(b[0], 2, 2, 2);
+	/* another group at the same addresses: counted apart */
+	cfg_group = 8;
+	other = add_binding_ex("sip.prov.test", SIPREG_DNS_A, false,
+			       SIPREG_PARKING, 0);
+	register_at(other, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	users_are(b[0], 2, 2, 2);
+	users_are(other, 1, 0, 0);
+	/* removed: no longer counted */
+	last_register(buf, sizeof(buf));
+	sipreg_binding_remove(b[5], false); /* the second at .1 */
+	sipreg_engine_timeout(e);
+	users_are(b[0], 1, 2, 2);
+	/* b[0] (at .2): a refresh refused with 503 fails over to .3 */
+	sipreg_binding_register(b[0]);
+	sipreg_engine_timeout(e);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.2:5060");
+	users_are(b[0], 1, 2, 2); /* refreshing there: still counted */
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 503,
+			   "Service Unavailable", "");
+	sipreg_engine_timeout(e);
+	last_register(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.3:5060");
+	users_are(b[0], 1, 1, 3);
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	sipreg_engine_timeout(e);
+	users_are(b[0], 1, 1, 3);
+	/* unregistered: gone from the count */
+	sipreg_binding_unregister(b[0]);
+	sipreg_engine_timeout(e);
+	users_are(b[0], 1, 1, 2);
+	users_are(other, 1, 0, 0);
+}
+END_TEST
+
+/* Round robin skips the addresses keep-alive saw offline. */
+START_TEST(test_round_robin_skips_offline)
+{
+	struct sipreg_binding *b;
+	unsigned n1 = 0, n3 = 0;
+	char buf[64];
+	size_t i;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	b = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true, SIPREG_PARKING,
+			   1);
+	register_at(b, buf, sizeof(buf));
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", false);
+	probe("192.0.2.3:5060", true);
+	for (i = 0; i < 6; i++) {
+		b = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true,
+				   SIPREG_PARKING, 1);
+		register_at(b, buf, sizeof(buf));
+		ck_assert_str_ne(buf, "192.0.2.2:5060");
+		n1 += strcmp(buf, "192.0.2.1:5060") == 0;
+		n3 += strcmp(buf, "192.0.2.3:5060") == 0;
+	}
+	ck_assert_uint_eq(n1 + n3, 6);
+	ck_assert_uint_ge(n1, 2); /* spread, not all on one */
+	ck_assert_uint_ge(n3, 2);
+}
+END_TEST
+
+/* Homing with round robin: the first probes of the name's addresses
+ * (never probed before: "online again") move nobody; round robin keeps
+ * its spread. */
+START_TEST(test_round_robin_no_homing_within_name)
+{
+	struct sipreg_binding *b[3];
+	char buf[64];
+	size_t i, n;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	for (i = 0; i < 3; i++) {
+		b[i] = add_binding_ex("sip.prov.test", SIPREG_DNS_A, true,
+				      SIPREG_HOMING, 1);
+		register_at(b[i], buf, sizeof(buf));
+	}
+	n = last_register(buf, sizeof(buf));
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", true);
+	probe("192.0.2.3:5060", true);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n);
+	users_are(b[0], 1, 1, 1);
+}
+END_TEST
+
+/* At failover (503 here), the next candidate of the name is the next
+ * one keep-alive has not seen offline: .2 is skipped, .3 is tried. */
+START_TEST(test_failover_skips_offline)
+{
+	struct sipreg_binding *b;
+	struct sipreg_status st;
+	char buf[64];
+	size_t n, i;
+
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.1", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.2", 0, 0, 0);
+	zone_add("sip.prov.test", ns_t_a, 3600, "192.0.2.3", 0, 0, 0);
+	b = add_binding("sip.prov.test", SIPREG_DNS_A, true);
+	register_at(b, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	probe("192.0.2.1:5060", true);
+	probe("192.0.2.2:5060", false);
+	probe("192.0.2.3:5060", true);
+	ck_assert_int_eq(online_of(b, 1), 0);
+	/* a refresh the first refuses with 503 */
+	n = last_register(buf, sizeof(buf));
+	sipreg_binding_register(b);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 1);
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 503,
+			   "Service Unavailable", "");
+	sipreg_engine_timeout(e);
+	ck_assert_uint_eq(last_register(buf, sizeof(buf)), n + 2);
+	ck_assert_str_eq(buf, "192.0.2.3:5060");
+	for (i = 0; i < f->nsent; i++) {
+		char to[64];
+
+		sip_addr_format(&f->sent[i].to, to, sizeof(to), true);
+		if (strncmp(f->sent[i].buf, "REGISTER ", 9) == 0)
+			ck_assert_str_ne(to, "192.0.2.2:5060");
+	}
+	sip_fake_reply_msg(e, sip_fake_last_method(f, "REGISTER"), 200, "OK",
+			   "Expires: 3600\r\n");
+	ck_assert_int_eq(sipreg_binding_status(b, &st), 0);
+	ck_assert_int_eq(st.state, SIPREG_REGISTERED);
+	ck_assert_str_eq(st.addr, "192.0.2.3:5060");
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -769,6 +1199,14 @@ dns_suite(void)
 	tcase_add_test(tc, test_refresh_at_srv_ttl);
 	tcase_add_test(tc, test_refresh_ttl_edges);
 	tcase_add_test(tc, test_keepalive_every_candidate);
+	tcase_add_test(tc, test_fifteen_addresses);
+	tcase_add_test(tc, test_homing_within_name);
+	tcase_add_test(tc, test_parking_within_name);
+	tcase_add_test(tc, test_round_robin_addresses);
+	tcase_add_test(tc, test_round_robin_skips_offline);
+	tcase_add_test(tc, test_users_count);
+	tcase_add_test(tc, test_round_robin_no_homing_within_name);
+	tcase_add_test(tc, test_failover_skips_offline);
 	suite_add_tcase(s, tc);
 	return s;
 }
